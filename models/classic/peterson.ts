@@ -1,0 +1,95 @@
+// BEEM `peterson` (the generalised Peterson / filter lock for N processes),
+// ported from the DVE instance peterson.1 (N=3) / peterson.4 (N=4) with DVE's
+// asynchronous interleaving semantics. State, as in DVE: globals pos[N] and
+// step[N] (bytes; DVE declares step with N entries though only N-1 are used),
+// per process the locals j and k (bytes) and its control state.
+//
+// DVE process P_i:
+//   NCS  -> wait  { effect j = 1 }
+//   wait -> q2    { guard j < N;  effect pos[i] = j }
+//   q2   -> q3    { effect step[j-1] = i, k = 0 }
+//   q3   -> q3    { guard k < N && (k == i || pos[k] < j); effect k = k+1 }
+//   q3   -> wait  { guard step[j-1] != i || k == N; effect j = j+1 }
+//   wait -> CS    { guard j == N }
+//   CS   -> NCS   { effect pos[i] = 0 }
+
+import { action, always, sometimes, type Action, type Model } from '../../src/engine/model.js';
+import type { ModelEntry } from '../../src/engine/registry.js';
+import { Layout, arrayOf, enumOf, int, record } from '../../src/engine/schema.js';
+
+const byte = () => int(0, 255);
+const LOCS = ['NCS', 'CS', 'wait', 'q2', 'q3'] as const;
+
+export interface PetersonOptions {
+  readonly N: number;
+  /** Seeded bug: leave q3 without waiting for the others (breaks mutual exclusion). */
+  readonly mutant?: boolean;
+  /** Add a `sometimes` that no run can witness, to show vacuity being reported. */
+  readonly unreachableWitness?: boolean;
+}
+
+export function peterson(opts: PetersonOptions): Model {
+  const { N } = opts;
+  const layout = new Layout(record({
+    pos: arrayOf(byte(), N),
+    step: arrayOf(byte(), N),
+    P: arrayOf(record({ pc: enumOf(LOCS), j: byte(), k: byte() }), N),
+  }));
+  const { pos, step, P } = layout.root;
+  const [NCS, CS, WAIT, Q2, Q3] = [0, 1, 2, 3, 4];
+
+  const actions: Action[] = [];
+  for (let i = 0; i < N; i++) {
+    const { pc, j, k } = P[i]!;
+    const actor = `P_${i}`;
+    const at = (s: Uint32Array, loc: number) => pc.get(s) === loc;
+    actions.push(
+      action({ name: 'CS->NCS', actor, params: { i }, guard: (s) => at(s, CS), effect: (s) => { pc.set(s, NCS); pos[i]!.set(s, 0); } }),
+      action({ name: 'NCS->wait', actor, params: { i }, guard: (s) => at(s, NCS), effect: (s) => { pc.set(s, WAIT); j.set(s, 1); } }),
+      action({ name: 'q2->q3', actor, params: { i }, guard: (s) => at(s, Q2), effect: (s) => { pc.set(s, Q3); step[j.get(s) - 1]!.set(s, i); k.set(s, 0); } }),
+      action({
+        name: 'q3->q3', actor, params: { i },
+        guard: (s) => at(s, Q3) && k.get(s) < N && (k.get(s) === i || pos[k.get(s)]!.get(s) < j.get(s)),
+        effect: (s) => { k.set(s, k.get(s) + 1); },
+      }),
+      action({
+        name: 'q3->wait', actor, params: { i },
+        guard: opts.mutant
+          ? (s) => at(s, Q3)
+          : (s) => at(s, Q3) && (step[j.get(s) - 1]!.get(s) !== i || k.get(s) === N),
+        effect: (s) => { pc.set(s, WAIT); j.set(s, j.get(s) + 1); },
+      }),
+      action({ name: 'wait->q2', actor, params: { i }, guard: (s) => at(s, WAIT) && j.get(s) < N, effect: (s) => { pc.set(s, Q2); pos[i]!.set(s, j.get(s)); } }),
+      action({ name: 'wait->CS', actor, params: { i }, guard: (s) => at(s, WAIT) && j.get(s) === N, effect: (s) => { pc.set(s, CS); } }),
+    );
+  }
+
+  const inCS = (s: Uint32Array) => { let n = 0; for (let i = 0; i < N; i++) if (P[i]!.pc.get(s) === CS) n++; return n; };
+  const properties = [
+    always('mutual-exclusion', 'at most one process is in its critical section', (s) => inCS(s) <= 1),
+    sometimes('someone-enters', 'some process reaches its critical section', (s) => inCS(s) === 1),
+  ];
+  if (opts.unreachableWitness) {
+    properties.push(sometimes('all-in-cs', 'every process is in its critical section at once (unreachable by design)', (s) => inCS(s) === N));
+  }
+  return {
+    name: 'peterson',
+    params: { N, mutant: opts.mutant ?? false, unreachableWitness: opts.unreachableWitness ?? false },
+    layout,
+    init: [layout.blank()],
+    actions,
+    properties,
+  };
+}
+
+export const petersonEntry: ModelEntry = {
+  name: 'peterson',
+  group: 'classic',
+  description: 'BEEM peterson: Peterson\'s filter lock for N processes (peterson.1 is N=3: 12,498 states)',
+  params: [
+    { name: 'N', kind: 'int', min: 2, max: 6, default: 3, description: 'number of processes' },
+    { name: 'mutant', kind: 'bool', default: false, description: 'seeded bug: leave q3 without waiting (breaks mutual exclusion)' },
+    { name: 'unreachableWitness', kind: 'bool', default: false, description: 'add a sometimes property nothing can witness (shows vacuity)' },
+  ],
+  build: (p) => peterson({ N: p['N'] as number, mutant: p['mutant'] as boolean, unreachableWitness: p['unreachableWitness'] as boolean }),
+};

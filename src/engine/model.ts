@@ -1,0 +1,130 @@
+// What a model is, to the engine: a layout, initial states, a deterministic
+// list of concrete actions (guard + effect over a packed state), properties,
+// and two optional state classifiers (legal end states, quiescent states).
+//
+// The engine knows nothing about what the fields mean. Models are written in
+// their own domain's words on top of these types.
+
+import { Layout, type FieldSpec, type JsonValue } from './schema.js';
+
+export type ParamValue = number | string | boolean;
+export type Params = Readonly<Record<string, ParamValue>>;
+
+/** One concrete action: a family name plus fixed parameters (an actor, a page…). */
+export interface Action {
+  /** Family name, e.g. "P.enter" or "reclaim: try_to_free_buffers". */
+  readonly name: string;
+  /** Parameters that distinguish this instance within its family. */
+  readonly params: Params;
+  /** Who performs it (shown in traces); optional. */
+  readonly actor?: string;
+  /** A human-readable label for traces; defaults to name(params). */
+  readonly label: string;
+  /** Guard: read-only over s. */
+  enabled(s: Uint32Array): boolean;
+  /** Effect: mutates s, which is a private copy of the source state. */
+  apply(s: Uint32Array): void;
+}
+
+export interface ActionDef {
+  readonly name: string;
+  readonly params?: Params;
+  readonly actor?: string;
+  readonly label?: string;
+  readonly guard: (s: Uint32Array) => boolean;
+  readonly effect: (s: Uint32Array) => void;
+}
+
+export function formatLabel(name: string, params: Params | undefined): string {
+  const ps = params ? Object.entries(params) : [];
+  if (ps.length === 0) return name;
+  return `${name}(${ps.map(([k, v]) => `${k}=${v}`).join(', ')})`;
+}
+
+export function action(def: ActionDef): Action {
+  const { guard, effect } = def;
+  return {
+    name: def.name,
+    params: Object.freeze({ ...(def.params ?? {}) }),
+    ...(def.actor !== undefined ? { actor: def.actor } : {}),
+    label: def.label ?? formatLabel(def.name, def.params),
+    enabled: guard,
+    apply: effect,
+  };
+}
+
+// --- properties --------------------------------------------------------------
+
+interface PropertyBase {
+  readonly name: string;
+  /** One line: what must hold, and for a kernel model, the symptom when it does not. */
+  readonly description: string;
+}
+/** A state invariant, checked in every reachable state. */
+export interface AlwaysProperty extends PropertyBase {
+  readonly kind: 'always';
+  readonly holds: (s: Uint32Array) => boolean;
+}
+/** A predicate over every transition (prev, action, next), duplicates included. */
+export interface StepProperty extends PropertyBase {
+  readonly kind: 'step';
+  readonly holds: (prev: Uint32Array, action: Action, next: Uint32Array) => boolean;
+}
+/** An invariant checked only in states the model calls quiescent (no work pending). */
+export interface QuiescentProperty extends PropertyBase {
+  readonly kind: 'quiescent';
+  readonly holds: (s: Uint32Array) => boolean;
+}
+/** Must be witnessed by at least one reachable state, else the run reports it vacuous. */
+export interface SometimesProperty extends PropertyBase {
+  readonly kind: 'sometimes';
+  readonly witness: (s: Uint32Array) => boolean;
+}
+export type Property = AlwaysProperty | StepProperty | QuiescentProperty | SometimesProperty;
+export type PropertyKind = Property['kind'] | 'deadlock' | 'range';
+
+export const always = (name: string, description: string, holds: (s: Uint32Array) => boolean): AlwaysProperty =>
+  ({ kind: 'always', name, description, holds });
+export const step = (name: string, description: string, holds: StepProperty['holds']): StepProperty =>
+  ({ kind: 'step', name, description, holds });
+export const quiescent = (name: string, description: string, holds: (s: Uint32Array) => boolean): QuiescentProperty =>
+  ({ kind: 'quiescent', name, description, holds });
+export const sometimes = (name: string, description: string, witness: (s: Uint32Array) => boolean): SometimesProperty =>
+  ({ kind: 'sometimes', name, description, witness });
+
+// --- the model ---------------------------------------------------------------
+
+export interface Model<S extends FieldSpec = FieldSpec> {
+  readonly name: string;
+  readonly params: Params;
+  readonly layout: Layout<S>;
+  /** Initial states, packed; their order is part of the model (trace step 0 names the index). */
+  readonly init: readonly Uint32Array[];
+  /** Concrete actions in a fixed order: the order successors are generated in. */
+  readonly actions: readonly Action[];
+  readonly properties: readonly Property[];
+  /** A state with no enabled action is a deadlock unless this says it is a legal end state. */
+  readonly isLegalEnd?: (s: Uint32Array) => boolean;
+  /** States where `quiescent` properties are checked. Without it, quiescent properties are never checked. */
+  readonly isQuiescent?: (s: Uint32Array) => boolean;
+  /** Report deadlocks (default true). */
+  readonly checkDeadlock?: boolean;
+  /** Optional renderer for a state in traces (defaults to layout.toJSON). */
+  readonly describe?: (s: Uint32Array) => JsonValue;
+}
+
+export class ModelError extends Error {}
+
+/** Validate a model once, before exploring, so mistakes surface as one clear line. */
+export function validateModel(m: Model): void {
+  if (m.init.length === 0) throw new ModelError(`model ${m.name} has no initial state`);
+  for (const s of m.init) {
+    if (s.length !== m.layout.words) throw new ModelError(`model ${m.name}: an initial state has ${s.length} words, the layout ${m.layout.words}`);
+  }
+  const names = new Set<string>();
+  for (const p of m.properties) {
+    if (names.has(p.name)) throw new ModelError(`model ${m.name}: property ${p.name} is declared twice`);
+    names.add(p.name);
+  }
+  if (m.actions.length >= 0xffffffff) throw new ModelError(`model ${m.name}: too many actions`);
+}

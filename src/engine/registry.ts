@@ -1,0 +1,57 @@
+// A model entry: how the CLI finds a model and builds it from `--set` parameters.
+
+import type { Model, ParamValue } from './model.js';
+
+export type ParamSpec =
+  | { readonly name: string; readonly kind: 'int'; readonly min: number; readonly max: number; readonly default: number; readonly description: string }
+  | { readonly name: string; readonly kind: 'bool'; readonly default: boolean; readonly description: string }
+  | { readonly name: string; readonly kind: 'enum'; readonly values: readonly string[]; readonly default: string; readonly description: string };
+
+export interface ModelEntry {
+  readonly name: string;
+  /** Which shelf it sits on in `gupcheck list` (e.g. "classic", "proposal"). */
+  readonly group: string;
+  readonly description: string;
+  readonly params: readonly ParamSpec[];
+  build(params: Readonly<Record<string, ParamValue>>): Model;
+}
+
+export class ParamError extends Error {}
+
+/** Parse `NAME=VALUE` strings against an entry's parameter specs; defaults fill the rest. */
+export function resolveParams(entry: ModelEntry, assignments: readonly string[]): Record<string, ParamValue> {
+  const out: Record<string, ParamValue> = {};
+  for (const p of entry.params) out[p.name] = p.default;
+  for (const a of assignments) {
+    const eq = a.indexOf('=');
+    if (eq <= 0) throw new ParamError(`--set ${a}: expected NAME=VALUE`);
+    const name = a.slice(0, eq);
+    const raw = a.slice(eq + 1);
+    const spec = entry.params.find((p) => p.name === name);
+    if (spec === undefined) {
+      const known = entry.params.map((p) => p.name).join(', ') || 'none';
+      throw new ParamError(`model ${entry.name} has no parameter '${name}' (parameters: ${known})`);
+    }
+    out[name] = parseParam(entry.name, spec, raw);
+  }
+  return out;
+}
+
+function parseParam(model: string, spec: ParamSpec, raw: string): ParamValue {
+  switch (spec.kind) {
+    case 'int': {
+      const v = /^-?\d+$/.test(raw) ? Number(raw) : NaN;
+      if (!Number.isSafeInteger(v) || v < spec.min || v > spec.max) {
+        throw new ParamError(`${model}: ${spec.name}=${raw} is out of range (expected an integer in ${spec.min}..${spec.max})`);
+      }
+      return v;
+    }
+    case 'bool':
+      if (raw === 'true' || raw === '1') return true;
+      if (raw === 'false' || raw === '0') return false;
+      throw new ParamError(`${model}: ${spec.name}=${raw} is not a boolean (expected true or false)`);
+    case 'enum':
+      if (!spec.values.includes(raw)) throw new ParamError(`${model}: ${spec.name}=${raw} is not one of ${spec.values.join('|')}`);
+      return raw;
+  }
+}
