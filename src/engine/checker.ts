@@ -16,8 +16,8 @@
 import { FP, fingerprint } from './hash.js';
 import type { Action, Model, Property, PropertyKind } from './model.js';
 import { validateModel } from './model.js';
-import { FieldRangeError, type JsonValue } from './schema.js';
-import type { Params } from './model.js';
+import { FieldRangeError } from './schema.js';
+import type { CheckResult, CoverageEntry, PropertyResult, StopReason, TraceStep } from './result.js';
 
 export interface CheckOptions {
   /** Store full states instead of 64-bit fingerprints. */
@@ -34,69 +34,7 @@ export interface CheckOptions {
   readonly checkDeadlock?: boolean;
 }
 
-export type PropertyStatus = 'holds' | 'violated' | 'vacuous' | 'unknown';
-export type StopReason = 'max-depth' | 'max-states' | 'time-limit' | 'max-memory' | 'interrupted';
-
-export interface TraceStep {
-  readonly index: number;
-  /** Action family name; "init" for step 0. */
-  readonly action: string;
-  readonly params: Params;
-  readonly label: string;
-  readonly actor?: string;
-  readonly state: JsonValue;
-}
-
-export interface PropertyResult {
-  readonly name: string;
-  readonly kind: PropertyKind;
-  readonly description: string;
-  readonly status: PropertyStatus;
-  /** Shortest counterexample, for a violated property. */
-  readonly trace?: readonly TraceStep[];
-  /** Shortest witness, for a witnessed `sometimes` property. */
-  readonly witness?: readonly TraceStep[];
-  /** For a range error: what went out of range. */
-  readonly detail?: string;
-}
-
-export interface CoverageEntry {
-  readonly action: string;
-  readonly label: string;
-  readonly params: Params;
-  /** Transitions this action produced (duplicates included). */
-  readonly fired: number;
-  /** New distinct states it discovered. */
-  readonly distinct: number;
-}
-
-export interface Stats {
-  readonly states: number;
-  readonly transitions: number;
-  readonly levels: number;
-  readonly maxDepth: number;
-  readonly seconds: number;
-  readonly statesPerSecond: number;
-  readonly bytesPerState: number;
-  readonly storedBytes: number;
-  readonly stateWords: number;
-  /** TLC's estimate distinct × (generated − distinct) / 2^64; 0 in exact mode. */
-  readonly collisionProbability: number;
-  /** States still queued when the search stopped (0 when complete). */
-  readonly queued: number;
-}
-
-export interface CheckResult {
-  readonly model: string;
-  readonly params: Params;
-  readonly mode: 'fingerprint' | 'exact';
-  readonly complete: boolean;
-  readonly stopReason?: StopReason;
-  readonly stats: Stats;
-  readonly coverage: readonly CoverageEntry[];
-  readonly warnings: readonly string[];
-  readonly properties: readonly PropertyResult[];
-}
+export type { CheckResult, CoverageEntry, PropertyResult, PropertyStatus, Stats, StopReason, TraceStep } from './result.js';
 
 /** A trace could not be re-executed: only possible after a fingerprint collision. */
 export class TraceRebuildError extends Error {}

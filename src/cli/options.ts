@@ -1,0 +1,61 @@
+// Typed CLI options, decoded from parsed argv with io-ts so that every bad
+// value becomes one line naming the option and what it expected.
+
+import * as t from 'io-ts';
+import { pipe } from 'fp-ts/lib/function.js';
+import * as E from 'fp-ts/lib/Either.js';
+import os from 'node:os';
+import { describeErrors } from '../io/decode.js';
+import type { CheckOptions } from '../engine/checker.js';
+
+/** A decimal string holding a number within [min, max]. */
+const numberFromString = (name: string, min: number, max: number, integer: boolean) =>
+  new t.Type<number, string, unknown>(
+    name,
+    (u): u is number => typeof u === 'number',
+    (u, c) => {
+      if (typeof u !== 'string' || !/^\d+(\.\d+)?$/.test(u)) return t.failure(u, c, `expected ${name}, got '${String(u)}'`);
+      const n = Number(u);
+      if ((integer && !Number.isSafeInteger(n)) || n < min || n > max) return t.failure(u, c, `expected ${name}, got '${u}'`);
+      return t.success(n);
+    },
+    String,
+  );
+
+const flag = t.union([t.boolean, t.undefined]);
+
+export const CheckFlagsC = t.type({
+  'set': t.union([t.array(t.string), t.undefined]),
+  'json': flag,
+  'exact': flag,
+  'quiet': flag,
+  'no-deadlock': flag,
+  'max-depth': t.union([numberFromString('--max-depth: an integer from 0', 0, 1e9, true), t.undefined]),
+  'max-states': t.union([numberFromString('--max-states: an integer from 1', 1, 4e9, true), t.undefined]),
+  'time-limit': t.union([numberFromString('--time-limit: seconds, a positive number', 0.001, 1e7, false), t.undefined]),
+  'max-memory': t.union([numberFromString('--max-memory: MiB, an integer from 1', 1, 1 << 30, true), t.undefined]),
+});
+export type CheckFlags = t.TypeOf<typeof CheckFlagsC>;
+
+export const CHECK_FLAGS = {
+  set: 'multi', json: 'bool', exact: 'bool', quiet: 'bool', 'no-deadlock': 'bool',
+  'max-depth': 'value', 'max-states': 'value', 'time-limit': 'value', 'max-memory': 'value',
+} as const;
+
+/** Default memory bound: half the machine, so the search stops cleanly before the OS kills it. */
+export const defaultMaxMemoryBytes = (): number => Math.floor(os.totalmem() / 2);
+
+export function decodeCheckFlags(flags: Record<string, unknown>): E.Either<string, CheckFlags> {
+  return pipe(CheckFlagsC.decode(flags), E.mapLeft(describeErrors));
+}
+
+export function toCheckOptions(f: Partial<CheckFlags>): CheckOptions {
+  return {
+    exact: f.exact === true,
+    ...(f['max-depth'] !== undefined ? { maxDepth: f['max-depth'] } : {}),
+    ...(f['max-states'] !== undefined ? { maxStates: f['max-states'] } : {}),
+    ...(f['time-limit'] !== undefined ? { timeLimitMs: f['time-limit'] * 1000 } : {}),
+    maxMemoryBytes: f['max-memory'] !== undefined ? f['max-memory'] * 2 ** 20 : defaultMaxMemoryBytes(),
+    ...(f['no-deadlock'] === true ? { checkDeadlock: false } : {}),
+  };
+}
