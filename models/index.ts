@@ -1,10 +1,14 @@
 // Every model the CLI knows, in the order `gupcheck list` shows them.
 
 import type { ModelEntry } from '../src/engine/registry.js';
+import { leaderElectionEntry } from './classic/leader-election.js';
 import { petersonEntry } from './classic/peterson.js';
+import { philsEntry } from './classic/phils.js';
 
 export const MODELS: readonly ModelEntry[] = [
   petersonEntry,
+  philsEntry,
+  leaderElectionEntry,
 ];
 
 export function findModel(name: string): ModelEntry | undefined {
