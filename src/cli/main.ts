@@ -135,7 +135,7 @@ function cmdList(argv: string[]): number {
       lines.push(`  ${m.name.padEnd(16)} ${m.description}`);
       for (const p of m.params) {
         const range = p.kind === 'int' ? `${p.min}..${p.max}` : p.kind === 'bool' ? 'true|false' : p.values.join('|');
-        lines.push(`    --set ${`${p.name}=${range}`.padEnd(28)} ${p.description} (default ${p.default})`);
+        lines.push(`    --set ${`${p.name}=${range}`.padEnd(36)} ${p.description} (default ${p.default})`);
       }
     }
   }
