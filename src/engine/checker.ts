@@ -131,7 +131,8 @@ export class Checker {
     this.slotHash = new Int32Array(this.exact ? this.cap : 0);
     this.store = new Uint32Array(this.exact ? 1024 * this.W : 0);
     this.parent = new Uint32Array(1024);
-    this.via = this.nA < 0xffff ? new Uint16Array(1024) : new Uint32Array(1024);
+    // `via` holds an action index, or for an initial state its init index.
+    this.via = Math.max(this.nA, model.init.length) < 0xffff ? new Uint16Array(1024) : new Uint32Array(1024);
     this.cur = new Uint32Array(256 * this.W);
     this.curIds = new Uint32Array(256);
     this.nxt = new Uint32Array(256 * this.W);
@@ -483,7 +484,9 @@ export class Checker {
           act.apply(dst);
         } catch (e) {
           if (e instanceof FieldRangeError) {
-            this.record(this.range, srcId, a, e.message);
+            // Past --max-depth nothing is explored, range errors included.
+            if (atBound) this.depthCut = true;
+            else this.record(this.range, srcId, a, e.message);
             continue;
           }
           throw e;

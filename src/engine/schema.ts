@@ -68,7 +68,7 @@ export class Field {
   }
   /** Boolean view: any non-zero value is true. */
   test(s: Uint32Array): boolean {
-    return ((s[this.word]! >>> this.shift) & this.mask) !== 0;
+    return this.get(s) !== 0;
   }
   setBool(s: Uint32Array, v: boolean): void {
     this.set(s, v ? 1 : 0);
