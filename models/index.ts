@@ -1,12 +1,16 @@
 // Every model the CLI knows, in the order `gupcheck list` shows them.
 
 import type { ModelEntry } from '../src/engine/registry.js';
+import { andersonEntry } from './classic/anderson.js';
+import { bakeryEntry } from './classic/bakery.js';
 import { leaderElectionEntry } from './classic/leader-election.js';
 import { petersonEntry } from './classic/peterson.js';
 import { philsEntry } from './classic/phils.js';
 
 export const MODELS: readonly ModelEntry[] = [
   petersonEntry,
+  andersonEntry,
+  bakeryEntry,
   philsEntry,
   leaderElectionEntry,
 ];
