@@ -1,6 +1,8 @@
 // Every model the CLI knows, in the order `gupcheck list` shows them.
 
 import type { ModelEntry } from '../src/engine/registry.js';
+import { proposalEntry } from './kernel/build.js';
+import { baseline } from './proposals/baseline.js';
 import { andersonEntry } from './classic/anderson.js';
 import { bakeryEntry } from './classic/bakery.js';
 import { leaderElectionEntry } from './classic/leader-election.js';
@@ -8,6 +10,7 @@ import { petersonEntry } from './classic/peterson.js';
 import { philsEntry } from './classic/phils.js';
 
 export const MODELS: readonly ModelEntry[] = [
+  proposalEntry(baseline),
   petersonEntry,
   andersonEntry,
   bakeryEntry,

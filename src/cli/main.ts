@@ -4,7 +4,7 @@
 import { isLeft } from 'fp-ts/lib/Either.js';
 import { Checker, type CheckOptions } from '../engine/checker.js';
 import { ModelError } from '../engine/model.js';
-import { ParamError, resolveParams, type ModelEntry } from '../engine/registry.js';
+import { InputError, ParamError, resolveParams, type ModelEntry } from '../engine/registry.js';
 import { CHECK_SCHEMA_VERSION, type CheckReport, type CheckResult } from '../engine/result.js';
 import { SchemaError } from '../engine/schema.js';
 import { MODELS, findModel } from '../../models/index.js';
@@ -36,10 +36,11 @@ commands:
 
 exit codes: 0 complete search, all properties hold; 1 a property violated or vacuous
 (or a deadlock); 2 bad input or usage; 3 search incomplete (a bound or an interrupt).`,
-  check: `usage: gupcheck check <model> [--set NAME=VALUE ...] [--json] [--exact]
+  check: `usage: gupcheck check <model> [--scenario NAME|FILE] [--set NAME=VALUE ...] [--json] [--exact]
                        [--max-depth N] [--max-states N] [--time-limit SECONDS]
                        [--max-memory MIB] [--no-deadlock] [--quiet]
 
+  --scenario S      for a kernel proposal: a scenario name (models/scenarios/S.json) or a path
   --set NAME=VALUE  set a model parameter (see 'gupcheck list')
   --json            print one JSON object (schemaVersion ${CHECK_SCHEMA_VERSION}) on stdout
   --exact           store full states instead of 64-bit fingerprints (no collision risk)
@@ -65,9 +66,10 @@ The main job. Until the kernel models land it checks every classic model at its
 default parameters and prints one summary line each.`,
 };
 
-function buildModel(entry: ModelEntry, sets: readonly string[]) {
+function buildModel(entry: ModelEntry, sets: readonly string[], input?: string) {
   const params = resolveParams(entry, sets);
-  return entry.build(params);
+  if (input !== undefined && entry.input === undefined) throw new UsageError(`model ${entry.name} takes no --scenario (only the kernel proposals do)`);
+  return entry.build(params, input);
 }
 
 /** Run a checker in slices so SIGINT/SIGTERM and progress lines get a turn. */
@@ -106,7 +108,7 @@ async function cmdCheck(argv: string[]): Promise<number> {
   if (extra.length > 0) throw new UsageError(`unexpected argument '${extra[0]}'`);
   const entry = findModel(name);
   if (entry === undefined) throw new BadInput(`unknown model '${name}' (models: ${MODELS.map((m) => m.name).join(', ')})`);
-  const model = buildModel(entry, flags.right.set ?? []);
+  const model = buildModel(entry, flags.right.set ?? [], flags.right.scenario);
   const opts: CheckOptions = toCheckOptions(flags.right);
   const json = flags.right.json === true;
   const checker = new Checker(model, opts);
@@ -188,7 +190,7 @@ export async function main(argv: string[]): Promise<number> {
       default: throw new UsageError(`unknown command '${cmd}' (commands: check, list, start, help)`);
     }
   } catch (e) {
-    if (e instanceof UsageError || e instanceof BadInput || e instanceof ParamError || e instanceof SchemaError || e instanceof ModelError) {
+    if (e instanceof UsageError || e instanceof BadInput || e instanceof ParamError || e instanceof InputError || e instanceof SchemaError || e instanceof ModelError) {
       process.stderr.write(`gupcheck: ${e.message}\n`);
       return EXIT.BAD_INPUT;
     }

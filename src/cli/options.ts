@@ -26,6 +26,7 @@ const flag = t.union([t.boolean, t.undefined]);
 
 export const CheckFlagsC = t.type({
   'set': t.union([t.array(t.string), t.undefined]),
+  'scenario': t.union([t.string, t.undefined]),
   'json': flag,
   'exact': flag,
   'quiet': flag,
@@ -38,7 +39,7 @@ export const CheckFlagsC = t.type({
 export type CheckFlags = t.TypeOf<typeof CheckFlagsC>;
 
 export const CHECK_FLAGS = {
-  set: 'multi', json: 'bool', exact: 'bool', quiet: 'bool', 'no-deadlock': 'bool',
+  set: 'multi', scenario: 'value', json: 'bool', exact: 'bool', quiet: 'bool', 'no-deadlock': 'bool',
   'max-depth': 'value', 'max-states': 'value', 'time-limit': 'value', 'max-memory': 'value',
 } as const;
 

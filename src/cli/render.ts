@@ -35,7 +35,7 @@ export function renderTrace(trace: readonly TraceStep[], full = false): string[]
       for (const [k, v] of flatten(st.state)) if (full || v !== '0' && v !== 'false') lines.push(`  ${' '.repeat(w)}     ${k} = ${v}`);
       return;
     }
-    const who = st.actor !== undefined ? `[${st.actor}] ` : '';
+    const who = st.actor !== undefined && !st.label.startsWith(`${st.actor}:`) ? `[${st.actor}] ` : '';
     lines.push(`  ${n}  ${who}${st.label}`);
     const changes = full ? [...flatten(st.state)].map(([k, v]) => `${k} = ${v}`) : diffStates(trace[i - 1]!.state, st.state);
     for (const c of changes) lines.push(`  ${' '.repeat(w)}     ${c}`);

@@ -13,10 +13,16 @@ export interface ModelEntry {
   readonly group: string;
   readonly description: string;
   readonly params: readonly ParamSpec[];
-  build(params: Readonly<Record<string, ParamValue>>): Model;
+  /** Models built from an input document (the CLI's --scenario): its default and the named ones. */
+  readonly input?: { readonly option: string; readonly default: string; readonly names: () => readonly string[] };
+  /** Build the model; `input` is the --scenario argument (a name or a path) for entries that take one. */
+  build(params: Readonly<Record<string, ParamValue>>, input?: string): Model;
 }
 
 export class ParamError extends Error {}
+
+/** A model's input document (e.g. a scenario file) is missing or malformed: one line, exit 2. */
+export class InputError extends Error {}
 
 /** Parse `NAME=VALUE` strings against an entry's parameter specs; defaults fill the rest. */
 export function resolveParams(entry: ModelEntry, assignments: readonly string[]): Record<string, ParamValue> {

@@ -4,7 +4,8 @@
 import * as t from 'io-ts';
 import { isLeft, type Either, left, right } from 'fp-ts/lib/Either.js';
 
-function pathOf(context: t.Context): string {
+/** The JSON path of a decode context ('' at the top level). */
+export function jsonPath(context: t.Context): string {
   let path = '';
   for (let i = 1; i < context.length; i++) {
     const parent = context[i - 1]!.type;
@@ -13,7 +14,7 @@ function pathOf(context: t.Context): string {
     const key = context[i]!.key;
     path += /^\d+$/.test(key) ? `[${key}]` : path === '' ? key : `.${key}`;
   }
-  return path === '' ? '(top level)' : path;
+  return path;
 }
 
 function show(v: unknown): string {
@@ -32,7 +33,8 @@ export function describeErrors(errors: t.Errors): string {
   if (e === undefined) return 'invalid value';
   if (e.message !== undefined) return e.message;
   const expected = e.context[e.context.length - 1]?.type.name ?? 'a valid value';
-  return `at ${pathOf(e.context)}: expected ${expected}, got ${show(e.value)}`;
+  const path = jsonPath(e.context);
+  return `at ${path === '' ? '(top level)' : path}: expected ${expected}, got ${show(e.value)}`;
 }
 
 /** Decode with a codec; Left is the one-line message. */

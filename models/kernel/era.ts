@@ -1,0 +1,44 @@
+// Feature bits of a kernel era (reference §7). A proposal is one setting of
+// these bits plus, where it needs one, a small delta of its own.
+
+export type CowReuse =
+  /** pre-5.8: reuse an anon page on a write fault if mapcount == 1 (reuse_swap_page). */
+  | 'mapcount'
+  /** 5.8+ (09854ba94c6a): reuse only if page_count == 1. */
+  | 'refcount'
+  /** 5.19+: reuse if PageAnonExclusive, else page_count == 1 (then set it exclusive). */
+  | 'exclusive';
+
+export interface Era {
+  /** A short name shown in traces and `gupcheck list`. */
+  readonly name: string;
+  /** FOLL_PIN adds GUP_PIN_COUNTING_BIAS to the refcount; page_maybe_dma_pinned() exists (5.7). */
+  readonly pinBias: boolean;
+  /** shrink_folio_list keeps (activates) a folio_maybe_dma_pinned() page before releasing its buffers (6.4, d824ec2a1546). */
+  readonly reclaimPinnedCheck: boolean;
+  /** FOLL_LONGTERM|FOLL_WRITE on a dirty-tracked file mapping fails with EFAULT (6.5, writable_file_mapping_allowed). */
+  readonly longtermFileBan: boolean;
+  /** PageAnonExclusive, R/O pins unshare, fork copies pinned exclusive pages (5.19). */
+  readonly anonExclusive: boolean;
+  /** fork copies a maybe-pinned anon page for the child instead of sharing it (5.9, 70e806e4e645). */
+  readonly forkEarlyCow: boolean;
+  /** How do_wp_page decides to reuse an anon page. */
+  readonly cowReuse: CowReuse;
+  /** ext4 WARNs and clears PG_dirty on a dirty page without buffers instead of BUG (5.18, cc5095747edf). */
+  readonly ext4WarnNotBug: boolean;
+  /** ext4 still has ->writepage, so kswapd's pageout can write a page (gone by 6.3; 6.6 pageout activates). */
+  readonly ext4Writepage: boolean;
+}
+
+/** The pre-2019 kernel (reference §3.1): get_user_pages + put_page, nothing tells a GUP ref apart. */
+export const BASELINE_ERA: Era = {
+  name: 'pre-2019 (~v4.14)',
+  pinBias: false,
+  reclaimPinnedCheck: false,
+  longtermFileBan: false,
+  anonExclusive: false,
+  forkEarlyCow: false,
+  cowReuse: 'mapcount',
+  ext4WarnNotBug: false,
+  ext4Writepage: true,
+};

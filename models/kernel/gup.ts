@@ -1,0 +1,176 @@
+// GUP holders (reference §2.1–2.3, §2.9): the slow path split into fault and
+// follow/grab, the fast path split into grab and recheck, the device's DMA
+// write, and the release the driver does.
+
+import { action, type Action } from '../../src/engine/model.js';
+import { faultBlocked, handleMmFault, needsFault } from './fault.js';
+import { HOLDER, MAPPING, OWNER, type Kernel } from './kernel.js';
+import type { HolderSpec } from './shape.js';
+
+/** Refcount a release function gives back: unpin gives back the era's pin increment. */
+export function releaseAmount(k: Kernel, h: HolderSpec, unpin: boolean): number {
+  return unpin && k.sh.era.pinBias ? k.sh.bias : 1;
+}
+
+/**
+ * gup_must_unshare: a R/O FOLL_PIN on an anon page that is not
+ * PageAnonExclusive must fault with FAULT_FLAG_UNSHARE first (5.19+).
+ */
+export function mustUnshare(k: Kernel, s: Uint32Array, h: HolderSpec): boolean {
+  if (!k.sh.era.anonExclusive || h.kind !== 'PIN' || h.write) return false;
+  const e = k.pr[h.proc]!.vma[h.va]!;
+  if (!e.present.test(s)) return false;
+  const p = e.pfn.get(s);
+  return k.isAnon(s, p) && !k.pg[p]!.exclusive.test(s);
+}
+
+/** check_vma_flags, 6.5+: FOLL_LONGTERM|FOLL_WRITE pins of dirty-tracked file mappings are refused. */
+export function longtermFileBanned(k: Kernel, h: HolderSpec): boolean {
+  return k.sh.era.longtermFileBan && h.kind === 'PIN' && h.longterm && h.write && k.sh.procs[h.proc]!.vmas[h.va]!.dirtyTracked;
+}
+
+export function holderActions(k: Kernel, hi: number): Action[] {
+  const h = k.sh.holders[hi]!;
+  const H = k.hd[hi]!;
+  const { proc: q, va: v } = h;
+  const E = k.pr[q]!.vma[v]!;
+  const actor = h.id;
+  const params = { holder: h.id };
+  const api = h.kind === 'PIN' ? (h.fast ? 'pin_user_pages_fast' : 'pin_user_pages') : (h.fast ? 'get_user_pages_fast' : 'get_user_pages');
+  const flags = [h.kind === 'PIN' ? 'FOLL_PIN' : 'FOLL_GET', ...(h.write ? ['FOLL_WRITE'] : []), ...(h.longterm ? ['FOLL_LONGTERM'] : [])].join('|');
+  const pageName = (s: Uint32Array) => k.sh.pages[H.page.get(s)]!.id;
+  void pageName;
+  const at = (s: Uint32Array, pc: number) => H.pc.get(s) === pc;
+  const onSlowPath = (s: Uint32Array) => !h.fast || H.slow.test(s);
+  const permits = (s: Uint32Array) => E.present.test(s) && (!h.write || E.w.test(s));
+  const unpin = h.release === 'unpin_user_page' || h.release === 'unpin_user_pages_dirty_lock';
+  const out: Action[] = [];
+
+  // §2.1 check_vma_flags: the address is gone, or (6.5+) the long-term write pin is banned.
+  out.push(action({
+    name: 'gup: check_vma_flags → EFAULT', actor, params,
+    label: `${actor}: ${api}(${flags}) → -EFAULT (${longtermFileBanned(k, h) ? 'FOLL_LONGTERM write pin of a dirty-tracked file mapping' : 'no VMA'})`,
+    guard: (s) => at(s, HOLDER.start) && (longtermFileBanned(k, h) || E.unmapped.test(s)),
+    effect: (s) => { H.pc.set(s, HOLDER.refused); },
+  }));
+
+  // §2.1 slow path, part 1: faultin_page → handle_mm_fault.
+  out.push(action({
+    name: 'gup: faultin_page', actor, params,
+    label: `${actor}: ${api}(${flags}): faultin_page → handle_mm_fault${h.write ? '(FAULT_FLAG_WRITE)' : ''}`,
+    guard: (s) => at(s, HOLDER.start) && onSlowPath(s) && !E.unmapped.test(s) && !longtermFileBanned(k, h) &&
+      needsFault(k, s, q, v, h.write, mustUnshare(k, s, h)) && !faultBlocked(k, s, q, v),
+    effect: (s) => {
+      const r = handleMmFault(k, s, q, v, h.write, mustUnshare(k, s, h));
+      if (r !== 'ok') H.pc.set(s, HOLDER.refused);
+    },
+  }));
+
+  // §2.1 slow path, part 2: follow_page_pte + try_grab_page (+ FOLL_TOUCH for get_user_pages).
+  out.push(action({
+    name: 'gup: follow_page_pte + try_grab_page', actor, params,
+    label: `${actor}: ${api}(${flags}): follow_page_pte + try_grab_page${h.kind === 'PIN' && k.sh.era.pinBias ? ' (ref += BIAS)' : ' (ref += 1)'}`,
+    guard: (s) => at(s, HOLDER.start) && onSlowPath(s) && !E.unmapped.test(s) && !longtermFileBanned(k, h) && permits(s) && !mustUnshare(k, s, h),
+    effect: (s) => {
+      const p = E.pfn.get(s);
+      k.getPage(s, p, h.inc);
+      H.page.set(s, p);
+      H.pc.set(s, HOLDER.held);
+      // FOLL_TOUCH (get_user_pages, not pin_user_pages): a write GUP dirties a clean page.
+      if (h.kind === 'GET' && h.write && !E.d.test(s) && !k.pg[p]!.dirty.test(s)) k.setPageDirty(s, p);
+    },
+  }));
+
+  if (h.fast) {
+    // §2.2 fast path, part 1: lockless walk, speculative grab.
+    out.push(action({
+      name: 'gup_fast: try_grab_folio_fast', actor, params,
+      label: `${actor}: ${api}(${flags}): lockless walk, try_grab_folio_fast`,
+      guard: (s) => at(s, HOLDER.start) && !H.slow.test(s) && permits(s),
+      effect: (s) => {
+        const p = E.pfn.get(s);
+        k.getPage(s, p, h.inc);
+        H.page.set(s, p);
+        H.seq.set(s, k.L.root.forked.get(s));
+        H.pc.set(s, HOLDER.grabbed);
+      },
+    }));
+    out.push(action({
+      name: 'gup_fast: fall back to the slow path', actor, params,
+      label: `${actor}: ${api}: PTE not usable locklessly, fall back to the slow path`,
+      guard: (s) => at(s, HOLDER.start) && !H.slow.test(s) && !permits(s),
+      effect: (s) => { H.slow.set(s, 1); },
+    }));
+    // §2.2 fast path, part 2: recheck the PTE (and write_protect_seq for pins); undo on a change.
+    out.push(action({
+      name: 'gup_fast: recheck pte', actor, params,
+      label: `${actor}: ${api}: recheck PTE${h.kind === 'PIN' ? ' and write_protect_seq' : ''}`,
+      guard: (s) => at(s, HOLDER.grabbed),
+      effect: (s) => {
+        const p = H.page.get(s);
+        const fileFastBanned = k.sh.era.longtermFileBan && h.kind === 'PIN' && h.longterm && h.write && k.pg[p]!.mapping.get(s) === MAPPING.file && k.isExt4(p);
+        const ok = permits(s) && E.pfn.get(s) === p && !mustUnshare(k, s, h) && !fileFastBanned &&
+          !(h.kind === 'PIN' && H.seq.get(s) !== k.L.root.forked.get(s));
+        if (ok) {
+          H.pc.set(s, HOLDER.held);
+          return;
+        }
+        k.putPage(s, p, h.inc);
+        H.pc.set(s, HOLDER.start);
+        H.slow.set(s, 1);
+        H.page.set(s, 0);
+        H.seq.set(s, 0);
+      },
+    }));
+  }
+
+  // §2.3 the device writes the page (DMA): no PTE dirty bit, no PG_dirty, any page state.
+  if (h.write) {
+    out.push(action({
+      name: 'dma: device writes page', actor: `${actor}/device`, params,
+      label: `${actor}: device DMA-writes the page`,
+      guard: (s) => at(s, HOLDER.held) && !H.wrote.test(s),
+      effect: (s) => {
+        k.writeData(s, H.page.get(s), q);
+        H.wrote.set(s, 1);
+      },
+    }));
+  }
+
+  // §2.9 release.
+  const put = (name: string, amount: number) => action({
+    name: `release: ${name}`, actor, params,
+    label: `${actor}: ${name}(${amount > 1 ? `ref -= ${amount}` : 'ref -= 1'})`,
+    guard: (s) => at(s, h.release === 'put_page' || h.release === 'put_user_page' || h.release === 'unpin_user_page' ? HOLDER.held : HOLDER.dirtied),
+    effect: (s) => {
+      k.putPage(s, H.page.get(s), amount);
+      H.pc.set(s, HOLDER.released);
+    },
+  });
+  const dirty = (name: string, locks: boolean, onlyIfClean: boolean) => action({
+    name: `release: ${name}`, actor, params,
+    label: `${actor}: ${name}`,
+    guard: (s) => {
+      if (!at(s, HOLDER.held)) return false;
+      const p = H.page.get(s);
+      if (onlyIfClean && k.pg[p]!.dirty.test(s)) return true; // no lock taken
+      return !locks || !k.locked(s, p); // lock_page sleeps while someone else holds it
+    },
+    effect: (s) => {
+      const p = H.page.get(s);
+      if (!(onlyIfClean && k.pg[p]!.dirty.test(s))) k.setPageDirty(s, p);
+      H.pc.set(s, HOLDER.dirtied);
+    },
+  });
+  switch (h.release) {
+    case 'put_page': out.push(put('put_page', 1)); break;
+    case 'put_user_page': out.push(put('put_user_page', 1)); break;
+    case 'unpin_user_page': out.push(put('unpin_user_page', releaseAmount(k, h, true))); break;
+    case 'set_page_dirty+put_page': out.push(dirty('set_page_dirty', false, false), put('put_page', 1)); break;
+    case 'set_page_dirty_lock+put_page': out.push(dirty('set_page_dirty_lock', true, false), put('put_page', 1)); break;
+    case 'put_user_pages_dirty_lock': out.push(dirty('put_user_pages_dirty_lock: set_page_dirty_lock', true, true), put('put_user_page', 1)); break;
+    case 'unpin_user_pages_dirty_lock': out.push(dirty('unpin_user_pages_dirty_lock: folio_mark_dirty', true, true), put('unpin_user_page', releaseAmount(k, h, unpin))); break;
+  }
+  void OWNER;
+  return out;
+}

@@ -1,0 +1,94 @@
+// What user processes do: fork (§2.10), munmap (§2.12), and a user store
+// through a PTE, with the write fault it may need first (§2.4, §2.11).
+
+import { action, type Action } from '../../src/engine/model.js';
+import { faultBlocked, handleMmFault, needsFault } from './fault.js';
+import { MAPPING, type Kernel } from './kernel.js';
+
+/** fork → dup_mmap → copy_page_range → copy_present_pte, one atomic step (mmap_lock, PT locks, write_protect_seq). */
+export function forkActions(k: Kernel): Action[] {
+  const P = k.sh.forkParent;
+  const C = k.sh.forkChild;
+  if (P < 0 || C < 0) return [];
+  const parent = k.sh.procs[P]!;
+  const era = k.sh.era;
+  return [action({
+    name: 'fork: copy_page_range', actor: parent.id, params: { process: parent.id },
+    label: `${parent.id}: fork() → copy_page_range (share anon pages write-protected${era.anonExclusive ? '; copy a pinned exclusive page for the child' : era.forkEarlyCow ? '; copy a maybe-pinned page for the child' : ''})`,
+    guard: (s) => !k.L.root.forked.test(s),
+    effect: (s) => {
+      k.L.root.forked.set(s, 1);
+      k.pr[C]!.alive.set(s, 1);
+      parent.vmas.forEach((vma, v) => {
+        const pe = k.pr[P]!.vma[v]!;
+        const ce = k.pr[C]!.vma[v]!;
+        ce.unmapped.setBool(s, pe.unmapped.test(s));
+        if (!pe.present.test(s)) return;
+        const p = pe.pfn.get(s);
+        // Shared file mappings (and file pages in private ones) are not copied: the child refaults.
+        if (!k.isAnon(s, p)) return;
+        const g = k.pg[p]!;
+        const pinned = k.maybeDmaPinned(s, p);
+        const copyForChild = era.anonExclusive ? g.exclusive.test(s) && pinned : era.forkEarlyCow && pinned;
+        if (copyForChild) {
+          // page_try_dup_anon_rmap → -EBUSY → copy_present_page: the child gets its own copy now.
+          const c = k.allocPage(s);
+          const n = k.pg[c]!;
+          n.mapping.set(s, MAPPING.anon);
+          n.lru.set(s, 1);
+          n.exclusive.set(s, 1);
+          n.data.set(s, g.data.get(s));
+          k.mapPte(s, C, v, c, vma.writable, false);
+          return;
+        }
+        // Share: the page is no longer exclusive; both PTEs are write-protected.
+        g.exclusive.set(s, 0);
+        pe.w.set(s, 0);
+        k.mapPte(s, C, v, p, false, false);
+      });
+    },
+  })];
+}
+
+/** Per (process, address): munmap and the user's store, where the scenario has them. */
+export function userActions(k: Kernel): Action[] {
+  const out: Action[] = [];
+  k.sh.procs.forEach((pr, q) => pr.vmas.forEach((vma, v) => {
+    const E = k.pr[q]!.vma[v]!;
+    const where = k.sh.pages[vma.page]!.id;
+    const live = (s: Uint32Array) => k.pr[q]!.alive.test(s) && !E.unmapped.test(s);
+    if (vma.munmap) {
+      out.push(action({
+        name: 'munmap: zap_pte_range', actor: pr.id, params: { process: pr.id, address: where },
+        label: `${pr.id}: munmap(${where}) → zap_pte_range`,
+        guard: live,
+        effect: (s) => {
+          k.zapPte(s, q, v);
+          E.unmapped.set(s, 1);
+        },
+      }));
+    }
+    if (vma.store) {
+      out.push(action({
+        name: 'store: write fault', actor: pr.id, params: { process: pr.id, address: where },
+        label: `${pr.id}: store to ${where} faults: handle_mm_fault(FAULT_FLAG_WRITE)`,
+        guard: (s) => live(s) && !E.stored.test(s) && needsFault(k, s, q, v, true, false) && !faultBlocked(k, s, q, v),
+        effect: (s) => {
+          // SIGBUS/SIGSEGV: the store never happens.
+          if (handleMmFault(k, s, q, v, true, false) !== 'ok') E.stored.set(s, 1);
+        },
+      }));
+      out.push(action({
+        name: 'store: user writes', actor: pr.id, params: { process: pr.id, address: where },
+        label: `${pr.id}: stores to ${where} through its writable PTE`,
+        guard: (s) => live(s) && !E.stored.test(s) && E.present.test(s) && E.w.test(s),
+        effect: (s) => {
+          k.writeData(s, E.pfn.get(s), q);
+          E.d.set(s, 1);
+          E.stored.set(s, 1);
+        },
+      }));
+    }
+  }));
+  return out;
+}

@@ -1,0 +1,225 @@
+// Scenario files: which pages exist, who maps them and how, which GUP holders
+// there are, which background actors run, and the bounds. Decoded with io-ts;
+// every error names the JSON path. See models/scenarios/*.json.
+
+import * as t from 'io-ts';
+import * as E from 'fp-ts/lib/Either.js';
+import { pipe } from 'fp-ts/lib/function.js';
+import { readFileSync } from 'node:fs';
+import { describeErrors, jsonPath, parseJson } from '../../src/io/decode.js';
+
+/** An object codec that also rejects keys it does not know (a typo is an error, not a default). */
+function strictObject<P extends t.Props, O extends t.Props>(name: string, required: P, optional: O) {
+  const inner = t.intersection([t.type(required), t.partial(optional)]);
+  const known = new Set([...Object.keys(required), ...Object.keys(optional)]);
+  return new t.Type<t.TypeOf<typeof inner>, t.OutputOf<typeof inner>, unknown>(
+    name,
+    inner.is,
+    (u, c) => {
+      if (typeof u === 'object' && u !== null && !Array.isArray(u)) {
+        for (const k of Object.keys(u)) {
+          if (known.has(k)) continue;
+          const at = jsonPath(c);
+          return t.failure(u, c, `at ${at === '' ? k : `${at}.${k}`}: unknown field (expected one of ${[...known].join(', ')})`);
+        }
+      }
+      return inner.validate(u, c);
+    },
+    inner.encode,
+  );
+}
+
+const Id = new t.Type<string, string, unknown>(
+  'an identifier ([A-Za-z][A-Za-z0-9_-]*, at most 24 characters)',
+  (u): u is string => typeof u === 'string',
+  (u, c) => (typeof u === 'string' && /^[A-Za-z][A-Za-z0-9_-]{0,23}$/.test(u) ? t.success(u) : t.failure(u, c)),
+  String,
+);
+const smallInt = (min: number, max: number) => new t.Type<number, number, unknown>(
+  `an integer in ${min}..${max}`,
+  (u): u is number => typeof u === 'number',
+  (u, c) => (typeof u === 'number' && Number.isInteger(u) && u >= min && u <= max ? t.success(u) : t.failure(u, c)),
+  Number,
+);
+
+export const ReleaseC = t.keyof({
+  /** put_page(): drop a plain reference (read-only GUP, or a driver that forgot to dirty). */
+  put_page: null,
+  /** set_page_dirty() then put_page(), without the page lock (racy, reference §2.5). */
+  'set_page_dirty+put_page': null,
+  /** set_page_dirty_lock() then put_page(): what the pre-2019 GUP docs told callers to do. */
+  'set_page_dirty_lock+put_page': null,
+  /** put_user_page() (2019 step 1: same as put_page). */
+  put_user_page: null,
+  /** put_user_pages_dirty_lock() (2019 step 1: set_page_dirty_lock if !PageDirty, then put_user_page). */
+  put_user_pages_dirty_lock: null,
+  /** unpin_user_page(): drop a FOLL_PIN reference. */
+  unpin_user_page: null,
+  /** unpin_user_pages_dirty_lock(make_dirty=true): lock, folio_mark_dirty if clean, unlock, unpin. */
+  unpin_user_pages_dirty_lock: null,
+}, 'a release function');
+export type Release = t.TypeOf<typeof ReleaseC>;
+
+const PageC = strictObject('page', { id: Id, kind: t.keyof({ file: null, anon: null }, '"file" or "anon"') }, {
+  /** File pages: an ext4-like buffer-head filesystem (default) or tmpfs (no buffers, no writeback). */
+  fs: t.keyof({ ext4: null, tmpfs: null }, '"ext4" or "tmpfs"'),
+});
+const MappingC = strictObject('mapping', { page: Id }, {
+  /** MAP_SHARED (file pages only); default false (MAP_PRIVATE). */
+  shared: t.boolean,
+  /** PROT_WRITE; default true. */
+  writable: t.boolean,
+  /** The PTE is populated at the start; default true. */
+  present: t.boolean,
+  /** The process stores to the page once (a user write through its PTE). */
+  store: t.boolean,
+  /** The process may munmap the page (zap its PTE). */
+  munmap: t.boolean,
+});
+const ProcessC = strictObject('process', { id: Id, mappings: t.array(MappingC) }, {
+  /**
+   * This process is the child of fork() of the named process. Its address
+   * space is the parent's (copy_page_range); its own mappings entries only
+   * say which of those pages the child stores to or munmaps.
+   */
+  childOf: Id,
+});
+const HolderC = strictObject('holder', {
+  id: Id,
+  /** Whose address space GUP walks. */
+  process: Id,
+  /** The mapping (named by the page it maps at the start) that GUP walks. */
+  page: Id,
+  kind: t.keyof({ GET: null, PIN: null }, '"GET" or "PIN"'),
+  write: t.boolean,
+}, {
+  longterm: t.boolean,
+  /** get_user_pages_fast / pin_user_pages_fast: lockless grab, then recheck. */
+  fast: t.boolean,
+  /** How the holder releases; defaults by kind and write. */
+  release: ReleaseC,
+});
+const ActorsC = strictObject('actors', {}, {
+  /** The flusher: write_cache_pages over dirty file pages. */
+  flusher: t.boolean,
+  /** kswapd: shrink_page_list over file pages on the LRU. */
+  reclaim: t.boolean,
+  /** truncate(2) of every file to 0 (truncate_inode_pages_range). */
+  truncate: t.boolean,
+});
+const BoundsC = strictObject('bounds', {}, {
+  /** Scaled GUP_PIN_COUNTING_BIAS (kernel: 1024). */
+  bias: smallInt(2, 16),
+  /** Largest refcount the model can represent; past it the model reports field-range. */
+  refMax: smallInt(2, 255),
+  /** Free pages available for COW copies. */
+  spares: smallInt(0, 4),
+});
+
+export const ScenarioC = strictObject('scenario', {
+  name: t.string,
+  description: t.string,
+  pages: t.array(PageC),
+  processes: t.array(ProcessC),
+  holders: t.array(HolderC),
+}, {
+  actors: ActorsC,
+  bounds: BoundsC,
+});
+export type Scenario = t.TypeOf<typeof ScenarioC>;
+
+/** Limits that keep a scenario inside what the packed state and 24 GiB can hold. */
+export const LIMITS = { pages: 6, processes: 3, mappingsPerProcess: 4, holders: 4 } as const;
+
+/** Cross-reference checks io-ts cannot express; Left is one line naming the path. */
+export function validateScenario(s: Scenario): E.Either<string, Scenario> {
+  const fail = (path: string, msg: string) => E.left(`at ${path}: ${msg}`);
+  const seen = new Set<string>();
+  const dup = (id: string) => { if (seen.has(id)) return true; seen.add(id); return false; };
+  if (s.pages.length === 0) return fail('pages', 'a scenario needs at least one page');
+  if (s.pages.length > LIMITS.pages) return fail('pages', `at most ${LIMITS.pages} pages`);
+  if (s.processes.length === 0) return fail('processes', 'a scenario needs at least one process');
+  if (s.processes.length > LIMITS.processes) return fail('processes', `at most ${LIMITS.processes} processes, a fork child included`);
+  if (s.holders.length > LIMITS.holders) return fail('holders', `at most ${LIMITS.holders} holders`);
+  const pages = new Map(s.pages.map((p) => [p.id, p]));
+  for (const [i, p] of s.pages.entries()) {
+    if (dup(p.id)) return fail(`pages[${i}].id`, `'${p.id}' is used twice`);
+    if (p.kind === 'anon' && p.fs !== undefined) return fail(`pages[${i}].fs`, 'only file pages have a filesystem');
+  }
+  const children = s.processes.filter((p) => p.childOf !== undefined);
+  if (children.length > 1) return fail('processes', 'at most one process may be a fork child');
+  const anonOwner = new Map<string, string>();
+  for (const [i, pr] of s.processes.entries()) {
+    if (dup(pr.id)) return fail(`processes[${i}].id`, `'${pr.id}' is used twice`);
+    if (pr.mappings.length > LIMITS.mappingsPerProcess) return fail(`processes[${i}].mappings`, `at most ${LIMITS.mappingsPerProcess} mappings`);
+    const parent = pr.childOf === undefined ? undefined : s.processes.find((p) => p.id === pr.childOf);
+    if (pr.childOf !== undefined) {
+      if (parent === undefined || parent === pr) return fail(`processes[${i}].childOf`, `unknown parent process '${pr.childOf}'`);
+      if (parent.childOf !== undefined) return fail(`processes[${i}].childOf`, 'a fork child cannot fork');
+    }
+    const mapped = new Set<string>();
+    for (const [j, m] of pr.mappings.entries()) {
+      const at = `processes[${i}].mappings[${j}]`;
+      const pg = pages.get(m.page);
+      if (pg === undefined) return fail(`${at}.page`, `unknown page '${m.page}'`);
+      if (mapped.has(m.page)) return fail(`${at}.page`, `'${m.page}' is mapped twice by ${pr.id}`);
+      mapped.add(m.page);
+      if (parent !== undefined) {
+        const pm = parent.mappings.find((x) => x.page === m.page);
+        if (pm === undefined) return fail(`${at}.page`, `the child inherits its mappings: '${m.page}' is not mapped by ${parent.id}`);
+        if (m.shared !== undefined || m.writable !== undefined || m.present !== undefined) {
+          return fail(at, 'a fork child inherits shared/writable/present from its parent; give only store and munmap');
+        }
+        if (m.store === true && pm.writable === false) return fail(`${at}.store`, 'a store needs a writable mapping');
+        continue;
+      }
+      if (pg.kind === 'anon') {
+        if (m.shared === true) return fail(`${at}.shared`, 'shared anonymous mappings are not modelled');
+        if (m.present === false) return fail(`${at}.present`, 'an anonymous page exists only while mapped');
+        const owner = anonOwner.get(m.page);
+        if (owner !== undefined) return fail(`${at}.page`, `anonymous page '${m.page}' is already mapped by ${owner}; share it with fork ("childOf")`);
+        anonOwner.set(m.page, pr.id);
+      }
+      if (m.store === true && m.writable === false) return fail(`${at}.store`, 'a store needs a writable mapping');
+    }
+  }
+  for (const p of s.pages) {
+    if (p.kind === 'anon' && !anonOwner.has(p.id)) return fail('pages', `anonymous page '${p.id}' is not mapped by any process`);
+  }
+  for (const [i, h] of s.holders.entries()) {
+    const at = `holders[${i}]`;
+    if (dup(h.id)) return fail(`${at}.id`, `'${h.id}' is used twice`);
+    const pr = s.processes.find((p) => p.id === h.process);
+    if (pr === undefined) return fail(`${at}.process`, `unknown process '${h.process}'`);
+    const space = pr.childOf === undefined ? pr : s.processes.find((p) => p.id === pr.childOf)!;
+    if (!space.mappings.some((m) => m.page === h.page)) return fail(`${at}.page`, `process ${h.process} does not map '${h.page}'`);
+    if (h.longterm === true && h.kind !== 'PIN') return fail(`${at}.longterm`, 'FOLL_LONGTERM requires FOLL_PIN (is_valid_gup_args)');
+    const rel = h.release;
+    if (rel !== undefined) {
+      const dirtying = rel !== 'put_page' && rel !== 'put_user_page' && rel !== 'unpin_user_page';
+      if (dirtying && !h.write) return fail(`${at}.release`, `${rel} dirties the page, but the holder is read-only`);
+    }
+  }
+  return E.right(s);
+}
+
+export function decodeScenario(json: unknown): E.Either<string, Scenario> {
+  return pipe(ScenarioC.decode(json), E.mapLeft(describeErrors), E.chain(validateScenario));
+}
+
+/** Read, parse and decode a scenario file; Left is one line starting with the file name. */
+export function loadScenario(file: string): E.Either<string, Scenario> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    return E.left(`${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  return pipe(parseJson(text), E.chain(decodeScenario), E.mapLeft((m) => `${file}: ${m}`));
+}
+
+/** The default release function for a holder, by kind and write. */
+export function defaultRelease(kind: 'GET' | 'PIN', write: boolean): Release {
+  if (kind === 'PIN') return write ? 'unpin_user_pages_dirty_lock' : 'unpin_user_page';
+  return write ? 'set_page_dirty_lock+put_page' : 'put_page';
+}

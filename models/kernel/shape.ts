@@ -1,0 +1,133 @@
+// From a decoded scenario to the fixed shape of the model: page slots,
+// processes (with the fork child's slot), their VMAs, holders, actors, bounds.
+
+import type { Era } from './era.js';
+import { defaultRelease, type Release, type Scenario } from './scenario.js';
+
+export type PageKind = 'file' | 'anon' | 'spare';
+
+export interface PageSlot {
+  readonly id: string;
+  readonly kind: PageKind;
+  /** File pages: ext4-like (buffer heads, ->writepage) or tmpfs (no buffers, no writeback). */
+  readonly fs: 'ext4' | 'tmpfs' | null;
+}
+
+export interface Vma {
+  /** File VMA: the file page slot (= file offset). Anon VMA: the page mapped at the start. */
+  readonly page: number;
+  readonly file: boolean;
+  readonly shared: boolean;
+  readonly writable: boolean;
+  readonly present: boolean;
+  readonly store: boolean;
+  readonly munmap: boolean;
+  /** vma_needs_dirty_tracking: a shared, writable mapping of a buffer-head file. */
+  readonly dirtyTracked: boolean;
+}
+
+export interface Proc {
+  readonly id: string;
+  readonly vmas: readonly Vma[];
+  /** The fork child: not alive until fork() runs. */
+  readonly child: boolean;
+}
+
+export interface HolderSpec {
+  readonly id: string;
+  readonly proc: number;
+  readonly va: number;
+  readonly kind: 'GET' | 'PIN';
+  readonly write: boolean;
+  readonly longterm: boolean;
+  readonly fast: boolean;
+  readonly release: Release;
+  /** Refcount this holder adds in this era: BIAS for a pin where pins are biased, else 1. */
+  readonly inc: number;
+}
+
+export interface Shape {
+  readonly scenario: Scenario;
+  readonly era: Era;
+  readonly pages: readonly PageSlot[];
+  readonly procs: readonly Proc[];
+  readonly holders: readonly HolderSpec[];
+  readonly flusher: boolean;
+  readonly reclaim: boolean;
+  readonly truncate: boolean;
+  /** Index of the process that forks, or -1. */
+  readonly forkParent: number;
+  /** Index of the fork child (not alive until fork runs), or -1. */
+  readonly forkChild: number;
+  readonly bias: number;
+  readonly refMax: number;
+  readonly dataMax: number;
+  /** Index of the first page slot of each kind. */
+  readonly fileSlots: readonly number[];
+}
+
+export function shapeOf(scenario: Scenario, era: Era): Shape {
+  const files = scenario.pages.filter((p) => p.kind === 'file');
+  const anons = scenario.pages.filter((p) => p.kind === 'anon');
+  const child = scenario.processes.find((p) => p.childOf !== undefined);
+  const privateMappings = scenario.processes.filter((p) => p.childOf === undefined).flatMap((p) => p.mappings).filter((m) => m.shared !== true).length;
+  const spares = scenario.bounds?.spares ?? Math.min(4, privateMappings + (child !== undefined ? anons.length : 0));
+  const pages: PageSlot[] = [
+    ...files.map((p) => ({ id: p.id, kind: 'file' as const, fs: p.fs ?? 'ext4' })),
+    ...anons.map((p) => ({ id: p.id, kind: 'anon' as const, fs: null })),
+    ...Array.from({ length: spares }, (_, i) => ({ id: `free${i}`, kind: 'spare' as const, fs: null })),
+  ];
+  const slotOf = (id: string) => pages.findIndex((p) => p.id === id);
+  const vmasOf = (ms: Scenario['processes'][number]['mappings']): Vma[] => ms.map((m) => {
+    const page = slotOf(m.page);
+    const slot = pages[page]!;
+    const file = slot.kind === 'file';
+    const shared = m.shared === true;
+    const writable = m.writable !== false;
+    return {
+      page, file, shared, writable,
+      present: m.present !== false,
+      store: m.store === true,
+      munmap: m.munmap === true,
+      dirtyTracked: file && shared && writable && slot.fs === 'ext4',
+    };
+  });
+  const byId = new Map(scenario.processes.map((p) => [p.id, p]));
+  const procs: Proc[] = scenario.processes.map((p) => {
+    if (p.childOf === undefined) return { id: p.id, vmas: vmasOf(p.mappings), child: false };
+    // The child's address space is the parent's; its own entries only add stores and munmaps.
+    const parent = vmasOf(byId.get(p.childOf)!.mappings);
+    const own = byId.get(p.childOf)!.mappings.map((pm) => p.mappings.find((m) => m.page === pm.page));
+    return {
+      id: p.id, child: true,
+      vmas: parent.map((v, i) => ({ ...v, present: false, store: own[i]?.store === true, munmap: own[i]?.munmap === true })),
+    };
+  });
+  const forkParent = child === undefined ? -1 : scenario.processes.findIndex((p) => p.id === child.childOf);
+  const forkChild = child === undefined ? -1 : scenario.processes.indexOf(child);
+  const bias = scenario.bounds?.bias ?? 4;
+  const holders: HolderSpec[] = scenario.holders.map((h) => {
+    const proc = procs.findIndex((p) => p.id === h.process);
+    const space = procs[proc]!.child ? forkParent : proc;
+    const va = scenario.processes[space]!.mappings.findIndex((m) => m.page === h.page);
+    const inc = h.kind === 'PIN' && era.pinBias ? bias : 1;
+    return {
+      id: h.id, proc, va, kind: h.kind, write: h.write,
+      longterm: h.longterm === true, fast: h.fast === true,
+      release: h.release ?? defaultRelease(h.kind, h.write), inc,
+    };
+  });
+  // Refcount head-room: the page cache, every PTE, every holder, reclaim's isolation, plus one.
+  const refNeed = 1 + procs.length + holders.reduce((a, h) => a + Math.max(h.inc, bias), 0) + 1 + 1;
+  const refMax = scenario.bounds?.refMax ?? Math.min(255, refNeed);
+  const writes = holders.filter((h) => h.write).length + procs.reduce((a, p) => a + p.vmas.filter((v) => v.store).length, 0);
+  return {
+    scenario, era, pages, procs, holders,
+    flusher: scenario.actors?.flusher === true,
+    reclaim: scenario.actors?.reclaim === true,
+    truncate: scenario.actors?.truncate === true,
+    forkParent, forkChild, bias, refMax,
+    dataMax: Math.max(1, writes),
+    fileSlots: pages.flatMap((p, i) => (p.kind === 'file' ? [i] : [])),
+  };
+}

@@ -1,0 +1,34 @@
+// I1 NoDirtyWithoutBuffers (reference §4, the mission): a dirty page in an
+// ext4 page cache has buffers. Kernel symptom: BUG_ON(!PagePrivate(page)) in
+// page_buffers(), from ext4_writepage or mpage_prepare_extent_to_map (≤5.17);
+// from 5.18 a WARN and ClearPageDirty that drops the data.
+
+import { always, sometimes, step } from '../src/engine/model.js';
+import { BH, HOLDER } from '../models/kernel/kernel.js';
+import type { KernelProperty } from './kernel-property.js';
+
+export const I1: KernelProperty = {
+  id: 'I1',
+  title: 'no dirty page without buffers',
+  applies: (k) => k.sh.fileSlots.some((p) => k.isExt4(p)),
+  properties: (k) => {
+    const ext4 = k.sh.fileSlots.filter((p) => k.isExt4(p));
+    return [
+      always('I1', 'an ext4 page-cache page that is PG_dirty has buffers (else BUG_ON(!PagePrivate(page)) in ext4_writepage)', (s) => {
+        for (const p of ext4) if (k.inCache(s, p) && k.pg[p]!.dirty.test(s) && k.pg[p]!.bh.get(s) === BH.none) return false;
+        return true;
+      }),
+      step('I1.crash', 'writeback never reaches page_buffers() on a page without buffers (the ext4 BUG, or its 5.18+ WARN that drops the data)', (prev, a) =>
+        !(a.name === 'flusher: BUG in page_buffers' || a.name === 'flusher: WARN no buffers, ClearPageDirty' ||
+          (a.name === 'reclaim: pageout' && k.pg[k.L.root.reclaim.page.get(prev)]!.bh.get(prev) === BH.none))),
+      sometimes('I1.witness', 'an ext4 page-cache page is dirty while a write GUP reference holds it', (s) => {
+        for (let h = 0; h < k.NH; h++) {
+          if (!k.sh.holders[h]!.write || k.hd[h]!.pc.get(s) !== HOLDER.held) continue;
+          const p = k.hd[h]!.page.get(s);
+          if (k.inCache(s, p) && k.isExt4(p) && k.pg[p]!.dirty.test(s)) return true;
+        }
+        return false;
+      }),
+    ];
+  },
+};

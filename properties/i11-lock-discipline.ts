@@ -1,0 +1,45 @@
+// I11 LockDiscipline (reference §4): clear_page_dirty_for_io,
+// try_to_free_buffers and truncate's cleanup run with the page locked by
+// the one doing them, and set_page_dirty on a page-cache page runs with the
+// page locked (set_page_dirty_lock), not racing truncate. Deadlock freedom
+// is the engine's deadlock check. Kernel symptom: VM_BUG_ON(!PageLocked) in
+// clear_page_dirty_for_io, BUG_ON in try_to_free_buffers, or a
+// set_page_dirty on a page truncate is freeing.
+
+import { sometimes, step } from '../src/engine/model.js';
+import { HOLDER, OWNER } from '../models/kernel/kernel.js';
+import type { KernelProperty } from './kernel-property.js';
+
+export const I11: KernelProperty = {
+  id: 'I11',
+  title: 'lock discipline',
+  applies: (k) => k.sh.flusher || k.sh.reclaim || k.sh.truncate || k.sh.holders.some((h) => h.write),
+  properties: (k) => {
+    const R = k.L.root;
+    const byId = new Map(k.sh.holders.map((h, i) => [h.id, i]));
+    return [
+      step('I11', 'page-lock-requiring steps run under the page lock of the one doing them; set_page_dirty on a cached page holds the lock', (prev, a) => {
+        switch (a.name) {
+          case 'flusher: clear_page_dirty_for_io': return k.pg[R.flusher.page.get(prev)]!.lock.get(prev) === OWNER.flusher;
+          case 'reclaim: try_to_free_buffers': return k.pg[R.reclaim.page.get(prev)]!.lock.get(prev) === OWNER.reclaim;
+          case 'truncate: truncate_cleanup_page': {
+            const p = k.sh.fileSlots[R.truncate.idx.get(prev)]!;
+            return k.pg[p]!.lock.get(prev) === OWNER.truncate;
+          }
+          case 'release: set_page_dirty': {
+            const h = byId.get(String(a.params['holder']));
+            return h === undefined || !k.inCache(prev, k.hd[h]!.page.get(prev));
+          }
+          default: return true;
+        }
+      }),
+      sometimes('I11.witness', 'a page a GUP holder holds is locked by writeback, reclaim or truncate', (s) => {
+        for (let h = 0; h < k.NH; h++) {
+          const pc = k.hd[h]!.pc.get(s);
+          if ((pc === HOLDER.held || pc === HOLDER.dirtied) && k.locked(s, k.hd[h]!.page.get(s))) return true;
+        }
+        return false;
+      }),
+    ];
+  },
+};

@@ -1,0 +1,32 @@
+// I4 NoUnderflow / NoUAF (reference §4): the refcount never goes below zero,
+// and a page whose refcount reached zero (freed) has no PTE, no GUP holder,
+// no page-cache membership and is not on the LRU. Kernel symptom: "page
+// dumped because: VM_BUG_ON_PAGE(page_ref_count(page) == 0)", use after free.
+
+import { always, sometimes } from '../src/engine/model.js';
+import { HOLDER } from '../models/kernel/kernel.js';
+import type { KernelProperty } from './kernel-property.js';
+
+export const I4: KernelProperty = {
+  id: 'I4',
+  title: 'no refcount underflow, no use after free',
+  applies: () => true,
+  properties: (k) => [
+    always('I4', 'no put takes a refcount below zero', (s) => {
+      for (let p = 0; p < k.NP; p++) if (k.pg[p]!.underflow.test(s)) return false;
+      return true;
+    }),
+    always('I4.uaf', 'a page with refcount 0 is out of the page cache, off the LRU, unmapped and unheld', (s) => {
+      for (let p = 0; p < k.NP; p++) {
+        const g = k.pg[p]!;
+        if (g.ref.get(s) !== 0) continue;
+        if (g.mapping.get(s) !== 0 || g.lru.test(s) || k.ptesMapping(s, p) > 0 || k.holdersOn(s, p) > 0) return false;
+      }
+      return true;
+    }),
+    sometimes('I4.witness', 'a GUP holder drops its reference', (s) => {
+      for (let h = 0; h < k.NH; h++) if (k.hd[h]!.pc.get(s) === HOLDER.released) return true;
+      return false;
+    }),
+  ],
+};

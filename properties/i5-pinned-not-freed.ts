@@ -1,0 +1,41 @@
+// I5 PinnedNotFreedOrStripped (reference §4): a page with a GUP holder is
+// never freed; and where the era promises it (6.4, d824ec2a1546), reclaim
+// neither strips the buffers of nor frees a page_maybe_dma_pinned() page.
+// Kernel symptom: DMA into freed memory; buffers gone under a pin (the
+// first half of the ext4 BUG).
+
+import { always, sometimes, step } from '../src/engine/model.js';
+import { HOLDER } from '../models/kernel/kernel.js';
+import type { Property } from '../src/engine/model.js';
+import type { KernelProperty } from './kernel-property.js';
+
+export const I5: KernelProperty = {
+  id: 'I5',
+  title: 'pinned page never freed or stripped',
+  applies: (k) => k.NH > 0,
+  properties: (k) => {
+    const out: Property[] = [
+      always('I5', 'a page a GUP holder holds is not freed', (s) => {
+        for (let h = 0; h < k.NH; h++) {
+          const pc = k.hd[h]!.pc.get(s);
+          if ((pc === HOLDER.held || pc === HOLDER.dirtied) && k.isFree(s, k.hd[h]!.page.get(s))) return false;
+        }
+        return true;
+      }),
+      sometimes('I5.witness', 'a page a GUP holder holds is no longer mapped by any PTE (only the holder keeps it)', (s) => {
+        for (let h = 0; h < k.NH; h++) {
+          const pc = k.hd[h]!.pc.get(s);
+          if ((pc === HOLDER.held || pc === HOLDER.dirtied) && k.ptesMapping(s, k.hd[h]!.page.get(s)) === 0) return true;
+        }
+        return false;
+      }),
+    ];
+    if (k.sh.era.reclaimPinnedCheck) {
+      out.push(step('I5.strip', 'reclaim does not release the buffers of, or free, a page_maybe_dma_pinned() page (the 6.4 promise)', (prev, a) => {
+        if (a.name !== 'reclaim: try_to_free_buffers' && a.name !== 'reclaim: __remove_mapping') return true;
+        return !k.maybeDmaPinned(prev, k.L.root.reclaim.page.get(prev));
+      }));
+    }
+    return out;
+  },
+};

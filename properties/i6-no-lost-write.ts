@@ -1,0 +1,31 @@
+// I6 NoLostWrite (reference §4): data written to a page-cache page reaches
+// the disk, or the page stays dirty (or under writeback) until it does.
+// Kernel symptom: silent data loss: reclaim drops a page whose newest data
+// never reached disk (the __remove_mapping race of §5.7), or ext4 5.18+
+// "does not have buffers attached" clears PG_dirty and skips the page.
+
+import { always, quiescent, sometimes } from '../src/engine/model.js';
+import type { KernelProperty } from './kernel-property.js';
+
+export const I6: KernelProperty = {
+  id: 'I6',
+  title: 'no lost write',
+  applies: (k) => k.sh.fileSlots.some((p) => k.isExt4(p)) && (k.sh.holders.some((h) => h.write) || k.sh.procs.some((p) => p.vmas.some((v) => v.store))),
+  properties: (k) => {
+    const ext4 = k.sh.fileSlots.filter((p) => k.isExt4(p));
+    return [
+      always('I6', 'reclaim never drops a page-cache page whose data has not reached disk', (s) => !k.L.root.lostWrite.test(s)),
+      quiescent('I6.quiescent', 'when all work is done, every cached ext4 page is on disk or still dirty', (s) => {
+        for (const p of ext4) {
+          const g = k.pg[p]!;
+          if (k.inCache(s, p) && g.data.get(s) !== g.disk.get(s) && !g.dirty.test(s) && !g.writeback.test(s)) return false;
+        }
+        return true;
+      }),
+      sometimes('I6.witness', 'a page-cache page holds data newer than the disk', (s) => {
+        for (const p of ext4) if (k.inCache(s, p) && k.pg[p]!.data.get(s) !== k.pg[p]!.disk.get(s)) return true;
+        return false;
+      }),
+    ];
+  },
+};

@@ -1,0 +1,36 @@
+// I9 NoWriteThroughRO (reference §4, Dirty COW): a file page that no process
+// may legally write (mapped only privately, no shared writable mapping)
+// never changes; private writes land in anonymous COW copies. Kernel
+// symptom: CVE-2016-5195, a write through /proc/self/mem reaching the file.
+
+import { always, sometimes } from '../src/engine/model.js';
+import type { KernelProperty } from './kernel-property.js';
+
+/** File pages that only private (or read-only) mappings map. */
+function readOnlyFilePages(k: Parameters<KernelProperty['applies']>[0]): number[] {
+  return k.sh.fileSlots.filter((p) => k.sh.procs.every((pr) => pr.vmas.every((v) => v.page !== p || !(v.shared && v.writable))) &&
+    k.sh.procs.some((pr) => pr.vmas.some((v) => v.page === p)));
+}
+
+export const I9: KernelProperty = {
+  id: 'I9',
+  title: 'no write through a read-only mapping',
+  applies: (k) => readOnlyFilePages(k).length > 0 && k.sh.procs.some((pr) => pr.vmas.some((v) => v.file && !v.shared && v.writable)),
+  properties: (k) => {
+    const ro = readOnlyFilePages(k);
+    const privateFileVmas = k.sh.procs.flatMap((pr, q) => pr.vmas.map((v, i) => ({ v, q, i }))).filter(({ v }) => v.file && !v.shared);
+    return [
+      always('I9', 'a file page no process may write keeps its contents (writes go to private COW copies)', (s) => {
+        for (const p of ro) if (k.pg[p]!.data.get(s) !== k.pg[p]!.disk.get(s) || k.pg[p]!.disk.get(s) !== 0) return false;
+        return true;
+      }),
+      sometimes('I9.witness', 'a private mapping of a file page is COW-written into an anonymous page', (s) => {
+        for (const { q, i } of privateFileVmas) {
+          const e = k.pr[q]!.vma[i]!;
+          if (e.present.test(s) && k.isAnon(s, e.pfn.get(s)) && k.pg[e.pfn.get(s)]!.data.get(s) > 0) return true;
+        }
+        return false;
+      }),
+    ];
+  },
+};
