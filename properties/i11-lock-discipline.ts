@@ -13,7 +13,8 @@ import type { KernelProperty } from './kernel-property.js';
 export const I11: KernelProperty = {
   id: 'I11',
   title: 'lock discipline',
-  applies: (k) => k.sh.flusher || k.sh.reclaim || k.sh.truncate || k.sh.holders.some((h) => h.write),
+  applies: (k) => ((k.sh.flusher || k.sh.reclaim || k.sh.truncate) && k.sh.fileSlots.length > 0) ||
+    k.sh.holders.some((h) => h.release === 'set_page_dirty+put_page'),
   properties: (k) => {
     const R = k.L.root;
     const byId = new Map(k.sh.holders.map((h, i) => [h.id, i]));
@@ -33,11 +34,9 @@ export const I11: KernelProperty = {
           default: return true;
         }
       }),
-      sometimes('I11.witness', 'a page a GUP holder holds is locked by writeback, reclaim or truncate', (s) => {
-        for (let h = 0; h < k.NH; h++) {
-          const pc = k.hd[h]!.pc.get(s);
-          if ((pc === HOLDER.held || pc === HOLDER.dirtied) && k.locked(s, k.hd[h]!.page.get(s))) return true;
-        }
+      sometimes('I11.witness', 'a page-cache page is locked by writeback, reclaim or truncate, or dirtied by a GUP holder', (s) => {
+        for (const p of k.sh.fileSlots) if (k.locked(s, p)) return true;
+        for (let h = 0; h < k.NH; h++) if (k.hd[h]!.pc.get(s) === HOLDER.dirtied && k.inCache(s, k.hd[h]!.page.get(s))) return true;
         return false;
       }),
     ];

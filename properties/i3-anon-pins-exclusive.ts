@@ -12,7 +12,8 @@ import type { KernelProperty } from './kernel-property.js';
 export const I3: KernelProperty = {
   id: 'I3',
   title: 'anon pins exclusive',
-  applies: (k) => k.sh.holders.some((h) => !k.sh.procs[h.proc]!.vmas[h.va]!.file || !k.sh.procs[h.proc]!.vmas[h.va]!.shared),
+  // Pins, or write GUPs, of anonymous or private memory (where COW can replace the page).
+  applies: (k) => k.sh.holders.some((h) => (h.kind === 'PIN' || h.write) && !(k.sh.procs[h.proc]!.vmas[h.va]!.file && k.sh.procs[h.proc]!.vmas[h.va]!.shared)),
   properties: (k) => {
     // Pins (FOLL_PIN), and write GUPs of the eras before FOLL_PIN existed (RDMA used FOLL_GET|FOLL_WRITE).
     const coherent = k.sh.holders.map((h, i) => ({ h, i })).filter(({ h }) => h.kind === 'PIN' || h.write);

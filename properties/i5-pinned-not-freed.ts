@@ -22,10 +22,14 @@ export const I5: KernelProperty = {
         }
         return true;
       }),
-      sometimes('I5.witness', 'a page a GUP holder holds is no longer mapped by any PTE (only the holder keeps it)', (s) => {
+      sometimes('I5.witness', 'a held page loses its other users: no PTE maps it, its own PTE moved to another page, or reclaim isolated it', (s) => {
         for (let h = 0; h < k.NH; h++) {
           const pc = k.hd[h]!.pc.get(s);
-          if ((pc === HOLDER.held || pc === HOLDER.dirtied) && k.ptesMapping(s, k.hd[h]!.page.get(s)) === 0) return true;
+          if (pc !== HOLDER.held && pc !== HOLDER.dirtied) continue;
+          const p = k.hd[h]!.page.get(s);
+          const spec = k.sh.holders[h]!;
+          const e = k.pr[spec.proc]!.vma[spec.va]!;
+          if (k.ptesMapping(s, p) === 0 || (e.present.test(s) && e.pfn.get(s) !== p) || k.pg[p]!.isolated.test(s)) return true;
         }
         return false;
       }),

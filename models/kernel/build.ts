@@ -47,6 +47,11 @@ function initialState(k: Kernel): Uint32Array {
 }
 
 export function buildKernelModel(scenario: Scenario, proposal: Proposal): Model {
+  return buildKernel(scenario, proposal).model;
+}
+
+/** The model and the Kernel behind it (tests use the Kernel's field handles and functions). */
+export function buildKernel(scenario: Scenario, proposal: Proposal): { model: Model; kernel: Kernel } {
   const sh = shapeOf(scenario, proposal.era);
   const k = new Kernel(sh);
   const oops = k.L.root.oops;
@@ -77,7 +82,7 @@ export function buildKernelModel(scenario: Scenario, proposal: Proposal): Model 
     for (let p = 0; p < k.NP; p++) if (k.pg[p]!.writeback.test(s) || k.locked(s, p)) return false;
     return true;
   };
-  return {
+  const model: Model = {
     name: proposal.name,
     params: { scenario: scenario.name },
     layout: k.L,
@@ -89,6 +94,7 @@ export function buildKernelModel(scenario: Scenario, proposal: Proposal): Model 
     isLegalEnd: (s) => oops.test(s) || quiet(s),
     describe: (s) => describeKernelState(k, s),
   };
+  return { model, kernel: k };
 }
 
 /** Trace rendering: pages by name with their flags; PTEs per process; holders; actors. Only what matters. */
