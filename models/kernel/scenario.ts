@@ -23,7 +23,7 @@ function strictObject<P extends t.Props, O extends t.Props>(name: string, requir
           return t.failure(u, c, `at ${at === '' ? k : `${at}.${k}`}: unknown field (expected one of ${[...known].join(', ')})`);
         }
       }
-      return inner.validate(u, c);
+      return inner.validate(u, t.appendContext(c, '', inner));
     },
     inner.encode,
   );

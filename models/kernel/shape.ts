@@ -75,7 +75,7 @@ export function shapeOf(scenario: Scenario, era: Era): Shape {
   const pages: PageSlot[] = [
     ...files.map((p) => ({ id: p.id, kind: 'file' as const, fs: p.fs ?? 'ext4' })),
     ...anons.map((p) => ({ id: p.id, kind: 'anon' as const, fs: null })),
-    ...Array.from({ length: spares }, (_, i) => ({ id: `free${i}`, kind: 'spare' as const, fs: null })),
+    ...Array.from({ length: spares }, (_, i) => ({ id: `cow${i}`, kind: 'spare' as const, fs: null })),
   ];
   const slotOf = (id: string) => pages.findIndex((p) => p.id === id);
   const vmasOf = (ms: Scenario['processes'][number]['mappings']): Vma[] => ms.map((m) => {

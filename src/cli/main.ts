@@ -10,7 +10,8 @@ import { SchemaError } from '../engine/schema.js';
 import { MODELS, findModel } from '../../models/index.js';
 import { parseArgs, UsageError } from './args.js';
 import { CHECK_FLAGS, decodeCheckFlags, toCheckOptions } from './options.js';
-import { renderResult } from './render.js';
+import { renderMatrix } from './compare.js';
+import { renderResult, renderTrace } from './render.js';
 
 export const EXIT = { OK: 0, VIOLATED: 1, BAD_INPUT: 2, INCOMPLETE: 3 } as const;
 
@@ -29,9 +30,10 @@ const HELP: Record<string, string> = {
 usage: gupcheck <command> [options]
 
 commands:
+  compare         every proposal against every property on the shipped scenarios (the main job)
   check <model>   explore every reachable state of one model and check its properties
-  list            list the models and their parameters
-  start           the main job (today: every classic model at its default parameters)
+  list            list the models, their parameters and the scenarios
+  start           the main job: compare on the default scenarios
   help [command]  show help for a command
 
 exit codes: 0 complete search, all properties hold; 1 a property violated or vacuous
@@ -60,10 +62,15 @@ example:
   list: `usage: gupcheck list [--json]
 
 Lists every model with its description and parameters.`,
+  compare: `usage: gupcheck compare [--models a,b,...] [--scenario S ...] [--json] [--exact] [bounds]
+
+Checks every proposal (or those named) against every property on the same
+scenarios (default: every shipped scenario but bench-*), prints the matrix
+(one row per proposal and scenario, one column per invariant), then the
+shortest trace of every violation. Exit 0 when every search finished.`,
   start: `usage: gupcheck start [--json]
 
-The main job. Until the kernel models land it checks every classic model at its
-default parameters and prints one summary line each.`,
+The main job: gupcheck compare on the default scenarios.`,
 };
 
 function buildModel(entry: ModelEntry, sets: readonly string[], input?: string) {
@@ -145,26 +152,49 @@ function cmdList(argv: string[]): number {
   return EXIT.OK;
 }
 
-async function cmdStart(argv: string[]): Promise<number> {
-  const args = parseArgs(argv, { json: 'bool' });
+const COMPARE_FLAGS = { models: 'value', scenario: 'multi', json: 'bool', exact: 'bool', quiet: 'bool', 'max-states': 'value', 'time-limit': 'value', 'max-memory': 'value', 'max-depth': 'value' } as const;
+
+/** Every proposal against every property on the same scenarios. */
+async function cmdCompare(argv: string[]): Promise<number> {
+  const args = parseArgs(argv, COMPARE_FLAGS);
   if (args.positionals.length > 0) throw new UsageError(`unexpected argument '${args.positionals[0]}'`);
-  const results: CheckResult[] = [];
-  for (const entry of MODELS) {
-    const checker = new Checker(buildModel(entry, []), toCheckOptions({}));
-    results.push(await runInterruptibly(checker, false));
+  const { models, scenario, ...rest } = args.flags;
+  const flags = decodeCheckFlags(rest);
+  if (isLeft(flags)) throw new UsageError(flags.left);
+  const proposals = MODELS.filter((m) => m.group === 'proposal');
+  let chosen = proposals;
+  if (typeof models === 'string') {
+    const names = models.split(',').map((x) => x.trim()).filter((x) => x !== '');
+    for (const n of names) if (!proposals.some((p) => p.name === n)) throw new BadInput(`unknown proposal '${n}' (proposals: ${proposals.map((p) => p.name).join(', ')})`);
+    chosen = names.map((n) => proposals.find((p) => p.name === n)!);
   }
-  if (args.flags['json'] === true) {
-    process.stdout.write(JSON.stringify(results.map((r) => ({ schemaVersion: CHECK_SCHEMA_VERSION, exitCode: exitCodeOf(r), ...r }))) + '\n');
+  const scenarios = Array.isArray(scenario) ? scenario : (chosen[0]?.input?.names() ?? []).filter((n) => !n.startsWith('bench-'));
+  const opts = toCheckOptions(flags.right);
+  const rows: { proposal: string; scenario: string; result: CheckResult }[] = [];
+  for (const sc of scenarios) {
+    for (const entry of chosen) {
+      const checker = new Checker(buildModel(entry, [], sc), opts);
+      const result = await runInterruptibly(checker, false);
+      rows.push({ proposal: entry.name, scenario: String(result.params['scenario'] ?? sc), result });
+      if (result.stopReason === 'interrupted') break;
+    }
+  }
+  if (flags.right.json === true) {
+    process.stdout.write(JSON.stringify({ schemaVersion: CHECK_SCHEMA_VERSION, rows: rows.map((r) => ({ proposal: r.proposal, scenario: r.scenario, exitCode: exitCodeOf(r.result), result: r.result })) }) + '\n');
   } else {
-    const rows = results.map((r) => {
-      const verdicts = r.properties.map((p) => `${p.name}: ${p.status === 'violated' ? `violated (${(p.trace?.length ?? 1) - 1} steps)` : p.status}`).join(', ');
-      const ps = Object.entries(r.params).filter(([, v]) => typeof v === 'number').map(([k, v]) => `${k}=${v}`).join(' ');
-      return `  ${`${r.model} ${ps}`.padEnd(26)} ${r.stats.states.toLocaleString('en-US').padStart(11)} states ${r.stats.seconds.toFixed(2).padStart(6)} s  ${r.complete ? '' : 'INCOMPLETE  '}${verdicts}`;
-    });
-    process.stdout.write(['gupcheck: classic models at their default parameters', ...rows].join('\n') + '\n');
+    const out: string[] = [renderMatrix(rows), ''];
+    for (const r of rows) {
+      for (const p of r.result.properties) {
+        if (p.status !== 'violated' || p.trace === undefined) continue;
+        out.push(`${r.proposal} / ${r.scenario}: ${p.name} violated in ${p.trace.length - 1} steps: ${p.description}`);
+        out.push(...renderTrace(p.trace));
+        out.push('');
+      }
+    }
+    process.stdout.write(out.join('\n') + '\n');
   }
-  // The main job succeeds when every search finished; its violations are findings, not failures.
-  return results.every((r) => r.complete) ? EXIT.OK : EXIT.INCOMPLETE;
+  // The comparison succeeds when every search finished; its violations are its findings.
+  return rows.every((r) => r.result.complete) ? EXIT.OK : EXIT.INCOMPLETE;
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -179,15 +209,16 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (rest.includes('--help') || rest.includes('-h')) {
       const text = HELP[cmd];
-      if (text === undefined) throw new UsageError(`unknown command '${cmd}' (commands: check, list, start, help)`);
+      if (text === undefined) throw new UsageError(`unknown command '${cmd}' (commands: compare, check, list, start, help)`);
       process.stdout.write(text + '\n');
       return EXIT.OK;
     }
     switch (cmd) {
       case 'check': return await cmdCheck(rest);
       case 'list': return cmdList(rest);
-      case 'start': return await cmdStart(rest);
-      default: throw new UsageError(`unknown command '${cmd}' (commands: check, list, start, help)`);
+      case 'compare': return await cmdCompare(rest);
+      case 'start': return await cmdCompare(rest);
+      default: throw new UsageError(`unknown command '${cmd}' (commands: compare, check, list, start, help)`);
     }
   } catch (e) {
     if (e instanceof UsageError || e instanceof BadInput || e instanceof ParamError || e instanceof InputError || e instanceof SchemaError || e instanceof ModelError) {

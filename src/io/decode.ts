@@ -12,6 +12,7 @@ export function jsonPath(context: t.Context): string {
     // Members of unions and intersections are keyed by index: not part of the JSON path.
     if (parent instanceof t.UnionType || parent instanceof t.IntersectionType) continue;
     const key = context[i]!.key;
+    if (key === '') continue;
     path += /^\d+$/.test(key) ? `[${key}]` : path === '' ? key : `.${key}`;
   }
   return path;
