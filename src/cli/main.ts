@@ -134,7 +134,10 @@ function cmdList(argv: string[]): number {
   const args = parseArgs(argv, { json: 'bool' });
   if (args.positionals.length > 0) throw new UsageError(`unexpected argument '${args.positionals[0]}'`);
   if (args.flags['json'] === true) {
-    process.stdout.write(JSON.stringify(MODELS.map((m) => ({ name: m.name, group: m.group, description: m.description, params: m.params }))) + '\n');
+    process.stdout.write(JSON.stringify(MODELS.map((m) => ({
+      name: m.name, group: m.group, description: m.description, params: m.params,
+      ...(m.input !== undefined ? { [m.input.option]: { default: m.input.default, names: m.input.names() } } : {}),
+    }))) + '\n');
     return EXIT.OK;
   }
   const lines: string[] = [];
@@ -142,6 +145,7 @@ function cmdList(argv: string[]): number {
     lines.push(`${group} models:`);
     for (const m of MODELS.filter((x) => x.group === group)) {
       lines.push(`  ${m.name.padEnd(16)} ${m.description}`);
+      if (m.input !== undefined) lines.push(`    --${m.input.option} ${m.input.names().join('|')} (default ${m.input.default}), or a path to a .json file`);
       for (const p of m.params) {
         const range = p.kind === 'int' ? `${p.min}..${p.max}` : p.kind === 'bool' ? 'true|false' : p.values.join('|');
         lines.push(`    --set ${`${p.name}=${range}`.padEnd(36)} ${p.description} (default ${p.default})`);
