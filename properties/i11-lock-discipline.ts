@@ -28,8 +28,12 @@ export const I11: KernelProperty = {
             return k.pg[p]!.lock.get(prev) === OWNER.truncate;
           }
           case 'release: set_page_dirty': {
+            // Unlocked set_page_dirty is safe while the caller's mapping pins the inode;
+            // after munmap nothing stops truncate from freeing the mapping under it.
             const h = byId.get(String(a.params['holder']));
-            return h === undefined || !k.inCache(prev, k.hd[h]!.page.get(prev));
+            if (h === undefined) return true;
+            const spec = k.sh.holders[h]!;
+            return !k.inCache(prev, k.hd[h]!.page.get(prev)) || !k.pr[spec.proc]!.vma[spec.va]!.unmapped.test(prev);
           }
           default: return true;
         }

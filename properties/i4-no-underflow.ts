@@ -16,9 +16,10 @@ export const I4: KernelProperty = {
       for (let p = 0; p < k.NP; p++) if (k.pg[p]!.underflow.test(s)) return false;
       return true;
     }),
-    always('I4.uaf', 'a page with refcount 0 is out of the page cache, off the LRU, unmapped and unheld', (s) => {
+    always('I4.uaf', 'a page with refcount 0 is out of the page cache, off the LRU, unmapped and unheld, and was so when it was freed', (s) => {
       for (let p = 0; p < k.NP; p++) {
         const g = k.pg[p]!;
+        if (g.freedInUse.test(s)) return false;
         if (g.ref.get(s) !== 0) continue;
         if (g.mapping.get(s) !== 0 || g.lru.test(s) || k.ptesMapping(s, p) > 0 || k.holdersOn(s, p) > 0) return false;
       }

@@ -46,12 +46,6 @@ export function flusherActions(k: Kernel): Action[] {
     guard: (s) => at(s, FLUSHER.locked) && k.pg[cur(s)]!.writeback.test(s),
     effect: done,
   }));
-  out.push(action({
-    name: 'flusher: skip clean page', actor: flusherActor,
-    label: 'flusher: !PageDirty (cleaned meanwhile): unlock_page and skip',
-    guard: (s) => at(s, FLUSHER.locked) && !k.pg[cur(s)]!.writeback.test(s) && !k.pg[cur(s)]!.dirty.test(s),
-    effect: done,
-  }));
   if (!k.sh.era.ext4WarnNotBug) {
     out.push(action({
       name: 'flusher: BUG in page_buffers', actor: flusherActor,
@@ -192,7 +186,7 @@ export function reclaimActions(k: Kernel): Action[] {
   out.push(action({
     name: 'reclaim: pageout', actor: reclaimActor,
     label: 'kswapd: pageout: clear_page_dirty_for_io, ->writepage (set_page_writeback, submit), unlock',
-    guard: (s) => at(s, RECLAIM.unmapped) && !pinnedCheck(s) && k.pg[cur(s)]!.dirty.test(s) && k.sh.era.ext4Writepage && k.isExt4(cur(s)) && freeable(s),
+    guard: (s) => at(s, RECLAIM.unmapped) && !pinnedCheck(s) && k.pg[cur(s)]!.dirty.test(s) && k.sh.era.ext4Writepage && k.isExt4(cur(s)) && k.inCache(s, cur(s)) && freeable(s),
     effect: (s) => {
       const p = cur(s);
       const g = k.pg[p]!;
@@ -212,7 +206,7 @@ export function reclaimActions(k: Kernel): Action[] {
   out.push(action({
     name: 'reclaim: dirty, activate', actor: reclaimActor,
     label: 'kswapd: PageDirty and pageout not possible (extra references, or no ->writepage): activate',
-    guard: (s) => at(s, RECLAIM.unmapped) && !pinnedCheck(s) && k.pg[cur(s)]!.dirty.test(s) && !(k.sh.era.ext4Writepage && k.isExt4(cur(s)) && freeable(s)),
+    guard: (s) => at(s, RECLAIM.unmapped) && !pinnedCheck(s) && k.pg[cur(s)]!.dirty.test(s) && !(k.sh.era.ext4Writepage && k.isExt4(cur(s)) && k.inCache(s, cur(s)) && freeable(s)),
     effect: putback,
   }));
   out.push(action({
@@ -235,9 +229,10 @@ export function reclaimActions(k: Kernel): Action[] {
     effect: (s) => {
       const p = cur(s);
       const g = k.pg[p]!;
+      // Truncated while isolated: no mapping, keep_locked (4.19 shrink_page_list).
       // The freeze comes before the dirty test: the order that closes the
       // "GUP; write; set_page_dirty; put" race (reference §5.7).
-      if (g.ref.get(s) !== 2 || g.dirty.test(s)) { putback(s); return; }
+      if (!k.inCache(s, p) || g.ref.get(s) !== 2 || g.dirty.test(s)) { putback(s); return; }
       if (g.data.get(s) !== g.disk.get(s)) k.L.root.lostWrite.set(s, 1);
       g.mapping.set(s, MAPPING.none);
       g.lock.set(s, OWNER.none);

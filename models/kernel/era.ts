@@ -2,9 +2,9 @@
 // these bits plus, where it needs one, a small delta of its own.
 
 export type CowReuse =
-  /** pre-5.8: reuse an anon page on a write fault if mapcount == 1 (reuse_swap_page). */
+  /** before 5.9: reuse an anon page on a write fault if mapcount == 1 (reuse_swap_page). */
   | 'mapcount'
-  /** 5.8+ (09854ba94c6a): reuse only if page_count == 1. */
+  /** 5.9+ (09854ba94c6a): reuse only if page_count == 1. */
   | 'refcount'
   /** 5.19+: reuse if PageAnonExclusive, else page_count == 1 (then set it exclusive). */
   | 'exclusive';
@@ -20,6 +20,8 @@ export interface Era {
   readonly longtermFileBan: boolean;
   /** PageAnonExclusive, R/O pins unshare, fork copies pinned exclusive pages (5.19). */
   readonly anonExclusive: boolean;
+  /** GUP-fast pins recheck mm->write_protect_seq, which fork holds odd (5.11). */
+  readonly gupFastSeqcount: boolean;
   /** fork copies a maybe-pinned anon page for the child instead of sharing it (5.9, 70e806e4e645). */
   readonly forkEarlyCow: boolean;
   /** How do_wp_page decides to reuse an anon page. */
@@ -37,6 +39,7 @@ export const BASELINE_ERA: Era = {
   reclaimPinnedCheck: false,
   longtermFileBan: false,
   anonExclusive: false,
+  gupFastSeqcount: false,
   forkEarlyCow: false,
   cowReuse: 'mapcount',
   ext4WarnNotBug: false,

@@ -9,11 +9,11 @@ export type FaultResult = 'ok' | 'sigbus' | 'segv';
 /** Would this fault sleep on a page lock held by someone else? (filemap_fault / page_mkwrite lock the page.) */
 export function faultBlocked(k: Kernel, s: Uint32Array, q: number, v: number): boolean {
   const vma = k.sh.procs[q]!.vmas[v]!;
-  if (!vma.file) return false;
   const e = k.pr[q]!.vma[v]!;
+  if (!vma.file) return e.present.test(s) && k.sh.era.cowReuse === 'mapcount' && k.locked(s, e.pfn.get(s));
   const p = e.present.test(s) ? e.pfn.get(s) : vma.page;
-  // A private mapping's page may already be an anon COW copy: no page lock needed.
-  if (k.isAnon(s, p)) return false;
+  // Anon COW: before 5.9 do_wp_page sleeps in lock_page for reuse_swap_page; later it only trylocks.
+  if (k.isAnon(s, p)) return k.sh.era.cowReuse === 'mapcount' && k.locked(s, p);
   return k.locked(s, p);
 }
 

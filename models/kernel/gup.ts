@@ -40,7 +40,9 @@ export function holderActions(k: Kernel, hi: number): Action[] {
   const flags = [h.kind === 'PIN' ? 'FOLL_PIN' : 'FOLL_GET', ...(h.write ? ['FOLL_WRITE'] : []), ...(h.longterm ? ['FOLL_LONGTERM'] : [])].join('|');
   const pageName = (s: Uint32Array) => k.sh.pages[H.page.get(s)]!.id;
   void pageName;
-  const at = (s: Uint32Array, pc: number) => H.pc.get(s) === pc;
+  const alive = k.pr[q]!.alive;
+  // GUP walks a live mm: a fork child's holder waits for fork.
+  const at = (s: Uint32Array, pc: number) => H.pc.get(s) === pc && alive.test(s);
   const onSlowPath = (s: Uint32Array) => !h.fast || H.slow.test(s);
   const permits = (s: Uint32Array) => E.present.test(s) && (!h.write || E.w.test(s));
   const unpin = h.release === 'unpin_user_page' || h.release === 'unpin_user_pages_dirty_lock';
@@ -110,7 +112,7 @@ export function holderActions(k: Kernel, hi: number): Action[] {
         const p = H.page.get(s);
         const fileFastBanned = k.sh.era.longtermFileBan && h.kind === 'PIN' && h.longterm && h.write && k.pg[p]!.mapping.get(s) === MAPPING.file && k.isExt4(p);
         const ok = permits(s) && E.pfn.get(s) === p && !mustUnshare(k, s, h) && !fileFastBanned &&
-          !(h.kind === 'PIN' && H.seq.get(s) !== k.L.root.forked.get(s));
+          !(k.sh.era.gupFastSeqcount && h.kind === 'PIN' && H.seq.get(s) !== k.L.root.forked.get(s));
         if (ok) {
           H.pc.set(s, HOLDER.held);
           return;

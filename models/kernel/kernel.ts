@@ -50,6 +50,8 @@ export function kernelLayout(sh: Shape) {
       writer: int(0, NQ),
       /** ghost: a put took the refcount below zero */
       underflow: bool(),
+      /** ghost: freed (refcount 0) while still in the page cache or mapped by a PTE */
+      freedInUse: bool(),
     }), NP),
     proc: arrayOf(record({
       alive: bool(),
@@ -187,7 +189,10 @@ export class Kernel {
     } else {
       g.ref.set(s, r);
     }
-    if (r <= 0) this.freePage(s, p);
+    if (r <= 0) {
+      if (g.mapping.get(s) === MAPPING.file || this.ptesMapping(s, p) > 0) g.freedInUse.set(s, 1);
+      this.freePage(s, p);
+    }
   }
   /** free_unref_page: the page returns to the allocator, keeping nothing but its file's disk copy. */
   freePage(s: Uint32Array, p: number): void {

@@ -105,7 +105,10 @@ export function shapeOf(scenario: Scenario, era: Era): Shape {
   });
   const forkParent = child === undefined ? -1 : scenario.processes.findIndex((p) => p.id === child.childOf);
   const forkChild = child === undefined ? -1 : scenario.processes.indexOf(child);
-  const bias = scenario.bounds?.bias ?? 4;
+  // Default BIAS above every structural reference (cache, buffers, one PTE per process,
+  // each FOLL_GET, isolation), so only a scenario that asks for it sees false positives.
+  const gets = scenario.holders.filter((h) => h.kind === 'GET').length;
+  const bias = scenario.bounds?.bias ?? 2 + scenario.processes.length + gets + 2;
   const holders: HolderSpec[] = scenario.holders.map((h) => {
     const proc = procs.findIndex((p) => p.id === h.process);
     const space = procs[proc]!.child ? forkParent : proc;
