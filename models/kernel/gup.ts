@@ -78,8 +78,10 @@ export function holderActions(k: Kernel, hi: number): Action[] {
       k.getPage(s, p, h.inc);
       H.page.set(s, p);
       H.pc.set(s, HOLDER.held);
-      // FOLL_TOUCH (get_user_pages, not pin_user_pages): a write GUP dirties a clean page.
-      if (h.kind === 'GET' && h.write && !E.d.test(s) && !k.pg[p]!.dirty.test(s)) k.setPageDirty(s, p);
+      // FOLL_TOUCH: set by get_user_pages*() and by the slow fallback of *_fast(), not by
+      // pin_user_pages(); a write GUP then dirties a clean page.
+      const touch = h.kind === 'GET' || h.fast;
+      if (touch && h.write && !E.d.test(s) && !k.pg[p]!.dirty.test(s)) k.setPageDirty(s, p);
     },
   }));
 
