@@ -13,71 +13,9 @@ import {
   apply, build, edit, firstSpare, hasAction, holderIdx, isEnabled, pageSlot, pte, run, shipped,
   type Params,
 } from './helpers/kernel.js';
-
-// --- scenarios ---------------------------------------------------------------
-
-interface FileOpts {
-  present?: boolean;
-  store?: boolean;
-  munmap?: boolean;
-  fs?: 'ext4' | 'tmpfs';
-  holders?: unknown[];
-  actors?: Record<string, boolean>;
-}
-/** One file page P, mapped MAP_SHARED|PROT_WRITE by process app. */
-function sharedFile(o: FileOpts = {}) {
-  return {
-    name: 'shared-file', description: 'one shared file page',
-    pages: [{ id: 'P', kind: 'file', fs: o.fs ?? 'ext4' }],
-    processes: [{ id: 'app', mappings: [{ page: 'P', shared: true, writable: true, present: o.present ?? false, store: o.store ?? false, munmap: o.munmap ?? false }] }],
-    holders: o.holders ?? [],
-    actors: o.actors ?? {},
-  };
-}
-const getW = (extra: Record<string, unknown> = {}) => ({ id: 'dio', process: 'app', page: 'P', kind: 'GET', write: true, ...extra });
-const getR = (extra: Record<string, unknown> = {}) => ({ id: 'rd', process: 'app', page: 'P', kind: 'GET', write: false, ...extra });
-
-/** One anonymous page A, mapped writable by process app. */
-function anon(holders: unknown[], mapping: Record<string, unknown> = {}) {
-  return {
-    name: 'anon', description: 'one anonymous page',
-    pages: [{ id: 'A', kind: 'anon' }],
-    processes: [{ id: 'app', mappings: [{ page: 'A', writable: true, ...mapping }] }],
-    holders,
-  };
-}
-
-const dio: Params = { holder: 'dio' };
-const FAULT = 'gup: faultin_page';
-const FOLLOW = 'gup: follow_page_pte + try_grab_page';
-const EFAULT = 'gup: check_vma_flags → EFAULT';
-const GRAB = 'gup_fast: try_grab_folio_fast';
-const RECHECK = 'gup_fast: recheck pte';
-const FALLBACK = 'gup_fast: fall back to the slow path';
-const DMA = 'dma: device writes page';
-const F_LOCK = 'flusher: lock_page';
-const F_CLEAN = 'flusher: clear_page_dirty_for_io';
-const F_SUBMIT = 'flusher: submit page';
-const F_BUG = 'flusher: BUG in page_buffers';
-const F_SKIP_WB = 'flusher: skip page under writeback';
-const END_WB = 'disk: end_page_writeback';
-const R_ISOLATE = 'reclaim: isolate_lru_page';
-const R_LOCK = 'reclaim: trylock_page';
-const R_LOCK_FAIL = 'reclaim: trylock failed, keep';
-const R_WB_KEEP = 'reclaim: PageWriteback, keep';
-const R_UNMAP = 'reclaim: try_to_unmap';
-const R_PAGEOUT = 'reclaim: pageout';
-const R_ACTIVATE = 'reclaim: dirty, activate';
-const R_FREE_BH = 'reclaim: try_to_free_buffers';
-const R_REMOVE = 'reclaim: __remove_mapping';
-const T_START = 'truncate: i_size_write + unmap_mapping_range';
-const T_LOCK = 'truncate: lock_page';
-const T_CLEAN = 'truncate: truncate_cleanup_page';
-const T_DELETE = 'truncate: delete_from_page_cache';
-const FORK = 'fork: copy_page_range';
-const STORE_FAULT = 'store: write fault';
-const STORE = 'store: user writes';
-const MUNMAP = 'munmap: zap_pte_range';
+import {
+  sharedFile, getW, getR, anon, dio, FAULT, FOLLOW, EFAULT, GRAB, RECHECK, FALLBACK, DMA, F_LOCK, F_CLEAN, F_SUBMIT, F_BUG, F_SKIP_WB, END_WB, R_ISOLATE, R_LOCK, R_LOCK_FAIL, R_WB_KEEP, R_UNMAP, R_PAGEOUT, R_ACTIVATE, R_FREE_BH, R_REMOVE, T_START, T_LOCK, T_CLEAN, T_DELETE, FORK, STORE_FAULT, STORE, MUNMAP,
+} from './helpers/kernel.js';
 
 // =============================================================================
 // §2.1 GUP slow path

@@ -12,43 +12,10 @@ import {
   apply, build, edit, findAction, force, holds, names, pageSlot, pte, run, shipped, stepHolds, witness,
   type Params,
 } from './helpers/kernel.js';
+import {
+  sharedFile, getW, dio, FAULT, FOLLOW, DMA, F_LOCK, F_CLEAN, F_SUBMIT, F_BUG, END_WB, R_ISOLATE, R_LOCK, R_UNMAP, R_PAGEOUT, R_FREE_BH, R_REMOVE, T_START, T_LOCK, T_CLEAN, T_DELETE, FORK, STORE_FAULT, STORE, MUNMAP, PAGE_P,
+} from './helpers/kernel.js';
 
-const dio: Params = { holder: 'dio' };
-const FAULT = 'gup: faultin_page';
-const FOLLOW = 'gup: follow_page_pte + try_grab_page';
-const DMA = 'dma: device writes page';
-const F_LOCK = 'flusher: lock_page';
-const F_CLEAN = 'flusher: clear_page_dirty_for_io';
-const F_SUBMIT = 'flusher: submit page';
-const F_BUG = 'flusher: BUG in page_buffers';
-const END_WB = 'disk: end_page_writeback';
-const R_ISOLATE = 'reclaim: isolate_lru_page';
-const R_LOCK = 'reclaim: trylock_page';
-const R_UNMAP = 'reclaim: try_to_unmap';
-const R_PAGEOUT = 'reclaim: pageout';
-const R_FREE_BH = 'reclaim: try_to_free_buffers';
-const R_REMOVE = 'reclaim: __remove_mapping';
-const T_START = 'truncate: i_size_write + unmap_mapping_range';
-const T_LOCK = 'truncate: lock_page';
-const T_CLEAN = 'truncate: truncate_cleanup_page';
-const T_DELETE = 'truncate: delete_from_page_cache';
-const FORK = 'fork: copy_page_range';
-const STORE_FAULT = 'store: write fault';
-const STORE = 'store: user writes';
-const MUNMAP = 'munmap: zap_pte_range';
-const PAGE_P = { page: 'P' };
-
-interface FileOpts { present?: boolean; store?: boolean; munmap?: boolean; fs?: 'ext4' | 'tmpfs'; holders?: unknown[]; actors?: Record<string, boolean> }
-function sharedFile(o: FileOpts = {}) {
-  return {
-    name: 'shared-file', description: 'one shared file page',
-    pages: [{ id: 'P', kind: 'file', fs: o.fs ?? 'ext4' }],
-    processes: [{ id: 'app', mappings: [{ page: 'P', shared: true, writable: true, present: o.present ?? false, store: o.store ?? false, munmap: o.munmap ?? false }] }],
-    holders: o.holders ?? [],
-    actors: o.actors ?? {},
-  };
-}
-const getW = (extra: Record<string, unknown> = {}) => ({ id: 'dio', process: 'app', page: 'P', kind: 'GET', write: true, ...extra });
 const withEra = (changes: Partial<Proposal['era']>): Proposal => ({ ...baseline, name: 'test-era', era: { ...baseline.era, ...changes } });
 
 // =============================================================================

@@ -40,14 +40,7 @@ function pageMkwrite(k: Kernel, s: Uint32Array, q: number, v: number, p: number)
 
 /** wp_page_copy: a new exclusive anon page with p's contents replaces p in (q, v). */
 function wpPageCopy(k: Kernel, s: Uint32Array, q: number, v: number, p: number, write: boolean, unshare: boolean): void {
-  const c = k.allocPage(s);
-  const n = k.pg[c]!;
-  const o = k.pg[p]!;
-  n.mapping.set(s, MAPPING.anon);
-  n.lru.set(s, 1);
-  n.exclusive.set(s, 1);
-  n.data.set(s, o.data.get(s));
-  n.writer.set(s, o.writer.get(s));
+  const c = k.copyToNewAnonPage(s, p);
   const e = k.pr[q]!.vma[v]!;
   if (e.present.test(s)) k.zapPte(s, q, v);
   k.mapPte(s, q, v, c, !unshare && k.sh.procs[q]!.vmas[v]!.writable, write);
@@ -102,12 +95,7 @@ export function handleMmFault(k: Kernel, s: Uint32Array, q: number, v: number, w
     }
     if (write && !vma.shared) {
       // do_cow_fault: copy the file page into a private anon page.
-      const c = k.allocPage(s);
-      const n = k.pg[c]!;
-      n.mapping.set(s, MAPPING.anon);
-      n.lru.set(s, 1);
-      n.exclusive.set(s, 1);
-      n.data.set(s, g.data.get(s));
+      const c = k.copyToNewAnonPage(s, p);
       k.mapPte(s, q, v, c, true, true);
       return 'ok';
     }

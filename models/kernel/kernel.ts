@@ -237,6 +237,19 @@ export class Kernel {
     this.pg[p]!.lock.set(s, OWNER.none);
   }
 
+  /** A new exclusive anonymous page holding a copy of page p's contents (wp_page_copy, do_cow_fault, fork's copy). */
+  copyToNewAnonPage(s: Uint32Array, p: number): number {
+    const c = this.allocPage(s);
+    const n = this.pg[c]!;
+    const o = this.pg[p]!;
+    n.mapping.set(s, MAPPING.anon);
+    n.lru.set(s, 1);
+    n.exclusive.set(s, 1);
+    n.data.set(s, o.data.get(s));
+    n.writer.set(s, o.mapping.get(s) === MAPPING.anon ? o.writer.get(s) : 0);
+    return c;
+  }
+
   // --- dirtying (§2.5) -------------------------------------------------------
 
   /**

@@ -3,7 +3,7 @@
 
 import { action, type Action } from '../../src/engine/model.js';
 import { faultBlocked, handleMmFault, needsFault } from './fault.js';
-import { MAPPING, type Kernel } from './kernel.js';
+import type { Kernel } from './kernel.js';
 
 /** fork → dup_mmap → copy_page_range → copy_present_pte, one atomic step (mmap_lock, PT locks, write_protect_seq). */
 export function forkActions(k: Kernel): Action[] {
@@ -32,13 +32,7 @@ export function forkActions(k: Kernel): Action[] {
         const copyForChild = era.anonExclusive ? g.exclusive.test(s) && pinned : era.forkEarlyCow && pinned;
         if (copyForChild) {
           // page_try_dup_anon_rmap → -EBUSY → copy_present_page: the child gets its own copy now.
-          const c = k.allocPage(s);
-          const n = k.pg[c]!;
-          n.mapping.set(s, MAPPING.anon);
-          n.lru.set(s, 1);
-          n.exclusive.set(s, 1);
-          n.data.set(s, g.data.get(s));
-          k.mapPte(s, C, v, c, vma.writable, false);
+          k.mapPte(s, C, v, k.copyToNewAnonPage(s, p), vma.writable, false);
           return;
         }
         // Share: the page is no longer exclusive; both PTEs are write-protected.

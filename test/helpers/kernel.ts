@@ -155,3 +155,69 @@ export function pte(k: Kernel, proc: string, page: string) {
   if (v < 0) throw new Error(`${proc} has no mapping of ${page}`);
   return k.pr[q]!.vma[v]!;
 }
+
+// --- scenario builders and action names shared by the kernel tests ----------
+
+export interface FileOpts {
+  present?: boolean;
+  store?: boolean;
+  munmap?: boolean;
+  fs?: 'ext4' | 'tmpfs';
+  holders?: unknown[];
+  actors?: Record<string, boolean>;
+}
+/** One file page P, mapped MAP_SHARED|PROT_WRITE by process app. */
+export function sharedFile(o: FileOpts = {}) {
+  return {
+    name: 'shared-file', description: 'one shared file page',
+    pages: [{ id: 'P', kind: 'file', fs: o.fs ?? 'ext4' }],
+    processes: [{ id: 'app', mappings: [{ page: 'P', shared: true, writable: true, present: o.present ?? false, store: o.store ?? false, munmap: o.munmap ?? false }] }],
+    holders: o.holders ?? [],
+    actors: o.actors ?? {},
+  };
+}
+export const getW = (extra: Record<string, unknown> = {}) => ({ id: 'dio', process: 'app', page: 'P', kind: 'GET', write: true, ...extra });
+export const getR = (extra: Record<string, unknown> = {}) => ({ id: 'rd', process: 'app', page: 'P', kind: 'GET', write: false, ...extra });
+
+/** One anonymous page A, mapped writable by process app. */
+export function anon(holders: unknown[], mapping: Record<string, unknown> = {}) {
+  return {
+    name: 'anon', description: 'one anonymous page',
+    pages: [{ id: 'A', kind: 'anon' }],
+    processes: [{ id: 'app', mappings: [{ page: 'A', writable: true, ...mapping }] }],
+    holders,
+  };
+}
+
+export const dio: Params = { holder: 'dio' };
+export const FAULT = 'gup: faultin_page';
+export const FOLLOW = 'gup: follow_page_pte + try_grab_page';
+export const EFAULT = 'gup: check_vma_flags → EFAULT';
+export const GRAB = 'gup_fast: try_grab_folio_fast';
+export const RECHECK = 'gup_fast: recheck pte';
+export const FALLBACK = 'gup_fast: fall back to the slow path';
+export const DMA = 'dma: device writes page';
+export const F_LOCK = 'flusher: lock_page';
+export const F_CLEAN = 'flusher: clear_page_dirty_for_io';
+export const F_SUBMIT = 'flusher: submit page';
+export const F_BUG = 'flusher: BUG in page_buffers';
+export const F_SKIP_WB = 'flusher: skip page under writeback';
+export const END_WB = 'disk: end_page_writeback';
+export const R_ISOLATE = 'reclaim: isolate_lru_page';
+export const R_LOCK = 'reclaim: trylock_page';
+export const R_LOCK_FAIL = 'reclaim: trylock failed, keep';
+export const R_WB_KEEP = 'reclaim: PageWriteback, keep';
+export const R_UNMAP = 'reclaim: try_to_unmap';
+export const R_PAGEOUT = 'reclaim: pageout';
+export const R_ACTIVATE = 'reclaim: dirty, activate';
+export const R_FREE_BH = 'reclaim: try_to_free_buffers';
+export const R_REMOVE = 'reclaim: __remove_mapping';
+export const T_START = 'truncate: i_size_write + unmap_mapping_range';
+export const T_LOCK = 'truncate: lock_page';
+export const T_CLEAN = 'truncate: truncate_cleanup_page';
+export const T_DELETE = 'truncate: delete_from_page_cache';
+export const FORK = 'fork: copy_page_range';
+export const STORE_FAULT = 'store: write fault';
+export const STORE = 'store: user writes';
+export const MUNMAP = 'munmap: zap_pte_range';
+export const PAGE_P = { page: 'P' };
