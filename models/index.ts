@@ -2,7 +2,10 @@
 
 import type { ModelEntry } from '../src/engine/registry.js';
 import { proposalEntry } from './kernel/build.js';
+import { anonExclusive } from './proposals/anon-exclusive.js';
 import { baseline } from './proposals/baseline.js';
+import { gupBias } from './proposals/gup-bias.js';
+import { modern } from './proposals/modern.js';
 import { andersonEntry } from './classic/anderson.js';
 import { bakeryEntry } from './classic/bakery.js';
 import { leaderElectionEntry } from './classic/leader-election.js';
@@ -11,6 +14,9 @@ import { philsEntry } from './classic/phils.js';
 
 export const MODELS: readonly ModelEntry[] = [
   proposalEntry(baseline),
+  proposalEntry(gupBias),
+  proposalEntry(anonExclusive),
+  proposalEntry(modern),
   petersonEntry,
   andersonEntry,
   bakeryEntry,

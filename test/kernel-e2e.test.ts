@@ -111,3 +111,28 @@ test('a malformed scenario is one line naming the JSON path, exit 2', (t) => {
   t.is(typo.code, 2);
   t.regex(typo.stderr, /at processes\[0\]\.mappings\[0\]\.shraed: unknown field/);
 });
+
+test('proposals side by side: modern keeps I1 for FOLL_PIN but not FOLL_GET; 5.19+ close CVE-2020-29374 and the pinned fork', async (t) => {
+  const { modern } = await import('../models/proposals/modern.js');
+  const { gupBias } = await import('../models/proposals/gup-bias.js');
+  const { anonExclusive } = await import('../models/proposals/anon-exclusive.js');
+  const verdict = (sc: string, p: typeof baseline, name: string) => {
+    const r = check(buildKernelModel(resolveScenario(sc), p));
+    t.true(r.complete, `${p.name}/${sc} complete`);
+    return r.properties.find((x) => x.name === name)?.status;
+  };
+  // ext4 BUG: tracking without policy (gup-bias) still breaks; 6.4's reclaim check saves FOLL_PIN only.
+  t.is(verdict('ext4-pin-write', gupBias, 'I1'), 'violated');
+  t.is(verdict('ext4-pin-write', modern, 'I1'), 'holds');
+  t.is(verdict('ext4-gup-write', modern, 'I1'), 'violated');
+  // 5.18+: ext4 WARNs and drops PG_dirty instead of BUG: the data is lost instead (I6).
+  t.is(verdict('ext4-gup-write', anonExclusive, 'I1.crash'), 'violated');
+  t.is(verdict('ext4-gup-write', anonExclusive, 'I6.quiescent'), 'violated');
+  // CVE-2020-29374 and the io_uring fork case.
+  t.is(verdict('fork-vmsplice', modern, 'I10'), 'holds');
+  t.is(verdict('fork-iouring', gupBias, 'I3c'), 'violated');
+  t.is(verdict('fork-iouring', modern, 'I3c'), 'holds');
+  t.is(verdict('fork-iouring', modern, 'I10'), 'holds');
+  // FOLL_GET users of anonymous memory are still exposed on modern kernels (reference 3.9).
+  t.is(verdict('fork-rdma', modern, 'I3c'), 'violated');
+});
