@@ -30,7 +30,8 @@
 //   anderson.5  N=5 mutant    anderson.6  N=6
 //   anderson.7  N=6 mutant    anderson.8  N=7
 
-import { action, always, sometimes, type Action, type Model } from '../../src/engine/model.js';
+import { action, type Action, type Model } from '../../src/engine/model.js';
+import { mutexProperties } from './mutex.js';
 import type { ModelEntry } from '../../src/engine/registry.js';
 import { Layout, arrayOf, enumOf, int, record } from '../../src/engine/schema.js';
 
@@ -87,15 +88,11 @@ export function anderson(opts: AndersonOptions): Model {
     );
   }
 
-  const holders = (s: Uint32Array) => { let n = 0; for (let i = 0; i < N; i++) { const l = P[i]!.pc.get(s); if (l === P3 || l === CS) n++; } return n; };
-  const inCS = (s: Uint32Array) => { let n = 0; for (let i = 0; i < N; i++) if (P[i]!.pc.get(s) === CS) n++; return n; };
-  const properties = [
-    always('mutual-exclusion', 'at most one process holds the lock (is in p3 or CS)', (s) => holders(s) <= 1),
-    sometimes('someone-enters', 'some process reaches its critical section', (s) => inCS(s) === 1),
-  ];
-  if (opts.unreachableWitness) {
-    properties.push(sometimes('all-in-cs', 'every process is in its critical section at once (unreachable by design)', (s) => inCS(s) === N));
-  }
+  const properties = mutexProperties({
+    pcs: P.map((p) => p.pc), cs: CS, holding: [P3, CS],
+    holdingDescription: 'at most one process holds the lock (is in p3 or CS)',
+    unreachableWitness: opts.unreachableWitness === true,
+  });
   const init = layout.blank();
   Slot[0]!.set(init, 1);
   return {

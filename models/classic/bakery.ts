@@ -34,7 +34,8 @@
 //   bakery.5 N=4 MAX=7            bakery.6 N=4 MAX=5 mutant
 //   bakery.7 N=4 MAX=12           bakery.8 N=5 MAX=5
 
-import { action, always, sometimes, type Action, type Model } from '../../src/engine/model.js';
+import { action, type Action, type Model } from '../../src/engine/model.js';
+import { mutexProperties } from './mutex.js';
 import type { ModelEntry } from '../../src/engine/registry.js';
 import { Layout, arrayOf, enumOf, int, record } from '../../src/engine/schema.js';
 
@@ -105,14 +106,7 @@ export function bakery(opts: BakeryOptions): Model {
     );
   }
 
-  const inCS = (s: Uint32Array) => { let n = 0; for (let i = 0; i < N; i++) if (P[i]!.pc.get(s) === CS) n++; return n; };
-  const properties = [
-    always('mutual-exclusion', 'at most one process is in its critical section', (s) => inCS(s) <= 1),
-    sometimes('someone-enters', 'some process reaches its critical section', (s) => inCS(s) === 1),
-  ];
-  if (opts.unreachableWitness) {
-    properties.push(sometimes('all-in-cs', 'every process is in its critical section at once (unreachable by design)', (s) => inCS(s) === N));
-  }
+  const properties = mutexProperties({ pcs: P.map((p) => p.pc), cs: CS, unreachableWitness: opts.unreachableWitness === true });
   return {
     name: 'bakery',
     params: { N, MAX, mutant: opts.mutant ?? false, unreachableWitness: opts.unreachableWitness ?? false },

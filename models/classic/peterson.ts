@@ -13,7 +13,8 @@
 //   wait -> CS    { guard j == N }
 //   CS   -> NCS   { effect pos[i] = 0 }
 
-import { action, always, sometimes, type Action, type Model } from '../../src/engine/model.js';
+import { action, type Action, type Model } from '../../src/engine/model.js';
+import { mutexProperties } from './mutex.js';
 import type { ModelEntry } from '../../src/engine/registry.js';
 import { Layout, arrayOf, enumOf, int, record } from '../../src/engine/schema.js';
 
@@ -64,14 +65,7 @@ export function peterson(opts: PetersonOptions): Model {
     );
   }
 
-  const inCS = (s: Uint32Array) => { let n = 0; for (let i = 0; i < N; i++) if (P[i]!.pc.get(s) === CS) n++; return n; };
-  const properties = [
-    always('mutual-exclusion', 'at most one process is in its critical section', (s) => inCS(s) <= 1),
-    sometimes('someone-enters', 'some process reaches its critical section', (s) => inCS(s) === 1),
-  ];
-  if (opts.unreachableWitness) {
-    properties.push(sometimes('all-in-cs', 'every process is in its critical section at once (unreachable by design)', (s) => inCS(s) === N));
-  }
+  const properties = mutexProperties({ pcs: P.map((p) => p.pc), cs: CS, unreachableWitness: opts.unreachableWitness === true });
   return {
     name: 'peterson',
     params: { N, mutant: opts.mutant ?? false, unreachableWitness: opts.unreachableWitness ?? false },
