@@ -1,7 +1,8 @@
 import test from 'ava';
 import { isRight } from 'fp-ts/lib/Either.js';
 import { CheckReportC } from '../src/engine/result.js';
-import { gupcheck } from './helpers/cli.js';
+import { spawnSync } from 'node:child_process';
+import { BIN, gupcheck } from './helpers/cli.js';
 
 const decodeReport = (stdout: string) => {
   const r = CheckReportC.decode(JSON.parse(stdout));
@@ -84,4 +85,11 @@ test('list names every model with its parameters', (t) => {
   const peterson = models.find((m) => m.name === 'peterson');
   t.truthy(peterson);
   t.true(peterson!.params.some((p) => p.name === 'N'));
+});
+
+test('a reader that closes the pipe early gets no stack trace', (t) => {
+  // `gupcheck compare | head -1`, through a shell so the pipe really closes early.
+  const r = spawnSync('bash', ['-c', `"${process.execPath}" "${BIN}" compare | head -1 >/dev/null; echo "status=\${PIPESTATUS[0]}"`], { encoding: 'utf8' });
+  t.regex(r.stdout, /status=0/);
+  t.notRegex(r.stderr, /EPIPE|\n\s+at /);
 });

@@ -4,11 +4,11 @@
 
 import { action, type Action } from '../../src/engine/model.js';
 import { faultBlocked, handleMmFault, needsFault } from './fault.js';
-import { HOLDER, MAPPING, OWNER, type Kernel } from './kernel.js';
+import { HOLDER, MAPPING, type Kernel } from './kernel.js';
 import type { HolderSpec } from './shape.js';
 
 /** Refcount a release function gives back: unpin gives back the era's pin increment. */
-export function releaseAmount(k: Kernel, h: HolderSpec, unpin: boolean): number {
+export function releaseAmount(k: Kernel, unpin: boolean): number {
   return unpin && k.sh.era.pinBias ? k.sh.bias : 1;
 }
 
@@ -38,14 +38,11 @@ export function holderActions(k: Kernel, hi: number): Action[] {
   const params = { holder: h.id };
   const api = h.kind === 'PIN' ? (h.fast ? 'pin_user_pages_fast' : 'pin_user_pages') : (h.fast ? 'get_user_pages_fast' : 'get_user_pages');
   const flags = [h.kind === 'PIN' ? 'FOLL_PIN' : 'FOLL_GET', ...(h.write ? ['FOLL_WRITE'] : []), ...(h.longterm ? ['FOLL_LONGTERM'] : [])].join('|');
-  const pageName = (s: Uint32Array) => k.sh.pages[H.page.get(s)]!.id;
-  void pageName;
   const alive = k.pr[q]!.alive;
   // GUP walks a live mm: a fork child's holder waits for fork.
   const at = (s: Uint32Array, pc: number) => H.pc.get(s) === pc && alive.test(s);
   const onSlowPath = (s: Uint32Array) => !h.fast || H.slow.test(s);
   const permits = (s: Uint32Array) => E.present.test(s) && (!h.write || E.w.test(s));
-  const unpin = h.release === 'unpin_user_page' || h.release === 'unpin_user_pages_dirty_lock';
   const out: Action[] = [];
 
   // §2.1 check_vma_flags: the address is gone, or (6.5+) the long-term write pin is banned.
@@ -169,12 +166,11 @@ export function holderActions(k: Kernel, hi: number): Action[] {
   switch (h.release) {
     case 'put_page': out.push(put('put_page', 1)); break;
     case 'put_user_page': out.push(put('put_user_page', 1)); break;
-    case 'unpin_user_page': out.push(put('unpin_user_page', releaseAmount(k, h, true))); break;
+    case 'unpin_user_page': out.push(put('unpin_user_page', releaseAmount(k, true))); break;
     case 'set_page_dirty+put_page': out.push(dirty('set_page_dirty', false, false), put('put_page', 1)); break;
     case 'set_page_dirty_lock+put_page': out.push(dirty('set_page_dirty_lock', true, false), put('put_page', 1)); break;
     case 'put_user_pages_dirty_lock': out.push(dirty('put_user_pages_dirty_lock: set_page_dirty_lock', true, true), put('put_user_page', 1)); break;
-    case 'unpin_user_pages_dirty_lock': out.push(dirty('unpin_user_pages_dirty_lock: folio_mark_dirty', true, true), put('unpin_user_page', releaseAmount(k, h, unpin))); break;
+    case 'unpin_user_pages_dirty_lock': out.push(dirty('unpin_user_pages_dirty_lock: folio_mark_dirty', true, true), put('unpin_user_page', releaseAmount(k, true))); break;
   }
-  void OWNER;
   return out;
 }

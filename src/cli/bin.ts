@@ -2,6 +2,12 @@
 // The `gupcheck` executable: run the CLI and turn its answer into an exit code.
 import { main } from './main.js';
 
+// A reader that stops early (`gupcheck start | head`) is not an error worth a stack trace.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw e;
+});
+
 main(process.argv.slice(2)).then(
   (code) => { process.exitCode = code; },
   (e: unknown) => {

@@ -10,7 +10,7 @@ import { Layout, type FieldSpec, type JsonValue } from './schema.js';
 export type ParamValue = number | string | boolean;
 export type Params = Readonly<Record<string, ParamValue>>;
 
-/** One concrete action: a family name plus fixed parameters (an actor, a page…). */
+/** One concrete action: a family name plus fixed parameters (an actor, a resource…). */
 export interface Action {
   /** Family name, e.g. "P.enter" or "reclaim: try_to_free_buffers". */
   readonly name: string;
@@ -57,7 +57,7 @@ export function action(def: ActionDef): Action {
 
 interface PropertyBase {
   readonly name: string;
-  /** One line: what must hold, and for a kernel model, the symptom when it does not. */
+  /** One line: what must hold (and, where the model knows it, the symptom when it does not). */
   readonly description: string;
 }
 /** A state invariant, checked in every reachable state. */
