@@ -5,12 +5,12 @@
 
 import { always, sometimes, step } from '../src/engine/model.js';
 import { BH, HOLDER } from '../models/kernel/kernel.js';
-import type { KernelProperty } from './kernel-property.js';
+import { writesExt4, type KernelProperty } from './kernel-property.js';
 
 export const I1: KernelProperty = {
   id: 'I1',
   title: 'no dirty page without buffers',
-  applies: (k) => k.sh.fileSlots.some((p) => k.isExt4(p)),
+  applies: writesExt4,
   properties: (k) => {
     const ext4 = k.sh.fileSlots.filter((p) => k.isExt4(p));
     return [

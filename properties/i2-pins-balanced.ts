@@ -1,41 +1,63 @@
 // I2 PinsBalanced (reference §4, the mission): the refcount is exactly its
 // holders (page cache, buffers, PTEs, GUP references at the era's weight,
-// reclaim's isolation); each release gives back what its acquire took; at
+// bio references, reclaim's isolation); each release gives back what its
+// acquire took, with the function that matches how it was taken; at
 // quiescence every count is back. Kernel symptom of a break: a leaked page
 // (refcount never reaches 0) or a premature free (use after free), and a
-// page_maybe_dma_pinned() that lies.
+// page_maybe_dma_pinned() that lies. In the put_user_page era a put_page()
+// of a GUP reference is harmless today and an imbalance once pins are
+// counted: I2.kind reports it as that latent mismatch.
 
-import { always, quiescent, sometimes, step } from '../src/engine/model.js';
+import { always, quiescent, sometimes, step, type Property } from '../src/engine/model.js';
+import { bioReleases } from '../models/kernel/bio.js';
+import { releaseMatches, type ReleaseKind } from '../models/kernel/gup.js';
 import { HOLDER } from '../models/kernel/kernel.js';
-import type { KernelProperty } from './kernel-property.js';
+import { activeHolders, type KernelProperty } from './kernel-property.js';
 
-const PIN_RELEASES = new Set(['release: unpin_user_page']);
-const GET_RELEASES = new Set(['release: put_page', 'release: put_user_page']);
+/** The release function a holder's release action calls, by action name. */
+const RELEASED_AS: Readonly<Record<string, ReleaseKind>> = {
+  'release: put_page': 'put_page',
+  'release: put_user_page': 'put_user_page',
+  'release: unpin_user_page': 'unpin_user_page',
+};
 
 export const I2: KernelProperty = {
   id: 'I2',
   title: 'pins balanced',
-  applies: (k) => k.NH > 0,
+  applies: (k) => activeHolders(k).length > 0,
   properties: (k) => {
     const identity = (s: Uint32Array) => {
       for (let p = 0; p < k.NP; p++) if (k.pg[p]!.ref.get(s) !== k.expectedRef(s, p)) return false;
       return true;
     };
-    const byId = new Map(k.sh.holders.map((h) => [h.id, h]));
-    return [
-      always('I2', 'refcount = page cache + buffers + PTEs + GUP references (BIAS per pin where pins are biased) + isolation', identity),
-      step('I2.kind', 'a reference is released with the function that matches how it was taken (put_page for FOLL_GET, unpin_user_page for FOLL_PIN)', (_p, a) => {
-        const h = byId.get(String(a.params['holder'] ?? ''));
-        if (h === undefined) return true;
-        if (PIN_RELEASES.has(a.name)) return h.kind === 'PIN';
-        if (GET_RELEASES.has(a.name)) return h.kind === 'GET';
-        return true;
-      }),
+    const byId = new Map(k.sh.holders.map((h, i) => [h.id, i]));
+    const era = k.sh.era;
+    const out: Property[] = [
+      always('I2', 'refcount = page cache + buffers + PTEs + GUP references (BIAS per pin where pins are biased) + bio references + isolation', identity),
       quiescent('I2.quiescent', 'once every holder has released, every page\'s refcount is back to cache + buffers + PTEs', identity),
       sometimes('I2.witness', 'a GUP reference is taken and later released', (s) => {
         for (let h = 0; h < k.NH; h++) if (k.hd[h]!.pc.get(s) === HOLDER.released) return true;
         return false;
       }),
     ];
+    if (era.pinBias || era.userPageApi) {
+      out.splice(1, 0, step('I2.kind', era.pinBias
+        ? 'every reference is released with the function that matches how it was taken (unpin_user_page for FOLL_PIN, put_page for FOLL_GET and plain references)'
+        : 'every GUP reference is released with put_user_page*(), never put_page() (a latent imbalance once pins are counted)', (prev, a) => {
+        const hi = byId.get(String(a.params['holder'] ?? ''));
+        if (hi === undefined) return true;
+        if (a.name === 'bio: bio_endio → bio_release_pages') return bioReleases(k, prev, hi).every((r) => releaseMatches(k, r.taken, r.released));
+        const released = RELEASED_AS[a.name];
+        return released === undefined || releaseMatches(k, k.sh.holders[hi]!.kind, released);
+      }));
+    }
+    if (era.pinIsolatesFromLru) {
+      out.splice(1, 0, step('I2.dmaCount', 'put_user_page() finds dma_pinned_count > 0 (else VM_BUG_ON_PAGE, or a decrement of page->lru, which the count shares)', (prev, a) => {
+        const hi = byId.get(String(a.params['holder'] ?? ''));
+        if (hi === undefined || RELEASED_AS[a.name] === undefined || a.name === 'release: put_page') return true;
+        return k.pg[k.hd[hi]!.page.get(prev)]!.dmaPins.get(prev) > 0;
+      }));
+    }
+    return out;
   },
 };

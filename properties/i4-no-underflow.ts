@@ -5,12 +5,12 @@
 
 import { always, sometimes } from '../src/engine/model.js';
 import { HOLDER } from '../models/kernel/kernel.js';
-import type { KernelProperty } from './kernel-property.js';
+import { activeHolders, type KernelProperty } from './kernel-property.js';
 
 export const I4: KernelProperty = {
   id: 'I4',
   title: 'no refcount underflow, no use after free',
-  applies: () => true,
+  applies: (k) => activeHolders(k).length > 0,
   properties: (k) => [
     always('I4', 'no put takes a refcount below zero', (s) => {
       for (let p = 0; p < k.NP; p++) if (k.pg[p]!.underflow.test(s)) return false;

@@ -7,12 +7,14 @@
 import { always, sometimes, step } from '../src/engine/model.js';
 import { HOLDER } from '../models/kernel/kernel.js';
 import type { Property } from '../src/engine/model.js';
-import type { KernelProperty } from './kernel-property.js';
+import { activeHolders, type KernelProperty } from './kernel-property.js';
 
 export const I5: KernelProperty = {
   id: 'I5',
   title: 'pinned page never freed or stripped',
-  applies: (k) => k.NH > 0,
+  // Something must be able to take a held page's other users away: reclaim, truncate, fork's COW, or munmap.
+  applies: (k) => activeHolders(k).some((i) => k.sh.procs[k.sh.holders[i]!.proc]!.vmas[k.sh.holders[i]!.va]!.munmap) ||
+    (activeHolders(k).length > 0 && (k.sh.reclaim || k.sh.truncate || k.sh.forkChild >= 0)),
   properties: (k) => {
     const out: Property[] = [
       always('I5', 'a page a GUP holder holds is not freed', (s) => {

@@ -5,12 +5,12 @@
 // "does not have buffers attached" clears PG_dirty and skips the page.
 
 import { always, quiescent, sometimes } from '../src/engine/model.js';
-import type { KernelProperty } from './kernel-property.js';
+import { writesExt4, type KernelProperty } from './kernel-property.js';
 
 export const I6: KernelProperty = {
   id: 'I6',
   title: 'no lost write',
-  applies: (k) => k.sh.fileSlots.some((p) => k.isExt4(p)) && (k.sh.holders.some((h) => h.write) || k.sh.procs.some((p) => p.vmas.some((v) => v.store))),
+  applies: writesExt4,
   properties: (k) => {
     const ext4 = k.sh.fileSlots.filter((p) => k.isExt4(p));
     return [

@@ -80,11 +80,7 @@ export function flusherActions(k: Kernel): Action[] {
     label: 'flusher: ext4_bio_write_page: set_page_writeback, clean the buffers, submit the bio, unlock_page',
     guard: (s) => at(s, FLUSHER.cleaned),
     effect: (s) => {
-      const p = cur(s);
-      const g = k.pg[p]!;
-      g.writeback.set(s, 1);
-      g.bh.set(s, BH.clean);
-      g.io.set(s, g.data.get(s));
+      k.submitWriteback(s, cur(s));
       done(s);
     },
   }));
@@ -97,12 +93,7 @@ export function ioCompletionActions(k: Kernel): Action[] {
     name: 'disk: end_page_writeback', actor: 'disk', params: { page: k.sh.pages[p]!.id },
     label: `disk: write of ${k.sh.pages[p]!.id} completes: end_page_writeback`,
     guard: (s) => k.pg[p]!.writeback.test(s),
-    effect: (s) => {
-      const g = k.pg[p]!;
-      g.writeback.set(s, 0);
-      g.disk.set(s, g.io.get(s));
-      g.io.set(s, 0);
-    },
+    effect: (s) => { k.endWriteback(s, p); },
   }));
 }
 
@@ -197,9 +188,7 @@ export function reclaimActions(k: Kernel): Action[] {
         putback(s);
         return;
       }
-      g.writeback.set(s, 1);
-      g.bh.set(s, BH.clean);
-      g.io.set(s, g.data.get(s));
+      k.submitWriteback(s, p);
       putback(s);
     },
   }));

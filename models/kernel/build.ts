@@ -9,6 +9,7 @@ import type { Action, Model } from '../../src/engine/model.js';
 import { InputError, type ModelEntry } from '../../src/engine/registry.js';
 import { KERNEL_PROPERTIES } from '../../properties/index.js';
 import type { Proposal } from '../proposals/proposal.js';
+import { bioActions } from './bio.js';
 import { flusherActions, ioCompletionActions, reclaimActions, truncateActions } from './background.js';
 import { holderActions } from './gup.js';
 import { BH, FLUSHER, HOLDER, Kernel, MAPPING, RECLAIM, TRUNCATE } from './kernel.js';
@@ -29,6 +30,7 @@ function initialState(k: Kernel): Uint32Array {
     g.lru.set(s, 1);
     if (k.isExt4(p)) k.attachBuffers(s, p, BH.clean);
   }
+  if (k.sh.zeroSlot >= 0) k.pg[k.sh.zeroSlot]!.ref.set(s, 1); // reserved: the kernel's own reference
   k.sh.pages.forEach((slot, p) => {
     if (slot.kind !== 'anon') return;
     k.pg[p]!.mapping.set(s, MAPPING.anon);
@@ -56,7 +58,7 @@ export function buildKernel(scenario: Scenario, proposal: Proposal): { model: Mo
   const k = new Kernel(sh);
   const oops = k.L.root.oops;
   const raw: Action[] = [
-    ...sh.holders.flatMap((_, h) => holderActions(k, h)),
+    ...sh.holders.flatMap((_, h) => [...holderActions(k, h), ...bioActions(k, h)]),
     ...(sh.flusher ? flusherActions(k) : []),
     ...(sh.flusher || sh.reclaim ? ioCompletionActions(k) : []),
     ...(sh.reclaim ? reclaimActions(k) : []),
@@ -115,6 +117,7 @@ function describeKernelState(k: Kernel, s: Uint32Array) {
       ...(slot.kind === 'file' ? { disk: g.disk.get(s) } : {}),
       ...(g.writer.get(s) !== 0 ? { writtenBy: k.sh.procs[g.writer.get(s) - 1]!.id } : {}),
       ...(g.underflow.test(s) ? { refcountUnderflow: true } : {}),
+      ...(k.sh.era.pinIsolatesFromLru ? { dma_pinned_count: g.dmaPins.get(s) } : {}),
     };
   });
   const ptes: Record<string, unknown> = {};
@@ -128,7 +131,8 @@ function describeKernelState(k: Kernel, s: Uint32Array) {
   const holders: Record<string, unknown> = {};
   k.sh.holders.forEach((h, i) => {
     const pc = (['start', 'grabbed', 'held', 'dirtied', 'released', 'refused'] as const)[k.hd[i]!.pc.get(s)]!;
-    holders[h.id] = pc === 'start' || pc === 'refused' ? pc : `${pc} ${k.sh.pages[k.hd[i]!.page.get(s)]!.id}${k.hd[i]!.wrote.test(s) ? ', DMA written' : ''}`;
+    const bio = h.bio !== null && k.hd[i]!.bioAdded.test(s) && pc !== 'released' ? `, bio also holds ${k.sh.pages[h.bioPage]!.id}` : '';
+    holders[h.id] = (pc === 'start' || pc === 'refused' ? pc : `${pc} ${k.sh.pages[k.hd[i]!.page.get(s)]!.id}${k.hd[i]!.wrote.test(s) ? ', DMA written' : ''}`) + bio;
   });
   const R = k.L.root;
   return {

@@ -115,7 +115,7 @@ export function handleMmFault(k: Kernel, s: Uint32Array, q: number, v: number, w
     doWpPageAnon(k, s, q, v, p, write, unshare);
     return 'ok';
   }
-  // A private mapping still showing the file page: copy on write.
-  if (write) wpPageCopy(k, s, q, v, p, write, false);
+  // A private mapping still showing the file page: copy on write (or unshare for a R/O long-term pin).
+  if (write || unshare) wpPageCopy(k, s, q, v, p, write, unshare);
   return 'ok';
 }

@@ -4,7 +4,7 @@
 
 import { action, type Action } from '../../src/engine/model.js';
 import { faultBlocked, handleMmFault, needsFault } from './fault.js';
-import { HOLDER, MAPPING, type Kernel } from './kernel.js';
+import { HOLDER, MAPPING, OWNER, type Kernel } from './kernel.js';
 import type { HolderSpec } from './shape.js';
 
 /** Refcount a release function gives back: unpin gives back the era's pin increment. */
@@ -17,16 +17,44 @@ export function releaseAmount(k: Kernel, unpin: boolean): number {
  * PageAnonExclusive must fault with FAULT_FLAG_UNSHARE first (5.19+).
  */
 export function mustUnshare(k: Kernel, s: Uint32Array, h: HolderSpec): boolean {
-  if (!k.sh.era.anonExclusive || h.kind !== 'PIN' || h.write) return false;
+  if (h.kind !== 'PIN' || h.write) return false;
   const e = k.pr[h.proc]!.vma[h.va]!;
   if (!e.present.test(s)) return false;
   const p = e.pfn.get(s);
-  return k.isAnon(s, p) && !k.pg[p]!.exclusive.test(s);
+  if (k.isAnon(s, p)) return k.sh.era.anonExclusive && !k.pg[p]!.exclusive.test(s);
+  // 6.2+: a R/O long-term pin of a file page in a private (COW) mapping must
+  // break COW first, or a later write through the mapping leaves the pin behind.
+  return k.sh.era.longtermCowUnshare && h.longterm && !k.sh.procs[h.proc]!.vmas[h.va]!.shared;
 }
 
 /** check_vma_flags, 6.5+: FOLL_LONGTERM|FOLL_WRITE pins of dirty-tracked file mappings are refused. */
 export function longtermFileBanned(k: Kernel, h: HolderSpec): boolean {
   return k.sh.era.longtermFileBan && h.kind === 'PIN' && h.longterm && h.write && k.sh.procs[h.proc]!.vmas[h.va]!.dirtyTracked;
+}
+
+/** The lock owner value of holder hi (lock-page-over-gup). */
+export const holderOwner = (hi: number): number => OWNER.holderBase + hi;
+
+/** Lock-page-over-gup: this GUP(write) of a page-cache page must take PG_locked. */
+export function gupLocksPage(k: Kernel, s: Uint32Array, h: HolderSpec, p: number): boolean {
+  return k.sh.era.lockPageOverGup && h.write && k.inCache(s, p);
+}
+
+/** The release functions a reference may be given back with, by name. */
+export type ReleaseKind = 'put_page' | 'put_user_page' | 'unpin_user_page';
+
+/**
+ * Does a release of this kind match how the reference was taken? GUP refs
+ * are 'GET' or 'PIN', other references (a bio's page-cache or zero-page
+ * reference) 'plain'. Where pins are biased, put_user_page is unpin's
+ * earlier name (renamed in 5.6); where only put_user_page exists, every
+ * GUP reference must use it. Eras without either cannot tell: always true.
+ */
+export function releaseMatches(k: Kernel, taken: 'GET' | 'PIN' | 'plain', released: ReleaseKind): boolean {
+  const era = k.sh.era;
+  if (era.pinBias) return taken === 'PIN' ? released !== 'put_page' : released === 'put_page';
+  if (era.userPageApi) return taken === 'plain' ? released === 'put_page' : released !== 'put_page';
+  return true;
 }
 
 export function holderActions(k: Kernel, hi: number): Action[] {
@@ -69,12 +97,16 @@ export function holderActions(k: Kernel, hi: number): Action[] {
   out.push(action({
     name: 'gup: follow_page_pte + try_grab_page', actor, params,
     label: `${actor}: ${api}(${flags}): follow_page_pte + try_grab_page${h.kind === 'PIN' && k.sh.era.pinBias ? ' (ref += BIAS)' : ' (ref += 1)'}`,
-    guard: (s) => at(s, HOLDER.start) && onSlowPath(s) && !E.unmapped.test(s) && !longtermFileBanned(k, h) && permits(s) && !mustUnshare(k, s, h),
+    guard: (s) => at(s, HOLDER.start) && onSlowPath(s) && !E.unmapped.test(s) && !longtermFileBanned(k, h) && permits(s) && !mustUnshare(k, s, h) &&
+      // lock-page-over-gup: lock_page sleeps while someone else holds PG_locked.
+      !(gupLocksPage(k, s, h, E.pfn.get(s)) && k.locked(s, E.pfn.get(s))),
     effect: (s) => {
       const p = E.pfn.get(s);
       k.getPage(s, p, h.inc);
       H.page.set(s, p);
       H.pc.set(s, HOLDER.held);
+      if (gupLocksPage(k, s, h, p)) k.pg[p]!.lock.set(s, holderOwner(hi));
+      if (k.sh.era.pinIsolatesFromLru) k.pinPageForDma(s, p);
       // FOLL_TOUCH: set by get_user_pages*() and by the slow fallback of *_fast(), not by
       // pin_user_pages(); a write GUP then dirties a clean page.
       const touch = h.kind === 'GET' || h.fast;
@@ -87,7 +119,8 @@ export function holderActions(k: Kernel, hi: number): Action[] {
     out.push(action({
       name: 'gup_fast: try_grab_folio_fast', actor, params,
       label: `${actor}: ${api}(${flags}): lockless walk, try_grab_folio_fast`,
-      guard: (s) => at(s, HOLDER.start) && !H.slow.test(s) && permits(s),
+      // lock-page-over-gup: the lockless walk cannot sleep in lock_page, so a write GUP of a cache page falls back.
+      guard: (s) => at(s, HOLDER.start) && !H.slow.test(s) && permits(s) && !gupLocksPage(k, s, h, E.pfn.get(s)),
       effect: (s) => {
         const p = E.pfn.get(s);
         k.getPage(s, p, h.inc);
@@ -99,7 +132,7 @@ export function holderActions(k: Kernel, hi: number): Action[] {
     out.push(action({
       name: 'gup_fast: fall back to the slow path', actor, params,
       label: `${actor}: ${api}: PTE not usable locklessly, fall back to the slow path`,
-      guard: (s) => at(s, HOLDER.start) && !H.slow.test(s) && !permits(s),
+      guard: (s) => at(s, HOLDER.start) && !H.slow.test(s) && (!permits(s) || gupLocksPage(k, s, h, E.pfn.get(s))),
       effect: (s) => { H.slow.set(s, 1); },
     }));
     // §2.2 fast path, part 2: recheck the PTE (and write_protect_seq for pins); undo on a change.
@@ -114,6 +147,7 @@ export function holderActions(k: Kernel, hi: number): Action[] {
           !(k.sh.era.gupFastSeqcount && h.kind === 'PIN' && H.seq.get(s) !== k.L.root.forked.get(s));
         if (ok) {
           H.pc.set(s, HOLDER.held);
+          if (k.sh.era.pinIsolatesFromLru) k.pinPageForDma(s, p);
           return;
         }
         k.putPage(s, p, h.inc);
@@ -138,13 +172,19 @@ export function holderActions(k: Kernel, hi: number): Action[] {
     }));
   }
 
+  // A bio holder's references go at bio completion (bio.ts).
+  if (h.bio !== null) return out;
+
   // §2.9 release.
-  const put = (name: string, amount: number) => action({
+  const put = (name: ReleaseKind, amount: number) => action({
     name: `release: ${name}`, actor, params,
-    label: `${actor}: ${name}(${amount > 1 ? `ref -= ${amount}` : 'ref -= 1'})`,
+    label: `${actor}: ${name}(${amount > 1 ? `ref -= ${amount}` : 'ref -= 1'})${k.sh.era.lockPageOverGup && h.write ? ', unlock_page if GUP locked it' : ''}`,
     guard: (s) => at(s, h.release === 'put_page' || h.release === 'put_user_page' || h.release === 'unpin_user_page' ? HOLDER.held : HOLDER.dirtied),
     effect: (s) => {
-      k.putPage(s, H.page.get(s), amount);
+      const p = H.page.get(s);
+      if (k.pg[p]!.lock.get(s) === holderOwner(hi)) k.unlockPage(s, p);
+      if (k.sh.era.pinIsolatesFromLru && name !== 'put_page') k.unpinPageForDma(s, p);
+      k.putPage(s, p, amount);
       H.pc.set(s, HOLDER.released);
     },
   });
@@ -155,7 +195,8 @@ export function holderActions(k: Kernel, hi: number): Action[] {
       if (!at(s, HOLDER.held)) return false;
       const p = H.page.get(s);
       if (onlyIfClean && k.pg[p]!.dirty.test(s)) return true; // no lock taken
-      return !locks || !k.locked(s, p); // lock_page sleeps while someone else holds it
+      // lock_page sleeps while someone else holds it (lock-page-over-gup: the holder already does).
+      return !locks || !k.locked(s, p) || k.pg[p]!.lock.get(s) === holderOwner(hi);
     },
     effect: (s) => {
       const p = H.page.get(s);
@@ -165,11 +206,11 @@ export function holderActions(k: Kernel, hi: number): Action[] {
   });
   switch (h.release) {
     case 'put_page': out.push(put('put_page', 1)); break;
-    case 'put_user_page': out.push(put('put_user_page', 1)); break;
+    case 'put_user_page': out.push(put('put_user_page', releaseAmount(k, true))); break;
     case 'unpin_user_page': out.push(put('unpin_user_page', releaseAmount(k, true))); break;
     case 'set_page_dirty+put_page': out.push(dirty('set_page_dirty', false, false), put('put_page', 1)); break;
     case 'set_page_dirty_lock+put_page': out.push(dirty('set_page_dirty_lock', true, false), put('put_page', 1)); break;
-    case 'put_user_pages_dirty_lock': out.push(dirty('put_user_pages_dirty_lock: set_page_dirty_lock', true, true), put('put_user_page', 1)); break;
+    case 'put_user_pages_dirty_lock': out.push(dirty('put_user_pages_dirty_lock: set_page_dirty_lock', true, true), put('put_user_page', releaseAmount(k, true))); break;
     case 'unpin_user_pages_dirty_lock': out.push(dirty('unpin_user_pages_dirty_lock: folio_mark_dirty', true, true), put('unpin_user_page', releaseAmount(k, true))); break;
   }
   return out;

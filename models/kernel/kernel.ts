@@ -52,6 +52,8 @@ export function kernelLayout(sh: Shape) {
       underflow: bool(),
       /** ghost: freed (refcount 0) while still in the page cache or mapped by a PTE */
       freedInUse: bool(),
+      /** dma_pinned_count (2018 proposal; PageDmaPinned = count > 0), stored in page->lru */
+      dmaPins: int(0, sh.era.pinIsolatesFromLru ? NH : 0),
     }), NP),
     proc: arrayOf(record({
       alive: bool(),
@@ -77,6 +79,10 @@ export function kernelLayout(sh: Shape) {
       slow: bool(),
       /** fast GUP: fork had run when the page was grabbed (write_protect_seq snapshot) */
       seq: bool(),
+      /** a bio holder: the second page reference has been added to its bio */
+      bioAdded: bool(),
+      /** ... before the GUP'd page, so a merged bvec carries the plain reference's flag */
+      plainFirst: bool(),
     }), Math.max(1, NH)),
     flusher: record({ pc: enumOf(['idle', 'locked', 'cleaned']), page: int(0, NP - 1) }),
     reclaim: record({ pc: enumOf(['idle', 'isolated', 'locked', 'unmapped', 'released']), page: int(0, NP - 1) }),
@@ -165,7 +171,13 @@ export class Kernel {
   expectedRef(s: Uint32Array, p: number): number {
     const g = this.pg[p]!;
     let r = (this.inCache(s, p) ? 1 : 0) + (g.bh.get(s) !== BH.none ? 1 : 0) + this.ptesMapping(s, p) + (g.isolated.test(s) ? 1 : 0);
-    for (let h = 0; h < this.NH; h++) if (this.holding(s, h) && this.hd[h]!.page.get(s) === p) r += this.sh.holders[h]!.inc;
+    for (let h = 0; h < this.NH; h++) {
+      const spec = this.sh.holders[h]!;
+      if (this.holding(s, h) && this.hd[h]!.page.get(s) === p) r += spec.inc;
+      if (spec.bioPage === p && this.hd[h]!.bioAdded.test(s) && this.hd[h]!.pc.get(s) !== HOLDER.released) r += spec.bioInc;
+    }
+    if (p === this.sh.zeroSlot) r += 1; // the kernel's own reference on ZERO_PAGE
+    if (this.sh.era.writebackBioPins && g.writeback.test(s)) r += this.sh.bias; // the writeback bio's pin
     return r;
   }
   /** A free page: no references and no mapping. */
@@ -211,10 +223,51 @@ export class Kernel {
   /** alloc_page for a COW copy: the lowest free non-file slot (the bound shows as field-range). */
   allocPage(s: Uint32Array): number {
     for (let p = 0; p < this.NP; p++) {
-      if (this.sh.pages[p]!.kind !== 'file' && this.isFree(s, p)) return p;
+      const kind = this.sh.pages[p]!.kind;
+      if ((kind === 'anon' || kind === 'spare') && this.isFree(s, p)) return p;
     }
     this.L.root.noFreePage.set(s, 1); // throws FieldRangeError: "noFreePage := 1 is outside…"
     return -1;
+  }
+
+  /**
+   * pin_page_for_dma (2018 dma_pinned_flags series, run at the end of
+   * __get_user_pages; its return value is ignored): a page already
+   * PageDmaPinned counts one more pin; a page on the LRU is taken off it
+   * (isolate_lru_page) and counted; a page not on the LRU (reclaim has
+   * isolated it) stays untracked.
+   */
+  pinPageForDma(s: Uint32Array, p: number): void {
+    const g = this.pg[p]!;
+    if (g.dmaPins.get(s) > 0) g.dmaPins.set(s, g.dmaPins.get(s) + 1);
+    else if (g.lru.test(s)) {
+      g.lru.set(s, 0);
+      g.dmaPins.set(s, 1);
+    }
+  }
+  /** put_user_page's half of the 2018 series: dma_pinned_count-- (the page stays off the LRU). */
+  unpinPageForDma(s: Uint32Array, p: number): void {
+    const g = this.pg[p]!;
+    if (g.dmaPins.get(s) > 0) g.dmaPins.set(s, g.dmaPins.get(s) - 1);
+  }
+
+  // --- writeback bios ---------------------------------------------------------
+
+  /** set_page_writeback + submit: the bio carries data version `data`; under the uniform bias its page reference is a pin. */
+  submitWriteback(s: Uint32Array, p: number): void {
+    const g = this.pg[p]!;
+    g.writeback.set(s, 1);
+    g.bh.set(s, BH.clean);
+    g.io.set(s, g.data.get(s));
+    if (this.sh.era.writebackBioPins) this.getPage(s, p, this.sh.bias);
+  }
+  /** end_page_writeback: the data reached the disk; the bio's pin (uniform bias) goes. */
+  endWriteback(s: Uint32Array, p: number): void {
+    const g = this.pg[p]!;
+    g.writeback.set(s, 0);
+    g.disk.set(s, g.io.get(s));
+    g.io.set(s, 0);
+    if (this.sh.era.writebackBioPins) this.putPage(s, p, this.sh.bias);
   }
 
   // --- buffers ----------------------------------------------------------------

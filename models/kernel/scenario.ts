@@ -98,6 +98,14 @@ const HolderC = strictObject('holder', {
   fast: t.boolean,
   /** How the holder releases; defaults by kind and write. */
   release: ReleaseC,
+  /**
+   * The holder is a direct-I/O write whose bio gets a second page reference
+   * besides the GUP'd one, released together at bio completion:
+   * "zero-page": the legacy DIO zero-fill adds ZERO_PAGE (reference §3.6);
+   * "same-page": a non-GUP path adds the same page-cache page, and the bio
+   * merges it into the GUP page's bvec (§3.5).
+   */
+  bio: t.keyof({ 'zero-page': null, 'same-page': null }, '"zero-page" or "same-page"'),
 });
 const ActorsC = strictObject('actors', {}, {
   /** The flusher: write_cache_pages over dirty file pages. */
@@ -144,6 +152,7 @@ export function validateScenario(s: Scenario): E.Either<string, Scenario> {
   const pages = new Map(s.pages.map((p) => [p.id, p]));
   for (const [i, p] of s.pages.entries()) {
     if (dup(p.id)) return fail(`pages[${i}].id`, `'${p.id}' is used twice`);
+    if (p.id === 'ZERO_PAGE') return fail(`pages[${i}].id`, "'ZERO_PAGE' is reserved for the shared zero page");
     if (p.kind === 'anon' && p.fs !== undefined) return fail(`pages[${i}].fs`, 'only file pages have a filesystem');
   }
   const children = s.processes.filter((p) => p.childOf !== undefined);
@@ -194,6 +203,11 @@ export function validateScenario(s: Scenario): E.Either<string, Scenario> {
     const space = pr.childOf === undefined ? pr : s.processes.find((p) => p.id === pr.childOf)!;
     if (!space.mappings.some((m) => m.page === h.page)) return fail(`${at}.page`, `process ${h.process} does not map '${h.page}'`);
     if (h.longterm === true && h.kind !== 'PIN') return fail(`${at}.longterm`, 'FOLL_LONGTERM requires FOLL_PIN (is_valid_gup_args)');
+    if (h.bio !== undefined) {
+      if (h.write) return fail(`${at}.bio`, 'a bio holder is a direct-I/O write: its GUP is read-only (write: false)');
+      if (h.release !== undefined) return fail(`${at}.release`, 'a bio holder is released by bio completion (bio_release_pages), not by a release function');
+      if (h.bio === 'same-page' && pages.get(h.page)!.kind !== 'file') return fail(`${at}.bio`, '"same-page" adds a page-cache reference: the page must be a file page');
+    }
     const rel = h.release;
     if (rel !== undefined) {
       const dirtying = rel !== 'put_page' && rel !== 'put_user_page' && rel !== 'unpin_user_page';
@@ -218,8 +232,12 @@ export function loadScenario(file: string): E.Either<string, Scenario> {
   return pipe(parseJson(text), E.chain(decodeScenario), E.mapLeft((m) => `${file}: ${m}`));
 }
 
-/** The default release function for a holder, by kind and write. */
-export function defaultRelease(kind: 'GET' | 'PIN', write: boolean): Release {
+/**
+ * The default release function for a holder, by kind and write; where the
+ * era has put_user_page() (and no pin kinds yet), GUP call sites use it.
+ */
+export function defaultRelease(kind: 'GET' | 'PIN', write: boolean, userPageApi = false): Release {
   if (kind === 'PIN') return write ? 'unpin_user_pages_dirty_lock' : 'unpin_user_page';
+  if (userPageApi) return write ? 'put_user_pages_dirty_lock' : 'put_user_page';
   return write ? 'set_page_dirty_lock+put_page' : 'put_page';
 }

@@ -4,7 +4,8 @@
 import type { Era } from './era.js';
 import { defaultRelease, type Release, type Scenario } from './scenario.js';
 
-export type PageKind = 'file' | 'anon' | 'spare';
+/** 'zero' is the shared ZERO_PAGE (a reserved page: the kernel's own reference never goes). */
+export type PageKind = 'file' | 'anon' | 'zero' | 'spare';
 
 export interface PageSlot {
   readonly id: string;
@@ -44,6 +45,12 @@ export interface HolderSpec {
   readonly release: Release;
   /** Refcount this holder adds in this era: BIAS for a pin where pins are biased, else 1. */
   readonly inc: number;
+  /** A direct-I/O bio with a second reference: ZERO_PAGE or the same page-cache page (reference §3.5, §3.6). */
+  readonly bio: 'zero-page' | 'same-page' | null;
+  /** The page slot of the bio's second reference (the zero page, or the mapping's file page), or -1. */
+  readonly bioPage: number;
+  /** Refcount the bio's second reference adds in this era (0 for a no-op pin of the zero page). */
+  readonly bioInc: number;
 }
 
 export interface Shape {
@@ -64,6 +71,8 @@ export interface Shape {
   readonly dataMax: number;
   /** Index of the first page slot of each kind. */
   readonly fileSlots: readonly number[];
+  /** The ZERO_PAGE slot, or -1. */
+  readonly zeroSlot: number;
 }
 
 export function shapeOf(scenario: Scenario, era: Era): Shape {
@@ -75,6 +84,7 @@ export function shapeOf(scenario: Scenario, era: Era): Shape {
   const pages: PageSlot[] = [
     ...files.map((p) => ({ id: p.id, kind: 'file' as const, fs: p.fs ?? 'ext4' })),
     ...anons.map((p) => ({ id: p.id, kind: 'anon' as const, fs: null })),
+    ...(scenario.holders.some((h) => h.bio === 'zero-page') ? [{ id: 'ZERO_PAGE', kind: 'zero' as const, fs: null }] : []),
     ...Array.from({ length: spares }, (_, i) => ({ id: `cow${i}`, kind: 'spare' as const, fs: null })),
   ];
   const slotOf = (id: string) => pages.findIndex((p) => p.id === id);
@@ -114,14 +124,19 @@ export function shapeOf(scenario: Scenario, era: Era): Shape {
     const space = procs[proc]!.child ? forkParent : proc;
     const va = scenario.processes[space]!.mappings.findIndex((m) => m.page === h.page);
     const inc = h.kind === 'PIN' && era.pinBias ? bias : 1;
+    const bio = h.bio ?? null;
+    const bioPage = bio === 'zero-page' ? slotOf('ZERO_PAGE') : bio === 'same-page' ? slotOf(h.page) : -1;
+    const bioInc = bio === null ? 0 : !era.bioRefsPinned ? 1 : bio === 'zero-page' && era.zeroPagePinNoop ? 0 : bias;
     return {
       id: h.id, proc, va, kind: h.kind, write: h.write,
       longterm: h.longterm === true, fast: h.fast === true,
-      release: h.release ?? defaultRelease(h.kind, h.write), inc,
+      release: h.release ?? defaultRelease(h.kind, h.write, era.userPageApi && !era.pinBias), inc,
+      bio, bioPage, bioInc,
     };
   });
   // Refcount head-room: the page cache, every PTE, every holder, reclaim's isolation, plus one.
-  const refNeed = 1 + procs.length + holders.reduce((a, h) => a + Math.max(h.inc, bias), 0) + 1 + 1;
+  // (Bio second references and, where writeback bios pin, one writeback pin too.)
+  const refNeed = 1 + procs.length + holders.reduce((a, h) => a + Math.max(h.inc, bias) + h.bioInc, 0) + 1 + 1 + (era.writebackBioPins ? bias : 0);
   const refMax = scenario.bounds?.refMax ?? Math.min(255, refNeed);
   const writes = holders.filter((h) => h.write).length + procs.reduce((a, p) => a + p.vmas.filter((v) => v.store).length, 0);
   return {
@@ -132,5 +147,6 @@ export function shapeOf(scenario: Scenario, era: Era): Shape {
     forkParent, forkChild, bias, refMax,
     dataMax: Math.max(1, writes),
     fileSlots: pages.flatMap((p, i) => (p.kind === 'file' ? [i] : [])),
+    zeroSlot: pages.findIndex((p) => p.kind === 'zero'),
   };
 }

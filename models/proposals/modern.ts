@@ -1,15 +1,21 @@
 // Linux 6.6 (reference §3.9): everything that merged — FOLL_PIN bias,
-// PageAnonExclusive — plus 6.4's reclaim check (d824ec2a1546: a
-// maybe-pinned folio keeps its buffers and is not freed) and 6.5's ban on
-// FOLL_LONGTERM|FOLL_WRITE pins of dirty-tracked file mappings. ext4 has no
-// ->writepage any more, so kswapd's pageout cannot write ext4 pages.
+// PageAnonExclusive — plus 6.2's unshare for R/O long-term pins in private
+// file mappings, 6.4's reclaim check (d824ec2a1546: a maybe-pinned folio
+// keeps its buffers and is not freed), 6.5's ban on FOLL_LONGTERM|FOLL_WRITE
+// pins of dirty-tracked file mappings, and 6.5's pinned direct-I/O bios
+// (iov_iter_extract_pages + BIO_PAGE_PINNED, a per-bio flag; pinning the
+// zero page is a no-op). ext4 has no ->writepage any more, so kswapd's
+// pageout cannot write ext4 pages.
 
 import { anonExclusive } from './anon-exclusive.js';
 import type { Proposal } from './proposal.js';
 
 export const modern: Proposal = {
   name: 'modern',
-  title: 'Linux 6.6: FOLL_PIN + PageAnonExclusive + reclaim pinned check (6.4) + longterm file-write ban (6.5)',
-  changes: 'on top of anon-exclusive: reclaim activates maybe-pinned pages; FOLL_LONGTERM|FOLL_WRITE on dirty-tracked file VMAs is EFAULT',
-  era: { ...anonExclusive.era, name: 'v6.6', reclaimPinnedCheck: true, longtermFileBan: true, ext4Writepage: false },
+  title: 'Linux 6.6: FOLL_PIN + PageAnonExclusive + reclaim pinned check (6.4) + longterm file-write ban (6.5) + pinned DIO bios (6.5)',
+  changes: 'on top of anon-exclusive: reclaim activates maybe-pinned pages; FOLL_LONGTERM|FOLL_WRITE on dirty-tracked file VMAs is EFAULT; R/O long-term pins unshare COW file mappings; DIO bios hold pins, BIO_PAGE_PINNED says so, the zero page is never pinned',
+  era: {
+    ...anonExclusive.era, name: 'v6.6', reclaimPinnedCheck: true, longtermFileBan: true, ext4Writepage: false,
+    longtermCowUnshare: true, bioRelease: 'bio-flag', bioRefsPinned: true, zeroPagePinNoop: true,
+  },
 };

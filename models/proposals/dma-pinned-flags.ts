@@ -1,0 +1,17 @@
+// dma_pinned_flags / dma_pinned_count (John Hubbard, 2018; reference §3.4):
+// the pin count lives in a union with page->lru, so pin_page_for_dma() at
+// the end of __get_user_pages takes the page off the LRU first
+// (isolate_lru_page; its return value is ignored, so a page reclaim has
+// already isolated stays untracked). put_user_page() drops the count and
+// clears PageDmaPinned but never puts the page back on the LRU — Dave
+// Chinner's objection ("How do we reclaim these page cache pages…?").
+
+import { BASELINE_ERA } from '../kernel/era.js';
+import type { Proposal } from './proposal.js';
+
+export const dmaPinnedFlags: Proposal = {
+  name: 'dma-pinned-flags',
+  title: 'dma_pinned_flags/count in a union with page->lru (2018): pinned pages leave the LRU',
+  changes: 'GUP isolates the page from the LRU and counts the pin in page->lru; put_user_page uncounts it and does not put the page back',
+  era: { ...BASELINE_ERA, name: '2018 dma_pinned_flags', userPageApi: true, pinIsolatesFromLru: true },
+};
