@@ -2,9 +2,12 @@
 // scenarios, as a matrix. A column is a property family (I1 with I1.crash,
 // I1.witness…); a cell is the worst of its members: violated (shortest
 // trace length) > vacuous > incomplete > holds; n/a when the scenario or
-// era cannot exercise it.
+// era cannot exercise it. After the matrix, every violation of the reference
+// row (baseline) is replayed on the other proposals of its scenario.
 
-import type { CheckResult, PropertyResult } from '../engine/result.js';
+import type { Model } from '../engine/model.js';
+import type { CheckResult, CrossReplay, PropertyResult, ReplayVerdict, TraceStep } from '../engine/result.js';
+import { insteadText, labelAt, othersText, replaySaved, type SavedTrace } from './replay.js';
 
 export type Cell = { readonly status: 'holds' | 'violated' | 'vacuous' | 'n/a' | 'incomplete'; readonly steps?: number; readonly by?: string };
 
@@ -52,4 +55,62 @@ export function renderMatrix(rows: readonly { proposal: string; scenario: string
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n');
+}
+
+// --- cross-replay ------------------------------------------------------------
+
+export interface CompareRow {
+  readonly proposal: string;
+  readonly scenario: string;
+  readonly result: CheckResult;
+}
+
+/** The row whose violations are replayed on the others: baseline if compared, else the first. */
+export function referenceOf(proposals: readonly string[]): string | undefined {
+  return proposals.includes('baseline') ? 'baseline' : proposals[0];
+}
+
+const savedOf = (row: CompareRow, p: PropertyResult & { trace: TraceStep[] }): SavedTrace =>
+  ({ model: row.result.model, params: row.result.params, property: p.name, trace: p.trace });
+
+/** Every violation of the `ref` rows, replayed on the other rows of the same scenario; `build` gives a row's model. */
+export function crossReplays<R extends CompareRow>(rows: readonly R[], ref: string, build: (row: R) => Model): CrossReplay[] {
+  const out: CrossReplay[] = [];
+  for (const base of rows.filter((r) => r.proposal === ref)) {
+    const others = rows.filter((r) => r.scenario === base.scenario && r.proposal !== ref);
+    for (const p of base.result.properties) {
+      if (p.status !== 'violated' || p.trace === undefined) continue;
+      const saved = savedOf(base, { ...p, trace: p.trace });
+      const on = others.map((o) => replaySaved(saved, build(o), `${ref} / ${base.scenario}`).verdict);
+      out.push({ from: ref, scenario: base.scenario, property: p.name, steps: p.trace.length - 1, on });
+    }
+  }
+  return out;
+}
+
+/** One compact line per proposal: how far the trace runs there, and what it violates. */
+export function crossLine(v: ReplayVerdict, trace: readonly TraceStep[]): string {
+  const own = v.violations.find((x) => x.property === v.property);
+  const refused = v.refusedAt !== undefined
+    ? `refuses step ${v.refusedAt}: ${labelAt(trace, v.refusedAt)} (${v.reason}); ${insteadText(v, trace[v.refusedAt]?.actor)}`
+    : undefined;
+  const head = own !== undefined
+    ? (refused !== undefined ? `violated at step ${own.step}, then ${refused}` : `runs, still violated at step ${own.step}`)
+    : refused ?? (v.reason !== undefined ? `runs, not checked (${v.reason})` : 'runs, not violated');
+  return head + othersText(v);
+}
+
+/** The cross-replay blocks as text, a blank line after each. */
+export function renderCrossReplays(blocks: readonly CrossReplay[], rows: readonly CompareRow[]): string[] {
+  const out: string[] = [];
+  for (const b of blocks) {
+    if (b.on.length === 0) continue;
+    const row = rows.find((r) => r.proposal === b.from && r.scenario === b.scenario);
+    const trace = row?.result.properties.find((p) => p.name === b.property)?.trace ?? [];
+    const w = Math.max(...b.on.map((v) => v.model.length));
+    out.push(`${b.from} / ${b.scenario}: ${b.property} trace (${b.steps} steps) on the other proposals:`);
+    for (const v of b.on) out.push(`  ${v.model.padEnd(w)}  ${crossLine(v, trace)}`);
+    out.push('');
+  }
+  return out;
 }

@@ -5,13 +5,14 @@ import { isLeft } from 'fp-ts/lib/Either.js';
 import { Checker, type CheckOptions } from '../engine/checker.js';
 import { ModelError } from '../engine/model.js';
 import { InputError, ParamError, resolveParams, type ModelEntry } from '../engine/registry.js';
-import { CHECK_SCHEMA_VERSION, type CheckReport, type CheckResult } from '../engine/result.js';
+import { CHECK_SCHEMA_VERSION, REPLAY_SCHEMA_VERSION, type CheckReport, type CheckResult } from '../engine/result.js';
 import { SchemaError } from '../engine/schema.js';
 import { MODELS, findModel } from '../../models/index.js';
 import { parseArgs, UsageError } from './args.js';
 import { CHECK_FLAGS, decodeCheckFlags, toCheckOptions } from './options.js';
-import { renderMatrix } from './compare.js';
+import { crossReplays, referenceOf, renderCrossReplays, renderMatrix, type CompareRow } from './compare.js';
 import { renderResult, renderTrace } from './render.js';
+import { buildFor, loadTrace, renderReplay, replayReport, replaySaved } from './replay.js';
 
 export const EXIT = { OK: 0, VIOLATED: 1, BAD_INPUT: 2, INCOMPLETE: 3 } as const;
 
@@ -24,6 +25,8 @@ export function exitCodeOf(r: CheckResult): number {
 
 class BadInput extends Error {}
 
+const COMMANDS = 'compare, check, replay, list, start, help';
+
 const HELP: Record<string, string> = {
   main: `gupcheck: a bounded, exhaustive model checker for get_user_pages / pinning designs
 
@@ -32,6 +35,7 @@ usage: gupcheck <command> [options]
 commands:
   compare         every proposal against every property on the shipped scenarios (the main job)
   check <model>   explore every reachable state of one model and check its properties
+  replay TRACE    replay a saved counterexample (check --json) on its model or another one
   list            list the models, their parameters and the scenarios
   start           the main job: compare on the default scenarios
   help [command]  show help for a command
@@ -67,7 +71,36 @@ Lists every model with its description and parameters.`,
 Checks every proposal (or those named) against every property on the same
 scenarios (default: every shipped scenario but bench-*), prints the matrix
 (one row per proposal and scenario, one column per invariant), then the
-shortest trace of every violation. Exit 0 when every search finished.`,
+shortest trace of every violation, then each violation of the baseline row
+(or of the first compared proposal) replayed on the other proposals of its
+scenario: runs and still violated, runs and not violated, or the first step
+the proposal refuses. Exit 0 when every search finished.`,
+  replay: `usage: gupcheck replay TRACE.json [--model OTHER] [--property NAME] [--json]
+
+Replays the counterexample saved by 'gupcheck check <model> --json > TRACE.json'
+step by step, on the model it was recorded on (every recorded state is then
+compared with the re-executed one: an edited trace is bad input) or on another
+one with the same scenario and parameters. Reports the first step that cannot
+run, with what the same actor can do there instead, or, when every step runs,
+which properties the path violates.
+
+  --model OTHER    replay on OTHER instead of the trace's own model
+  --property NAME  replay NAME's trace (default: the first violated property)
+  --json           print one JSON object (schemaVersion ${REPLAY_SCHEMA_VERSION}) on stdout
+
+exit codes: 1 the trace's property is still violated; 0 a step is refused or the
+property is not violated; 2 bad input (unreadable or malformed trace file, unknown
+model, scenario or property, a recorded state that does not match).
+
+example:
+  $ gupcheck check baseline --scenario ext4-pin-write --json > trace.json
+  $ gupcheck replay trace.json --model modern
+  replaying baseline / ext4-pin-write: I1 trace (12 steps) on modern
+     0. initial state 0 ok
+     1. pvw: pin_user_pages(FOLL_PIN|FOLL_WRITE): faultin_page → handle_mm_fault(FAULT_FLAG_WRITE) ok
+  ...
+     9. kswapd: try_to_unmap (zap every PTE; a dirty PTE dirties the page) ok
+  modern refuses step 10 (kswapd: try_to_release_page → try_to_free_buffers (drop clean, idle buffers)): guard false; enabled for kswapd instead: kswapd: folio_maybe_dma_pinned: activate (6.4: no stripping or freeing a pinned page)`,
   start: `usage: gupcheck start [--json]
 
 The main job: gupcheck compare on the default scenarios.`,
@@ -174,17 +207,24 @@ async function cmdCompare(argv: string[]): Promise<number> {
   }
   const scenarios = Array.isArray(scenario) ? scenario : (chosen[0]?.input?.names() ?? []).filter((n) => !n.startsWith('bench-'));
   const opts = toCheckOptions(flags.right);
-  const rows: { proposal: string; scenario: string; result: CheckResult }[] = [];
+  const rows: (CompareRow & { input: string })[] = [];
   for (const sc of scenarios) {
     for (const entry of chosen) {
       const checker = new Checker(buildModel(entry, [], sc), opts);
       const result = await runInterruptibly(checker, false);
-      rows.push({ proposal: entry.name, scenario: String(result.params['scenario'] ?? sc), result });
+      rows.push({ proposal: entry.name, scenario: String(result.params['scenario'] ?? sc), input: sc, result });
       if (result.stopReason === 'interrupted') break;
     }
   }
+  const ref = referenceOf(chosen.map((c) => c.name));
+  const byName = (n: string) => chosen.find((c) => c.name === n)!;
+  const cross = ref === undefined ? [] : crossReplays(rows, ref, (r) => buildModel(byName(r.proposal), [], r.input));
   if (flags.right.json === true) {
-    process.stdout.write(JSON.stringify({ schemaVersion: CHECK_SCHEMA_VERSION, rows: rows.map((r) => ({ proposal: r.proposal, scenario: r.scenario, exitCode: exitCodeOf(r.result), result: r.result })) }) + '\n');
+    process.stdout.write(JSON.stringify({
+      schemaVersion: CHECK_SCHEMA_VERSION,
+      rows: rows.map((r) => ({ proposal: r.proposal, scenario: r.scenario, exitCode: exitCodeOf(r.result), result: r.result })),
+      crossReplay: cross,
+    }) + '\n');
   } else {
     const out: string[] = [renderMatrix(rows), ''];
     for (const r of rows) {
@@ -195,10 +235,29 @@ async function cmdCompare(argv: string[]): Promise<number> {
         out.push('');
       }
     }
+    out.push(...renderCrossReplays(cross, rows));
     process.stdout.write(out.join('\n') + '\n');
   }
   // The comparison succeeds when every search finished; its violations are its findings.
   return rows.every((r) => r.result.complete) ? EXIT.OK : EXIT.INCOMPLETE;
+}
+
+const REPLAY_FLAGS = { model: 'value', property: 'value', json: 'bool' } as const;
+
+/** Replay a saved counterexample on its own model (verifying it) or on another one. */
+function cmdReplay(argv: string[]): number {
+  const args = parseArgs(argv, REPLAY_FLAGS);
+  const [file, ...extra] = args.positionals;
+  if (file === undefined) throw new UsageError('replay needs a trace file (what gupcheck check --json prints)');
+  if (extra.length > 0) throw new UsageError(`unexpected argument '${extra[0]}'`);
+  const { model: other, property, json } = args.flags;
+  const saved = loadTrace(file, typeof property === 'string' ? property : undefined);
+  const name = typeof other === 'string' ? other : saved.model;
+  const entry = findModel(name);
+  if (entry === undefined) throw new BadInput(`${file}: unknown model '${name}' (models: ${MODELS.map((m) => m.name).join(', ')})`);
+  const { result, verdict } = replaySaved(saved, buildFor(entry, saved.params, file), file);
+  process.stdout.write((json === true ? JSON.stringify(replayReport(verdict)) : renderReplay(saved, result, verdict)) + '\n');
+  return verdict.outcome === 'violated' ? EXIT.VIOLATED : EXIT.OK;
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -213,16 +272,17 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (rest.includes('--help') || rest.includes('-h')) {
       const text = HELP[cmd];
-      if (text === undefined) throw new UsageError(`unknown command '${cmd}' (commands: compare, check, list, start, help)`);
+      if (text === undefined) throw new UsageError(`unknown command '${cmd}' (commands: ${COMMANDS})`);
       process.stdout.write(text + '\n');
       return EXIT.OK;
     }
     switch (cmd) {
       case 'check': return await cmdCheck(rest);
+      case 'replay': return cmdReplay(rest);
       case 'list': return cmdList(rest);
       case 'compare': return await cmdCompare(rest);
       case 'start': return await cmdCompare(rest);
-      default: throw new UsageError(`unknown command '${cmd}' (commands: compare, check, list, start, help)`);
+      default: throw new UsageError(`unknown command '${cmd}' (commands: ${COMMANDS})`);
     }
   } catch (e) {
     if (e instanceof UsageError || e instanceof BadInput || e instanceof ParamError || e instanceof InputError || e instanceof SchemaError || e instanceof ModelError) {

@@ -97,3 +97,58 @@ export const CheckReportC = t.intersection([
   CheckResultC,
 ], 'CheckReport');
 export type CheckReport = t.TypeOf<typeof CheckReportC>;
+
+// --- replay --------------------------------------------------------------
+
+export const ReplayOutcomeC = t.keyof({ refused: null, violated: null, 'not-violated': null });
+export type ReplayOutcome = t.TypeOf<typeof ReplayOutcomeC>;
+
+export const ReplayViolationC = t.type({ property: t.string, step: t.number }, 'ReplayViolation');
+
+/** A trace replayed on one model: how far it ran and what it violated on the way. */
+export const ReplayVerdictC = t.intersection([
+  t.type({
+    /** The model the trace was replayed on. */
+    model: t.string,
+    /** The model the trace was recorded on. */
+    from: t.string,
+    /** The replayed model's parameters. */
+    params: ParamsC,
+    /** The trace's own property (the one it violated where it was recorded). */
+    property: t.string,
+    /** Steps in the trace after the initial state. */
+    steps: t.number,
+    /** violated: the trace's own property fails on the replayed path; refused: a step cannot run; else not-violated. */
+    outcome: ReplayOutcomeC,
+    /** Every property violated along the replayed path, at its first step. */
+    violations: t.array(ReplayViolationC),
+  }),
+  t.partial({
+    scenario: t.string,
+    /** The first step that cannot run. */
+    refusedAt: t.number,
+    /** Why it cannot run (e.g. "guard false"). */
+    reason: t.string,
+    /** Actions of the same actor enabled there instead (labels). */
+    enabledInstead: t.array(t.string),
+  }),
+], 'ReplayVerdict');
+export type ReplayVerdict = t.TypeOf<typeof ReplayVerdictC>;
+
+/** The JSON document `gupcheck replay --json` prints. */
+export const REPLAY_SCHEMA_VERSION = 1;
+export const ReplayReportC = t.intersection([
+  t.type({ schemaVersion: t.literal(REPLAY_SCHEMA_VERSION) }),
+  ReplayVerdictC,
+], 'ReplayReport');
+export type ReplayReport = t.TypeOf<typeof ReplayReportC>;
+
+/** In `compare --json`: one violation of the reference row replayed on every other compared model. */
+export const CrossReplayC = t.type({
+  from: t.string,
+  scenario: t.string,
+  property: t.string,
+  steps: t.number,
+  on: t.array(ReplayVerdictC),
+}, 'CrossReplay');
+export type CrossReplay = t.TypeOf<typeof CrossReplayC>;

@@ -1,0 +1,228 @@
+// Replaying a recorded trace (a list of action names and parameters) on a
+// model: the same model, to check the trace and reproduce its violation, or
+// another one, to see whether it takes the same path. Each step looks up the
+// action with the same name and parameters, checks its guard and applies it;
+// the model's properties are evaluated along the way, as the explorer does.
+//
+// The first step that cannot run ends the replay; what the same actor could
+// do there instead is reported with it.
+
+import type { Action, Model, Params, Property } from './model.js';
+import { FieldRangeError, type JsonValue } from './schema.js';
+
+/** One step of a recorded trace; step 0 is the initial state. */
+export interface ReplayStep {
+  readonly action: string;
+  readonly params: Params;
+  readonly label?: string;
+  readonly actor?: string;
+  /** The recorded state after the step (compared when `verify` is on). */
+  readonly state?: JsonValue;
+}
+
+export interface ReplayOptions {
+  /** Compare every recorded state with the model's rendering of the re-executed one. */
+  readonly verify?: boolean;
+}
+
+/** Why a step could not run. */
+export type RefusalKind = 'no-action' | 'guard' | 'field-range';
+
+export interface Refusal {
+  /** Index of the step in the trace (1-based; step 0 is the initial state). */
+  readonly step: number;
+  readonly kind: RefusalKind;
+  /** One line: what stopped the step. */
+  readonly reason: string;
+  /** The actor whose alternatives are listed, when the step names one. */
+  readonly actor?: string;
+  /** Labels of the actions of the same actor (or of any actor) enabled at that state. */
+  readonly enabledInstead: readonly string[];
+}
+
+export interface Violation {
+  readonly property: string;
+  /** First step at whose state (or transition) the property fails. */
+  readonly step: number;
+  readonly detail?: string;
+}
+
+/** A recorded state differs from the re-executed one. */
+export interface Mismatch {
+  readonly step: number;
+  /** The first differing JSON path, with both values. */
+  readonly detail: string;
+}
+
+export interface ReplayResult {
+  /** Steps in the trace after the initial state. */
+  readonly steps: number;
+  /** Steps that ran to completion. */
+  readonly ran: number;
+  /** The replayed model's label of step 0 (its initial state) and of every step that ran. */
+  readonly labels: readonly string[];
+  readonly refusal?: Refusal;
+  readonly mismatch?: Mismatch;
+  /** Each violated property once, at its first step, in step order. */
+  readonly violations: readonly Violation[];
+}
+
+export class ReplayError extends Error {}
+
+const paramsKey = (name: string, params: Params): string =>
+  JSON.stringify([name, Object.keys(params).sort().map((k) => [k, params[k]])]);
+
+/** Actions by name and parameters (several instances may share both; the first enabled one runs). */
+function indexActions(actions: readonly Action[]): Map<string, Action[]> {
+  const m = new Map<string, Action[]>();
+  for (const a of actions) {
+    const k = paramsKey(a.name, a.params);
+    const list = m.get(k);
+    if (list === undefined) m.set(k, [a]);
+    else list.push(a);
+  }
+  return m;
+}
+
+const describer = (m: Model) => m.describe ?? ((s: Uint32Array) => m.layout.toJSON(s));
+
+/** The first JSON path at which two values differ, as "path (recorded a, replayed b)", or undefined. */
+export function firstDifference(recorded: unknown, replayed: unknown, path = ''): string | undefined {
+  const show = (v: unknown) => (v === undefined ? 'nothing' : JSON.stringify(v));
+  const at = path === '' ? '(top level)' : path;
+  if (Array.isArray(recorded) && Array.isArray(replayed)) {
+    const n = Math.max(recorded.length, replayed.length);
+    for (let i = 0; i < n; i++) {
+      const d = firstDifference(recorded[i], replayed[i], `${path}[${i}]`);
+      if (d !== undefined) return d;
+    }
+    return undefined;
+  }
+  if (isObject(recorded) && isObject(replayed)) {
+    const keys = new Set([...Object.keys(replayed), ...Object.keys(recorded)]);
+    for (const k of keys) {
+      const d = firstDifference(recorded[k], replayed[k], path === '' ? k : `${path}.${k}`);
+      if (d !== undefined) return d;
+    }
+    return undefined;
+  }
+  return recorded === replayed ? undefined : `${at} (recorded ${show(recorded)}, re-executed ${show(replayed)})`;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Index of the initial state to start from: the one the trace recorded, when verifying; else the first. */
+function pickInit(model: Model, step0: ReplayStep | undefined, verify: boolean): number {
+  if (model.init.length === 0) throw new ReplayError(`model ${model.name} has no initial state`);
+  if (!verify || step0?.state === undefined) return 0;
+  const describe = describer(model);
+  return Math.max(0, model.init.findIndex((s) => firstDifference(step0.state, describe(s)) === undefined));
+}
+
+/** Labels of the actions enabled in `s`, restricted to `actor` when given. */
+export function enabledLabels(model: Model, s: Uint32Array, actor: string | undefined): string[] {
+  return model.actions.filter((a) => (actor === undefined || a.actor === actor) && a.enabled(s)).map((a) => a.label);
+}
+
+/** Evaluates the model's properties along one path, remembering the first violation of each. */
+class PathProperties {
+  private readonly found = new Map<string, Violation>();
+  private readonly checkDeadlock: boolean;
+
+  constructor(private readonly model: Model) {
+    this.checkDeadlock = model.checkDeadlock ?? true;
+  }
+
+  violations(): Violation[] {
+    return [...this.found.values()];
+  }
+
+  record(property: string, step: number, detail?: string): void {
+    if (!this.found.has(property)) this.found.set(property, { property, step, ...(detail !== undefined ? { detail } : {}) });
+  }
+
+  state(s: Uint32Array, step: number): void {
+    const quiet = this.model.isQuiescent?.(s) ?? false;
+    for (const p of this.model.properties) {
+      if (p.kind === 'always' && !p.holds(s)) this.record(p.name, step);
+      else if (p.kind === 'quiescent' && quiet && !p.holds(s)) this.record(p.name, step);
+    }
+    if (this.checkDeadlock && !this.model.actions.some((a) => a.enabled(s)) && !(this.model.isLegalEnd?.(s) ?? false)) {
+      this.record('deadlock', step);
+    }
+  }
+
+  transition(prev: Uint32Array, a: Action, next: Uint32Array, step: number): void {
+    for (const p of this.model.properties) {
+      if (p.kind === 'step' && !p.holds(prev, a, next)) this.record(p.name, step);
+    }
+  }
+}
+
+/** Names of the properties a replay can report: the model's own (but `sometimes`), deadlock and field-range. */
+export function replayableProperties(model: Model): string[] {
+  const own = model.properties.filter((p: Property) => p.kind !== 'sometimes').map((p) => p.name);
+  return [...own, ...((model.checkDeadlock ?? true) ? ['deadlock'] : []), 'field-range'];
+}
+
+/**
+ * Replay `trace` (step 0 the initial state, then one action per step) on
+ * `model`. Stops at the first step that cannot run, and, when verifying, at
+ * the first recorded state that differs from the re-executed one.
+ */
+export function replay(model: Model, trace: readonly ReplayStep[], opts: ReplayOptions = {}): ReplayResult {
+  const verify = opts.verify === true;
+  const describe = describer(model);
+  const index = indexActions(model.actions);
+  const props = new PathProperties(model);
+  const steps = Math.max(0, trace.length - 1);
+  const init = pickInit(model, trace[0], verify);
+  const s = Uint32Array.from(model.init[init]!);
+  const prev = new Uint32Array(s.length);
+  const labels = [`initial state ${init}`];
+  const done = (ran: number, extra: { refusal?: Refusal; mismatch?: Mismatch } = {}): ReplayResult =>
+    ({ steps, ran, labels: labels.slice(0, ran + 1), ...extra, violations: props.violations() });
+  const check = (i: number): Mismatch | undefined => {
+    const recorded = trace[i]?.state;
+    if (!verify || recorded === undefined) return undefined;
+    const d = firstDifference(recorded, describe(s));
+    return d === undefined ? undefined : { step: i, detail: d };
+  };
+
+  const m0 = check(0);
+  if (m0 !== undefined) return done(0, { mismatch: m0 });
+  props.state(s, 0);
+  for (let i = 1; i < trace.length; i++) {
+    const st = trace[i]!;
+    const candidates = index.get(paramsKey(st.action, st.params));
+    if (candidates === undefined) return done(i - 1, { refusal: refusal(model, s, st, i, 'no-action', noAction(model, st)) });
+    const a = candidates.find((c) => c.enabled(s));
+    if (a === undefined) return done(i - 1, { refusal: refusal(model, s, st, i, 'guard', 'guard false') });
+    prev.set(s);
+    try {
+      a.apply(s);
+    } catch (e) {
+      if (!(e instanceof FieldRangeError)) throw e;
+      const mm = check(i);
+      if (mm !== undefined) return done(i - 1, { mismatch: mm });
+      props.record('field-range', i, e.message);
+      return done(i - 1, { refusal: refusal(model, prev, st, i, 'field-range', `field-range: ${e.message}`) });
+    }
+    const mm = check(i);
+    if (mm !== undefined) return done(i - 1, { mismatch: mm });
+    labels.push(a.label);
+    props.transition(prev, a, s, i);
+    props.state(s, i);
+  }
+  return done(steps);
+}
+
+function noAction(model: Model, st: ReplayStep): string {
+  const withParams = Object.keys(st.params).length > 0 ? ` with params ${JSON.stringify(st.params)}` : '';
+  return `${model.name} has no action '${st.action}'${withParams}`;
+}
+
+function refusal(model: Model, s: Uint32Array, st: ReplayStep, step: number, kind: RefusalKind, reason: string): Refusal {
+  const actor = st.actor ?? model.actions.find((a) => a.name === st.action && a.actor !== undefined)?.actor;
+  return { step, kind, reason, ...(actor !== undefined ? { actor } : {}), enabledInstead: enabledLabels(model, s, actor) };
+}
