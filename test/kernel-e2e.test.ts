@@ -94,8 +94,13 @@ test('gupcheck check baseline: exit 1 with the ext4 trace; compare prints the ma
   t.regex(r.stdout, /kswapd: __remove_mapping/);
   const c = gupcheck('compare');
   t.is(c.code, 0);
-  t.regex(c.stdout, /^proposal +scenario +I1 /m);
-  t.regex(c.stdout, /baseline +ext4-gup-write +violated \(12 steps\)/);
+  // One table per scenario, the default scenario first; then the shared counterexamples and the cross-replay.
+  const first = c.stdout.indexOf('== ');
+  t.is(c.stdout.slice(first, first + 18), '== ext4-gup-write:');
+  t.regex(c.stdout, /^ {2}proposal +I1 +I2 /m);
+  t.regex(c.stdout, /^ {2}baseline +violated \(12 steps\)/m);
+  t.regex(c.stdout, /^ext4-gup-write \/ I1 violated in 12 steps on baseline, bvec-gup-flag, /m);
+  t.regex(c.stdout, /^ {2}modern +refuses step 10: kswapd: try_to_release_page/m);
 });
 
 test('a malformed scenario is one line naming the JSON path, exit 2', (t) => {

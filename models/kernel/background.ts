@@ -12,6 +12,8 @@ import { action, type Action } from '../../src/engine/model.js';
 import { BH, FLUSHER, MAPPING, OWNER, RECLAIM, TRUNCATE, type Kernel } from './kernel.js';
 
 const flusherActor = 'flusher';
+/** The BUG (≤5.17) and the WARN (5.18+) are the same step of a trace: writeback meets a dirty page without buffers. */
+const NO_BUFFERS = 'flusher: page_buffers() on a dirty page without buffers';
 const reclaimActor = 'kswapd';
 const truncateActor = 'truncate';
 
@@ -48,14 +50,14 @@ export function flusherActions(k: Kernel): Action[] {
   }));
   if (!k.sh.era.ext4WarnNotBug) {
     out.push(action({
-      name: 'flusher: BUG in page_buffers', actor: flusherActor,
+      name: 'flusher: BUG in page_buffers', actor: flusherActor, role: NO_BUFFERS,
       label: 'flusher: mpage_prepare_extent_to_map: page_buffers(): BUG_ON(!PagePrivate(page)) — kernel BUG',
       guard: (s) => at(s, FLUSHER.locked) && !k.pg[cur(s)]!.writeback.test(s) && k.pg[cur(s)]!.dirty.test(s) && k.pg[cur(s)]!.bh.get(s) === BH.none,
       effect: (s) => { k.L.root.oops.set(s, 1); },
     }));
   } else {
     out.push(action({
-      name: 'flusher: WARN no buffers, ClearPageDirty', actor: flusherActor,
+      name: 'flusher: WARN no buffers, ClearPageDirty', actor: flusherActor, role: NO_BUFFERS,
       label: 'flusher: mpage_prepare_extent_to_map: "page does not have buffers attached": WARN, ClearPageDirty, skip (the data is dropped)',
       guard: (s) => at(s, FLUSHER.locked) && !k.pg[cur(s)]!.writeback.test(s) && k.pg[cur(s)]!.dirty.test(s) && k.pg[cur(s)]!.bh.get(s) === BH.none,
       effect: (s) => {

@@ -163,6 +163,15 @@ export function resolveScenario(arg: string | undefined): Scenario {
   return r.right;
 }
 
+/** A scenario's description, or undefined if it cannot be read. */
+function scenarioAbout(input: string): string | undefined {
+  try {
+    return resolveScenario(input).description;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The registry entry of a proposal: `gupcheck check <proposal> --scenario NAME`. */
 export function proposalEntry(p: Proposal): ModelEntry {
   return {
@@ -170,7 +179,7 @@ export function proposalEntry(p: Proposal): ModelEntry {
     group: 'proposal',
     description: `${p.title}. Changes: ${p.changes}`,
     params: [],
-    input: { option: 'scenario', default: DEFAULT_SCENARIO, names: scenarioNames },
+    input: { option: 'scenario', default: DEFAULT_SCENARIO, names: scenarioNames, about: scenarioAbout },
     build: (_params, input) => buildKernelModel(resolveScenario(input), p),
   };
 }

@@ -176,8 +176,9 @@ export function holderActions(k: Kernel, hi: number): Action[] {
   if (h.bio !== null) return out;
 
   // §2.9 release.
+  // Roles: a driver converted to another era's release API takes the same steps.
   const put = (name: ReleaseKind, amount: number) => action({
-    name: `release: ${name}`, actor, params,
+    name: `release: ${name}`, actor, params, role: 'release: drop the GUP reference',
     label: `${actor}: ${name}(${amount > 1 ? `ref -= ${amount}` : 'ref -= 1'})${k.sh.era.lockPageOverGup && h.write ? ', unlock_page if GUP locked it' : ''}`,
     guard: (s) => at(s, h.release === 'put_page' || h.release === 'put_user_page' || h.release === 'unpin_user_page' ? HOLDER.held : HOLDER.dirtied),
     effect: (s) => {
@@ -189,7 +190,7 @@ export function holderActions(k: Kernel, hi: number): Action[] {
     },
   });
   const dirty = (name: string, locks: boolean, onlyIfClean: boolean) => action({
-    name: `release: ${name}`, actor, params,
+    name: `release: ${name}`, actor, params, role: `release: dirty the page${locks ? ' under the page lock' : ''}`,
     label: `${actor}: ${name}`,
     guard: (s) => {
       if (!at(s, HOLDER.held)) return false;

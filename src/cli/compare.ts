@@ -47,14 +47,63 @@ export function cellOf(r: CheckResult, family: string): Cell {
 
 export const cellText = (c: Cell): string => (c.status === 'violated' ? `violated (${c.steps} steps)` : c.status);
 
+/** Aligned plain-text table. */
+function table(header: readonly string[], body: readonly (readonly string[])[]): string[] {
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
+  const line = (cells: readonly string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)];
+}
+
 /** The matrix as aligned plain text: one row per (proposal, scenario). */
 export function renderMatrix(rows: readonly { proposal: string; scenario: string; result: CheckResult }[]): string {
   const cols = columnsOf(rows.map((r) => r.result));
-  const header = ['proposal', 'scenario', ...cols];
-  const body = rows.map((r) => [r.proposal, r.scenario, ...cols.map((c) => cellText(cellOf(r.result, c)))]);
-  const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
-  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n');
+  return table(['proposal', 'scenario', ...cols], rows.map((r) => [r.proposal, r.scenario, ...cols.map((c) => cellText(cellOf(r.result, c)))])).join('\n');
+}
+
+/** Scenarios in first-seen order. */
+const scenariosOf = (rows: readonly CompareRow[]) => [...new Set(rows.map((r) => r.scenario))];
+
+/**
+ * One table per scenario (rows: proposals; columns: the families some
+ * proposal can exercise there), so a reader compares proposals on the same
+ * interleavings without a wall of n/a.
+ */
+export function renderScenarioTables(rows: readonly CompareRow[], about: (scenario: string) => string | undefined): string[] {
+  const out: string[] = [];
+  for (const sc of scenariosOf(rows)) {
+    const these = rows.filter((r) => r.scenario === sc);
+    const cols = columnsOf(these.map((r) => r.result)).filter((c) => these.some((r) => cellOf(r.result, c).status !== 'n/a'));
+    const text = about(sc);
+    out.push(`== ${sc}${text !== undefined ? `: ${text}` : ''}`, '');
+    out.push(...table(['proposal', ...cols], these.map((r) => [r.proposal, ...cols.map((c) => cellText(cellOf(r.result, c)))])).map((l) => `  ${l}`), '');
+  }
+  return out;
+}
+
+/** A violated cell's trace, shared by every proposal on which it is the same sequence of steps. */
+export interface CellTrace {
+  readonly scenario: string;
+  readonly family: string;
+  readonly property: PropertyResult & { trace: TraceStep[] };
+  readonly proposals: readonly string[];
+}
+
+/** The shortest trace of every violated cell, grouped where proposals take exactly the same steps. */
+export function cellTraces(rows: readonly CompareRow[]): CellTrace[] {
+  const out: (CellTrace & { key: string; proposals: string[] })[] = [];
+  for (const r of rows) {
+    for (const fam of columnsOf([r.result])) {
+      const c = cellOf(r.result, fam);
+      if (c.status !== 'violated') continue;
+      const p = r.result.properties.find((x) => x.name === c.by);
+      if (p?.trace === undefined) continue;
+      const key = JSON.stringify([r.scenario, p.name, p.trace.map((s) => [s.action, s.params])]);
+      const same = out.find((x) => x.key === key);
+      if (same !== undefined) same.proposals.push(r.proposal);
+      else out.push({ key, scenario: r.scenario, family: fam, property: { ...p, trace: p.trace }, proposals: [r.proposal] });
+    }
+  }
+  return out.map(({ key: _key, ...rest }) => rest);
 }
 
 // --- cross-replay ------------------------------------------------------------
@@ -78,8 +127,10 @@ export function crossReplays<R extends CompareRow>(rows: readonly R[], ref: stri
   const out: CrossReplay[] = [];
   for (const base of rows.filter((r) => r.proposal === ref)) {
     const others = rows.filter((r) => r.scenario === base.scenario && r.proposal !== ref);
+    // One trace per violated cell (the shortest of its family), as the matrix shows it.
+    const shown = new Set(columnsOf([base.result]).map((f) => cellOf(base.result, f)).flatMap((c) => (c.status === 'violated' && c.by !== undefined ? [c.by] : [])));
     for (const p of base.result.properties) {
-      if (p.status !== 'violated' || p.trace === undefined) continue;
+      if (p.status !== 'violated' || p.trace === undefined || !shown.has(p.name)) continue;
       const saved = savedOf(base, { ...p, trace: p.trace });
       const on = others.map((o) => replaySaved(saved, build(o), `${ref} / ${base.scenario}`).verdict);
       out.push({ from: ref, scenario: base.scenario, property: p.name, steps: p.trace.length - 1, on });

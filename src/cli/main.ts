@@ -10,8 +10,9 @@ import { SchemaError } from '../engine/schema.js';
 import { MODELS, findModel } from '../../models/index.js';
 import { parseArgs, UsageError } from './args.js';
 import { CHECK_FLAGS, decodeCheckFlags, toCheckOptions } from './options.js';
-import { crossReplays, referenceOf, renderCrossReplays, renderMatrix, type CompareRow } from './compare.js';
+import { cellTraces, crossReplays, referenceOf, renderCrossReplays, renderScenarioTables, type CompareRow } from './compare.js';
 import { renderResult, renderTrace } from './render.js';
+import { cmdSelftest, SELFTEST_HELP } from './selftest.js';
 import { buildFor, loadTrace, renderReplay, replayReport, replaySaved } from './replay.js';
 
 export const EXIT = { OK: 0, VIOLATED: 1, BAD_INPUT: 2, INCOMPLETE: 3 } as const;
@@ -25,9 +26,10 @@ export function exitCodeOf(r: CheckResult): number {
 
 class BadInput extends Error {}
 
-const COMMANDS = 'compare, check, replay, list, start, help';
+const COMMANDS = 'compare, check, replay, selftest, list, start, help';
 
 const HELP: Record<string, string> = {
+  selftest: SELFTEST_HELP,
   main: `gupcheck: a bounded, exhaustive model checker for get_user_pages / pinning designs
 
 usage: gupcheck <command> [options]
@@ -36,6 +38,7 @@ commands:
   compare         every proposal against every property on the shipped scenarios (the main job)
   check <model>   explore every reachable state of one model and check its properties
   replay TRACE    replay a saved counterexample (check --json) on its model or another one
+  selftest        the rows of the kernel's cow.c and gup_longterm.c selftests, on modern or --model
   list            list the models, their parameters and the scenarios
   start           the main job: compare on the default scenarios
   help [command]  show help for a command
@@ -205,7 +208,10 @@ async function cmdCompare(argv: string[]): Promise<number> {
     for (const n of names) if (!proposals.some((p) => p.name === n)) throw new BadInput(`unknown proposal '${n}' (proposals: ${proposals.map((p) => p.name).join(', ')})`);
     chosen = names.map((n) => proposals.find((p) => p.name === n)!);
   }
-  const scenarios = Array.isArray(scenario) ? scenario : (chosen[0]?.input?.names() ?? []).filter((n) => !n.startsWith('bench-'));
+  // Default: every shipped scenario but the benchmarks, the default scenario first.
+  const input = chosen[0]?.input;
+  const shipped = (input?.names() ?? []).filter((n) => !n.startsWith('bench-'));
+  const scenarios = Array.isArray(scenario) ? scenario : [...shipped.filter((n) => n === input?.default), ...shipped.filter((n) => n !== input?.default)];
   const opts = toCheckOptions(flags.right);
   const rows: (CompareRow & { input: string })[] = [];
   for (const sc of scenarios) {
@@ -226,15 +232,24 @@ async function cmdCompare(argv: string[]): Promise<number> {
       crossReplay: cross,
     }) + '\n');
   } else {
-    const out: string[] = [renderMatrix(rows), ''];
-    for (const r of rows) {
-      for (const p of r.result.properties) {
-        if (p.status !== 'violated' || p.trace === undefined) continue;
-        out.push(`${r.proposal} / ${r.scenario}: ${p.name} violated in ${p.trace.length - 1} steps: ${p.description}`);
-        out.push(...renderTrace(p.trace));
-        out.push('');
-      }
+    const about = new Map(rows.map((r) => [r.scenario, chosen[0]?.input?.about?.(r.input)]));
+    const scenarioAbout = (sc: string) => about.get(sc);
+    const states = rows.reduce((a, r) => a + r.result.stats.states, 0);
+    const seconds = rows.reduce((a, r) => a + r.result.stats.seconds, 0);
+    const out: string[] = [
+      `gupcheck compare: ${chosen.length} proposals × ${new Set(rows.map((r) => r.scenario)).size} scenarios, ${rows.filter((r) => r.result.complete).length} of ${rows.length} searches complete, ${states.toLocaleString('en-US')} states, ${seconds.toFixed(1)} s`,
+      'cells: holds | violated (N steps: the shortest counterexample) | vacuous (the situation the property guards was never reached) | n/a (the scenario or era cannot exercise it) | incomplete',
+      '',
+      ...renderScenarioTables(rows, scenarioAbout),
+      '== Counterexamples (shortest; proposals that take exactly the same steps share one)',
+      '',
+    ];
+    for (const c of cellTraces(rows)) {
+      out.push(`${c.scenario} / ${c.property.name} violated in ${c.property.trace.length - 1} steps on ${c.proposals.join(', ')}: ${c.property.description}`);
+      out.push(...renderTrace(c.property.trace));
+      out.push('');
     }
+    if (cross.length > 0) out.push(`== Cross-replay: each ${ref} counterexample on the other proposals (does the proposal stop this interleaving?)`, '');
     out.push(...renderCrossReplays(cross, rows));
     process.stdout.write(out.join('\n') + '\n');
   }
@@ -279,6 +294,7 @@ export async function main(argv: string[]): Promise<number> {
     switch (cmd) {
       case 'check': return await cmdCheck(rest);
       case 'replay': return cmdReplay(rest);
+      case 'selftest': return await cmdSelftest(rest);
       case 'list': return cmdList(rest);
       case 'compare': return await cmdCompare(rest);
       case 'start': return await cmdCompare(rest);

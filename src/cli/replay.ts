@@ -71,7 +71,7 @@ export function buildFor(entry: ModelEntry, params: Readonly<Record<string, unkn
 }
 
 const toSteps = (trace: readonly TraceStep[]): ReplayStep[] =>
-  trace.map((s) => ({ action: s.action, params: s.params, label: s.label, state: s.state, ...(s.actor !== undefined ? { actor: s.actor } : {}) }));
+  trace.map((s) => ({ action: s.action, params: s.params, label: s.label, state: s.state, ...(s.actor !== undefined ? { actor: s.actor } : {}), ...(s.role !== undefined ? { role: s.role } : {}) }));
 
 /** Replay a saved trace on `model`; on its own model every recorded state is verified (a mismatch is bad input). */
 export function replaySaved(saved: SavedTrace, model: Model, file: string): { result: ReplayResult; verdict: ReplayVerdict } {

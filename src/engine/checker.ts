@@ -548,10 +548,10 @@ export class Checker {
       } catch (e) {
         if (!(e instanceof FieldRangeError) || i !== path.length - 1) throw e;
         // The last step of a range violation is the out-of-range assignment itself.
-        steps.push({ index: i, action: a.name, params: a.params, label: a.label, ...(a.actor !== undefined ? { actor: a.actor } : {}), state: describe(s) });
+        steps.push({ index: i, action: a.name, params: a.params, label: a.label, ...(a.actor !== undefined ? { actor: a.actor } : {}), ...(a.role !== undefined ? { role: a.role } : {}), state: describe(s) });
         return steps;
       }
-      steps.push({ index: i, action: a.name, params: a.params, label: a.label, ...(a.actor !== undefined ? { actor: a.actor } : {}), state: describe(s) });
+      steps.push({ index: i, action: a.name, params: a.params, label: a.label, ...(a.actor !== undefined ? { actor: a.actor } : {}), ...(a.role !== undefined ? { role: a.role } : {}), state: describe(s) });
     }
     return steps;
   }

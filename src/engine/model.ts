@@ -20,6 +20,12 @@ export interface Action {
   readonly actor?: string;
   /** A human-readable label for traces; defaults to name(params). */
   readonly label: string;
+  /**
+   * What the step does, where models spell it differently (e.g. two release
+   * APIs for the same release). Cross-model replay matches a recorded step
+   * by name first, then by role with the same parameters.
+   */
+  readonly role?: string;
   /** Guard: read-only over s. */
   enabled(s: Uint32Array): boolean;
   /** Effect: mutates s, which is a private copy of the source state. */
@@ -31,6 +37,7 @@ export interface ActionDef {
   readonly params?: Params;
   readonly actor?: string;
   readonly label?: string;
+  readonly role?: string;
   readonly guard: (s: Uint32Array) => boolean;
   readonly effect: (s: Uint32Array) => void;
 }
@@ -47,6 +54,7 @@ export function action(def: ActionDef): Action {
     name: def.name,
     params: Object.freeze({ ...(def.params ?? {}) }),
     ...(def.actor !== undefined ? { actor: def.actor } : {}),
+    ...(def.role !== undefined ? { role: def.role } : {}),
     label: def.label ?? formatLabel(def.name, def.params),
     enabled: guard,
     apply: effect,

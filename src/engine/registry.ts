@@ -14,7 +14,13 @@ export interface ModelEntry {
   readonly description: string;
   readonly params: readonly ParamSpec[];
   /** Models built from an input document (the CLI's --scenario): its default and the named ones. */
-  readonly input?: { readonly option: string; readonly default: string; readonly names: () => readonly string[] };
+  readonly input?: {
+    readonly option: string;
+    readonly default: string;
+    readonly names: () => readonly string[];
+    /** One line about an input (shown above its results), if it can be read. */
+    readonly about?: (input: string) => string | undefined;
+  };
   /** Build the model; `input` is the --scenario argument (a name or a path) for entries that take one. */
   build(params: Readonly<Record<string, ParamValue>>, input?: string): Model;
 }

@@ -16,6 +16,8 @@ export interface ReplayStep {
   readonly params: Params;
   readonly label?: string;
   readonly actor?: string;
+  /** The step's role (see Action.role): the fallback match on another model. */
+  readonly role?: string;
   /** The recorded state after the step (compared when `verify` is on). */
   readonly state?: JsonValue;
 }
@@ -75,11 +77,14 @@ const paramsKey = (name: string, params: Params): string =>
 /** Actions by name and parameters (several instances may share both; the first enabled one runs). */
 function indexActions(actions: readonly Action[]): Map<string, Action[]> {
   const m = new Map<string, Action[]>();
-  for (const a of actions) {
-    const k = paramsKey(a.name, a.params);
+  const add = (k: string, a: Action) => {
     const list = m.get(k);
     if (list === undefined) m.set(k, [a]);
     else list.push(a);
+  };
+  for (const a of actions) {
+    add(paramsKey(a.name, a.params), a);
+    if (a.role !== undefined) add(paramsKey(`role:${a.role}`, a.params), a);
   }
   return m;
 }
@@ -194,7 +199,8 @@ export function replay(model: Model, trace: readonly ReplayStep[], opts: ReplayO
   props.state(s, 0);
   for (let i = 1; i < trace.length; i++) {
     const st = trace[i]!;
-    const candidates = index.get(paramsKey(st.action, st.params));
+    const candidates = index.get(paramsKey(st.action, st.params)) ??
+      (st.role !== undefined ? index.get(paramsKey(`role:${st.role}`, st.params)) : undefined);
     if (candidates === undefined) return done(i - 1, { refusal: refusal(model, s, st, i, 'no-action', noAction(model, st)) });
     const a = candidates.find((c) => c.enabled(s));
     if (a === undefined) return done(i - 1, { refusal: refusal(model, s, st, i, 'guard', 'guard false') });

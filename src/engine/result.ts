@@ -28,7 +28,7 @@ export const TraceStepC = t.intersection([
     label: t.string,
     state: JsonValueC,
   }),
-  t.partial({ actor: t.string }),
+  t.partial({ actor: t.string, role: t.string }),
 ], 'TraceStep');
 export type TraceStep = t.TypeOf<typeof TraceStepC>;
 

@@ -1,0 +1,156 @@
+// Build and judge the selftest rows of table.ts: load a row's scenario,
+// build the kernel model under a proposal, add the holder-outcome
+// properties the row expects (built from the Kernel's holder program
+// counters), and compare a check result with the row's expectation.
+
+import { fileURLToPath } from 'node:url';
+import { readdirSync } from 'node:fs';
+import { isLeft } from 'fp-ts/lib/Either.js';
+import { always, quiescent, sometimes, type Model, type Property } from '../../src/engine/model.js';
+import { InputError } from '../../src/engine/registry.js';
+import type { CheckResult, PropertyResult, TraceStep } from '../../src/engine/result.js';
+import { buildKernel } from '../kernel/build.js';
+import { HOLDER, type Kernel } from '../kernel/kernel.js';
+import { loadScenario, type Scenario } from '../kernel/scenario.js';
+import type { Proposal } from '../proposals/proposal.js';
+import type { Expectation, HolderOutcome, ModelledRow } from './table.js';
+
+/** Where the row scenarios live (models/selftests/, next to this file's source). */
+export const SELFTEST_DIR = fileURLToPath(new URL('../../../models/selftests/', import.meta.url));
+
+/** A row's scenario, decoded like any scenario file; a bad file is an InputError naming it. */
+export function loadRowScenario(row: ModelledRow): Scenario {
+  const r = loadScenario(`${SELFTEST_DIR}${row.scenario}`);
+  if (isLeft(r)) throw new InputError(r.left);
+  return r.right;
+}
+
+/** Names of the outcome properties of a holder, e.g. pinned(gup_test), pinned(gup_test).quiescent. */
+export const outcomeNames = (id: string, outcome: HolderOutcome) =>
+  ({ always: `${outcome}(${id})`, quiescent: `${outcome}(${id}).quiescent`, witness: `${outcome}(${id}).witness` });
+
+/**
+ * The outcome of holder `id` as engine properties over its program counter:
+ * - pinned: never refused; in every quiescent state released (it got the page and gave it back);
+ *   witnessed by a state where it holds the page.
+ * - efault: never held, dirtied or released (a GUP-fast grab its recheck undoes is only
+ *   `grabbed`); in every quiescent state refused; witnessed by a refusal.
+ */
+export function holderOutcomeProperties(k: Kernel, id: string, outcome: HolderOutcome): Property[] {
+  const h = k.sh.holders.findIndex((x) => x.id === id);
+  if (h < 0) throw new InputError(`the scenario has no holder '${id}' (holders: ${k.sh.holders.map((x) => x.id).join(', ') || 'none'})`);
+  const pc = k.hd[h]!.pc;
+  const n = outcomeNames(id, outcome);
+  if (outcome === 'pinned') {
+    return [
+      always(n.always, `holder ${id} is never refused (no EFAULT)`, (s) => pc.get(s) !== HOLDER.refused),
+      quiescent(n.quiescent, `in every quiescent state holder ${id} got its page and released it`, (s) => pc.get(s) === HOLDER.released),
+      sometimes(n.witness, `holder ${id} holds its page`, (s) => pc.get(s) === HOLDER.held),
+    ];
+  }
+  return [
+    always(n.always, `holder ${id} never gets its page (a GUP-fast grab that the recheck undoes does not count)`, (s) => {
+      const v = pc.get(s);
+      return v !== HOLDER.held && v !== HOLDER.dirtied && v !== HOLDER.released;
+    }),
+    quiescent(n.quiescent, `every run ends with holder ${id} refused (EFAULT)`, (s) => pc.get(s) === HOLDER.refused),
+    sometimes(n.witness, `holder ${id} is refused (EFAULT)`, (s) => pc.get(s) === HOLDER.refused),
+  ];
+}
+
+/** The row's model on a proposal: the kernel model of its scenario plus its holder-outcome properties. */
+export function buildRowModel(row: ModelledRow, proposal: Proposal): Model {
+  const { model, kernel } = buildKernel(loadRowScenario(row), proposal);
+  const h = row.expect.holder;
+  if (h === undefined) return model;
+  return { ...model, properties: [...model.properties, ...holderOutcomeProperties(kernel, h.id, h.outcome)] };
+}
+
+/** The expectation as short facts: "I10 holds", "gup_test efault". */
+export function expectationFacts(e: Expectation): string[] {
+  return [
+    ...Object.entries(e.properties ?? {}).map(([name, status]) => `${name} ${status}`),
+    ...(e.holder !== undefined ? [`${e.holder.id} ${e.holder.outcome === 'pinned' ? 'pinned' : 'refused (EFAULT)'}`] : []),
+  ];
+}
+
+export interface RowVerdict {
+  /** The row met its expectation on a complete search. */
+  readonly ok: boolean;
+  /** The search did not finish (a bound or an interrupt): never a verdict. */
+  readonly incomplete: boolean;
+  /** What was found instead of the expectation, one fact each. */
+  readonly findings: readonly string[];
+  /** The shortest counterexample behind the first finding, if there is one. */
+  readonly trace?: { readonly property: string; readonly description: string; readonly steps: readonly TraceStep[] };
+}
+
+const steps = (p: PropertyResult) => (p.trace?.length ?? 1) - 1;
+const nSteps = (p: PropertyResult) => `${steps(p)} step${steps(p) === 1 ? '' : 's'}`;
+const statusText = (p: PropertyResult) => (p.status === 'violated' ? `violated (${nSteps(p)})` : p.status);
+
+/**
+ * What the holder-outcome properties found, as one fact: the witness says
+ * whether the expected outcome ever happens, the invariant whether the other
+ * one does, the quiescent check whether a run ends some third way.
+ */
+function outcomeFinding(id: string, outcome: HolderOutcome, inv: PropertyResult, end: PropertyResult, wit: PropertyResult): string | undefined {
+  const bad = (p: PropertyResult) => p.status === 'violated' || p.status === 'vacuous';
+  if (!bad(inv) && !bad(end) && !bad(wit)) return undefined;
+  const other = outcome === 'pinned' ? `refused (EFAULT) in ${nSteps(inv)}` : `gets its page in ${nSteps(inv)}`;
+  if (bad(wit) && inv.status === 'violated') return `${id} ${outcome === 'pinned' ? 'never holds its page' : 'is never refused'}: ${other} [${inv.name} violated, ${wit.name} ${wit.status}]`;
+  if (inv.status === 'violated') return `${id} ${other} in some runs [${inv.name} violated]`;
+  if (end.status === 'violated') return `a run ends without ${id} ${outcome === 'pinned' ? 'having released its page' : 'refused'} (${nSteps(end)}) [${end.name} violated]`;
+  return `${id} ${outcome === 'pinned' ? 'never holds its page' : 'is never refused'} [${wit.name} ${wit.status}]`;
+}
+
+/** Compare a check result of a row's model with the row's expectation. */
+export function judgeRow(row: ModelledRow, r: CheckResult): RowVerdict {
+  const findings: string[] = [];
+  let trace: RowVerdict['trace'];
+  const note = (finding: string, p?: PropertyResult) => {
+    findings.push(finding);
+    if (trace === undefined && p?.trace !== undefined) trace = { property: p.name, description: p.description, steps: p.trace };
+  };
+  const byName = new Map(r.properties.map((p) => [p.name, p]));
+  const incomplete = !r.complete;
+  if (incomplete) findings.push(`search incomplete (stopped by ${r.stopReason ?? 'a bound'}): no verdict`);
+  // The model's own sanity: a bound that cut behaviour off, or a state with nothing to do.
+  for (const name of ['field-range', 'deadlock']) {
+    const p = byName.get(name);
+    if (p !== undefined && p.status === 'violated') note(`${name} ${statusText(p)}${p.detail !== undefined ? `: ${p.detail}` : ''}`, p);
+  }
+  for (const [name, want] of Object.entries(row.expect.properties ?? {})) {
+    const p = byName.get(name);
+    if (p === undefined) note(`${name} n/a (the scenario or era cannot exercise it)`);
+    else if (p.status !== want && !(incomplete && p.status === 'unknown')) note(`${name} ${statusText(p)}`, p);
+  }
+  const h = row.expect.holder;
+  if (h !== undefined) {
+    const names = outcomeNames(h.id, h.outcome);
+    const [inv, end, wit] = [names.always, names.quiescent, names.witness].map((n) => byName.get(n));
+    if (inv === undefined || end === undefined || wit === undefined) note(`the outcome properties of ${h.id} are missing`);
+    else {
+      const f = outcomeFinding(h.id, h.outcome, inv, end, wit);
+      if (f !== undefined) note(f, inv.status === 'violated' ? inv : end);
+    }
+  }
+  return { ok: findings.length === 0, incomplete, findings, ...(trace !== undefined ? { trace } : {}) };
+}
+
+function isProposal(v: unknown): v is Proposal {
+  if (typeof v !== 'object' || v === null) return false;
+  const o = v as Record<string, unknown>;
+  return typeof o['name'] === 'string' && typeof o['title'] === 'string' && typeof o['era'] === 'object' && o['era'] !== null;
+}
+
+/** Every proposal exported by models/proposals/*, by name (found at run time, so new proposals need no list here). */
+export async function loadProposals(): Promise<Map<string, Proposal>> {
+  const dir = new URL('../proposals/', import.meta.url);
+  const out = new Map<string, Proposal>();
+  for (const f of readdirSync(fileURLToPath(dir)).filter((x) => x.endsWith('.js')).sort()) {
+    const mod = (await import(new URL(f, dir).href)) as Record<string, unknown>;
+    for (const v of Object.values(mod)) if (isProposal(v) && !out.has(v.name)) out.set(v.name, v);
+  }
+  return out;
+}

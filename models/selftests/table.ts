@@ -1,0 +1,235 @@
+// The kernel's own selftests as a table (reference §6): each row of
+// tools/testing/selftests/mm/cow.c and gup_longterm.c, as the selftest
+// prints it ("[RUN] <case> ... with <backing>"), with the outcome Linux 6.6
+// gives and, where the model can express the row, a scenario file under
+// models/selftests/ and that outcome as checkable facts: verdicts of the
+// properties I1–I11 and/or the outcome of a named GUP holder. Rows the model
+// cannot express are listed too, with the reason (`gupcheck selftest`
+// prints them as "# SKIP"). run.ts builds and judges the rows.
+
+export type SelftestFile = 'cow.c' | 'gup_longterm.c';
+
+/**
+ * What happens to a GUP holder:
+ * - pinned: it is never refused, and in every quiescent state it got the page and released it;
+ * - efault: it never gets the page (a GUP-fast grab that the recheck undoes does not count),
+ *   and every run ends with it refused (EFAULT).
+ */
+export type HolderOutcome = 'pinned' | 'efault';
+
+export interface Expectation {
+  /** Verdicts of existing properties (I1–I11 and their companions) on the proposal. */
+  readonly properties?: Readonly<Record<string, 'holds' | 'violated'>>;
+  /** The outcome of one GUP holder of the scenario. */
+  readonly holder?: { readonly id: string; readonly outcome: HolderOutcome };
+}
+
+interface RowBase {
+  readonly file: SelftestFile;
+  /** The case as the selftest prints it after "[RUN] "; "(each … case)" stands for a group of cases. */
+  readonly case: string;
+  /** What Linux 6.6 gives: the selftest's result line, or for a group what its rows give. */
+  readonly expected: string;
+}
+
+export interface ModelledRow extends RowBase {
+  readonly modelled: true;
+  /** The scenario file, relative to models/selftests/. */
+  readonly scenario: string;
+  readonly expect: Expectation;
+  /** Where the scenario differs from what the selftest does. */
+  readonly note?: string;
+}
+
+export interface SkippedRow extends RowBase {
+  readonly modelled: false;
+  /** Why the model cannot express it. */
+  readonly reason: string;
+}
+
+export type SelftestRow = ModelledRow | SkippedRow;
+
+// --- shared wording ------------------------------------------------------------
+
+const NO_LEAK_CHILD = 'PASS "No leak from parent into child"';
+const NO_LEAK_PARENT = 'PASS "No leak from child into parent"';
+const RO_PIN_RELIABLE = 'PASS "Longterm R/O pin is reliable"';
+const RW_PIN_RELIABLE = 'PASS "Longterm R/W pin is reliable"';
+const OTHER_NOT_MODIFIED = 'PASS "Other mapping not modified"';
+const WORKS = 'works: PASS "Should have worked"';
+const EFAULT = 'fails (EFAULT): PASS "Should have failed"';
+
+const UNORDERED = 'The model explores every order of the scenario\'s steps, a superset of the selftest\'s one order.';
+const MPROTECT = 'mprotect() is not modelled: the model has no way to map an anonymous page R/O (and back R/W, where 6.6\'s mprotect() may skip the write fault) other than fork()';
+const SOFTDIRTY = 'mprotect() and clearing soft-dirty bits (/proc/self/clear_refs) are not modelled: the model cannot map an exclusive anonymous page R/O';
+const THP = 'THP is not modelled: every page of the model is a small (order-0) folio, with no PMD mapping, no PTE-mapped large folio, no split, remap or collapse';
+const HUGETLB = 'hugetlb is not modelled (no hugetlbfs pages, no hugetlb COW/unshare paths)';
+const ZEROPAGE = 'the shared zero page of anonymous memory is not modelled: the model\'s anonymous pages exist only while mapped, and a read fault cannot map ZERO_PAGE into a private mapping';
+
+// --- cow.c -----------------------------------------------------------------------
+
+const ANON_CASES = [
+  'Basic COW after fork()',
+  'Basic COW after fork() with mprotect() optimization',
+  'vmsplice() + unmap in child',
+  'vmsplice() + unmap in child with mprotect() optimization',
+  'vmsplice() before fork(), unmap in parent after fork()',
+  'vmsplice() + unmap in parent after fork()',
+  'R/O-mapping a page registered as iouring fixed buffer',
+  'fork() with an iouring fixed buffer',
+  'R/O GUP pin on R/O-mapped shared page',
+  'R/O GUP-fast pin on R/O-mapped shared page',
+  'R/O GUP pin on R/O-mapped previously-shared page',
+  'R/O GUP-fast pin on R/O-mapped previously-shared page',
+  'R/O GUP pin on R/O-mapped exclusive page',
+  'R/O GUP-fast pin on R/O-mapped exclusive page',
+] as const;
+type AnonCase = typeof ANON_CASES[number];
+
+const base = (c: AnonCase) => `${c} ... with base page`;
+const cow = (c: AnonCase, scenario: string, expected: string, expect: Expectation, note?: string): ModelledRow =>
+  ({ file: 'cow.c', case: base(c), modelled: true, scenario: `cow/${scenario}.json`, expected, expect, ...(note !== undefined ? { note } : {}) });
+const cowSkip = (c: string, expected: string, reason: string): SkippedRow => ({ file: 'cow.c', case: c, modelled: false, expected, reason });
+
+const noLeak = { properties: { I10: 'holds', 'I10.witness': 'holds' } } as const;
+const pinCoherent = (holder: string): Expectation => ({
+  properties: { I3: 'holds', I3c: 'holds', 'I3.witness': 'holds' },
+  holder: { id: holder, outcome: 'pinned' },
+});
+
+const COW_ANON_ROWS: readonly SelftestRow[] = [
+  cow('Basic COW after fork()', 'basic-cow-after-fork', NO_LEAK_CHILD, noLeak,
+    'The child\'s snapshot and compare is I10: no process sees an anonymous page another process wrote after fork().'),
+  cowSkip(base('Basic COW after fork() with mprotect() optimization'), NO_LEAK_CHILD, MPROTECT),
+  cow('vmsplice() + unmap in child', 'vmsplice-unmap-in-child', NO_LEAK_CHILD, noLeak,
+    `CVE-2020-29374. vmsplice() is a R/O get_user_pages_fast(FOLL_GET) (iov_iter_get_pages2); reading the pipe is the holder's reference. ${UNORDERED}`),
+  cowSkip(base('vmsplice() + unmap in child with mprotect() optimization'), NO_LEAK_CHILD, MPROTECT),
+  cow('vmsplice() before fork(), unmap in parent after fork()', 'vmsplice-before-fork-unmap-in-parent', NO_LEAK_PARENT, noLeak,
+    `The model cannot order the parent's vmsplice() before fork(), so this scenario and the next one are the same: both orders are explored in both. ${UNORDERED}`),
+  cow('vmsplice() + unmap in parent after fork()', 'vmsplice-unmap-in-parent-after-fork', NO_LEAK_PARENT, noLeak,
+    `The same scenario as the row before (the model does not order vmsplice() against fork()). ${UNORDERED}`),
+  cowSkip(base('R/O-mapping a page registered as iouring fixed buffer'), RW_PIN_RELIABLE, SOFTDIRTY),
+  cow('fork() with an iouring fixed buffer', 'iouring-fork', RW_PIN_RELIABLE, pinCoherent('iouring'),
+    `io_uring_register_buffers() is pin_user_pages(FOLL_WRITE|FOLL_LONGTERM); write_fixed seeing the parent's write is I3c (the pin stays on the page the parent's PTE maps). ${UNORDERED}`),
+  cow('R/O GUP pin on R/O-mapped shared page', 'ro-pin-on-shared', RO_PIN_RELIABLE, pinCoherent('gup_test'),
+    `PIN_LONGTERM_TEST_READ seeing the write is I3c; the R/O pin must unshare (FAULT_FLAG_UNSHARE) the page fork() shared. ${UNORDERED}`),
+  cow('R/O GUP-fast pin on R/O-mapped shared page', 'ro-fast-pin-on-shared', RO_PIN_RELIABLE, pinCoherent('gup_test'),
+    `GUP-fast cannot unshare: its recheck (gup_must_unshare) undoes the grab and falls back to the slow path. ${UNORDERED}`),
+  cow('R/O GUP pin on R/O-mapped previously-shared page', 'ro-pin-on-ro-previously-shared', RO_PIN_RELIABLE, pinCoherent('gup_test'),
+    `The child's exit is its munmap; the model also lets the child exit after the pin (the shared-page row). ${UNORDERED}`),
+  cow('R/O GUP-fast pin on R/O-mapped previously-shared page', 'ro-fast-pin-on-ro-previously-shared', RO_PIN_RELIABLE, pinCoherent('gup_test'),
+    `As the row before, with pin_user_pages_fast. ${UNORDERED}`),
+  cowSkip(base('R/O GUP pin on R/O-mapped exclusive page'), RO_PIN_RELIABLE, SOFTDIRTY),
+  cowSkip(base('R/O GUP-fast pin on R/O-mapped exclusive page'), RO_PIN_RELIABLE, SOFTDIRTY),
+];
+
+const EACH_ANON = '(each anonymous case)';
+const AS_BASE = 'as with a base page';
+const COW_ANON_VARIANTS: readonly SelftestRow[] = [
+  cowSkip(`${EACH_ANON} ... with swapped out base page`, AS_BASE, 'swap is not modelled (no MADV_PAGEOUT, swap cache, swap entries or do_swap_page)'),
+  cowSkip(`${EACH_ANON} ... with THP (2048 kB)`, AS_BASE, THP),
+  cowSkip(`${EACH_ANON} ... with swapped-out THP (2048 kB)`, AS_BASE, `${THP}; nor is swap`),
+  cowSkip(`${EACH_ANON} ... with PTE-mapped THP (2048 kB)`, AS_BASE, THP),
+  cowSkip(`${EACH_ANON} ... with swapped-out, PTE-mapped THP (2048 kB)`, AS_BASE, `${THP}; nor is swap`),
+  cowSkip(`${EACH_ANON} ... with single PTE of THP (2048 kB)`, AS_BASE, THP),
+  cowSkip(`${EACH_ANON} ... with single PTE of swapped-out THP (2048 kB)`, AS_BASE, `${THP}; nor is swap`),
+  cowSkip(`${EACH_ANON} ... with partially mremap()'ed THP (2048 kB)`, AS_BASE, `${THP}; nor is mremap()`),
+  cowSkip(`${EACH_ANON} ... with partially shared THP (2048 kB)`, AS_BASE, `${THP}; nor is MADV_DONTFORK`),
+  cowSkip(`${EACH_ANON} ... with hugetlb (2048 kB)`, `${AS_BASE}, except the vmsplice() cases: XFAIL "Leak from parent into child" / "Leak from child into parent"`, HUGETLB),
+];
+
+const COW_ANON_THP: readonly SelftestRow[] = [
+  'Basic COW after fork() when collapsing before fork()',
+  'Basic COW after fork() when collapsing after fork() (fully shared)',
+  'Basic COW after fork() when collapsing after fork() (lower shared)',
+  'Basic COW after fork() when collapsing after fork() (upper shared)',
+].map((c) => cowSkip(c, NO_LEAK_CHILD, `${THP}; nor is MADV_COLLAPSE`));
+
+// Non-anonymous pages in private mappings: memfd (tmpfs) and tmpfile (/tmp, here taken to be ext4).
+const nonAnon = (c: string, backing: 'memfd' | 'tmpfile', scenario: string, expected: string, expect: Expectation, note: string): ModelledRow =>
+  ({ file: 'cow.c', case: `${c} ... with ${backing}`, modelled: true, scenario: `cow/${scenario}.json`, expected, expect, note });
+const TMPFILE_FS = 'tmpfile() lives in /tmp; the row takes /tmp to be ext4 (on a tmpfs /tmp it is the memfd row).';
+const COW_NON_ANON: readonly SelftestRow[] = [
+  cowSkip('Basic COW ... with shared zeropage', OTHER_NOT_MODIFIED, ZEROPAGE),
+  nonAnon('Basic COW', 'memfd', 'basic-cow-memfd', OTHER_NOT_MODIFIED, { properties: { I9: 'holds', 'I9.witness': 'holds' } },
+    'The second, MAP_SHARED R/O mapping belongs to a second process (a scenario maps a page once per process); for a page-cache page that is the same page. "Other mapping not modified" is I9: a file page nobody may write keeps its contents.'),
+  nonAnon('Basic COW', 'tmpfile', 'basic-cow-tmpfile', OTHER_NOT_MODIFIED, { properties: { I9: 'holds', 'I9.witness': 'holds' } },
+    `As the memfd row, on ext4. ${TMPFILE_FS}`),
+  cowSkip('R/O longterm GUP pin ... with shared zeropage', RO_PIN_RELIABLE, ZEROPAGE),
+  nonAnon('R/O longterm GUP pin', 'memfd', 'ro-longterm-pin-memfd', RO_PIN_RELIABLE, pinCoherent('gup_test'),
+    `Needs 6.2's rule that a R/O FOLL_LONGTERM pin of a page-cache page in a private (COW) mapping unshares it first (gup_must_unshare, is_cow_mapping). ${UNORDERED}`),
+  nonAnon('R/O longterm GUP pin', 'tmpfile', 'ro-longterm-pin-tmpfile', RO_PIN_RELIABLE, pinCoherent('gup_test'),
+    `As the memfd row, on ext4. ${TMPFILE_FS}`),
+  cowSkip('R/O longterm GUP-fast pin ... with shared zeropage', RO_PIN_RELIABLE, ZEROPAGE),
+  nonAnon('R/O longterm GUP-fast pin', 'memfd', 'ro-longterm-fast-pin-memfd', RO_PIN_RELIABLE, pinCoherent('gup_test'),
+    `GUP-fast has no VMA, so gup_must_unshare answers yes for a page-cache page under FOLL_LONGTERM: the grab is undone and the slow path unshares. ${UNORDERED}`),
+  nonAnon('R/O longterm GUP-fast pin', 'tmpfile', 'ro-longterm-fast-pin-tmpfile', RO_PIN_RELIABLE, pinCoherent('gup_test'),
+    `As the memfd row, on ext4. ${TMPFILE_FS}`),
+  cowSkip('(each non-anonymous case) ... with huge zeropage', 'PASS (or SKIP "Huge zeropage not enabled")', THP),
+  cowSkip('(each non-anonymous case) ... with memfd hugetlb (2048 kB)', 'PASS', HUGETLB),
+];
+
+// --- gup_longterm.c ----------------------------------------------------------------
+
+const GUP_LONGTERM_CASES = [
+  { desc: 'R/W longterm GUP pin in MAP_SHARED file mapping', slug: 'shared-rw-pin', shared: true, rw: true, holder: 'gup_test' },
+  { desc: 'R/W longterm GUP-fast pin in MAP_SHARED file mapping', slug: 'shared-rw-fast-pin', shared: true, rw: true, holder: 'gup_test' },
+  { desc: 'R/O longterm GUP pin in MAP_SHARED file mapping', slug: 'shared-ro-pin', shared: true, rw: false, holder: 'gup_test' },
+  { desc: 'R/O longterm GUP-fast pin in MAP_SHARED file mapping', slug: 'shared-ro-fast-pin', shared: true, rw: false, holder: 'gup_test' },
+  { desc: 'R/W longterm GUP pin in MAP_PRIVATE file mapping', slug: 'private-rw-pin', shared: false, rw: true, holder: 'gup_test' },
+  { desc: 'R/W longterm GUP-fast pin in MAP_PRIVATE file mapping', slug: 'private-rw-fast-pin', shared: false, rw: true, holder: 'gup_test' },
+  { desc: 'R/O longterm GUP pin in MAP_PRIVATE file mapping', slug: 'private-ro-pin', shared: false, rw: false, holder: 'gup_test' },
+  { desc: 'R/O longterm GUP-fast pin in MAP_PRIVATE file mapping', slug: 'private-ro-fast-pin', shared: false, rw: false, holder: 'gup_test' },
+  { desc: 'io_uring fixed buffer with MAP_SHARED file mapping', slug: 'iouring-shared', shared: true, rw: true, holder: 'iouring' },
+  { desc: 'io_uring fixed buffer with MAP_PRIVATE file mapping', slug: 'iouring-private', shared: false, rw: true, holder: 'iouring' },
+] as const;
+
+const GUP_LONGTERM_FILES = [
+  { backing: 'memfd', slug: 'memfd', fs: 'tmpfs' },
+  { backing: 'local tmpfile', slug: 'local-tmpfile', fs: 'ext4' },
+] as const;
+
+const RO_MPROTECT = 'The mapping is read-only from the start (the selftest\'s mprotect(PROT_READ) after its memset()); the memset() before it is left out.';
+
+const GUP_LONGTERM_ROWS: readonly SelftestRow[] = GUP_LONGTERM_CASES.flatMap((c) => GUP_LONGTERM_FILES.map((f): ModelledRow => {
+  // gup_longterm.c: should_work = !shared || !rw || fs is tmpfs/hugetlbfs.
+  const works = !c.shared || !c.rw || f.fs === 'tmpfs';
+  const why = f.fs === 'ext4'
+    ? 'The file is on ext4 (the test directory\'s filesystem; xfs and btrfs give the same).'
+    : 'memfd is tmpfs: no dirty tracking, so writable long-term pins are allowed.';
+  const how = c.rw ? 'The memset() that faults the page in is the mapping\'s store, which the model may order before or after the pin.' : RO_MPROTECT;
+  return {
+    file: 'gup_longterm.c',
+    case: `${c.desc} ... with ${f.backing}`,
+    modelled: true,
+    scenario: `gup_longterm/${c.slug}-${f.slug}.json`,
+    expected: works ? WORKS : EFAULT,
+    expect: { holder: { id: c.holder, outcome: works ? 'pinned' : 'efault' } },
+    note: `${why} ${how}`,
+  };
+}));
+
+const GUP_LONGTERM_SKIPS: readonly SelftestRow[] = [
+  {
+    file: 'gup_longterm.c', case: '(each case) ... with tmpfile', modelled: false,
+    expected: 'as the memfd row if /tmp is tmpfs, as the local tmpfile row if /tmp is ext4, xfs or btrfs; SKIP "Unknown filesystem" otherwise',
+    reason: 'tmpfile() lives in /tmp, whose filesystem depends on the host: the memfd (tmpfs) and local tmpfile (ext4) rows model both outcomes',
+  },
+  { file: 'gup_longterm.c', case: '(each case) ... with memfd hugetlb (2048 kB)', modelled: false, expected: WORKS, reason: HUGETLB },
+];
+
+/**
+ * Every row: per selftest file, the modelled backings (base page; memfd,
+ * tmpfile; memfd, local tmpfile) in the selftest's case order, each group of
+ * rows that cannot be modelled after them. Case strings follow upstream
+ * cow.c/gup_longterm.c (6.6 prints the THP rows without the "(N kB)" size);
+ * sizes shown are x86-64's.
+ */
+export const SELFTEST_ROWS: readonly SelftestRow[] = [
+  ...COW_ANON_ROWS,
+  ...COW_ANON_VARIANTS,
+  ...COW_ANON_THP,
+  ...COW_NON_ANON,
+  ...GUP_LONGTERM_ROWS,
+  ...GUP_LONGTERM_SKIPS,
+];
