@@ -11,5 +11,6 @@ export const bvecGupFlag: Proposal = {
   name: 'bvec-gup-flag',
   title: 'GUP flag per bio_vec (2019, bv_pfn / pfn_t): completion releases each bvec by its flag',
   changes: 'on top of gup-bias: bio_release_pages unpins a bvec flagged GUP and puts the others; a merged bvec has one flag',
+  notes: 'The §3.5 derived failure is confirmed on dio-merge, both ways round: a plain reference first flags the merged bvec plain, and the pin\'s BIAS leaks (I2); the GUP reference first flags it GUP, and the plain reference is unpinned (refcount underflow, I4). ZERO_PAGE gets a bvec of its own with its own flag, so dio-zero-page balances.',
   era: { ...gupBias.era, name: '2019 bvec GUP flag', bioRelease: 'bvec-flag' },
 };

@@ -13,5 +13,6 @@ export const dmaPinnedFlags: Proposal = {
   name: 'dma-pinned-flags',
   title: 'dma_pinned_flags/count in a union with page->lru (2018): pinned pages leave the LRU',
   changes: 'GUP isolates the page from the LRU and counts the pin in page->lru; put_user_page uncounts it and does not put the page back',
+  notes: 'Dave Chinner\'s LRU leak is found (I7, 4 steps: GUP takes the page off the LRU, put_user_page leaves it off). Beyond the reference: the July 2018 code ignores isolate_lru_page\'s failure, so a GUP that races kswapd\'s isolation leaves the pin untracked; the checker then finds the ext4 BUG again (I1, 12 steps) and put_user_page on a zero dma_pinned_count (I2.dmaCount) — the union conflict §3.4 derives.',
   era: { ...BASELINE_ERA, name: '2018 dma_pinned_flags', userPageApi: true, pinIsolatesFromLru: true },
 };

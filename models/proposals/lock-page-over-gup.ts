@@ -12,5 +12,6 @@ export const lockPageOverGup: Proposal = {
   name: 'lock-page-over-gup',
   title: 'lock_page held from GUP(write) to release (2009, Nick Piggin)',
   changes: 'GUP(write) of a page-cache page takes PG_locked (fast GUP falls back: it cannot sleep); the release dirties the page under that lock, then unlocks',
+  notes: 'The ext4 BUG is gone (I1 holds on both ext4 scenarios): nobody can clean or strip the page between GUP and release. §3.8 (b) is found as I11.wait on rdma-file-mr: a FOLL_LONGTERM pin keeps PG_locked, and truncate and the flusher sleep on it for the pin\'s lifetime. (a) is built in: GUP-fast cannot sleep in lock_page, so a write GUP-fast of a cache page falls back to the slow path. (c), the ABBA deadlock, needs one GUP call that locks two pages; the model\'s holders take one page each, so it is not explored (the engine\'s deadlock check would report it).',
   era: { ...BASELINE_ERA, name: '2009 lock_page over GUP', lockPageOverGup: true },
 };

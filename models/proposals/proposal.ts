@@ -10,5 +10,11 @@ export interface Proposal {
   readonly title: string;
   /** What it changes relative to the kernel before it (reference §3). */
   readonly changes: string;
+  /**
+   * What the checker finds, in words, and where that differs from the
+   * reference's [derived] claims (docs/proposals.md prints it beside the
+   * generated verdicts and traces).
+   */
+  readonly notes: string;
   readonly era: Era;
 }

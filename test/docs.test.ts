@@ -1,0 +1,26 @@
+// docs/proposals.md is generated from the models; a stale copy fails here.
+import test from 'ava';
+import { readFileSync } from 'node:fs';
+import { renderProposalsDoc } from '../src/docs/proposals.js';
+import { PROPOSALS } from '../models/index.js';
+
+const file = new URL('../../docs/proposals.md', import.meta.url);
+
+test('docs/proposals.md is what the models give today (run npm run docs after changing a model)', (t) => {
+  const fresh = renderProposalsDoc();
+  const saved = readFileSync(file, 'utf8');
+  if (saved !== fresh) {
+    const a = saved.split('\n');
+    const b = fresh.split('\n');
+    const i = a.findIndex((l, k) => l !== b[k]);
+    t.fail(`docs/proposals.md is stale from line ${i + 1}: has ${JSON.stringify(a[i])}, the models give ${JSON.stringify(b[i])}; run npm run docs`);
+    return;
+  }
+  // Every proposal has its section, its notes and at least one verdict row.
+  for (const p of PROPOSALS) {
+    t.true(fresh.includes(`## ${p.name}\n`), p.name);
+    t.true(fresh.includes(p.notes), `${p.name}: notes`);
+  }
+  t.regex(fresh, /### baseline \/ ext4-gup-write: I1 violated in 12 steps/);
+  t.regex(fresh, /### dma-pinned-flags \/ ext4-gup-write: I7 violated in 4 steps/);
+});
