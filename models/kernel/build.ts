@@ -131,7 +131,8 @@ function describeKernelState(k: Kernel, s: Uint32Array) {
   const holders: Record<string, unknown> = {};
   k.sh.holders.forEach((h, i) => {
     const pc = (['start', 'grabbed', 'held', 'dirtied', 'released', 'refused'] as const)[k.hd[i]!.pc.get(s)]!;
-    const bio = h.bio !== null && k.hd[i]!.bioAdded.test(s) && pc !== 'released' ? `, bio also holds ${k.sh.pages[h.bioPage]!.id}` : '';
+    const added = h.bio !== null && k.hd[i]!.bioAdded.test(s);
+    const bio = added && h.bio === 'zero-page' && pc !== 'released' ? ', bio also holds ZERO_PAGE' : added && h.bio === 'same-page' ? ', second iovec merged' : '';
     holders[h.id] = (pc === 'start' || pc === 'refused' ? pc : `${pc} ${k.sh.pages[k.hd[i]!.page.get(s)]!.id}${k.hd[i]!.wrote.test(s) ? ', DMA written' : ''}`) + bio;
   });
   const R = k.L.root;

@@ -79,10 +79,8 @@ export function kernelLayout(sh: Shape) {
       slow: bool(),
       /** fast GUP: fork had run when the page was grabbed (write_protect_seq snapshot) */
       seq: bool(),
-      /** a bio holder: the second page reference has been added to its bio */
+      /** a bio holder: the bio's second page (ZERO_PAGE, or a merged second iovec) has been added */
       bioAdded: bool(),
-      /** ... before the GUP'd page, so a merged bvec carries the plain reference's flag */
-      plainFirst: bool(),
     }), Math.max(1, NH)),
     flusher: record({ pc: enumOf(['idle', 'locked', 'cleaned']), page: int(0, NP - 1) }),
     reclaim: record({ pc: enumOf(['idle', 'isolated', 'locked', 'unmapped', 'released']), page: int(0, NP - 1) }),

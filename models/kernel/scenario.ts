@@ -99,11 +99,12 @@ const HolderC = strictObject('holder', {
   /** How the holder releases; defaults by kind and write. */
   release: ReleaseC,
   /**
-   * The holder is a direct-I/O write whose bio gets a second page reference
-   * besides the GUP'd one, released together at bio completion:
-   * "zero-page": the legacy DIO zero-fill adds ZERO_PAGE (reference §3.6);
-   * "same-page": a non-GUP path adds the same page-cache page, and the bio
-   * merges it into the GUP page's bvec (§3.5).
+   * The holder is a direct-I/O write whose bio holds more than its GUP'd
+   * page, released at bio completion: "zero-page": the legacy DIO zero-fill
+   * adds ZERO_PAGE (reference §3.6); "same-page": a second iovec in the same
+   * page is GUP'd again and merged into the first bvec (§3.5). Its kind is
+   * the era's: FOLL_PIN where bios know pins (the bio proposals, 6.5+),
+   * FOLL_GET before (direct I/O used get_user_pages until 6.5).
    */
   bio: t.keyof({ 'zero-page': null, 'same-page': null }, '"zero-page" or "same-page"'),
 });
@@ -206,7 +207,6 @@ export function validateScenario(s: Scenario): E.Either<string, Scenario> {
     if (h.bio !== undefined) {
       if (h.write) return fail(`${at}.bio`, 'a bio holder is a direct-I/O write: its GUP is read-only (write: false)');
       if (h.release !== undefined) return fail(`${at}.release`, 'a bio holder is released by bio completion (bio_release_pages), not by a release function');
-      if (h.bio === 'same-page' && pages.get(h.page)!.kind !== 'file') return fail(`${at}.bio`, '"same-page" adds a page-cache reference: the page must be a file page');
     }
     const rel = h.release;
     if (rel !== undefined) {

@@ -45,11 +45,11 @@ export interface HolderSpec {
   readonly release: Release;
   /** Refcount this holder adds in this era: BIAS for a pin where pins are biased, else 1. */
   readonly inc: number;
-  /** A direct-I/O bio with a second reference: ZERO_PAGE or the same page-cache page (reference §3.5, §3.6). */
+  /** A direct-I/O bio with ZERO_PAGE, or with a second iovec in the same page (reference §3.5, §3.6). */
   readonly bio: 'zero-page' | 'same-page' | null;
-  /** The page slot of the bio's second reference (the zero page, or the mapping's file page), or -1. */
+  /** The page slot of the bio's second page (the zero page, or the holder's own page), or -1. */
   readonly bioPage: number;
-  /** Refcount the bio's second reference adds in this era (0 for a no-op pin of the zero page). */
+  /** Refcount the bio's second page holds until completion in this era (0 for a no-op pin of the zero page, or a merged duplicate). */
   readonly bioInc: number;
 }
 
@@ -123,20 +123,23 @@ export function shapeOf(scenario: Scenario, era: Era): Shape {
     const proc = procs.findIndex((p) => p.id === h.process);
     const space = procs[proc]!.child ? forkParent : proc;
     const va = scenario.processes[space]!.mappings.findIndex((m) => m.page === h.page);
-    const inc = h.kind === 'PIN' && era.pinBias ? bias : 1;
     const bio = h.bio ?? null;
+    // Direct I/O pins its pages only where bios know it (the bio proposals, 6.5's BIO_PAGE_PINNED);
+    // before that it used get_user_pages (FOLL_GET) and put_page.
+    const kind = bio === null ? h.kind : era.bioRelease !== 'put_page' ? 'PIN' : 'GET';
+    const inc = kind === 'PIN' && era.pinBias ? bias : 1;
     const bioPage = bio === 'zero-page' ? slotOf('ZERO_PAGE') : bio === 'same-page' ? slotOf(h.page) : -1;
-    const bioInc = bio === null ? 0 : !era.bioRefsPinned ? 1 : bio === 'zero-page' && era.zeroPagePinNoop ? 0 : bias;
+    const bioInc = bio !== 'zero-page' ? 0 : !era.bioRefsPinned ? 1 : era.zeroPagePinNoop ? 0 : bias;
     return {
-      id: h.id, proc, va, kind: h.kind, write: h.write,
+      id: h.id, proc, va, kind, write: h.write,
       longterm: h.longterm === true, fast: h.fast === true,
-      release: h.release ?? defaultRelease(h.kind, h.write, era.userPageApi && !era.pinBias), inc,
+      release: h.release ?? defaultRelease(kind, h.write, era.userPageApi && !era.pinBias), inc,
       bio, bioPage, bioInc,
     };
   });
   // Refcount head-room: the page cache, every PTE, every holder, reclaim's isolation, plus one.
   // (Bio second references and, where writeback bios pin, one writeback pin too.)
-  const refNeed = 1 + procs.length + holders.reduce((a, h) => a + Math.max(h.inc, bias) + h.bioInc, 0) + 1 + 1 + (era.writebackBioPins ? bias : 0);
+  const refNeed = 1 + procs.length + holders.reduce((a, h) => a + Math.max(h.inc, bias) + (h.bio === null ? 0 : bias), 0) + 1 + 1 + (era.writebackBioPins ? bias : 0);
   const refMax = scenario.bounds?.refMax ?? Math.min(255, refNeed);
   const writes = holders.filter((h) => h.write).length + procs.reduce((a, p) => a + p.vmas.filter((v) => v.store).length, 0);
   return {

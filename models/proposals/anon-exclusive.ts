@@ -11,7 +11,7 @@ export const anonExclusive: Proposal = {
   name: 'anon-exclusive',
   title: 'PageAnonExclusive (5.19): pins only on exclusive anon pages, unshare, fork copies pinned pages',
   changes: 'PG_anon_exclusive decides COW reuse and fork sharing; R/O pins unshare; ext4 WARNs instead of BUG (5.18)',
-  notes: 'CVE-2020-29374 (I10 on fork-vmsplice) and the pinned fork (I3, I3c, I10 on fork-iouring) hold. The ext4 BUG is now 5.18\'s WARN, which the model shows for what it does: it clears PG_dirty, and the data written through the pin never reaches the disk (I6, 16 steps).',
+  notes: 'CVE-2020-29374 (I10 on fork-vmsplice) and the pinned fork (I3, I3c, I10 on fork-iouring) hold; I5 is vacuous on fork-iouring because fork now copies the pinned page, so the held page never loses its PTE. The ext4 BUG is now 5.18\'s WARN, which the model shows for what it does: it clears PG_dirty, and the data written through the pin never reaches the disk (I6, 16 steps).',
   era: {
     ...BASELINE_ERA, name: 'v5.19', pinBias: true, forkEarlyCow: true, gupFastSeqcount: true,
     cowReuse: 'exclusive', anonExclusive: true, ext4WarnNotBug: true,

@@ -9,6 +9,6 @@ export const baseline: Proposal = {
   name: 'baseline',
   title: 'pre-2019 kernel (~v4.14): get_user_pages() + put_page()',
   changes: 'nothing: a GUP reference is a plain refcount; callers set_page_dirty_lock() before put_page()',
-  notes: 'Reference §3.1 failures A–C fall out: A, the ext4 BUG, as I1 on ext4-gup-write and ext4-pin-write (the 12-step trace of §5.1); B, a pin that fork\'s COW leaves behind, as I3c on fork-rdma and fork-iouring; C, CVE-2020-29374, as I10 on fork-vmsplice. D, Dirty COW, is not: FOLL_FORCE is not modelled.',
+  notes: 'Reference §3.1 failures A–C fall out: A, the ext4 BUG, as I1 on ext4-gup-write and ext4-pin-write (the 12-step trace of §5.1); B, a pin that fork\'s COW leaves behind, as I3c on fork-rdma and fork-iouring; C, CVE-2020-29374, as I10 on fork-vmsplice. D, Dirty COW, is not: FOLL_FORCE is not modelled. Every era with a write GUP of a file page also lets the device write a page under writeback (stable-pages).',
   era: BASELINE_ERA,
 };

@@ -10,6 +10,6 @@ export const bioGupFlag: Proposal = {
   name: 'bio-gup-flag',
   title: 'GUP flag per bio (2019, Boaz Harrosh / pointer low bit): completion unpins every page of a GUP bio',
   changes: 'on top of gup-bias: a bio with a GUP page is flagged, bio_release_pages unpins all its pages, plain references included',
-  notes: 'The §3.6 derived failure is confirmed: ZERO_PAGE in a GUP bio is unpinned and its refcount underflows (I4, 3 steps). The merged bvec of dio-merge fails the same way (the plain reference is unpinned).',
+  notes: 'The §3.6 derived failure is confirmed: ZERO_PAGE in a GUP bio is unpinned and its refcount underflows (I4, 3 steps). The merge site of dio-merge drops a pinned duplicate with put_page, as with the bvec flag (I2).',
   era: { ...gupBias.era, name: '2019 per-bio GUP flag', bioRelease: 'bio-flag' },
 };

@@ -11,6 +11,6 @@ export const bvecGupFlag: Proposal = {
   name: 'bvec-gup-flag',
   title: 'GUP flag per bio_vec (2019, bv_pfn / pfn_t): completion releases each bvec by its flag',
   changes: 'on top of gup-bias: bio_release_pages unpins a bvec flagged GUP and puts the others; a merged bvec has one flag',
-  notes: 'The §3.5 derived failure is confirmed on dio-merge, both ways round: a plain reference first flags the merged bvec plain, and the pin\'s BIAS leaks (I2); the GUP reference first flags it GUP, and the plain reference is unpinned (refcount underflow, I4). ZERO_PAGE gets a bvec of its own with its own flag, so dio-zero-page balances.',
+  notes: 'ZERO_PAGE gets a bvec of its own with its own flag, so dio-zero-page balances, and completion releases each bvec by the right flag. What breaks is the code that handles bvecs without looking at the flag, as Jan Kara warned ("with so many bio_add_page() callers it\'s difficult to get things right"): on dio-merge the bio merges a second pinned iovec of the same page and the merge site drops the duplicate with put_page (as 5.1–6.4\'s __bio_iov_iter_get_pages does), so BIAS−1 leaks (I2). §3.5\'s own example, a plain and a GUP reference merged into one bvec, has no kernel path: a merge site drops the duplicate at once, so it is not modelled; split, clone and bounce are not modelled either.',
   era: { ...gupBias.era, name: '2019 bvec GUP flag', bioRelease: 'bvec-flag' },
 };

@@ -11,6 +11,6 @@ export const gupBias: Proposal = {
   name: 'gup-bias',
   title: 'FOLL_PIN with GUP_PIN_COUNTING_BIAS (5.7): pins counted, no policy yet',
   changes: 'a pin adds BIAS to the refcount and unpin subtracts it; page_maybe_dma_pinned() exists',
-  notes: '§3.3 items 1–4 are found: tracking without policy keeps the ext4 BUG with pin_user_pages (I1 on ext4-pin-write); a pin released by put_page leaks BIAS−1 and the page keeps reading as pinned (I2); a GET released by unpin_user_page underflows (I4); with BIAS scaled to 5, plain references read as pinned (I8.falsePositive witnessed, I8 holds). The dio scenarios pin their O_DIRECT pages, as every bio proposal assumed and 6.5 does; a 5.7 bio_release_pages put_page()s them (I2) — why direct I/O kept FOLL_GET until 6.5.',
+  notes: '§3.3 items 1–4 are found: tracking without policy keeps the ext4 BUG with pin_user_pages (I1 on ext4-pin-write); on release-mismatch a pin released by put_page leaks BIAS−1 (I2), a GET released by unpin_user_page underflows an anonymous page (I4) and, on the pinned page, takes the refcount below BIAS while the pin is still held, so page_maybe_dma_pinned() says false for a pinned page (I8, a false negative); with BIAS scaled to 5, plain references read as pinned (I8.falsePositive witnessed, I8 holds). The leak after munmap and truncate of §3.3 item 2 is not in the scenario. Direct I/O still uses FOLL_GET in this era (it pinned only from 6.5), so the dio scenarios balance.',
   era: { ...BASELINE_ERA, name: 'v5.7', pinBias: true },
 };

@@ -11,6 +11,6 @@ export const uniformBioBias: Proposal = {
   name: 'uniform-bio-bias',
   title: 'uniform bio bias (2019, Jan Kara): every bio page reference is a pin',
   changes: 'on top of gup-bias: every bio reference (direct I/O, zero page, buffered writeback) adds BIAS and completion unpins it',
-  notes: 'Both bio scenarios balance (nothing per-bvec to get wrong). §3.7 (a) is found as a witness, not a failure: every page under writeback, and ZERO_PAGE in a DIO bio, reads as page_maybe_dma_pinned() (I8.falsePositive), so every policy keyed on the predicate fires on them. (b), a pinned non-exclusive swap-cache page, needs swap, which is not modelled.',
+  notes: 'Both bio scenarios balance: every bio reference is a pin and every bio release an unpin, so nothing per-bvec can go wrong, the merge site included. §3.7 (a) is found as a witness, not a failure: every page under writeback, and ZERO_PAGE in a DIO bio, reads as page_maybe_dma_pinned() (I8.falsePositive). This era has no policy keyed on the predicate (that came with 5.9\'s fork copy and 6.4\'s reclaim check), so what those policies would do with the false positives is not exercised here; (b), a pinned non-exclusive swap-cache page, needs swap, which is not modelled.',
   era: { ...gupBias.era, name: '2019 uniform bio bias', bioRelease: 'bio-flag', bioRefsPinned: true, writebackBioPins: true },
 };

@@ -9,9 +9,12 @@ import type { Model } from '../engine/model.js';
 import type { CheckResult, CrossReplay, PropertyResult, ReplayVerdict, TraceStep } from '../engine/result.js';
 import { insteadText, labelAt, othersText, replaySaved, type SavedTrace } from './replay.js';
 
-export type Cell = { readonly status: 'holds' | 'violated' | 'vacuous' | 'n/a' | 'incomplete'; readonly steps?: number; readonly by?: string };
+export type Cell = { readonly status: 'holds' | 'violated' | 'latent' | 'vacuous' | 'n/a' | 'incomplete'; readonly steps?: number; readonly by?: string };
 
-/** Column order: I1..I11 numerically, then deadlock and field-range. */
+/** A property named `*.latent` flags a mistake with no effect in this model yet (it becomes one elsewhere). */
+const isLatent = (name: string) => name.endsWith('.latent');
+
+/** Column order: I1..I11 numerically, then other named properties, then deadlock and field-range. */
 export function familyOf(name: string): string {
   const inv = /^(I\d+)/.exec(name);
   if (inv) return inv[1]!;
@@ -22,7 +25,7 @@ export function familyOf(name: string): string {
 function familyRank(f: string): number {
   const m = /^I(\d+)$/.exec(f);
   if (m) return Number(m[1]);
-  return f === 'deadlock' ? 100 : 101;
+  return f === 'deadlock' ? 100 : f === 'field-range' ? 101 : 50;
 }
 
 export function columnsOf(results: readonly CheckResult[]): string[] {
@@ -35,17 +38,18 @@ export function cellOf(r: CheckResult, family: string): Cell {
   const members = r.properties.filter((p) => familyOf(p.name) === family);
   if (members.length === 0) return { status: 'n/a' };
   let worst: PropertyResult | undefined;
+  const real = members.some((p) => p.status === 'violated' && !isLatent(p.name));
   for (const p of members) {
-    if (p.status !== 'violated') continue;
+    if (p.status !== 'violated' || (real && isLatent(p.name))) continue;
     if (worst === undefined || (p.trace?.length ?? 0) < (worst.trace?.length ?? 0)) worst = p;
   }
-  if (worst !== undefined) return { status: 'violated', steps: (worst.trace?.length ?? 1) - 1, by: worst.name };
+  if (worst !== undefined) return { status: real ? 'violated' : 'latent', steps: (worst.trace?.length ?? 1) - 1, by: worst.name };
   if (members.some((p) => p.status === 'vacuous')) return { status: 'vacuous', by: members.find((p) => p.status === 'vacuous')!.name };
   if (members.some((p) => p.status === 'unknown')) return { status: 'incomplete' };
   return { status: 'holds' };
 }
 
-export const cellText = (c: Cell): string => (c.status === 'violated' ? `violated (${c.steps} steps)` : c.status);
+export const cellText = (c: Cell): string => (c.status === 'violated' || c.status === 'latent' ? `${c.status} (${c.steps} steps)` : c.status);
 
 /** Aligned plain-text table. */
 function table(header: readonly string[], body: readonly (readonly string[])[]): string[] {
@@ -94,7 +98,7 @@ export function cellTraces(rows: readonly CompareRow[]): CellTrace[] {
   for (const r of rows) {
     for (const fam of columnsOf([r.result])) {
       const c = cellOf(r.result, fam);
-      if (c.status !== 'violated') continue;
+      if (c.status !== 'violated' && c.status !== 'latent') continue;
       const p = r.result.properties.find((x) => x.name === c.by);
       if (p?.trace === undefined) continue;
       const key = JSON.stringify([r.scenario, p.name, p.trace.map((s) => [s.action, s.params])]);
