@@ -72,10 +72,10 @@ export interface RefOptions {
   readonly checkDeadlock?: boolean;
   /**
    * As CheckOptions.maxDepth: states at this depth are stored and checked, and
-   * their enabled actions are evaluated (for deadlock and field-range), but
-   * their successors are neither stored nor counted as transitions, and step
-   * properties are not checked on those transitions. The search is incomplete
-   * only if one of those successors is a state not already stored.
+   * their enabled actions are evaluated (for deadlock and field-range). A
+   * successor of theirs that is already stored is a transition like any other
+   * (counted, step-checked); one that is not is cut off, and makes the search
+   * incomplete, as does a range error there.
    */
   readonly maxDepth?: number;
   /**
@@ -159,8 +159,8 @@ export function referenceExplore(model: Model, opts: RefOptions = {}): RefResult
           }
           throw e;
         }
-        if (n.depth >= maxDepth) {
-          if (!nodes.has(keyOf(next))) depthCut = true;
+        if (n.depth >= maxDepth && !nodes.has(keyOf(next))) {
+          depthCut = true;
           return;
         }
         transitions++;

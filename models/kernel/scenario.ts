@@ -6,7 +6,7 @@ import * as t from 'io-ts';
 import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import { readFileSync } from 'node:fs';
-import { describeErrors, jsonPath, parseJson } from '../../src/io/decode.js';
+import { describeErrors, jsonPath, parseJson, pathSegment, show } from '../../src/io/decode.js';
 
 /** An object codec that also rejects keys it does not know (a typo is an error, not a default). */
 function strictObject<P extends t.Props, O extends t.Props>(name: string, required: P, optional: O) {
@@ -16,12 +16,13 @@ function strictObject<P extends t.Props, O extends t.Props>(name: string, requir
     name,
     inner.is,
     (u, c) => {
-      if (typeof u === 'object' && u !== null && !Array.isArray(u)) {
-        for (const k of Object.keys(u)) {
-          if (known.has(k)) continue;
-          const at = jsonPath(c);
-          return t.failure(u, c, `at ${at === '' ? k : `${at}.${k}`}: unknown field (expected one of ${[...known].join(', ')})`);
-        }
+      const at = jsonPath(c);
+      if (typeof u !== 'object' || u === null || Array.isArray(u)) {
+        return t.failure(u, c, `at ${at === '' ? '(top level)' : at}: expected a ${name} (an object), got ${show(u)}`);
+      }
+      for (const k of Object.keys(u)) {
+        if (known.has(k)) continue;
+        return t.failure(u, c, `at ${at}${pathSegment(k, at === '')}: unknown field (expected one of ${[...known].join(', ')})`);
       }
       return inner.validate(u, t.appendContext(c, '', inner));
     },
@@ -212,6 +213,16 @@ export function validateScenario(s: Scenario): E.Either<string, Scenario> {
     if (rel !== undefined) {
       const dirtying = rel !== 'put_page' && rel !== 'put_user_page' && rel !== 'unpin_user_page';
       if (dirtying && !h.write) return fail(`${at}.release`, `${rel} dirties the page, but the holder is read-only`);
+    }
+  }
+  // The initial state must fit the refcount bound (else building the model fails, not the search).
+  const refMax = s.bounds?.refMax;
+  if (refMax !== undefined) {
+    for (const p of s.pages) {
+      const ptes = s.processes.filter((pr) => pr.childOf === undefined)
+        .reduce((n, pr) => n + pr.mappings.filter((m) => m.page === p.id && m.present !== false).length, 0);
+      const need = (p.kind === 'file' ? 1 + ((p.fs ?? 'ext4') === 'ext4' ? 1 : 0) : 0) + ptes;
+      if (need > refMax) return fail('bounds.refMax', `${refMax} is below the initial refcount of page '${p.id}' (${need}: page cache, buffers and PTEs)`);
     }
   }
   return E.right(s);

@@ -13,11 +13,12 @@
 // - The search is resumable in slices (`runSlice`) so an async driver can
 //   yield to the event loop for signals and progress without a worker.
 
+import os from 'node:os';
 import { FP, fingerprint } from './hash.js';
 import type { Action, Model, Property, PropertyKind } from './model.js';
 import { validateModel } from './model.js';
 import { FieldRangeError } from './schema.js';
-import type { CheckResult, CoverageEntry, PropertyResult, StopReason, TraceStep } from './result.js';
+import type { CheckResult, CoverageEntry, PropertyResult, Remaining, StopReason, TraceStep } from './result.js';
 
 export interface CheckOptions {
   /** Store full states instead of 64-bit fingerprints. */
@@ -28,13 +29,32 @@ export interface CheckOptions {
   readonly maxStates?: number;
   /** Stop after this many milliseconds of search. */
   readonly timeLimitMs?: number;
-  /** Stop before the search's own tables would exceed this many bytes. */
+  /**
+   * Stop before the search's own tables would exceed this many bytes. Never
+   * more than MEMORY_CEILING of what the process can have, whatever is asked.
+   */
   readonly maxMemoryBytes?: number;
   /** Override the model's own deadlock setting. */
   readonly checkDeadlock?: boolean;
 }
 
-export type { CheckResult, CoverageEntry, PropertyResult, PropertyStatus, Stats, StopReason, TraceStep } from './result.js';
+export type { CheckResult, CoverageEntry, PropertyResult, PropertyStatus, Remaining, Stats, StopReason, TraceStep } from './result.js';
+
+/**
+ * The memory this process can have: physical memory, or the cgroup's limit
+ * when one is set below it (a container that would OOM-kill us first).
+ */
+export function machineMemoryBytes(): number {
+  const total = os.totalmem();
+  const constrained = typeof process.constrainedMemory === 'function' ? process.constrainedMemory() : undefined;
+  return constrained !== undefined && constrained > 0 && constrained < total ? constrained : total;
+}
+
+/** The search's tables never exceed this fraction of machineMemoryBytes(): the rest is Node, V8 and the OS. */
+export const MEMORY_CEILING = 0.8;
+
+/** A default --max-memory derived from the machine: half of what the process can have. */
+export const defaultMaxMemoryBytes = (): number => Math.floor(machineMemoryBytes() / 2);
 
 /** A trace could not be re-executed: only possible after a fingerprint collision. */
 export class TraceRebuildError extends Error {}
@@ -59,6 +79,8 @@ export class Checker {
   private readonly W: number;
   private readonly exact: boolean;
   private readonly opts: CheckOptions;
+  /** Bytes the search's own arrays may reach (--max-memory, capped by MEMORY_CEILING). */
+  private readonly memoryLimit: number;
   private readonly actions: readonly Action[];
   private readonly nA: number;
 
@@ -83,6 +105,8 @@ export class Checker {
   private nxtCount = 0;
   private levelPos = 0;
   private level = 0;
+  /** Successors past --max-depth that are not stored (repeats counted). */
+  private pastBound = 0;
 
   // scratch
   private readonly src: Uint32Array;
@@ -116,6 +140,7 @@ export class Checker {
     this.opts = opts;
     this.W = model.layout.words;
     this.exact = opts.exact === true;
+    this.memoryLimit = Math.min(opts.maxMemoryBytes ?? Infinity, Math.floor(machineMemoryBytes() * MEMORY_CEILING));
     this.actions = model.actions;
     this.nA = model.actions.length;
     this.fired = new Float64Array(this.nA);
@@ -166,6 +191,11 @@ export class Checker {
     return this.finished;
   }
 
+  /** The bytes this search's own arrays may reach: --max-memory, capped by MEMORY_CEILING of the machine. */
+  get memoryLimitBytes(): number {
+    return this.memoryLimit;
+  }
+
   /** A cheap snapshot for progress lines. */
   progress(): { states: number; level: number; transitions: number; seconds: number; queued: number; bytes: number } {
     return {
@@ -212,12 +242,30 @@ export class Checker {
     return this.table.byteLength + this.slotHash.byteLength + this.store.byteLength + this.parent.byteLength + this.via.byteLength;
   }
 
-  /** Would growing by `extra` bytes break --max-memory? If so, stop the search. */
+  /**
+   * May the search allocate `extra` more bytes while everything it holds now
+   * stays allocated (a growing array is copied before the old one goes, so
+   * this is the peak)? If not, stop the search with max-memory.
+   */
   private memoryAllows(extra: number): boolean {
-    const limit = this.opts.maxMemoryBytes;
-    if (limit === undefined || this.allocatedBytes() + extra <= limit) return true;
+    if (this.allocatedBytes() + extra <= this.memoryLimit) return true;
     this.stop('max-memory');
     return false;
+  }
+
+  /**
+   * Allocate through `make`; an allocation the runtime refuses (a typed
+   * array past its maximum length, or no memory for the buffer) stops the
+   * search with max-memory instead of ending the process.
+   */
+  private allocate<T>(make: () => T): T | undefined {
+    try {
+      return make();
+    } catch (e) {
+      if (!(e instanceof RangeError)) throw e;
+      this.stop('max-memory');
+      return undefined;
+    }
   }
 
   private stop(reason: StopReason): void {
@@ -227,12 +275,13 @@ export class Checker {
 
   private growTable(): boolean {
     const newCap = this.cap * 2;
-    const bytes = this.exact ? newCap * 8 : newCap * 8;
-    if (!this.memoryAllows(bytes)) return false;
+    // fingerprint mode: two int32 lanes per slot; exact mode: an id and a hash lane per slot.
+    if (!this.memoryAllows(newCap * 8)) return false;
     const newMask = newCap - 1;
     if (this.exact) {
-      const t = new Int32Array(newCap);
-      const h = new Int32Array(newCap);
+      const fresh = this.allocate(() => [new Int32Array(newCap), new Int32Array(newCap)] as const);
+      if (fresh === undefined) return false;
+      const [t, h] = fresh;
       for (let i = 0; i < this.cap; i++) {
         const v = this.table[i]!;
         if (v === 0) continue;
@@ -245,7 +294,8 @@ export class Checker {
       this.table = t;
       this.slotHash = h;
     } else {
-      const t = new Int32Array(2 * newCap);
+      const t = this.allocate(() => new Int32Array(2 * newCap));
+      if (t === undefined) return false;
       const old = this.table;
       for (let i = 0; i < this.cap; i++) {
         const a = old[2 * i]!;
@@ -265,30 +315,32 @@ export class Checker {
 
   private growIdArrays(): boolean {
     const n = this.parent.length * 2;
-    const extra = n * 4 + n * this.via.BYTES_PER_ELEMENT + (this.exact ? n * this.W * 4 : 0) - this.parent.byteLength - this.via.byteLength - this.store.byteLength;
-    if (!this.memoryAllows(extra)) return false;
-    const p = new Uint32Array(n);
+    if (!this.memoryAllows(n * 4 + n * this.via.BYTES_PER_ELEMENT + (this.exact ? n * this.W * 4 : 0))) return false;
+    const fresh = this.allocate(() => [
+      new Uint32Array(n),
+      this.via instanceof Uint16Array ? new Uint16Array(n) : new Uint32Array(n),
+      this.exact ? new Uint32Array(n * this.W) : this.store,
+    ] as const);
+    if (fresh === undefined) return false;
+    const [p, v, st] = fresh;
     p.set(this.parent);
-    this.parent = p;
-    const v = this.via instanceof Uint16Array ? new Uint16Array(n) : new Uint32Array(n);
     v.set(this.via);
+    if (this.exact) st.set(this.store);
+    this.parent = p;
     this.via = v;
-    if (this.exact) {
-      const st = new Uint32Array(n * this.W);
-      st.set(this.store);
-      this.store = st;
-    }
+    this.store = st;
     return true;
   }
 
   private growNext(): boolean {
     const n = this.nxtIds.length * 2;
-    if (!this.memoryAllows(n * 4 * (this.W + 1) - this.nxt.byteLength - this.nxtIds.byteLength)) return false;
-    const a = new Uint32Array(n * this.W);
+    if (!this.memoryAllows(n * 4 * (this.W + 1))) return false;
+    const fresh = this.allocate(() => [new Uint32Array(n * this.W), new Uint32Array(n)] as const);
+    if (fresh === undefined) return false;
+    const [a, b] = fresh;
     a.set(this.nxt);
-    this.nxt = a;
-    const b = new Uint32Array(n);
     b.set(this.nxtIds);
+    this.nxt = a;
     this.nxtIds = b;
     return true;
   }
@@ -491,15 +543,19 @@ export class Checker {
           }
           throw e;
         }
-        if (atBound) {
-          // Successors past --max-depth are not explored; note if any was new.
-          if (!this.depthCut && !this.contains(dst, 0)) this.depthCut = true;
+        // At --max-depth a successor not stored yet is cut off (counted in pastBound). One
+        // already stored is a transition within the explored states: it is counted and
+        // step-checked like any other, so a bound that cuts nothing changes no verdict.
+        if (atBound && !this.contains(dst, 0)) {
+          this.depthCut = true;
+          this.pastBound++;
           continue;
         }
         this.transitions++;
         fired[a]!++;
         const st = this.activeStep;
         for (let k = 0; k < st.length; k++) if (!st[k]!.p.holds(src, act, dst)) this.record(st[k]!.t, srcId, a);
+        if (atBound) continue;
         const id = this.insert(dst, 0, srcId, a);
         if (id >= 0) {
           found[a]!++;
@@ -562,6 +618,23 @@ export class Checker {
     return this.rebuildTrace(path);
   }
 
+  /** Where an incomplete search stopped, and how much of the next level it had seen. */
+  private remaining(): Remaining {
+    const seeded = this.level > 0 || this.curCount > 0 || this.levelPos > 0;
+    // Stopped while storing the initial states: they are the level being built.
+    const levelStates = seeded ? this.curCount : 0;
+    const expanded = seeded ? this.levelPos : 0;
+    const next = this.nxtCount;
+    return {
+      level: this.level,
+      levelStates,
+      levelExpanded: expanded,
+      nextLevelStates: next,
+      nextLevelEstimate: expanded > 0 ? Math.round((next * levelStates) / expanded) : next,
+      ...(this.stopReason === 'max-depth' ? { pastBound: this.pastBound } : {}),
+    };
+  }
+
   result(): CheckResult {
     const complete = this.finished && this.stopReason === undefined;
     const properties: PropertyResult[] = this.tracked.map((t) => {
@@ -583,6 +656,7 @@ export class Checker {
     }
     const seconds = this.elapsedMs / 1000;
     const stored = this.storedBytes();
+    const queued = complete ? 0 : this.curCount - this.levelPos + this.nxtCount;
     const d = this.count;
     const g = this.transitions + this.model.init.length;
     return {
@@ -602,8 +676,9 @@ export class Checker {
         storedBytes: stored,
         stateWords: this.W,
         collisionProbability: this.exact ? 0 : (d * Math.max(0, g - d)) / 2 ** 64,
-        queued: complete ? 0 : this.curCount - this.levelPos + this.nxtCount,
+        queued,
       },
+      ...(complete ? {} : { remaining: this.remaining() }),
       coverage,
       warnings,
       properties,

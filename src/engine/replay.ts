@@ -9,6 +9,7 @@
 
 import type { Action, Model, Params, Property } from './model.js';
 import { FieldRangeError, type JsonValue } from './schema.js';
+import { oneLine, pathSegment, show } from '../io/decode.js';
 
 /** One step of a recorded trace; step 0 is the initial state. */
 export interface ReplayStep {
@@ -23,8 +24,21 @@ export interface ReplayStep {
 }
 
 export interface ReplayOptions {
-  /** Compare every recorded state with the model's rendering of the re-executed one. */
+  /**
+   * The trace is a recording of this very model: compare every recorded
+   * state with the model's rendering of the re-executed one, and treat a
+   * step that cannot run (no such action, guard false, a range error before
+   * the last step) or a step 0 that is not an initial state as a mismatch,
+   * not as a refusal.
+   */
   readonly verify?: boolean;
+  /**
+   * With verify: the property the trace is a counterexample of. The
+   * explorer records a counterexample at the first violation on its path,
+   * so the property must be violated first at the last step; anything else
+   * (a trace cut short, steps added, another property's name) is a mismatch.
+   */
+  readonly expect?: string;
 }
 
 /** Why a step could not run. */
@@ -49,10 +63,22 @@ export interface Violation {
   readonly detail?: string;
 }
 
-/** A recorded state differs from the re-executed one. */
+/** Why a recorded trace is not what the model does (only when verifying). */
+export type MismatchKind =
+  /** A recorded state differs from the re-executed one; detail is the first differing JSON path. */
+  | 'state'
+  /** Step 0 is not an initial state of the model. */
+  | 'init'
+  /** The recorded step cannot run on re-execution. */
+  | 'step'
+  /** The path does not end at the first violation of the expected property. */
+  | 'end';
+
+/** A recorded trace differs from the re-execution. */
 export interface Mismatch {
   readonly step: number;
-  /** The first differing JSON path, with both values. */
+  readonly kind: MismatchKind;
+  /** For 'state': the first differing JSON path, with both values; else what is wrong, in one line. */
   readonly detail: string;
 }
 
@@ -93,8 +119,7 @@ const describer = (m: Model) => m.describe ?? ((s: Uint32Array) => m.layout.toJS
 
 /** The first JSON path at which two values differ, as "path (recorded a, replayed b)", or undefined. */
 export function firstDifference(recorded: unknown, replayed: unknown, path = ''): string | undefined {
-  const show = (v: unknown) => (v === undefined ? 'nothing' : JSON.stringify(v));
-  const at = path === '' ? '(top level)' : path;
+  const at = path === '' ? '(top level)' : oneLine(path, 200);
   if (Array.isArray(recorded) && Array.isArray(replayed)) {
     const n = Math.max(recorded.length, replayed.length);
     for (let i = 0; i < n; i++) {
@@ -106,7 +131,7 @@ export function firstDifference(recorded: unknown, replayed: unknown, path = '')
   if (isObject(recorded) && isObject(replayed)) {
     const keys = new Set([...Object.keys(replayed), ...Object.keys(recorded)]);
     for (const k of keys) {
-      const d = firstDifference(recorded[k], replayed[k], path === '' ? k : `${path}.${k}`);
+      const d = firstDifference(recorded[k], replayed[k], path + pathSegment(k, path === '', true));
       if (d !== undefined) return d;
     }
     return undefined;
@@ -191,9 +216,21 @@ export function replay(model: Model, trace: readonly ReplayStep[], opts: ReplayO
     const recorded = trace[i]?.state;
     if (!verify || recorded === undefined) return undefined;
     const d = firstDifference(recorded, describe(s));
-    return d === undefined ? undefined : { step: i, detail: d };
+    return d === undefined ? undefined : { step: i, kind: 'state', detail: d };
   };
 
+  /** A step that cannot run: a refusal on another model, a mismatch on the model the trace was recorded on. */
+  const cannotRun = (i: number, r: Refusal): ReplayResult => {
+    if (!verify) return done(i - 1, { refusal: r });
+    const st = trace[i]!;
+    return done(i - 1, { mismatch: { step: i, kind: 'step', detail: `recorded step '${oneLine(st.label ?? st.action)}' cannot run on re-execution (${r.reason})` } });
+  };
+
+  if (verify) {
+    const st0 = trace[0];
+    if (st0 === undefined) return done(0, { mismatch: { step: 0, kind: 'init', detail: 'the trace has no steps, not even its initial state' } });
+    if (st0.action !== 'init') return done(0, { mismatch: { step: 0, kind: 'init', detail: `step 0 is '${oneLine(st0.label ?? st0.action)}', not an initial state` } });
+  }
   const m0 = check(0);
   if (m0 !== undefined) return done(0, { mismatch: m0 });
   props.state(s, 0);
@@ -201,9 +238,9 @@ export function replay(model: Model, trace: readonly ReplayStep[], opts: ReplayO
     const st = trace[i]!;
     const candidates = index.get(paramsKey(st.action, st.params)) ??
       (st.role !== undefined ? index.get(paramsKey(`role:${st.role}`, st.params)) : undefined);
-    if (candidates === undefined) return done(i - 1, { refusal: refusal(model, s, st, i, 'no-action', noAction(model, st)) });
+    if (candidates === undefined) return cannotRun(i, refusal(model, s, st, i, 'no-action', noAction(model, st)));
     const a = candidates.find((c) => c.enabled(s));
-    if (a === undefined) return done(i - 1, { refusal: refusal(model, s, st, i, 'guard', 'guard false') });
+    if (a === undefined) return cannotRun(i, refusal(model, s, st, i, 'guard', 'guard false'));
     prev.set(s);
     try {
       a.apply(s);
@@ -212,7 +249,9 @@ export function replay(model: Model, trace: readonly ReplayStep[], opts: ReplayO
       const mm = check(i);
       if (mm !== undefined) return done(i - 1, { mismatch: mm });
       props.record('field-range', i, e.message);
-      return done(i - 1, { refusal: refusal(model, prev, st, i, 'field-range', `field-range: ${e.message}`) });
+      const r = refusal(model, prev, st, i, 'field-range', `field-range: ${e.message}`);
+      // The explorer never goes past a range error: on the recorded model it can only be the last step.
+      return verify && i < steps ? cannotRun(i, r) : done(i - 1, { refusal: r });
     }
     const mm = check(i);
     if (mm !== undefined) return done(i - 1, { mismatch: mm });
@@ -220,12 +259,28 @@ export function replay(model: Model, trace: readonly ReplayStep[], opts: ReplayO
     props.transition(prev, a, s, i);
     props.state(s, i);
   }
+  if (verify && opts.expect !== undefined) {
+    const end = endMismatch(model, opts.expect, steps, props.violations());
+    if (end !== undefined) return done(steps, { mismatch: end });
+  }
   return done(steps);
 }
 
+/** A counterexample of `property` ends at the first violation of it: anything else is a mismatch. */
+function endMismatch(model: Model, property: string, steps: number, violations: readonly Violation[]): Mismatch | undefined {
+  const name = oneLine(property, 60);
+  if (!replayableProperties(model).includes(property)) {
+    return { step: steps, kind: 'end', detail: `${model.name} has no property '${name}' a trace can violate (it has: ${replayableProperties(model).join(', ')})` };
+  }
+  const v = violations.find((x) => x.property === property);
+  if (v === undefined) return { step: steps, kind: 'end', detail: `the trace ends at step ${steps} without violating ${name}` };
+  if (v.step !== steps) return { step: steps, kind: 'end', detail: `${name} is violated at step ${v.step}, but the trace goes on to step ${steps}` };
+  return undefined;
+}
+
 function noAction(model: Model, st: ReplayStep): string {
-  const withParams = Object.keys(st.params).length > 0 ? ` with params ${JSON.stringify(st.params)}` : '';
-  return `${model.name} has no action '${st.action}'${withParams}`;
+  const withParams = Object.keys(st.params).length > 0 ? ` with params ${oneLine(JSON.stringify(st.params))}` : '';
+  return `${model.name} has no action '${oneLine(st.action)}'${withParams}`;
 }
 
 function refusal(model: Model, s: Uint32Array, st: ReplayStep, step: number, kind: RefusalKind, reason: string): Refusal {

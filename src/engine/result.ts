@@ -75,6 +75,32 @@ export const StatsC = t.type({
 }, 'Stats');
 export type Stats = t.TypeOf<typeof StatsC>;
 
+/**
+ * What an incomplete search left (absent when complete): the BFS level it
+ * was expanding, how far into it, and how much of the next level it had
+ * found, extrapolated to the whole level. With stats.queued, the estimate
+ * of the work that remained.
+ */
+export const RemainingC = t.intersection([
+  t.type({
+    /** The BFS level being expanded when the search stopped (its depth). */
+    level: t.number,
+    /** States in that level. */
+    levelStates: t.number,
+    /** Of which were expanded. */
+    levelExpanded: t.number,
+    /** New states found so far for the next level. */
+    nextLevelStates: t.number,
+    /** nextLevelStates × levelStates / levelExpanded: the next level's size if the rest of this level branches alike. */
+    nextLevelEstimate: t.number,
+  }),
+  t.partial({
+    /** Stopped by --max-depth: successors past the bound that were not among the stored states (repeats counted). */
+    pastBound: t.number,
+  }),
+], 'Remaining');
+export type Remaining = t.TypeOf<typeof RemainingC>;
+
 export const CheckResultC = t.intersection([
   t.type({
     model: t.string,
@@ -86,7 +112,7 @@ export const CheckResultC = t.intersection([
     warnings: t.array(t.string),
     properties: t.array(PropertyResultC),
   }),
-  t.partial({ stopReason: StopReasonC }),
+  t.partial({ stopReason: StopReasonC, remaining: RemainingC }),
 ], 'CheckResult');
 export type CheckResult = t.TypeOf<typeof CheckResultC>;
 
