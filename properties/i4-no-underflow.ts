@@ -2,6 +2,9 @@
 // and a page whose refcount reached zero (freed) has no PTE, no GUP holder,
 // no page-cache membership and is not on the LRU. Kernel symptom: "page
 // dumped because: VM_BUG_ON_PAGE(page_ref_count(page) == 0)", use after free.
+// I4.writeback: a page under writeback stays in the page cache until the
+// write completes (truncate and reclaim wait for PG_writeback), because
+// end_page_writeback still uses the page, its mapping and its buffers.
 
 import { always, sometimes } from '../src/engine/model.js';
 import { HOLDER } from '../models/kernel/kernel.js';
@@ -25,6 +28,10 @@ export const I4: KernelProperty = {
       }
       return true;
     }),
+    ...(!k.sh.flusher && !k.sh.reclaim ? [] : [always('I4.writeback', 'a page under writeback is still in the page cache (truncate_inode_pages_range and reclaim wait for PG_writeback; else end_page_writeback touches a deleted page)', (s) => {
+      for (const p of k.sh.fileSlots) if (k.pg[p]!.writeback.test(s) && !k.inCache(s, p)) return false;
+      return true;
+    })]),
     sometimes('I4.witness', 'a GUP holder drops its reference', (s) => {
       for (let h = 0; h < k.NH; h++) if (k.hd[h]!.pc.get(s) === HOLDER.released) return true;
       return false;

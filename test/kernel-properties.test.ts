@@ -507,7 +507,7 @@ test('I11.witness: a cache page locked by an actor, or dirtied by a holder', (t)
 test('applicability: which properties each shipped scenario gets in baseline', (t) => {
   const of = (name: string) => names(build(shipped(name)).model);
   t.deepEqual(of('ext4-gup-write'), [
-    'I1', 'I1.crash', 'I1.witness', 'I2', 'I2.quiescent', 'I2.witness', 'I4', 'I4.uaf', 'I4.witness',
+    'I1', 'I1.crash', 'I1.witness', 'I2', 'I2.quiescent', 'I2.witness', 'I4', 'I4.uaf', 'I4.writeback', 'I4.witness',
     'I5', 'I5.witness', 'I6', 'I6.quiescent', 'I6.witness', 'stable-pages', 'I7', 'I7.witness', 'I11', 'I11.witness',
   ]);
   t.deepEqual(of('fork-rdma'), [
