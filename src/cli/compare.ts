@@ -5,14 +5,23 @@
 // era cannot exercise it. After the matrix, every violation of the reference
 // row (baseline) is replayed on the other proposals of its scenario.
 
+import { Checker, type CheckOptions } from '../engine/checker.js';
 import type { Model } from '../engine/model.js';
+import type { ModelEntry } from '../engine/registry.js';
 import type { CheckResult, CrossReplay, PropertyResult, ReplayVerdict, TraceStep } from '../engine/result.js';
+import { MODELS } from '../../models/index.js';
+import { UsageError } from './args.js';
+import { BadInput, buildModel, runInterruptibly } from './common.js';
+import type { ProgressLine } from './progress.js';
 import { insteadText, labelAt, othersText, replaySaved, type SavedTrace } from './replay.js';
 
 export type Cell = { readonly status: 'holds' | 'violated' | 'latent' | 'vacuous' | 'n/a' | 'incomplete'; readonly steps?: number; readonly by?: string };
 
 /** A property named `*.latent` flags a mistake with no effect in this model yet (it becomes one elsewhere). */
 const isLatent = (name: string) => name.endsWith('.latent');
+
+/** How a cell's trace is named: "latent" for a `*.latent` property, else "violated". */
+export const traceVerb = (property: string): 'latent' | 'violated' => (isLatent(property) ? 'latent' : 'violated');
 
 /** Column order: I1..I11 numerically, then other named properties, then deadlock and field-range. */
 export function familyOf(name: string): string {
@@ -168,4 +177,72 @@ export function renderCrossReplays(blocks: readonly CrossReplay[], rows: readonl
     out.push('');
   }
   return out;
+}
+
+// --- running a comparison (compare, report) ----------------------------------
+
+export interface ComparisonRun {
+  readonly chosen: readonly ModelEntry[];
+  readonly rows: readonly (CompareRow & { input: string })[];
+  readonly cross: readonly CrossReplay[];
+  readonly reference?: string;
+  /** One line about a scenario (its description), if it can be read. */
+  about(scenario: string): string | undefined;
+  /** The model of a row, rebuilt (for replays along its traces). */
+  modelOf(row: CompareRow): Model | undefined;
+}
+
+export interface ComparisonRequest {
+  /** --models a,b,… (default: every proposal). */
+  readonly models?: string;
+  /** --scenario S … (default: every shipped scenario but bench-*, the default one first). */
+  readonly scenarios?: readonly string[];
+  readonly opts: CheckOptions;
+  /** A progress line over the searches (a TTY and no --quiet). */
+  readonly progress?: ProgressLine;
+}
+
+/** Every chosen proposal on every chosen scenario, then the reference row's traces replayed on the others. */
+export async function runComparison(req: ComparisonRequest): Promise<ComparisonRun> {
+  const proposals = MODELS.filter((m) => m.group === 'proposal');
+  let chosen = proposals;
+  if (req.models !== undefined) {
+    const names = req.models.split(',').map((x) => x.trim()).filter((x) => x !== '');
+    if (names.length === 0) throw new UsageError('--models needs at least one proposal name (see gupcheck list proposals)');
+    for (const n of names) if (!proposals.some((p) => p.name === n)) throw new BadInput(`unknown proposal '${n}' (proposals: ${proposals.map((p) => p.name).join(', ')})`);
+    chosen = names.map((n) => proposals.find((p) => p.name === n)!);
+  }
+  const input = chosen[0]?.input;
+  const shipped = (input?.names() ?? []).filter((n) => !n.startsWith('bench-'));
+  const scenarios = req.scenarios ?? [...shipped.filter((n) => n === input?.default), ...shipped.filter((n) => n !== input?.default)];
+  const rows: (CompareRow & { input: string })[] = [];
+  const total = scenarios.length * chosen.length;
+  req.progress?.setTotal(total);
+  outer: for (const sc of scenarios) {
+    for (const entry of chosen) {
+      const checker = new Checker(buildModel(entry, [], sc), req.opts);
+      const sink = req.progress !== undefined
+        ? { line: req.progress, done: rows.length, prefix: `${sc} / ${entry.name}: `, ...(req.opts.maxMemoryBytes !== undefined ? { maxMemoryBytes: req.opts.maxMemoryBytes } : {}) }
+        : undefined;
+      const result = await runInterruptibly(checker, sink);
+      rows.push({ proposal: entry.name, scenario: String(result.params['scenario'] ?? sc), input: sc, result });
+      req.progress?.update(`${rows.length < total ? 'searching' : 'replaying'}`, rows.length);
+      if (result.stopReason === 'interrupted') break outer;
+    }
+  }
+  const reference = referenceOf(chosen.map((c) => c.name));
+  const byName = (n: string) => chosen.find((c) => c.name === n)!;
+  const cross = reference === undefined ? [] : crossReplays(rows, reference, (r) => buildModel(byName(r.proposal), [], r.input));
+  const about = new Map(rows.map((r) => [r.scenario, input?.about?.(r.input)]));
+  return {
+    chosen,
+    rows,
+    cross,
+    ...(reference !== undefined ? { reference } : {}),
+    about: (sc) => about.get(sc),
+    modelOf: (row) => {
+      const r = rows.find((x) => x.proposal === row.proposal && x.scenario === row.scenario);
+      return r === undefined ? undefined : buildModel(byName(r.proposal), [], r.input);
+    },
+  };
 }

@@ -18,7 +18,7 @@ import { traceToMermaid } from '../report/mermaid.js';
 import { styleFor } from '../report/style.js';
 import { parseArgs, UsageError } from './args.js';
 import { BadInput, buildModel, EXIT, exitCodeOf, runInterruptibly } from './common.js';
-import { cellTraces, renderCrossReplays, renderScenarioTables, runComparison } from './compare.js';
+import { cellTraces, renderCrossReplays, renderScenarioTables, runComparison, traceVerb } from './compare.js';
 import { COMMANDS, HELP } from './help.js';
 import { cmdList } from './list.js';
 import { CHECK_FLAGS, decodeCheckFlags, toCheckOptions, type CheckFlags } from './options.js';
@@ -167,7 +167,7 @@ async function cmdCompare(argv: string[]): Promise<number> {
       '',
     ];
     for (const c of cellTraces(rows)) {
-      out.push(`${c.scenario} / ${c.property.name} violated in ${c.property.trace.length - 1} steps on ${c.proposals.join(', ')}: ${c.property.description}`);
+      out.push(`${c.scenario} / ${c.property.name} ${traceVerb(c.property.name)} in ${c.property.trace.length - 1} steps on ${c.proposals.join(', ')}: ${c.property.description}`);
       out.push(...renderTrace(c.property.trace));
       out.push('');
     }
@@ -205,7 +205,7 @@ export async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   try {
     if (cmd === undefined || cmd === 'help' || cmd === '--help' || cmd === '-h') {
-      const topic = cmd === 'help' ? rest[0] : undefined;
+      const topic = cmd === 'help' ? (rest[0] === '--help' || rest[0] === '-h' ? 'help' : rest[0]) : undefined;
       const text = topic === undefined ? HELP['main'] : HELP[topic];
       if (text === undefined) throw new UsageError(`no help for '${topic}' (commands: ${COMMANDS})`);
       process.stdout.write(text + '\n');

@@ -24,10 +24,25 @@ const numberFromString = (name: string, min: number, max: number, integer: boole
 
 const flag = t.union([t.boolean, t.undefined]);
 
+/** What `check` prints: text (default), the JSON report, an ITF trace, a Mermaid sequence diagram, the DOT state graph. */
+export const FormatC = t.keyof({ text: null, json: null, itf: null, mermaid: null, dot: null }, '--format: one of text, json, itf, mermaid, dot');
+export type Format = t.TypeOf<typeof FormatC>;
+
+/** --format's value, with a one-line error that lists the formats. */
+const formatFlag = new t.Type<Format | undefined, unknown, unknown>(
+  '--format',
+  (u): u is Format | undefined => u === undefined || FormatC.is(u),
+  (u, c) => (u === undefined || FormatC.is(u) ? t.success(u) : t.failure(u, c, `--format ${String(u)}: expected one of text, json, itf, mermaid, dot`)),
+  (a) => a,
+);
+
 export const CheckFlagsC = t.type({
   'set': t.union([t.array(t.string), t.undefined]),
   'scenario': t.union([t.string, t.undefined]),
   'json': flag,
+  'format': formatFlag,
+  'full': flag,
+  'property': t.union([t.string, t.undefined]),
   'exact': flag,
   'quiet': flag,
   'no-deadlock': flag,
@@ -39,7 +54,7 @@ export const CheckFlagsC = t.type({
 export type CheckFlags = t.TypeOf<typeof CheckFlagsC>;
 
 export const CHECK_FLAGS = {
-  set: 'multi', scenario: 'value', json: 'bool', exact: 'bool', quiet: 'bool', 'no-deadlock': 'bool',
+  set: 'multi', scenario: 'value', json: 'bool', format: 'value', full: 'bool', property: 'value', exact: 'bool', quiet: 'bool', 'no-deadlock': 'bool',
   'max-depth': 'value', 'max-states': 'value', 'time-limit': 'value', 'max-memory': 'value',
 } as const;
 

@@ -1,44 +1,74 @@
 // Plain-text rendering of check results: statistics, the property table, and
-// each counterexample as numbered steps showing only the fields that changed.
+// each counterexample as numbered steps (who acts, the action in the kernel's
+// words) showing only the fields that changed, with the properties that
+// break named at the step where they break. Colour only when asked for (a
+// TTY: see styleFor); --full prints whole states.
 
 import type { CheckResult, PropertyResult, TraceStep } from '../engine/result.js';
 import type { JsonValue } from '../engine/schema.js';
+import type { Failure } from '../report/lanes.js';
+import { changes, flatten, type Change } from '../report/state.js';
+import { PLAIN, type Style } from '../report/style.js';
+
+export { flatten } from '../report/state.js';
 
 const fmtInt = (n: number) => Math.round(n).toLocaleString('en-US');
 const fmtRate = (n: number) => (n >= 1e6 ? `${(n / 1e6).toFixed(2)} M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)} k` : n.toFixed(0));
 
-/** Flatten a JSON state into path -> scalar, for diffs. */
-export function flatten(v: JsonValue, prefix = '', out = new Map<string, string>()): Map<string, string> {
-  if (Array.isArray(v)) v.forEach((x, i) => flatten(x, `${prefix}[${i}]`, out));
-  else if (typeof v === 'object' && v !== null) {
-    for (const [k, x] of Object.entries(v)) flatten(x, prefix === '' ? k : `${prefix}.${k}`, out);
-  } else out.set(prefix, String(v));
-  return out;
-}
-
 /** Fields that differ between two states, as "path a→b". */
 export function diffStates(a: JsonValue, b: JsonValue): string[] {
-  const fa = flatten(a);
-  const fb = flatten(b);
-  const out: string[] = [];
-  for (const [k, v] of fb) if (fa.get(k) !== v) out.push(`${k} ${fa.get(k) ?? '∅'}→${v}`);
-  return out;
+  return changes(a, b).map((c) => `${c.path} ${c.before ?? '∅'}→${c.after ?? '∅'}`);
 }
 
-export function renderTrace(trace: readonly TraceStep[], full = false): string[] {
+export interface TraceTextOptions {
+  /** Whole states at every step (changed fields as a→b, the others as = v). */
+  readonly full?: boolean;
+  readonly style?: Style;
+  /** Properties that break along the trace, each named at its step. */
+  readonly failures?: readonly Failure[];
+}
+
+const changeLine = (c: Change, st: Style) => `${c.path} ${st.red(c.before ?? '∅')}${st.dim('→')}${st.green(c.after ?? '∅')}`;
+
+/** The line naming a property at the step where it breaks. */
+export function failureText(f: Failure): string {
+  return f.property === 'deadlock' ? `here deadlock: ${f.description}` : `here ${f.property} fails: ${f.description}`;
+}
+
+/** "actor: rest" with the actor coloured, or "[actor] label" when the label does not start with it. */
+function stepHead(st: TraceStep, style: Style): string {
+  if (st.actor === undefined) return st.label;
+  if (st.label.startsWith(`${st.actor}:`)) return style.cyan(st.actor) + st.label.slice(st.actor.length);
+  return `${style.cyan(`[${st.actor}]`)} ${st.label}`;
+}
+
+export function renderTrace(trace: readonly TraceStep[], opts: boolean | TraceTextOptions = {}): string[] {
+  const o: TraceTextOptions = typeof opts === 'boolean' ? { full: opts } : opts;
+  const full = o.full === true;
+  const style = o.style ?? PLAIN;
   const lines: string[] = [];
   const w = String(trace.length - 1).length;
+  const pad = `  ${' '.repeat(w)}     `;
   trace.forEach((st, i) => {
-    const n = String(st.index).padStart(w);
+    const n = style.bold(String(st.index).padStart(w));
     if (i === 0) {
       lines.push(`  ${n}  ${st.label}`);
-      for (const [k, v] of flatten(st.state)) if (full || v !== '0' && v !== 'false') lines.push(`  ${' '.repeat(w)}     ${k} = ${v}`);
-      return;
+      for (const [k, v] of flatten(st.state)) if (full || v !== '0' && v !== 'false') lines.push(`${pad}${k} = ${v}`);
+    } else {
+      lines.push(`  ${n}  ${stepHead(st, style)}`);
+      const diff = changes(trace[i - 1]!.state, st.state);
+      if (full) {
+        const changed = new Map(diff.map((c) => [c.path, c]));
+        for (const [k, v] of flatten(st.state)) {
+          const c = changed.get(k);
+          lines.push(pad + (c !== undefined ? style.bold(changeLine(c, style)) : style.dim(`${k} = ${v}`)));
+        }
+        for (const c of diff) if (c.after === undefined) lines.push(pad + changeLine(c, style));
+      } else {
+        for (const c of diff) lines.push(pad + changeLine(c, style));
+      }
     }
-    const who = st.actor !== undefined && !st.label.startsWith(`${st.actor}:`) ? `[${st.actor}] ` : '';
-    lines.push(`  ${n}  ${who}${st.label}`);
-    const changes = full ? [...flatten(st.state)].map(([k, v]) => `${k} = ${v}`) : diffStates(trace[i - 1]!.state, st.state);
-    for (const c of changes) lines.push(`  ${' '.repeat(w)}     ${c}`);
+    for (const f of o.failures ?? []) if (f.step === i) lines.push(`  ${style.bold(style.red(failureText(f)))}`);
   });
   return lines;
 }
@@ -48,12 +78,32 @@ function statusCell(p: PropertyResult): string {
   return p.status;
 }
 
-export function renderResult(r: CheckResult, opts: { full?: boolean } = {}): string {
+function statusColour(status: string, text: string, st: Style): string {
+  if (status === 'holds') return st.green(text);
+  if (status === 'violated') return st.red(text);
+  return st.yellow(text);
+}
+
+export interface ResultTextOptions {
+  readonly full?: boolean;
+  readonly style?: Style;
+  /** Per violated property, what breaks along its trace (default: the property itself, at the last step). */
+  readonly failures?: (p: PropertyResult & { trace: TraceStep[] }) => readonly Failure[];
+}
+
+export function renderResult(r: CheckResult, opts: ResultTextOptions = {}): string {
+  const style = opts.style ?? PLAIN;
   const s = r.stats;
   const params = Object.entries(r.params).map(([k, v]) => `${k}=${v}`).join(' ');
   const out: string[] = [];
-  out.push(`model ${r.model}${params ? ' ' + params : ''}`);
-  out.push(`  search: ${r.complete ? 'complete' : `INCOMPLETE (stopped by ${r.stopReason ?? 'a bound'}; ${fmtInt(s.queued)} states still queued)`}, ${r.mode} mode`);
+  out.push(style.bold(`model ${r.model}${params ? ' ' + params : ''}`));
+  out.push(`  search: ${r.complete ? 'complete' : style.yellow(`INCOMPLETE (stopped by ${r.stopReason ?? 'a bound'}; ${fmtInt(s.queued)} states still queued)`)}, ${r.mode} mode`);
+  const left = r.remaining;
+  if (left !== undefined) {
+    out.push(left.pastBound !== undefined
+      ? `  left: ${fmtInt(left.pastBound)} successors past --max-depth, not explored`
+      : `  left: level ${left.level} expanded ${fmtInt(left.levelExpanded)} of ${fmtInt(left.levelStates)} states; the next level ≈ ${fmtInt(left.nextLevelEstimate)} states (${fmtInt(left.nextLevelStates)} found so far)`);
+  }
   out.push(`  ${fmtInt(s.states)} distinct states, ${fmtInt(s.transitions)} transitions, ${fmtInt(s.levels)} BFS levels (max depth ${s.maxDepth})`);
   out.push(`  ${s.seconds.toFixed(2)} s, ${fmtRate(s.statesPerSecond)} states/s, ${s.bytesPerState.toFixed(1)} bytes stored per state (${s.stateWords} words per state)`);
   if (r.mode === 'fingerprint') out.push(`  fingerprint collision probability ≈ ${s.collisionProbability.toExponential(1)} (use --exact to rule it out)`);
@@ -61,18 +111,19 @@ export function renderResult(r: CheckResult, opts: { full?: boolean } = {}): str
   const nameW = Math.max(8, ...r.properties.map((p) => p.name.length));
   const statW = Math.max(6, ...r.properties.map((p) => statusCell(p).length));
   out.push(`  ${'property'.padEnd(nameW)}  ${'kind'.padEnd(9)}  ${'result'.padEnd(statW)}  description`);
-  for (const p of r.properties) out.push(`  ${p.name.padEnd(nameW)}  ${p.kind.padEnd(9)}  ${statusCell(p).padEnd(statW)}  ${p.description}`);
+  for (const p of r.properties) out.push(`  ${p.name.padEnd(nameW)}  ${p.kind.padEnd(9)}  ${statusColour(p.status, statusCell(p).padEnd(statW), style)}  ${p.description}`);
   const fired = r.coverage.filter((c) => c.fired > 0).length;
   out.push('');
   out.push(`  coverage: ${fired} of ${r.coverage.length} actions fired`);
-  for (const w of r.warnings) out.push(`  warning: ${w}`);
+  for (const w of r.warnings) out.push(`  ${style.yellow('warning:')} ${w}`);
   for (const p of r.properties) {
     if (p.status !== 'violated' || p.trace === undefined) continue;
+    const withTrace = { ...p, trace: p.trace };
     out.push('');
-    out.push(`${p.name} violated: shortest counterexample, ${p.trace.length - 1} steps`);
+    out.push(style.bold(`${p.name} violated: shortest counterexample, ${p.trace.length - 1} steps`));
     if (p.detail) out.push(`  (${p.detail})`);
-    out.push(...renderTrace(p.trace, opts.full));
-    out.push(`  ${p.kind === 'deadlock' ? 'no action is enabled here' : `here ${p.name} fails: ${p.description}`}`);
+    const failures = opts.failures?.(withTrace) ?? [{ step: p.trace.length - 1, property: p.name, description: p.kind === 'deadlock' ? 'no action is enabled here' : p.description }];
+    out.push(...renderTrace(p.trace, { ...(opts.full !== undefined ? { full: opts.full } : {}), style, failures }));
   }
   return out.join('\n');
 }

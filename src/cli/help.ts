@@ -1,0 +1,176 @@
+// `gupcheck help [command]` and `gupcheck <command> --help`: usage, options,
+// and a real example (output of an actual run, shortened with …) for each.
+
+import { CHECK_SCHEMA_VERSION, REPLAY_SCHEMA_VERSION } from '../engine/result.js';
+import { SELFTEST_HELP } from './selftest.js';
+
+export const COMMANDS = 'compare, report, check, replay, selftest, list, start, help';
+
+export const HELP: Record<string, string> = {
+  selftest: `${SELFTEST_HELP}
+
+example:
+  $ gupcheck selftest --model baseline
+  TAP version 13
+  …
+  not ok 3 cow.c: vmsplice() + unmap in child ... with base page: expected PASS "No leak from parent into child" [I10 holds, I10.witness holds]; found: I10 violated (6 steps)
+  …
+  # Totals: pass:20 fail:15 xfail:0 xpass:0 skip:26 error:0`,
+  main: `gupcheck: a bounded, exhaustive model checker for get_user_pages / pinning designs
+
+usage: gupcheck <command> [options]
+
+commands:
+  compare         every proposal against every property on the shipped scenarios (the main job)
+  report          the comparison as one HTML file for a design review (or --format text|markdown)
+  check <model>   explore every reachable state of one model and check its properties
+  replay TRACE    replay a saved counterexample (check --format json) on its model or another one
+  selftest        the rows of the kernel's cow.c and gup_longterm.c selftests, on modern or --model
+  list            the models, proposals, scenarios and properties
+  start           the main job: compare on the default scenarios
+  help [command]  show help for a command (also: gupcheck <command> --help)
+
+example:
+  $ gupcheck check baseline
+  $ gupcheck report --out report.html
+
+exit codes: 0 complete search, all properties hold; 1 a property violated or vacuous
+(or a deadlock); 2 bad input or usage; 3 search incomplete (a bound or an interrupt).`,
+  check: `usage: gupcheck check <model> [--scenario NAME|FILE] [--set NAME=VALUE ...]
+                       [--format text|json|itf|mermaid|dot] [--json] [--full] [--property NAME]
+                       [--exact] [--max-depth N] [--max-states N] [--time-limit SECONDS]
+                       [--max-memory MIB] [--no-deadlock] [--quiet]
+
+  --scenario S      for a kernel proposal: a scenario name (models/scenarios/S.json) or a path
+  --set NAME=VALUE  set a model parameter (see 'gupcheck list models')
+  --format F        text: statistics, properties, each counterexample as steps showing
+                          only the fields that changed (default; colour on a terminal)
+                    json: one JSON object (schemaVersion ${CHECK_SCHEMA_VERSION}); 'gupcheck replay' reads it
+                    itf: the counterexample in the Informal Trace Format (Apalache, Quint)
+                    mermaid: the counterexample as a Mermaid sequenceDiagram
+                    dot: the whole state graph, counterexample in red (at most --max-states,
+                          default 2,000, states; Graphviz lays out a few hundred quickly)
+  --json            the same as --format json
+  --full            text and dot: whole states, not only what changed
+  --property NAME   itf, mermaid, dot: draw NAME's trace (a witness for a sometimes property)
+                    instead of the first counterexample
+  --exact           store full states instead of 64-bit fingerprints (no collision risk)
+  --max-depth N     explore at most N steps from an initial state
+  --max-states N    stop after N distinct states
+  --time-limit S    stop after S seconds
+  --max-memory M    stop before the search's tables exceed M MiB (default: half of RAM)
+  --no-deadlock     do not report states without enabled actions
+  --quiet           no progress line (it is only drawn on a terminal, on stderr)
+
+examples:
+  $ gupcheck check baseline
+  model baseline scenario=ext4-gup-write
+    search: complete, fingerprint mode
+    449 distinct states, 1,058 transitions, 19 BFS levels (max depth 18)
+  …
+  I1 violated: shortest counterexample, 12 steps
+     0  initial state 0
+  …
+     3  flusher: ext4_writepages: mpage_prepare_extent_to_map: lock_page(P)
+           page.P.locked -→flusher
+           flusher idle→locked
+  …
+    12  dio: set_page_dirty_lock
+           page.P.PG_dirty false→true
+           holder.dio held P→dirtied P
+    here I1 fails: an ext4 page-cache page that is PG_dirty has buffers (else BUG_ON(!PagePrivate(page)) in ext4_writepage)
+  $ gupcheck check baseline --format mermaid > ext4.mmd
+  $ gupcheck check phils --format dot | dot -Tsvg > phils.svg`,
+  list: `usage: gupcheck list [models|proposals|scenarios|properties ...] [--json]
+
+Lists the proposals, the classic models with their parameters, the scenarios
+and the kernel properties with their descriptions (default: all four).
+--json without a topic prints the models (as an array); with topics, one
+object keyed by topic.
+
+example:
+  $ gupcheck list scenarios
+  scenarios (--scenario NAME, or a path to a .json file in the same format):
+    bench-3pages              The benchmark scenario: three identical ext4 pages of one MAP_SHARED file, …
+    dio-merge                 A merged bvec (reference 3.5): an O_DIRECT write from two iovecs …
+  …`,
+  compare: `usage: gupcheck compare [--models a,b,...] [--scenario S ...] [--json] [--exact] [--quiet] [bounds]
+
+Checks every proposal (or those named) against every property on the same
+scenarios (default: every shipped scenario but bench-*), prints the matrix
+(one table per scenario: a row per proposal, a column per invariant), then the
+shortest trace of every violation, then each violation of the baseline row
+(or of the first compared proposal) replayed on the other proposals of its
+scenario: runs and still violated, runs and not violated, or the first step
+the proposal refuses. Exit 0 when every search finished, 3 if one did not.
+
+example:
+  $ gupcheck compare --models baseline,modern --scenario ext4-pin-write
+  gupcheck compare: 2 proposals × 1 scenarios, 2 of 2 searches complete, 821 states, 0.0 s
+  …
+  == ext4-pin-write: The 2022 syzbot variant of the ext4 BUG (reference 5.1, 3.3): …
+
+    proposal  I1                   I2     I4     I5     I6     I7     I8     I11    stable-pages        …
+    --------  -------------------  -----  -----  -----  -----  -----  -----  -----  ------------------  …
+    baseline  violated (12 steps)  holds  holds  holds  holds  holds  n/a    holds  violated (6 steps)  …
+    modern    holds                holds  holds  holds  holds  holds  holds  holds  violated (6 steps)  …`,
+  report: `usage: gupcheck report [--models a,b,...] [--scenario S ...] [--format html|text|markdown]
+                        [--out FILE] [--title TEXT] [--exact] [--quiet] [bounds]
+
+Runs the comparison (as 'gupcheck compare') and writes it up for a design review:
+  html      (default) ONE self-contained file, no network: the matrix per scenario,
+            each counterexample as a stepper (previous/next, arrow keys) over the state
+            with the changed fields highlighted, beside its sequence diagram, the
+            cross-replay, and each run's statistics and coverage
+  text      plain ASCII wrapped at 72 columns, for a mailing-list reply
+  markdown  for GitHub, with Mermaid sequence diagrams
+Without --format, --out FILE.md is markdown and FILE.txt is text.
+Without --out the report goes to stdout (HTML only when stdout is not a terminal).
+Exit 0 when every search finished (violations are the report's findings), 3 if
+one did not, 2 on bad input.
+
+examples:
+  $ gupcheck report --out report.html
+  wrote report.html: 10 proposals × 11 scenarios, 33 counterexamples
+  $ gupcheck report --scenario ext4-gup-write --models baseline,modern --format text`,
+  replay: `usage: gupcheck replay TRACE.json [--model OTHER] [--property NAME] [--json]
+
+Replays the counterexample saved by 'gupcheck check <model> --format json > TRACE.json'
+step by step, on the model it was recorded on (every recorded state is then
+compared with the re-executed one: an edited trace is bad input) or on another
+one with the same scenario and parameters. Reports the first step that cannot
+run, with what the same actor can do there instead, or, when every step runs,
+which properties the path violates.
+
+  --model OTHER    replay on OTHER instead of the trace's own model
+  --property NAME  replay NAME's trace (default: the first violated property)
+  --json           print one JSON object (schemaVersion ${REPLAY_SCHEMA_VERSION}) on stdout
+
+exit codes: 1 the trace's property is still violated; 0 a step is refused or the
+property is not violated; 2 bad input (unreadable or malformed trace file, unknown
+model, scenario or property, a recorded state that does not match).
+
+example:
+  $ gupcheck check baseline --scenario ext4-pin-write --format json > trace.json
+  $ gupcheck replay trace.json --model modern
+  replaying baseline / ext4-pin-write: I1 trace (12 steps) on modern
+     0. initial state 0 ok
+     1. pvw: pin_user_pages(FOLL_PIN|FOLL_WRITE): faultin_page → handle_mm_fault(FAULT_FLAG_WRITE) ok
+  …
+     9. kswapd: try_to_unmap (zap every PTE; a dirty PTE dirties the page) ok
+  modern refuses step 10 (kswapd: try_to_release_page → try_to_free_buffers (drop clean, idle buffers)): guard false; enabled for kswapd instead: kswapd: folio_maybe_dma_pinned: activate (6.4: no stripping or freeing a pinned page)`,
+  start: `usage: gupcheck start [--json] [--quiet]
+
+The main job: gupcheck compare on the default scenarios (npm start runs it).
+
+example:
+  $ gupcheck start
+  gupcheck compare: 10 proposals × 11 scenarios, 110 of 110 searches complete, 41,788 states, 0.2 s
+  …`,
+  help: `usage: gupcheck help [command]
+
+Shows the usage of gupcheck or of one command (the same as gupcheck <command> --help).
+
+example:
+  $ gupcheck help report`,
+};

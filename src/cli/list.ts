@@ -1,0 +1,126 @@
+// `gupcheck list [models|proposals|scenarios|properties] [--json]`: what can
+// be checked. The kernel properties are read from properties/ (their
+// descriptions as the models state them, collected by building each
+// proposal on each shipped scenario: a property only exists where a
+// scenario and era can exercise it).
+
+import { KERNEL_PROPERTIES } from '../../properties/index.js';
+import { MODELS } from '../../models/index.js';
+import type { ModelEntry } from '../engine/registry.js';
+import { parseArgs, UsageError } from './args.js';
+import { EXIT } from './common.js';
+
+export const LIST_TOPICS = ['models', 'proposals', 'scenarios', 'properties'] as const;
+type Topic = (typeof LIST_TOPICS)[number];
+
+export interface PropertyInfo { readonly family: string; readonly title: string; readonly properties: { name: string; kind: string; description: string }[] }
+export interface ScenarioInfo { readonly name: string; readonly default: boolean; readonly description?: string }
+
+const proposals = () => MODELS.filter((m) => m.group === 'proposal');
+
+export function scenarioInfo(): ScenarioInfo[] {
+  const input = proposals()[0]?.input;
+  if (input === undefined) return [];
+  return input.names().map((n) => {
+    const about = input.about?.(n);
+    return { name: n, default: n === input.default, ...(about !== undefined ? { description: about } : {}) };
+  });
+}
+
+/** Each kernel invariant family (I1…I11) with every property it contributes, as the models word them. */
+export function propertyInfo(): PropertyInfo[] {
+  const seen = new Map<string, { kind: string; description: string }>();
+  const input = proposals()[0]?.input;
+  for (const entry of proposals()) {
+    for (const sc of input?.names() ?? []) {
+      try {
+        for (const p of entry.build({}, sc).properties) if (!seen.has(p.name)) seen.set(p.name, { kind: p.kind, description: p.description });
+      } catch {
+        // A scenario that does not build is reported by check/compare, not here.
+      }
+    }
+  }
+  const family = (name: string) => /^(I\d+)/.exec(name)?.[1] ?? name;
+  return KERNEL_PROPERTIES.map((kp) => ({
+    family: kp.id,
+    title: kp.title,
+    properties: [...seen].filter(([n]) => family(n) === kp.id).map(([name, v]) => ({ name, ...v })),
+  }));
+}
+
+function paramLines(m: ModelEntry): string[] {
+  return m.params.map((p) => {
+    const range = p.kind === 'int' ? `${p.min}..${p.max}` : p.kind === 'bool' ? 'true|false' : p.values.join('|');
+    return `    --set ${`${p.name}=${range}`.padEnd(30)} ${p.description} (default ${p.default})`;
+  });
+}
+
+export function listText(topics: readonly Topic[]): string {
+  const out: string[] = [];
+  const want = (t: Topic) => topics.includes(t);
+  if (want('proposals') || want('models')) {
+    const ps = proposals();
+    const w = Math.max(...ps.map((p) => p.name.length));
+    out.push('proposals (kernel models: gupcheck check NAME [--scenario S]; all of them: gupcheck compare):');
+    for (const p of ps) out.push(`  ${p.name.padEnd(w)}  ${p.description}`);
+    out.push('');
+  }
+  if (want('models')) {
+    const cs = MODELS.filter((m) => m.group !== 'proposal');
+    const w = Math.max(...cs.map((p) => p.name.length));
+    out.push('classic models (gupcheck check NAME [--set NAME=VALUE ...]):');
+    for (const m of cs) out.push(`  ${m.name.padEnd(w)}  ${m.description}`, ...paramLines(m));
+    out.push('');
+  }
+  if (want('scenarios')) {
+    const sc = scenarioInfo();
+    const w = Math.max(...sc.map((s) => s.name.length + (s.default ? 10 : 0)));
+    out.push('scenarios (--scenario NAME, or a path to a .json file in the same format):');
+    for (const s of sc) out.push(`  ${`${s.name}${s.default ? ' (default)' : ''}`.padEnd(w)}  ${s.description ?? ''}`.trimEnd());
+    out.push('');
+  }
+  if (want('properties')) {
+    out.push('kernel properties (each with a `sometimes` companion that must be reached; n/a where a scenario or era cannot exercise it):');
+    for (const f of propertyInfo()) {
+      out.push(`  ${f.family}  ${f.title}`);
+      const w = Math.max(0, ...f.properties.map((p) => p.name.length));
+      for (const p of f.properties) out.push(`    ${p.name.padEnd(w)}  ${p.kind.padEnd(9)}  ${p.description}`);
+    }
+    out.push('  deadlock     every reachable state has an enabled action or is a legal end state (built in)');
+    out.push('  field-range  every assignment stays within its field\'s declared bounds (built in)');
+    out.push('');
+  }
+  return out.join('\n').trimEnd();
+}
+
+export function cmdList(argv: string[]): number {
+  const args = parseArgs(argv, { json: 'bool' });
+  const topics: Topic[] = [];
+  for (const p of args.positionals) {
+    if (!(LIST_TOPICS as readonly string[]).includes(p)) throw new UsageError(`list: unknown topic '${p}' (topics: ${LIST_TOPICS.join(', ')})`);
+    topics.push(p as Topic);
+  }
+  const chosen: readonly Topic[] = topics.length > 0 ? topics : ['proposals', 'models', 'scenarios', 'properties'];
+  if (args.flags['json'] === true) {
+    // Without a topic, the models (as before); with topics, one object keyed by topic.
+    const models = (group?: string) => MODELS.filter((m) => group === undefined || m.group === group).map((m) => ({
+      name: m.name, group: m.group, description: m.description, params: m.params,
+      ...(m.input !== undefined ? { [m.input.option]: { default: m.input.default, names: m.input.names() } } : {}),
+    }));
+    if (topics.length === 0) {
+      process.stdout.write(JSON.stringify(models()) + '\n');
+      return EXIT.OK;
+    }
+    const out: Record<string, unknown> = {};
+    for (const t of chosen) {
+      if (t === 'models') out[t] = models();
+      if (t === 'proposals') out[t] = models('proposal');
+      if (t === 'scenarios') out[t] = scenarioInfo();
+      if (t === 'properties') out[t] = propertyInfo();
+    }
+    process.stdout.write(JSON.stringify(out) + '\n');
+    return EXIT.OK;
+  }
+  process.stdout.write(listText(chosen) + '\n');
+  return EXIT.OK;
+}
