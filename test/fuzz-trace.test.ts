@@ -17,8 +17,7 @@
 // Corruptions that leave every step and state intact but cut or extend
 // the end of the path, or rename the property, are rejected by the engine
 // when the CLI tells it which property the trace claims (ReplayOptions
-// .expect): the last test, marked failing, records that the CLI does not
-// pass it yet.
+// .expect), which replaySaved does on the trace's own model.
 
 import test, { type ExecutionContext } from 'ava';
 import fc from 'fast-check';
@@ -365,10 +364,8 @@ test.serial('a sample of each kind through the real binary agrees with main() in
   t.log(`${cases.length} cases through the binary`);
 });
 
-// The engine rejects these when told the claimed property (ReplayOptions.expect); the
-// CLI's replaySaved does not pass it yet (src/cli/replay.ts, issue 5's file): remove
-// `.failing` once it does.
-test.serial.failing('trace fuzz, the end of the path cut or extended, or the property renamed: exit 2 (needs the CLI to pass expect)', async (t) => {
+// The engine rejects these when told the claimed property (ReplayOptions.expect).
+test.serial('trace fuzz, the end of the path cut or extended, or the property renamed: exit 2', async (t) => {
   const problems: string[] = [];
   for (const b of BASES) {
     const trace = traceOf(b);

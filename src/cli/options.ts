@@ -4,9 +4,8 @@
 import * as t from 'io-ts';
 import { pipe } from 'fp-ts/lib/function.js';
 import * as E from 'fp-ts/lib/Either.js';
-import os from 'node:os';
 import { describeErrors } from '../io/decode.js';
-import type { CheckOptions } from '../engine/checker.js';
+import { defaultMaxMemoryBytes, type CheckOptions } from '../engine/checker.js';
 
 /** A decimal string holding a number within [min, max]. */
 const numberFromString = (name: string, min: number, max: number, integer: boolean) =>
@@ -59,7 +58,7 @@ export const CHECK_FLAGS = {
 } as const;
 
 /** Default memory bound: half the machine, so the search stops cleanly before the OS kills it. */
-export const defaultMaxMemoryBytes = (): number => Math.floor(os.totalmem() / 2);
+
 
 export function decodeCheckFlags(flags: Record<string, unknown>): E.Either<string, CheckFlags> {
   return pipe(CheckFlagsC.decode(flags), E.mapLeft(describeErrors));

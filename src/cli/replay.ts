@@ -76,10 +76,12 @@ const toSteps = (trace: readonly TraceStep[]): ReplayStep[] =>
 /** Replay a saved trace on `model`; on its own model every recorded state is verified (a mismatch is bad input). */
 export function replaySaved(saved: SavedTrace, model: Model, file: string): { result: ReplayResult; verdict: ReplayVerdict } {
   const same = model.name === saved.model;
-  const result = replay(model, toSteps(saved.trace), { verify: same });
+  // On its own model the trace must re-execute exactly and end where its property first fails.
+  const result = replay(model, toSteps(saved.trace), { verify: same, ...(same ? { expect: saved.property } : {}) });
   if (result.mismatch !== undefined) {
     const m = result.mismatch;
-    throw bad(file, `step ${m.step}: the recorded state differs from ${model.name}'s re-execution at ${m.detail}; the trace was edited or comes from another version`);
+    const what = m.kind === 'state' ? `the recorded state differs from ${model.name}'s re-execution at ${m.detail}` : m.detail;
+    throw bad(file, `step ${m.step}: ${what}; the trace was edited or comes from another version`);
   }
   return { result, verdict: verdictOf(saved, model, result) };
 }
