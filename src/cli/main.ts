@@ -160,7 +160,7 @@ async function cmdCompare(argv: string[]): Promise<number> {
     const seconds = rows.reduce((a, r) => a + r.result.stats.seconds, 0);
     const out: string[] = [
       `gupcheck compare: ${chosen.length} proposals × ${new Set(rows.map((r) => r.scenario)).size} scenarios, ${rows.filter((r) => r.result.complete).length} of ${rows.length} searches complete, ${states.toLocaleString('en-US')} states, ${seconds.toFixed(1)} s`,
-      'cells: holds | violated (N steps: the shortest counterexample) | vacuous (the situation the property guards was never reached) | n/a (the scenario or era cannot exercise it) | incomplete',
+      'cells: holds | violated (N steps: the shortest counterexample) | latent (N steps: a wrong release with no effect in this era, a real one once pins are counted) | vacuous (the situation the property guards was never reached) | n/a (the scenario or era cannot exercise it) | incomplete',
       '',
       ...renderScenarioTables(rows, run.about),
       '== Counterexamples (shortest; proposals that take exactly the same steps share one)',
