@@ -26,12 +26,12 @@ import { SCENARIO_DIR, scenarioNames } from '../models/kernel/build.js';
 import { decodeScenario } from '../models/kernel/scenario.js';
 import { MAX_JSON_DEPTH } from '../src/io/decode.js';
 import { badInputProblem, caseDir, FUZZ_RUNS, messagePath, parsePath, pathNamesPlaceIn, pool, renderPath, runBinary, runInProcess, type InProcessRun } from './fuzz-cli.js';
+import { places, setAt, type Json } from './helpers/json-edit.js';
 
 const TOTAL = Math.max(60, Math.round((FUZZ_RUNS * 2) / 3));
 const share = (fraction: number) => Math.max(10, Math.round(TOTAL * fraction));
 const BINARY_SAMPLE = Number(process.env['FUZZ_BINARY_SAMPLE'] ?? 4); // per kind (7 kinds)
 
-type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 const files = caseDir('gupcheck-fuzz-scenario-');
 let seq = 0;
 const counts: Record<string, number> = {};
@@ -117,27 +117,6 @@ function nesting(v: unknown): number {
 /** Does a value placed `at` this path make the document nest deeper than the decoder accepts? */
 const tooDeepAt = (path: readonly unknown[], v: unknown): boolean => path.length + nesting(v) >= MAX_JSON_DEPTH;
 
-/** Every [path, value] in a document, the root included. */
-function places(doc: Json, at: (string | number)[] = []): [(string | number)[], Json][] {
-  const out: [(string | number)[], Json][] = [[at, doc]];
-  if (Array.isArray(doc)) doc.forEach((v, i) => out.push(...places(v, [...at, i])));
-  else if (doc !== null && typeof doc === 'object') for (const [k, v] of Object.entries(doc)) out.push(...places(v, [...at, k]));
-  return out;
-}
-
-function setAt(doc: Json, path: readonly (string | number)[], value: Json | undefined): Json {
-  if (path.length === 0) return value ?? null;
-  const copy = structuredClone(doc) as Record<string | number, Json>;
-  let cur = copy;
-  for (const k of path.slice(0, -1)) cur = cur[k] as unknown as Record<string | number, Json>;
-  const last = path[path.length - 1]!;
-  if (value === undefined) {
-    if (Array.isArray(cur)) cur.splice(Number(last), 1);
-    else delete cur[last];
-  }
-  else Object.defineProperty(cur, last, { value, enumerable: true, writable: true, configurable: true });
-  return copy as Json;
-}
 
 /** Nested arrays (or objects) `depth` levels deep, built without recursion. */
 const nested = (depth: number, objects: boolean): Json => {

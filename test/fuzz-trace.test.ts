@@ -30,12 +30,12 @@ import { MAX_JSON_DEPTH } from '../src/io/decode.js';
 import { MODELS, findModel } from '../models/index.js';
 import { exitCodeOf } from '../src/cli/main.js';
 import { badInputProblem, caseDir, FUZZ_RUNS, pool, renderPath, runBinary, runInProcess, type InProcessRun } from './fuzz-cli.js';
+import { places, setAt, type Json } from './helpers/json-edit.js';
 
 const TOTAL = Math.max(40, Math.round(FUZZ_RUNS / 3));
 const share = (fraction: number) => Math.max(8, Math.round(TOTAL * fraction));
 const BINARY_SAMPLE = Number(process.env['FUZZ_BINARY_SAMPLE'] ?? 4); // per kind (6 kinds)
 
-type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 const files = caseDir('gupcheck-fuzz-trace-');
 let seq = 0;
 const counts: Record<string, number> = {};
@@ -86,26 +86,6 @@ function withTrace(b: Base, trace: Json[]): Json {
 
 const jsonType = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v);
 
-function places(doc: Json, at: (string | number)[] = []): [(string | number)[], Json][] {
-  const out: [(string | number)[], Json][] = [[at, doc]];
-  if (Array.isArray(doc)) doc.forEach((v, i) => out.push(...places(v, [...at, i])));
-  else if (doc !== null && typeof doc === 'object') for (const [k, v] of Object.entries(doc)) out.push(...places(v, [...at, k]));
-  return out;
-}
-
-function setAt(doc: Json, path: readonly (string | number)[], value: Json | undefined): Json {
-  if (path.length === 0) return value ?? null;
-  const copy = structuredClone(doc) as Record<string | number, Json>;
-  let cur = copy;
-  for (const k of path.slice(0, -1)) cur = cur[k] as unknown as Record<string | number, Json>;
-  const last = path[path.length - 1]!;
-  if (value === undefined) {
-    if (Array.isArray(cur)) cur.splice(Number(last), 1);
-    else delete cur[last];
-  }
-  else Object.defineProperty(cur, last, { value, enumerable: true, writable: true, configurable: true });
-  return copy as Json;
-}
 
 /** How a replay message renders a state path: `page.P.ref`, `pte.app:P`, `x["odd key"]`. */
 function statePath(keys: readonly (string | number)[]): string {
