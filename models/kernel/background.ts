@@ -237,43 +237,70 @@ export function reclaimActions(k: Kernel): Action[] {
   return out;
 }
 
-/** truncate(2) to 0: truncate_pagecache → truncate_inode_pages_range, page by page in index order. */
+/**
+ * truncate(2) to 0: truncate_pagecache → truncate_inode_pages_range, page by
+ * page in index order. Where the scenario declares interchangeable pages,
+ * truncate may take them in any order (every order is index order after
+ * renaming the identical pages), which is what makes the renaming a
+ * symmetry of the model.
+ */
 export function truncateActions(k: Kernel): Action[] {
   const T = k.L.root.truncate;
   const files = k.sh.fileSlots;
+  const anyOrder = k.sh.symmetry.length > 0;
   const at = (s: Uint32Array, pc: number) => T.pc.get(s) === pc;
   const slot = (s: Uint32Array) => files[T.idx.get(s)]!;
+  /** The current page is finished: the next one, or done. */
   const next = (s: Uint32Array) => {
-    const i = T.idx.get(s) + 1;
-    T.idx.set(s, i);
-    T.pc.set(s, i >= files.length ? TRUNCATE.done : TRUNCATE.scanning);
+    if (!anyOrder) {
+      const i = T.idx.get(s) + 1;
+      T.idx.set(s, i);
+      T.pc.set(s, i >= files.length ? TRUNCATE.done : TRUNCATE.scanning);
+      return;
+    }
+    T.done[T.idx.get(s)]!.set(s, 1);
+    T.idx.set(s, 0);
+    T.pc.set(s, files.every((_, i) => T.done[i]!.test(s)) ? TRUNCATE.done : TRUNCATE.scanning);
   };
-  return [
+  const start = action({
+    name: 'truncate: i_size_write + unmap_mapping_range', actor: truncateActor,
+    label: 'truncate: i_size_write(0), unmap_mapping_range (zap every PTE of the file, private COWs too)',
+    guard: (s) => at(s, TRUNCATE.idle),
+    effect: (s) => {
+      k.L.root.truncated.set(s, 1);
+      k.sh.procs.forEach((pr, q) => pr.vmas.forEach((vma, v) => { if (vma.file) k.zapPte(s, q, v); }));
+      T.pc.set(s, files.length === 0 ? TRUNCATE.done : TRUNCATE.scanning);
+    },
+  });
+  // Index order: one action each, at idx. Any order: one per page not yet done.
+  const pick = anyOrder ? files.map((_, i) => i) : [-1];
+  const here = (s: Uint32Array, i: number) => (i < 0 ? T.idx.get(s) : i);
+  const scanning = (s: Uint32Array, i: number) => at(s, TRUNCATE.scanning) && (i < 0 || !T.done[i]!.test(s));
+  const params = (i: number): Record<string, string> => (i < 0 ? {} : { page: k.sh.pages[files[i]!]!.id });
+  const choose = pick.flatMap((i) => [
     action({
-      name: 'truncate: i_size_write + unmap_mapping_range', actor: truncateActor,
-      label: 'truncate: i_size_write(0), unmap_mapping_range (zap every PTE of the file, private COWs too)',
-      guard: (s) => at(s, TRUNCATE.idle),
+      name: 'truncate: page not cached', actor: truncateActor, params: params(i),
+      label: `truncate: find_lock_entries: no page at ${i < 0 ? 'this index' : `${k.sh.pages[files[i]!]!.id}'s index`}, next`,
+      guard: (s) => scanning(s, i) && !k.inCache(s, files[here(s, i)]!),
       effect: (s) => {
-        k.L.root.truncated.set(s, 1);
-        k.sh.procs.forEach((pr, q) => pr.vmas.forEach((vma, v) => { if (vma.file) k.zapPte(s, q, v); }));
-        T.pc.set(s, files.length === 0 ? TRUNCATE.done : TRUNCATE.scanning);
+        T.idx.set(s, here(s, i));
+        next(s);
       },
     }),
     action({
-      name: 'truncate: page not cached', actor: truncateActor,
-      label: 'truncate: find_lock_entries: no page at this index, next',
-      guard: (s) => at(s, TRUNCATE.scanning) && !k.inCache(s, slot(s)),
-      effect: next,
-    }),
-    action({
-      name: 'truncate: lock_page', actor: truncateActor,
-      label: 'truncate: lock_page',
-      guard: (s) => at(s, TRUNCATE.scanning) && k.inCache(s, slot(s)) && !k.locked(s, slot(s)),
+      name: 'truncate: lock_page', actor: truncateActor, params: params(i),
+      label: i < 0 ? 'truncate: lock_page' : `truncate: lock_page(${k.sh.pages[files[i]!]!.id})`,
+      guard: (s) => scanning(s, i) && k.inCache(s, files[here(s, i)]!) && !k.locked(s, files[here(s, i)]!),
       effect: (s) => {
+        T.idx.set(s, here(s, i));
         k.pg[slot(s)]!.lock.set(s, OWNER.truncate);
         T.pc.set(s, TRUNCATE.locked);
       },
     }),
+  ]);
+  return [
+    start,
+    ...choose,
     action({
       name: 'truncate: truncate_cleanup_page', actor: truncateActor,
       label: 'truncate: wait_on_page_writeback, truncate_cleanup_page (unmap, do_invalidatepage drops the buffers, cancel_dirty_page)',

@@ -16,6 +16,7 @@ import { BH, FLUSHER, HOLDER, Kernel, MAPPING, RECLAIM, TRUNCATE } from './kerne
 import { forkActions, userActions } from './process.js';
 import { loadScenario, type Scenario } from './scenario.js';
 import { shapeOf } from './shape.js';
+import { kernelCanonicalizer } from './symmetry.js';
 
 export const SCENARIO_DIR = fileURLToPath(new URL('../../../models/scenarios/', import.meta.url));
 export const DEFAULT_SCENARIO = 'ext4-gup-write';
@@ -84,6 +85,7 @@ export function buildKernel(scenario: Scenario, proposal: Proposal): { model: Mo
     for (let p = 0; p < k.NP; p++) if (k.pg[p]!.writeback.test(s) || k.locked(s, p)) return false;
     return true;
   };
+  const canonicalize = kernelCanonicalizer(k);
   const model: Model = {
     name: proposal.name,
     params: { scenario: scenario.name },
@@ -95,6 +97,7 @@ export function buildKernel(scenario: Scenario, proposal: Proposal): { model: Mo
     // A BUG() ends the run (its property reports it); so does having nothing left to do.
     isLegalEnd: (s) => oops.test(s) || quiet(s),
     describe: (s) => describeKernelState(k, s),
+    ...(canonicalize !== undefined ? { canonicalize } : {}),
   };
   return { model, kernel: k };
 }

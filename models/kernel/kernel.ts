@@ -84,7 +84,13 @@ export function kernelLayout(sh: Shape) {
     }), Math.max(1, NH)),
     flusher: record({ pc: enumOf(['idle', 'locked', 'cleaned']), page: int(0, NP - 1) }),
     reclaim: record({ pc: enumOf(['idle', 'isolated', 'locked', 'unmapped', 'released']), page: int(0, NP - 1) }),
-    truncate: record({ pc: enumOf(['idle', 'scanning', 'locked', 'cleaned', 'done']), idx: int(0, Math.max(0, sh.fileSlots.length)) }),
+    truncate: record({
+      pc: enumOf(['idle', 'scanning', 'locked', 'cleaned', 'done']),
+      /** the file slot (index into fileSlots) truncate is at */
+      idx: int(0, Math.max(0, sh.fileSlots.length)),
+      /** with symmetry, truncate visits pages in any order: which it has done (else idx orders them) */
+      done: arrayOf(bool(), sh.symmetry.length > 0 ? Math.max(1, sh.fileSlots.length) : 1),
+    }),
     forked: bool(),
     /** i_size was cut to 0: faults on the file fail */
     truncated: bool(),

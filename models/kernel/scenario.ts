@@ -135,6 +135,14 @@ export const ScenarioC = strictObject('scenario', {
 }, {
   actors: ActorsC,
   bounds: BoundsC,
+  /**
+   * Groups of interchangeable file pages (same filesystem, mapped shared the
+   * same way by the same processes, each with holders alike): the model may
+   * explore one representative per permutation of a group (symmetry
+   * reduction), and truncate then visits a group's pages in any order —
+   * with identical pages every order is index order after renaming.
+   */
+  symmetry: t.array(t.array(Id)),
 });
 export type Scenario = t.TypeOf<typeof ScenarioC>;
 
@@ -197,6 +205,8 @@ export function validateScenario(s: Scenario): E.Either<string, Scenario> {
   for (const p of s.pages) {
     if (p.kind === 'anon' && !anonOwner.has(p.id)) return fail('pages', `anonymous page '${p.id}' is not mapped by any process`);
   }
+  const sym = validateSymmetry(s);
+  if (sym !== undefined) return E.left(sym);
   for (const [i, h] of s.holders.entries()) {
     const at = `holders[${i}]`;
     if (dup(h.id)) return fail(`${at}.id`, `'${h.id}' is used twice`);
@@ -226,6 +236,36 @@ export function validateScenario(s: Scenario): E.Either<string, Scenario> {
     }
   }
   return E.right(s);
+}
+
+/** Are the declared symmetry groups really interchangeable? The reason if not. */
+function validateSymmetry(s: Scenario): string | undefined {
+  const seen = new Set<string>();
+  for (const [g, group] of (s.symmetry ?? []).entries()) {
+    const at = `at symmetry[${g}]`;
+    if (group.length < 2) return `${at}: a symmetry group needs at least two pages`;
+    const shape = (id: string) => {
+      const page = s.pages.find((p) => p.id === id);
+      const maps = s.processes.map((pr) => {
+        const m = pr.mappings.find((x) => x.page === id);
+        return m === undefined ? null : { ...m, page: '' };
+      });
+      const holders = s.holders.filter((h) => h.page === id).map((h) => ({ ...h, id: '', page: '' }));
+      return { page: page === undefined ? undefined : { ...page, id: '' }, maps, holders };
+    };
+    for (const id of group) {
+      const page = s.pages.find((p) => p.id === id);
+      if (page === undefined) return `${at}: unknown page '${id}'`;
+      if (seen.has(id)) return `${at}: page '${id}' is in more than one place`;
+      seen.add(id);
+      if (page.kind !== 'file') return `${at}: only file pages can be interchangeable ('${id}' is anonymous)`;
+      if (s.processes.some((pr) => pr.childOf !== undefined)) return `${at}: symmetry is not supported with a fork child`;
+      if (s.processes.some((pr) => pr.mappings.some((m) => m.page === id && m.shared !== true))) return `${at}: '${id}' must be mapped MAP_SHARED (a private COW copy would break the renaming)`;
+      if (s.holders.some((h) => h.page === id && h.bio !== undefined)) return `${at}: holders of '${id}' must not be bio holders`;
+      if (JSON.stringify(shape(id)) !== JSON.stringify(shape(group[0]!))) return `${at}: '${id}' is not set up like '${group[0]}' (filesystem, mappings and holders must be alike)`;
+    }
+  }
+  return undefined;
 }
 
 export function decodeScenario(json: unknown): E.Either<string, Scenario> {

@@ -73,6 +73,17 @@ export interface Shape {
   readonly fileSlots: readonly number[];
   /** The ZERO_PAGE slot, or -1. */
   readonly zeroSlot: number;
+  /** Groups of interchangeable file pages with their VMAs and holders (symmetry reduction). */
+  readonly symmetry: readonly SymmetryGroup[];
+}
+
+/** One group of interchangeable pages; member i is pages[i] with its VMA in each process and its holders. */
+export interface SymmetryGroup {
+  readonly pages: readonly number[];
+  /** vmas[i][q]: the VMA of process q mapping member i, or -1. */
+  readonly vmas: readonly (readonly number[])[];
+  /** holders[i]: the holders of member i, in scenario order. */
+  readonly holders: readonly (readonly number[])[];
 }
 
 export function shapeOf(scenario: Scenario, era: Era): Shape {
@@ -119,6 +130,7 @@ export function shapeOf(scenario: Scenario, era: Era): Shape {
   // each FOLL_GET, isolation), so only a scenario that asks for it sees false positives.
   const gets = scenario.holders.filter((h) => h.kind === 'GET').length;
   const bias = scenario.bounds?.bias ?? 2 + scenario.processes.length + gets + 2;
+  const k_page = (h: HolderSpec) => procs[h.proc]!.vmas[h.va]!.page;
   const holders: HolderSpec[] = scenario.holders.map((h) => {
     const proc = procs.findIndex((p) => p.id === h.process);
     const space = procs[proc]!.child ? forkParent : proc;
@@ -151,5 +163,10 @@ export function shapeOf(scenario: Scenario, era: Era): Shape {
     dataMax: Math.max(1, writes),
     fileSlots: pages.flatMap((p, i) => (p.kind === 'file' ? [i] : [])),
     zeroSlot: pages.findIndex((p) => p.kind === 'zero'),
+    symmetry: (scenario.symmetry ?? []).map((group) => ({
+      pages: group.map(slotOf),
+      vmas: group.map((id) => procs.map((pr) => pr.vmas.findIndex((v) => v.page === slotOf(id)))),
+      holders: group.map((id) => holders.flatMap((h, i) => (k_page(h) === slotOf(id) ? [i] : []))),
+    })),
   };
 }

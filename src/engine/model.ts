@@ -119,6 +119,13 @@ export interface Model<S extends FieldSpec = FieldSpec> {
   readonly checkDeadlock?: boolean;
   /** Optional renderer for a state in traces (defaults to layout.toJSON). */
   readonly describe?: (s: Uint32Array) => JsonValue;
+  /**
+   * Symmetry reduction: rewrite s in place into the representative of its
+   * orbit under the model's symmetry group (the same for every state of the
+   * orbit). Properties must be invariant under the group. Absent: no
+   * reduction.
+   */
+  readonly canonicalize?: (s: Uint32Array) => void;
 }
 
 export class ModelError extends Error {}

@@ -1,0 +1,103 @@
+// Symmetry of interchangeable pages (scenario "symmetry" groups): renaming
+// identical file pages — with their PTEs, their holders, and whatever
+// points at them — maps runs to runs, so the engine need only keep one
+// state per orbit. canonicalize() picks the representative by sorting a
+// group's members on everything about them that the renaming moves, then
+// moving member data and re-pointing the references. It also clears the
+// fields that mean nothing in the current program counter (a holder's page
+// before it grabs one), so equal states are equal words.
+
+import type { Field } from '../../src/engine/schema.js';
+import { FLUSHER, HOLDER, OWNER, RECLAIM, TRUNCATE, type Kernel } from './kernel.js';
+
+/** A page lock held by one of the member's own holders, in a key: this plus its index among them. */
+const OWN_HOLDER = 1 << 20;
+
+const scalars = (rec: object): Field[] => Object.values(rec) as Field[];
+
+/** The canonicaliser for the kernel's symmetry groups, or undefined when the scenario declares none. */
+export function kernelCanonicalizer(k: Kernel): ((s: Uint32Array) => void) | undefined {
+  if (k.sh.symmetry.length === 0) return undefined;
+  const R = k.L.root;
+  const slotPos = new Map(k.sh.fileSlots.map((p, i) => [p, i]));
+  const groups = k.sh.symmetry.map((g) => {
+    const n = g.pages.length;
+    const pageFields = g.pages.map((p) => scalars(k.pg[p]!));
+    // Per member: its VMAs' fields but the page pointer, and its holders' fields but the page pointer.
+    const vmaFields = g.vmas.map((vs) => vs.flatMap((v, q) => (v < 0 ? [] : scalars(k.pr[q]!.vma[v]!).filter((f) => f !== k.pr[q]!.vma[v]!.pfn))));
+    const vmaPfn = g.vmas.map((vs) => vs.flatMap((v, q) => (v < 0 ? [] : [k.pr[q]!.vma[v]!])));
+    const holderFields = g.holders.map((hs) => hs.flatMap((h) => scalars(k.hd[h]!).filter((f) => f !== k.hd[h]!.page)));
+    const memberFields = pageFields.map((pf, i) => [...pf, ...vmaFields[i]!, ...holderFields[i]!]);
+    const width = memberFields[0]!.length + 4; // + flusher, kswapd, truncate on it, truncate done
+    const pos = g.pages.map((p) => slotPos.get(p)!);
+    const lockAt = pageFields[0]!.indexOf(k.pg[g.pages[0]!]!.lock);
+    return { g, n, memberFields, vmaPfn, width, pos, lockAt, keys: new Int32Array(n * width), data: new Int32Array(n * width), order: Array.from({ length: n }, (_, i) => i) };
+  });
+
+  return (s: Uint32Array) => {
+    for (const G of groups) {
+      const { g, n, memberFields, width, keys, order } = G;
+      const fPage = R.flusher.pc.get(s) !== FLUSHER.idle ? R.flusher.page.get(s) : -1;
+      const rPage = R.reclaim.pc.get(s) !== RECLAIM.idle ? R.reclaim.page.get(s) : -1;
+      const tpc = R.truncate.pc.get(s);
+      const tPage = tpc === TRUNCATE.locked || tpc === TRUNCATE.cleaned ? k.sh.fileSlots[R.truncate.idx.get(s)]! : -1;
+      for (let i = 0; i < n; i++) {
+        const fs = memberFields[i]!;
+        const o = i * width;
+        for (let f = 0; f < fs.length; f++) keys[o + f] = fs[f]!.get(s);
+        const p = g.pages[i]!;
+        // PG_locked held by a GUP holder (lock-page-over-gup): always one of the member's own.
+        const lock = k.pg[p]!.lock.get(s) - OWNER.holderBase;
+        if (lock >= 0) keys[o + G.lockAt] = OWN_HOLDER + g.holders[i]!.indexOf(lock);
+        keys[o + fs.length] = fPage === p ? 1 : 0;
+        keys[o + fs.length + 1] = rPage === p ? 1 : 0;
+        keys[o + fs.length + 2] = tPage === p ? 1 : 0;
+        keys[o + fs.length + 3] = R.truncate.done[G.pos[i]!]!.get(s);
+      }
+      // Insertion sort of member indices by key (groups are small).
+      for (let i = 0; i < n; i++) order[i] = i;
+      for (let i = 1; i < n; i++) {
+        const m = order[i]!;
+        let j = i - 1;
+        while (j >= 0 && compare(keys, order[j]! * width, m * width, width) > 0) { order[j + 1] = order[j]!; j--; }
+        order[j + 1] = m;
+      }
+      let identity = true;
+      for (let i = 0; i < n; i++) if (order[i] !== i) identity = false;
+      if (!identity) {
+        // Member order[r] moves to position r: copy its key (which is its data) into place.
+        G.data.set(keys);
+        for (let r = 0; r < n; r++) {
+          const from = order[r]! * width;
+          const fs = memberFields[r]!;
+          for (let f = 0; f < fs.length; f++) {
+            const v = G.data[from + f]!;
+            fs[f]!.set(s, f === G.lockAt && v >= OWN_HOLDER ? OWNER.holderBase + g.holders[r]![v - OWN_HOLDER]! : v);
+          }
+          R.truncate.done[G.pos[r]!]!.set(s, G.data[from + fs.length + 3]!);
+          const p = g.pages[r]!;
+          if (G.data[from + fs.length]) R.flusher.page.set(s, p);
+          if (G.data[from + fs.length + 1]) R.reclaim.page.set(s, p);
+          if (G.data[from + fs.length + 2]) R.truncate.idx.set(s, G.pos[r]!);
+        }
+      }
+      // Pointers from a member to its own page, normalised: a present PTE and a holder past its grab point at it.
+      for (let i = 0; i < n; i++) {
+        const p = g.pages[i]!;
+        for (const e of G.vmaPfn[i]!) e.pfn.set(s, e.present.test(s) ? p : 0);
+        for (const h of g.holders[i]!) {
+          const pc = k.hd[h]!.pc.get(s);
+          k.hd[h]!.page.set(s, pc === HOLDER.start || pc === HOLDER.refused ? 0 : p);
+        }
+      }
+    }
+  };
+}
+
+function compare(a: Int32Array, i: number, j: number, n: number): number {
+  for (let x = 0; x < n; x++) {
+    const d = a[i + x]! - a[j + x]!;
+    if (d !== 0) return d;
+  }
+  return 0;
+}

@@ -1,0 +1,110 @@
+// Symmetry of interchangeable pages (models/kernel/symmetry.ts), checked by
+// brute force on small scenarios: exploring with canonicalize() must reach
+// exactly the canonical images of the full state space, canonicalize must
+// be a projection (idempotent), every property must get the same verdict,
+// and the declaration is refused where the pages are not alike.
+import test from 'ava';
+import { isLeft } from 'fp-ts/lib/Either.js';
+import type { Model } from '../src/engine/model.js';
+import { buildKernelModel } from '../models/kernel/build.js';
+import { decodeScenario } from '../models/kernel/scenario.js';
+import { PROPOSALS } from '../models/index.js';
+import { scenario } from './helpers/kernel.js';
+
+const key = (s: Uint32Array) => s.join(',');
+
+/** Plain BFS with a Set, optionally canonicalising every state it stores. */
+function explore(m: Model, canon: boolean): Map<string, Uint32Array> {
+  const seen = new Map<string, Uint32Array>();
+  const queue: Uint32Array[] = [];
+  const add = (s: Uint32Array) => {
+    if (canon) m.canonicalize!(s);
+    const k = key(s);
+    if (!seen.has(k)) { seen.set(k, s); queue.push(s); }
+  };
+  for (const s of m.init) add(s.slice());
+  for (let i = 0; i < queue.length; i++) {
+    const s = queue[i]!;
+    for (const a of m.actions) {
+      if (!a.enabled(s)) continue;
+      const n = s.slice();
+      a.apply(n);
+      add(n);
+    }
+  }
+  return seen;
+}
+
+/** Per always-property: violated somewhere in these states? */
+function verdicts(m: Model, states: Iterable<Uint32Array>): Record<string, boolean> {
+  const out: Record<string, boolean> = {};
+  for (const p of m.properties) {
+    if (p.kind !== 'always' && p.kind !== 'sometimes') continue;
+    let hit = false;
+    for (const s of states) if (p.kind === 'always' ? !p.holds(s) : p.witness(s)) { hit = true; break; }
+    out[p.name] = hit;
+  }
+  return out;
+}
+
+const twoPages = (extra: Record<string, unknown> = {}) => scenario({
+  name: 'sym-2', description: 'two interchangeable ext4 pages, each GUP-written by its own driver, with the flusher, kswapd and truncate',
+  pages: [{ id: 'P0', kind: 'file', fs: 'ext4' }, { id: 'P1', kind: 'file', fs: 'ext4' }],
+  processes: [{ id: 'app', mappings: [
+    { page: 'P0', shared: true, writable: true, present: false },
+    { page: 'P1', shared: true, writable: true, present: false },
+  ] }],
+  holders: [
+    { id: 'd0', process: 'app', page: 'P0', kind: 'PIN', write: true },
+    { id: 'd1', process: 'app', page: 'P1', kind: 'PIN', write: true },
+  ],
+  actors: { flusher: true, reclaim: true, truncate: true },
+  symmetry: [['P0', 'P1']],
+  ...extra,
+});
+
+for (const name of ['baseline', 'lock-page-over-gup', 'modern'] as const) {
+  test(`${name}: the reduced state space is exactly the canonical images of the full one, with the same verdicts`, (t) => {
+    const m = buildKernelModel(twoPages(), PROPOSALS.find((p) => p.name === name)!);
+    t.truthy(m.canonicalize);
+    const full = explore(m, false);
+    const reduced = explore(m, true);
+    const images = new Set<string>();
+    for (const s of full.values()) {
+      const c = s.slice();
+      m.canonicalize!(c);
+      images.add(key(c));
+      const again = c.slice();
+      m.canonicalize!(again);
+      if (key(again) !== key(c)) t.fail(`canonicalize is not idempotent on ${key(s)}`);
+    }
+    t.deepEqual([...reduced.keys()].sort(), [...images].sort());
+    t.true(reduced.size < full.size * 0.6, `${full.size} states, ${reduced.size} reduced`);
+    t.deepEqual(verdicts(m, reduced.values()), verdicts(m, full.values()));
+    t.log(`${name}: ${full.size} states, ${reduced.size} with symmetry (${(full.size / reduced.size).toFixed(2)}×)`);
+  });
+}
+
+test('a symmetry group of pages that are not alike is refused with the path', (t) => {
+  const bad = (patch: (sc: Record<string, any>) => void) => {
+    const sc = JSON.parse(JSON.stringify(twoPages())) as Record<string, any>;
+    patch(sc);
+    const r = decodeScenario(sc);
+    return isLeft(r) ? r.left : 'accepted';
+  };
+  t.regex(bad((sc) => { sc.holders[1].write = false; }), /^at symmetry\[0\]: 'P1' is not set up like 'P0'/);
+  t.regex(bad((sc) => { sc.pages[1].fs = 'tmpfs'; }), /'P1' is not set up like 'P0'/);
+  t.regex(bad((sc) => { sc.processes[0].mappings[1].shared = false; }), /must be mapped MAP_SHARED/);
+  t.regex(bad((sc) => { sc.symmetry = [['P0', 'Q']]; }), /unknown page 'Q'/);
+  t.regex(bad((sc) => { sc.symmetry = [['P0']]; }), /at least two pages/);
+  t.is(bad(() => undefined), 'accepted');
+});
+
+test('without a symmetry declaration the model has no canonicalize and truncate keeps index order', (t) => {
+  const sc = twoPages();
+  const plain = buildKernelModel({ ...sc, symmetry: undefined } as never, PROPOSALS[0]!);
+  t.is(plain.canonicalize, undefined);
+  t.false(plain.actions.some((a) => a.name === 'truncate: lock_page' && a.params['page'] !== undefined));
+  const sym = buildKernelModel(sc, PROPOSALS[0]!);
+  t.deepEqual(sym.actions.filter((a) => a.name === 'truncate: lock_page').map((a) => a.params['page']), ['P0', 'P1']);
+});
