@@ -12,7 +12,7 @@ import type { CheckResult, CrossReplay, PropertyResult, ReplayVerdict, TraceStep
 import { MODELS } from '../../models/index.js';
 import { UsageError } from './args.js';
 import { BadInput, buildModel, runInterruptibly } from './common.js';
-import type { ProgressLine } from './progress.js';
+import { progressWanted, ProgressLine } from './progress.js';
 import { insteadText, labelAt, othersText, replaySaved, type SavedTrace } from './replay.js';
 
 export type Cell = { readonly status: 'holds' | 'violated' | 'latent' | 'vacuous' | 'n/a' | 'incomplete'; readonly steps?: number; readonly by?: string };
@@ -245,4 +245,19 @@ export async function runComparison(req: ComparisonRequest): Promise<ComparisonR
       return r === undefined ? undefined : buildModel(byName(r.proposal), [], r.input);
     },
   };
+}
+
+/** runComparison from the command line's --models / --scenario values, with a progress line unless quiet or not a TTY. */
+export async function runComparisonFromFlags(models: unknown, scenario: unknown, opts: CheckOptions, quiet: boolean | undefined): Promise<ComparisonRun> {
+  const progress = progressWanted(quiet) ? new ProgressLine() : undefined;
+  try {
+    return await runComparison({
+      ...(typeof models === 'string' ? { models } : {}),
+      ...(Array.isArray(scenario) ? { scenarios: scenario as string[] } : {}),
+      opts,
+      ...(progress !== undefined ? { progress } : {}),
+    });
+  } finally {
+    progress?.stop();
+  }
 }

@@ -18,7 +18,7 @@ import { traceToMermaid } from '../report/mermaid.js';
 import { styleFor } from '../report/style.js';
 import { parseArgs, UsageError } from './args.js';
 import { BadInput, buildModel, EXIT, exitCodeOf, runInterruptibly } from './common.js';
-import { cellTraces, renderCrossReplays, renderScenarioTables, runComparison, traceVerb } from './compare.js';
+import { cellTraces, renderCrossReplays, renderScenarioTables, runComparisonFromFlags, traceVerb } from './compare.js';
 import { COMMANDS, HELP } from './help.js';
 import { cmdList } from './list.js';
 import { CHECK_FLAGS, decodeCheckFlags, toCheckOptions, type CheckFlags } from './options.js';
@@ -136,18 +136,7 @@ async function cmdCompare(argv: string[]): Promise<number> {
   const { models, scenario, ...rest } = args.flags;
   const flags = decodeCheckFlags(rest);
   if (isLeft(flags)) throw new UsageError(flags.left);
-  const progress = progressWanted(flags.right.quiet) ? new ProgressLine() : undefined;
-  let run;
-  try {
-    run = await runComparison({
-      ...(typeof models === 'string' ? { models } : {}),
-      ...(Array.isArray(scenario) ? { scenarios: scenario } : {}),
-      opts: toCheckOptions(flags.right),
-      ...(progress !== undefined ? { progress } : {}),
-    });
-  } finally {
-    progress?.stop();
-  }
+  const run = await runComparisonFromFlags(models, scenario, toCheckOptions(flags.right), flags.right.quiet);
   const { rows, cross, chosen } = run;
   if (flags.right.json === true) {
     process.stdout.write(JSON.stringify({

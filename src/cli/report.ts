@@ -11,9 +11,8 @@ import { reportMarkdown } from '../report/markdown.js';
 import { reportText } from '../report/text.js';
 import { parseArgs, UsageError } from './args.js';
 import { BadInput, EXIT } from './common.js';
-import { runComparison } from './compare.js';
+import { runComparisonFromFlags } from './compare.js';
 import { decodeCheckFlags, toCheckOptions } from './options.js';
-import { progressWanted, ProgressLine } from './progress.js';
 
 const REPORT_FLAGS = {
   models: 'value', scenario: 'multi', format: 'value', out: 'value', title: 'value', quiet: 'bool', exact: 'bool',
@@ -41,19 +40,7 @@ export async function cmdReport(argv: string[]): Promise<number> {
   if (fmt === 'html' && out === undefined && process.stdout.isTTY === true) {
     throw new UsageError('the HTML report is a file: give --out report.html (or --format text to read it here)');
   }
-  const opts = toCheckOptions(flags.right);
-  const progress = progressWanted(flags.right.quiet) ? new ProgressLine() : undefined;
-  let run;
-  try {
-    run = await runComparison({
-      ...(typeof models === 'string' ? { models } : {}),
-      ...(Array.isArray(scenario) ? { scenarios: scenario } : {}),
-      opts,
-      ...(progress !== undefined ? { progress } : {}),
-    });
-  } finally {
-    progress?.stop();
-  }
+  const run = await runComparisonFromFlags(models, scenario, toCheckOptions(flags.right), flags.right.quiet);
   const command = ['gupcheck', 'report', ...argv].map((a) => (/^[\w./,=:@+-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
   const data = reportData({
     title: typeof title === 'string' ? title : 'gupcheck design review: get_user_pages / pinning proposals',
