@@ -1,7 +1,14 @@
-// What `npm run profile` runs under clinic: one long engine search. Until the
-// kernel benchmark scenario exists this is BEEM peterson N=4 (1,119,560 states).
+// What `npm run profile` runs under clinic (flame and doctor): the kernel
+// benchmark scenario (models/scenarios/bench-3pages.json) on the baseline
+// proposal, single-threaded, bounded to PROFILE_MAX_STATES states (default
+// 10 million, about 30-40 s on the reference machine; the full search is
+// 28,035,396 states). PROFILE_MODEL picks another proposal.
 import { Checker } from '../src/engine/checker.js';
-import { peterson } from '../models/classic/peterson.js';
+import { findModel } from '../models/index.js';
 
-const r = new Checker(peterson({ N: 4 })).run();
-process.stdout.write(`${r.stats.states} states in ${r.stats.seconds.toFixed(2)} s\n`);
+const name = process.env['PROFILE_MODEL'] ?? 'baseline';
+const maxStates = Number(process.env['PROFILE_MAX_STATES'] ?? 10_000_000);
+const entry = findModel(name);
+if (entry === undefined) throw new Error(`profile-target: unknown model ${name}`);
+const r = new Checker(entry.build({}, 'bench-3pages'), { maxStates }).run();
+process.stdout.write(`${name} bench-3pages: ${r.stats.states} states, ${r.stats.transitions} transitions in ${r.stats.seconds.toFixed(2)} s (${Math.round(r.stats.statesPerSecond)} states/s)${r.complete ? '' : `, stopped: ${r.stopReason}`}\n`);

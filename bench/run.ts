@@ -1,18 +1,45 @@
-// `npm run bench`: the engine against SPIN on the same models, side by side in
-// one invocation, each run in its own process, rounds interleaved so that the
-// machine's noise hits both tools alike. Figures are medians over the rounds;
-// what matters is the ratio. Results are appended to bench/results.md.
+// `npm run bench`: the engine against SPIN on the same models, and the
+// engine alone on the kernel benchmark scenario, side by side in one
+// invocation. Every run is its own process; rounds are interleaved so that
+// the machine's noise hits every tool alike; figures are medians over the
+// rounds, and what matters is the ratio. Results are appended to
+// bench/results.md.
+//
+// Environment:
+//   BENCH_ROUNDS=3          rounds of the peterson and anderson cases
+//   BENCH_KERNEL_ROUNDS=1   rounds of the kernel cases (each run takes minutes)
+//   BENCH_ANDERSON=6        anderson's N (6: 18,206,917 states)
+//   BENCH_ONLY=peterson,anderson,kernel   which cases to run
+//   BENCH_KERNEL_MAX=N      bound the kernel runs to N states (for a quick look)
+//
+// The kernel cases run bench-3pages as shipped, and with its three pages
+// declared interchangeable (symmetry reduction; the scenario is written to
+// bench/work/). gupcheck's seconds with workers include starting them.
 
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_CFLAGS, runSpin, spinAvailable } from './spin.js';
 
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
+const KERNEL_ROUNDS = Number(process.env['BENCH_KERNEL_ROUNDS'] ?? 1);
+const ANDERSON = Number(process.env['BENCH_ANDERSON'] ?? 6);
+const ONLY = new Set((process.env['BENCH_ONLY'] ?? 'peterson,anderson,kernel').split(','));
+const KERNEL_MAX = process.env['BENCH_KERNEL_MAX'];
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const engineRun = fileURLToPath(new URL('./engine-run.js', import.meta.url));
 const pml = (f: string) => `${root}test/promela/${f}`;
+
+type Run =
+  | { readonly kind: 'engine'; readonly tool: string; readonly model: string; readonly args: readonly string[] }
+  | { readonly kind: 'spin'; readonly tool: string; readonly file: string; readonly N: number; readonly cflags: readonly string[]; readonly pan: readonly string[] };
+
+interface Case {
+  readonly bench: string;
+  readonly rounds: number;
+  readonly runs: readonly Run[];
+}
 
 interface Row {
   readonly bench: string;
@@ -23,34 +50,78 @@ interface Row {
   seconds: number[];
   bytesPerState: number;
   peakMiB: number;
+  verdicts?: string;
+  complete?: boolean;
+  collision?: number;
 }
 
-interface Case {
-  readonly bench: string;
-  readonly engine: { model: string; sets: string[] };
-  readonly spin?: { file: string; N: number };
-}
-
-const CASES: Case[] = [
-  { bench: 'peterson N=4', engine: { model: 'peterson', sets: ['N=4'] }, spin: { file: 'peterson.pml', N: 4 } },
+const engine = (tool: string, model: string, ...args: string[]): Run => ({ kind: 'engine', tool, model, args });
+const spin = (tool: string, file: string, N: number, cflags: readonly string[], pan: readonly string[]): Run => ({ kind: 'spin', tool, file, N, cflags, pan });
+/** SPIN's DFS needs a stack as deep as its search goes: -m must exceed it (pan says "max search depth too small" otherwise). */
+const spinRuns = (file: string, N: number, withNoClaim: boolean, maxDepth: number): Run[] => [
+  spin('SPIN DFS', file, N, [...DEFAULT_CFLAGS], [`-m${maxDepth}`]),
+  ...(withNoClaim ? [spin('SPIN DFS, no claim', file, N, [...DEFAULT_CFLAGS, '-DNOCLAIM'], [`-m${maxDepth}`])] : []),
+  spin('SPIN BFS', file, N, [...DEFAULT_CFLAGS, '-DBFS'], [`-m${maxDepth}`]),
 ];
-// Larger anderson instance, if its model and twin exist (see README "Benchmark").
-if (process.env['BENCH_ANDERSON'] !== undefined) {
-  const N = Number(process.env['BENCH_ANDERSON']);
-  CASES.push({ bench: `anderson N=${N}`, engine: { model: 'anderson', sets: [`N=${N}`] }, spin: { file: 'anderson.pml', N } });
+
+const kernelArgs = (scenario: string) => ['--scenario', scenario, ...(KERNEL_MAX !== undefined ? ['--max-states', KERNEL_MAX] : [])];
+const CASES: Case[] = [
+  ...(ONLY.has('peterson') ? [{
+    bench: 'peterson N=4', rounds: ROUNDS,
+    runs: [
+      engine('gupcheck', 'peterson', 'N=4'),
+      engine('gupcheck, 2 workers', 'peterson', 'N=4', '--workers', '2'),
+      engine('gupcheck --exact', 'peterson', 'N=4', '--exact'),
+      ...spinRuns('peterson.pml', 4, true, 2_000_000),
+    ],
+  }] : []),
+  ...(ONLY.has('anderson') ? [{
+    bench: `anderson N=${ANDERSON}`, rounds: ROUNDS,
+    runs: [
+      engine('gupcheck', 'anderson', `N=${ANDERSON}`),
+      engine('gupcheck, 2 workers', 'anderson', `N=${ANDERSON}`, '--workers', '2'),
+      ...spinRuns('anderson.pml', ANDERSON, false, 20_000_000),
+    ],
+  }] : []),
+  ...(ONLY.has('kernel') ? (['baseline', 'modern'] as const).flatMap((p): Case[] => [false, true].map((sym) => ({
+    bench: `kernel bench-3pages${sym ? ' + symmetry' : ''}, ${p}${KERNEL_MAX !== undefined ? ` (first ${KERNEL_MAX} states)` : ''}`, rounds: KERNEL_ROUNDS,
+    runs: [
+      engine('gupcheck', p, ...kernelArgs(sym ? symmetricScenario() : 'bench-3pages')),
+      engine('gupcheck, 2 workers', p, ...kernelArgs(sym ? symmetricScenario() : 'bench-3pages'), '--workers', '2'),
+    ],
+  }))) : []),
+];
+
+/**
+ * The kernel benchmark scenario with its three pages declared interchangeable
+ * (symmetry: [[P0, P1, P2]]), written under bench/work/ (not versioned).
+ */
+function symmetricScenario(): string {
+  const dir = `${root}bench/work/`;
+  const file = `${dir}bench-3pages-symmetry.json`;
+  const sc = JSON.parse(readFileSync(`${root}models/scenarios/bench-3pages.json`, 'utf8')) as Record<string, unknown>;
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(file, JSON.stringify({ ...sc, name: 'bench-3pages-symmetry', symmetry: [['P0', 'P1', 'P2']] }, null, 2) + '\n');
+  return file;
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-function runEngine(model: string, sets: string[], exact: boolean) {
-  const args = [engineRun, model, ...sets, ...(exact ? ['--exact'] : [])];
-  const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 24 });
-  if (r.status !== 0) throw new Error(`engine run failed: ${r.stderr}`);
-  return JSON.parse(r.stdout) as { states: number; transitions: number; seconds: number; bytesPerState: number; peakRssBytes: number };
+function runEngine(model: string, args: readonly string[]) {
+  const r = spawnSync(process.execPath, [engineRun, model, ...args], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  if (r.status !== 0) throw new Error(`engine run failed (${model} ${args.join(' ')}): ${r.stderr}`);
+  return JSON.parse(r.stdout) as { states: number; transitions: number; seconds: number; bytesPerState: number; peakRssBytes: number; verdicts: string; complete: boolean; collisionProbability: number };
 }
 
+const engineCommand = (model: string, args: readonly string[]) => {
+  const sets = args.filter((a, i) => !a.startsWith('--') && !['--workers', '--scenario', '--max-states'].includes(args[i - 1] ?? ''));
+  const flags = args.filter((a, i) => a.startsWith('--') || ['--workers', '--scenario', '--max-states'].includes(args[i - 1] ?? ''));
+  return `gupcheck check ${model} ${sets.map((s) => `--set ${s}`).join(' ')} ${flags.join(' ')}`.replace(/\s+/g, ' ').replace(root, '').trim();
+};
+
 async function main(): Promise<void> {
-  if (!spinAvailable()) {
+  const needSpin = CASES.some((c) => c.runs.some((r) => r.kind === 'spin'));
+  if (needSpin && !spinAvailable()) {
     process.stderr.write("bench: SPIN is not installed; install Debian's spin (apt-get install spin) and gcc\n");
     process.exit(2);
   }
@@ -64,57 +135,74 @@ async function main(): Promise<void> {
     x.seconds.push(r.s);
     x.peakMiB = Math.max(x.peakMiB, r.peakMiB);
   };
-  for (let round = 0; round < ROUNDS; round++) {
-    process.stderr.write(`bench: round ${round + 1} of ${ROUNDS}\n`);
+  const maxRounds = Math.max(0, ...CASES.map((c) => c.rounds));
+  for (let round = 0; round < maxRounds; round++) {
     for (const c of CASES) {
-      for (const exact of [false, true]) {
-        const e = runEngine(c.engine.model, c.engine.sets, exact);
-        row({
-          bench: c.bench, tool: exact ? 'gupcheck --exact' : 'gupcheck (fingerprints)',
-          command: `gupcheck check ${c.engine.model} ${c.engine.sets.map((s) => `--set ${s}`).join(' ')}${exact ? ' --exact' : ''}`,
-          states: e.states, transitions: e.transitions, s: e.seconds, bytesPerState: e.bytesPerState, peakMiB: e.peakRssBytes / 2 ** 20,
-        });
-      }
-      if (c.spin === undefined) continue;
-      for (const [tool, cflags] of [
-        ['SPIN DFS', [...DEFAULT_CFLAGS]],
-        ['SPIN DFS, no claim', [...DEFAULT_CFLAGS, '-DNOCLAIM']],
-        ['SPIN BFS', [...DEFAULT_CFLAGS, '-DBFS']],
-      ] as const) {
-        const s = await runSpin({ pml: pml(c.spin.file), defines: { N: c.spin.N }, cflags, panArgs: ['-m2000000'] });
-        const actualMiB = Number(/([\d.]+)\s+actual memory usage for states/.exec(s.output)?.[1] ?? NaN);
-        const totalMiB = Number(/([\d.]+)\s+total actual memory usage/.exec(s.output)?.[1] ?? NaN);
-        row({
-          bench: c.bench, tool, command: `spin -a -DN=${c.spin.N} ${c.spin.file}; gcc ${cflags.join(' ')} pan.c; ./pan -m2000000`,
-          // SPIN counts one extra transition into the initial state (README, "Edge counts").
-          states: s.statesStored, transitions: s.transitions - 1, s: s.seconds,
-          bytesPerState: (actualMiB * 1e6) / s.statesStored, peakMiB: (totalMiB * 1e6) / 2 ** 20,
-        });
+      if (round >= c.rounds) continue;
+      for (const run of c.runs) {
+        process.stderr.write(`bench: round ${round + 1}: ${c.bench}: ${run.tool}\n`);
+        if (run.kind === 'engine') {
+          const e = runEngine(run.model, run.args);
+          row({
+            bench: c.bench, tool: run.tool, command: engineCommand(run.model, run.args),
+            states: e.states, transitions: e.transitions, s: e.seconds, bytesPerState: e.bytesPerState, peakMiB: e.peakRssBytes / 2 ** 20,
+            verdicts: e.verdicts, complete: e.complete, collision: e.collisionProbability,
+          });
+        } else {
+          const s = await runSpin({ pml: pml(run.file), defines: { N: run.N }, cflags: run.cflags, panArgs: run.pan });
+          if (s.depthLimitHit) throw new Error(`${run.tool} on ${run.file} N=${run.N}: pan's search depth limit was hit (raise -m)`);
+          const actualMiB = Number(/([\d.]+)\s+actual memory usage for states/.exec(s.output)?.[1] ?? NaN);
+          const totalMiB = Number(/([\d.]+)\s+total actual memory usage/.exec(s.output)?.[1] ?? NaN);
+          row({
+            bench: c.bench, tool: run.tool, command: `spin -a -DN=${run.N} ${run.file}; gcc ${run.cflags.join(' ')} pan.c; ./pan ${run.pan.join(' ')}`,
+            // SPIN counts one extra transition into the initial state (README, "Edge counts").
+            states: s.statesStored, transitions: s.transitions - 1, s: s.seconds,
+            bytesPerState: (actualMiB * 1e6) / s.statesStored, peakMiB: (totalMiB * 1e6) / 2 ** 20,
+          });
+        }
       }
     }
   }
 
   const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
   const lines: string[] = [];
-  lines.push(`| bench | tool | distinct states | transitions | seconds (median of ${ROUNDS}) | distinct states/s | bytes stored/state | peak MiB | vs SPIN DFS | vs SPIN BFS |`);
-  lines.push('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+  lines.push('| bench | tool | distinct states | transitions | seconds (median) | distinct states/s | bytes stored/state | peak RSS MiB | vs SPIN DFS | vs SPIN BFS | vs 1 worker |');
+  lines.push('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  const rate = (r: Row) => r.states / median(r.seconds);
   for (const r of rows) {
-    const rate = r.states / median(r.seconds);
     const ref = (tool: string) => {
       const x = rows.find((y) => y.bench === r.bench && y.tool === tool);
-      return x === undefined ? '' : `${(rate / (x.states / median(x.seconds))).toFixed(2)}×`;
+      return x === undefined ? '' : `${(rate(r) / rate(x)).toFixed(2)}×`;
     };
-    lines.push(`| ${r.bench} | ${r.tool} | ${fmt(r.states)} | ${fmt(r.transitions)} | ${median(r.seconds).toFixed(2)} | ${fmt(rate)} | ${r.bytesPerState.toFixed(1)} | ${r.peakMiB.toFixed(0)} | ${ref('SPIN DFS')} | ${ref('SPIN BFS')} |`);
+    const n = r.seconds.length;
+    lines.push(`| ${r.bench} | ${r.tool} | ${fmt(r.states)} | ${fmt(r.transitions)} | ${median(r.seconds).toFixed(2)}${n > 1 ? ` (${n})` : ''} | ${fmt(rate(r))} | ${r.bytesPerState.toFixed(1)} | ${r.peakMiB.toFixed(0)} | ${ref('SPIN DFS')} | ${ref('SPIN BFS')} | ${r.tool.startsWith('gupcheck') && !r.tool.includes('exact') ? ref('gupcheck') : ''} |`);
+  }
+  const notes: string[] = [];
+  for (const c of CASES) {
+    const rs = rows.filter((r) => r.bench === c.bench);
+    const counts = new Set(rs.map((r) => r.states));
+    if (counts.size !== 1) notes.push(`**Warning:** ${c.bench}: the runs disagree on the state count (${[...counts].join(' vs ')}); the comparison is void.`);
+    const verdicts = new Set(rs.filter((r) => r.verdicts !== undefined && !r.tool.includes('exact')).map((r) => r.verdicts));
+    if (verdicts.size > 1) notes.push(`**Warning:** ${c.bench}: the engine runs disagree on verdicts or counterexample lengths.`);
+    const e = rs.find((r) => r.tool === 'gupcheck');
+    if (e !== undefined) {
+      notes.push(`${c.bench}: ${e.complete === false ? 'incomplete (bounded); ' : ''}collision probability estimate ${e.collision?.toExponential(1)}; verdicts (1 and 2 workers alike${verdicts.size > 1 ? ': NO' : ''}): ${e.verdicts}`);
+    }
   }
   for (const c of CASES) {
-    const counts = new Set(rows.filter((r) => r.bench === c.bench).map((r) => r.states));
-    if (counts.size !== 1) lines.push(`\n**Warning:** ${c.bench}: the tools disagree on the state count (${[...counts].join(' vs ')}); the comparison is void.`);
+    if (!c.bench.includes('+ symmetry')) continue;
+    const plain = rows.find((r) => r.bench === c.bench.replace(' + symmetry', '') && r.tool === 'gupcheck');
+    const sym = rows.find((r) => r.bench === c.bench && r.tool === 'gupcheck');
+    if (plain !== undefined && sym !== undefined) {
+      notes.push(`${c.bench}: ${fmt(sym.states)} states instead of ${fmt(plain.states)} (${(plain.states / sym.states).toFixed(2)}× fewer), ${(median(plain.seconds) / median(sym.seconds)).toFixed(2)}× faster; verdicts ${sym.verdicts === plain.verdicts ? 'identical (counterexample lengths included)' : 'DIFFERENT'}`);
+    }
   }
-  const table = lines.join('\n');
+  const table = lines.join('\n') + (notes.length > 0 ? `\n\n${notes.map((n) => `- ${n}`).join('\n')}` : '');
   process.stdout.write(table + '\n');
 
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
-  const header = `\n## ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC\n\nMachine: ${cpu}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}. Rounds: ${ROUNDS}, interleaved.\n\nCommands:\n${[...new Set(rows.map((r) => `- \`${r.command}\``))].join('\n')}\n\n`;
+  const roundsText = [...new Set(CASES.map((c) => `${c.bench}: ${c.rounds}`))].join('; ');
+  const header = `\n## ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC\n\nMachine: ${cpu}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}. Rounds (interleaved; seconds are medians, the count in brackets): ${roundsText}.\n\nCommands:\n${[...new Set(rows.map((r) => `- \`${r.command}\``))].join('\n')}\n\n`;
   const file = fileURLToPath(new URL('../../bench/results.md', import.meta.url));
   if (!existsSync(file)) {
     writeFileSync(file, '# Benchmark history\n\nWritten by `npm run bench`; newest last. Seconds are search time as each tool reports it (pan: "elapsed time"; gupcheck: the search loop), so start-up and compilation are excluded for both.\n');

@@ -1,66 +1,52 @@
 // The explorer: exhaustive, level-synchronous breadth-first search.
 //
 // Storage (why it looks like this):
-// - The visited set is an open-addressing table in a typed array. In
-//   fingerprint mode a slot is a 64-bit fingerprint (two int32 lanes); in
-//   exact mode a slot is a state id and the full packed states sit in one
-//   big Uint32Array, so no collision is possible.
-// - Per state id we keep only its parent id and the index of the action that
-//   reached it. Counterexamples are rebuilt by re-executing those actions
-//   from the initial state (Stateright and TLC do the same), so no full state
-//   is kept beyond the current and next BFS level.
+// - In fingerprint mode the visited set is an ordered open-addressing table
+//   of 64-bit fingerprints, kept 69-90 % full and grown in place
+//   (visited.ts); fingerprints are sums of per-word mixes, updated from the
+//   parent's for the words a step changed (hash.ts). In exact mode a slot
+//   is a state id and the full packed states sit in one big Uint32Array, so
+//   no collision is possible.
+// - Per state id we keep one 32-bit link: its parent's offset within the
+//   previous BFS level and the index of the action that reached it
+//   (links.ts). Counterexamples are rebuilt by re-executing those actions
+//   from the initial state (Stateright and TLC do the same), so no full
+//   state is kept beyond the current and next BFS level. That is 16 bytes
+//   or less per stored state in fingerprint mode.
 // - BFS order makes the first violation found for a property a shortest one.
+// - States are expanded in batches of BATCH: their successors are generated
+//   by a function specialised to the model (expand.ts), then all their
+//   fingerprints computed and their home slots touched in one tight loop, so
+//   the cache misses overlap instead of queueing, then each successor is
+//   checked and stored in the order the plain loop would (so results do not
+//   depend on the batching).
+// - Symmetry reduction (Model.canonicalize): successors are stored in
+//   canonical form; step properties still see the concrete successor, and
+//   traces are made concrete again when rebuilt (search.ts, concretePath).
 // - The search is resumable in slices (`runSlice`) so an async driver can
 //   yield to the event loop for signals and progress without a worker.
+//   With `workers` > 1 the same search runs on worker threads (parallel.ts,
+//   partition.ts, worker.ts).
 
-import os from 'node:os';
-import { FP, fingerprint } from './hash.js';
+import { FP, finish, fingerprint, mix1, mix2 } from './hash.js';
+import { compileExpander, type ExpandError, type Expander } from './expand.js';
+import { LINK_CHUNK, LINK_CHUNK_BITS, LINK_MASK, Links } from './links.js';
 import type { Action, Model, Property, PropertyKind } from './model.js';
 import { validateModel } from './model.js';
+import { FingerprintSet, INITIAL_SLOTS, grownSlots, lanesFor } from './visited.js';
 import { FieldRangeError } from './schema.js';
 import type { CheckResult, CoverageEntry, PropertyResult, Remaining, StopReason, TraceStep } from './result.js';
-
-export interface CheckOptions {
-  /** Store full states instead of 64-bit fingerprints. */
-  readonly exact?: boolean;
-  /** Explore at most this many steps from an initial state. */
-  readonly maxDepth?: number;
-  /** Stop once this many distinct states are stored. */
-  readonly maxStates?: number;
-  /** Stop after this many milliseconds of search. */
-  readonly timeLimitMs?: number;
-  /**
-   * Stop before the search's own tables would exceed this many bytes. Never
-   * more than MEMORY_CEILING of what the process can have, whatever is asked.
-   */
-  readonly maxMemoryBytes?: number;
-  /** Override the model's own deadlock setting. */
-  readonly checkDeadlock?: boolean;
-}
+import { ParallelSearch } from './parallel.js';
+import { RESERVE_FROM, collisionEstimate, concretePath, machineMemoryBytes, MEMORY_CEILING, rebuildTrace, reservedTable, type CheckOptions, type Search, type TraceEnd } from './search.js';
 
 export type { CheckResult, CoverageEntry, PropertyResult, PropertyStatus, Remaining, Stats, StopReason, TraceStep } from './result.js';
+export { TraceRebuildError } from './links.js';
+export { collisionEstimate, concretePath, defaultMaxMemoryBytes, machineMemoryBytes, MEMORY_CEILING, rebuildTrace, type CheckOptions, type ModelSource, type Search } from './search.js';
 
-/**
- * The memory this process can have: physical memory, or the cgroup's limit
- * when one is set below it (a container that would OOM-kill us first).
- */
-export function machineMemoryBytes(): number {
-  const total = os.totalmem();
-  const constrained = typeof process.constrainedMemory === 'function' ? process.constrainedMemory() : undefined;
-  return constrained !== undefined && constrained > 0 && constrained < total ? constrained : total;
-}
-
-/** The search's tables never exceed this fraction of machineMemoryBytes(): the rest is Node, V8 and the OS. */
-export const MEMORY_CEILING = 0.8;
-
-/** A default --max-memory derived from the machine: half of what the process can have. */
-export const defaultMaxMemoryBytes = (): number => Math.floor(machineMemoryBytes() / 2);
-
-/** A trace could not be re-executed: only possible after a fingerprint collision. */
-export class TraceRebuildError extends Error {}
-
-const NO_PARENT = 0xffffffff;
-const LOAD = 0.75;
+/** States expanded together: their successors' cache misses overlap. */
+const BATCH = 16;
+/** Exact mode's table (ids) keeps a power-of-two layout. */
+const EXACT_LOAD = 0.75;
 
 interface Tracked {
   readonly name: string;
@@ -74,7 +60,7 @@ interface Tracked {
   detail?: string;
 }
 
-export class Checker {
+export class Checker implements Search {
   readonly model: Model;
   private readonly W: number;
   private readonly exact: boolean;
@@ -83,34 +69,56 @@ export class Checker {
   private readonly memoryLimit: number;
   private readonly actions: readonly Action[];
   private readonly nA: number;
+  private readonly parallel: Search | undefined;
+  /** Warnings known before the search (e.g. an option that does not apply). */
+  private readonly notes: string[] = [];
 
-  // visited set
-  private cap: number;
-  private mask: number;
-  private table: Int32Array; // fp mode: 2 lanes per slot; exact mode: id+1 per slot
-  private slotHash: Int32Array; // exact mode only: FP[0] per slot to skip most compares
-  private store: Uint32Array; // exact mode only: id*W words
+  // visited set, fingerprint mode (visited.ts)
+  private readonly fps: FingerprintSet;
+  // visited set, exact mode: id+1 per slot, power-of-two size
+  private cap = INITIAL_SLOTS;
+  private mask = INITIAL_SLOTS - 1;
+  private growAt = Math.floor(INITIAL_SLOTS * EXACT_LOAD);
+  private table: Int32Array;
+  private slotHash: Int32Array; // FP[0] per slot to skip most compares
+  private store: Uint32Array; // id*W words
   private count = 0;
 
-  // per state id
-  private parent: Uint32Array;
-  private via: Uint16Array | Uint32Array;
+  // per state id: how it was reached
+  private readonly links: Links;
 
-  // frontier
+  // frontier: the states of the level being expanded (ids curStart + pos) and of the next one
   private cur: Uint32Array;
-  private curIds: Uint32Array;
   private curCount = 0;
   private nxt: Uint32Array;
-  private nxtIds: Uint32Array;
   private nxtCount = 0;
   private levelPos = 0;
   private level = 0;
+  /** Do the links of the next level's states hold offset * nA + action (links.ts)? */
+  private nextPacked = true;
   /** Successors past --max-depth that are not stored (repeats counted). */
   private pastBound = 0;
 
   // scratch
-  private readonly src: Uint32Array;
-  private readonly dst: Uint32Array;
+  private readonly srcs: Uint32Array[];
+  private readonly sEnd: Int32Array;
+  /** A parent's per-word hash mixes (lanes 1 and 2), for incremental fingerprints. */
+  private readonly c1: Int32Array;
+  private readonly c2: Int32Array;
+  private readonly eEnd: Int32Array;
+  private readonly expand: Expander;
+  private readonly views: Uint32Array[];
+  /** With symmetry reduction: each successor's canonical form (views keep the concrete one, for step properties). */
+  private readonly cviews: Uint32Array[];
+  private readonly canon: ((s: Uint32Array) => void) | undefined;
+  private readonly acts: Int32Array;
+  private readonly fh: Int32Array;
+  private readonly fl: Int32Array;
+  private readonly err: ExpandError = { a: 0, k: 0, inEffect: false, e: undefined };
+  private readonly errActs: Int32Array;
+  private readonly errMsgs: string[] = [];
+  /** Keeps the prefetching loads observable. */
+  private sink = 0;
 
   // statistics
   private transitions = 0;
@@ -145,23 +153,34 @@ export class Checker {
     this.nA = model.actions.length;
     this.fired = new Float64Array(this.nA);
     this.found = new Float64Array(this.nA);
-    this.src = new Uint32Array(this.W);
-    this.dst = new Uint32Array(this.W);
+    // a batch of BATCH states and up to nA successors each
+    const srcBuf = new Uint32Array(BATCH * this.W);
+    this.srcs = Array.from({ length: BATCH }, (_, i) => srcBuf.subarray(i * this.W, (i + 1) * this.W));
+    this.sEnd = new Int32Array(BATCH);
+    this.c1 = new Int32Array(this.W);
+    this.c2 = new Int32Array(this.W);
+    this.eEnd = new Int32Array(BATCH);
+    const maxSucc = Math.max(1, BATCH * this.nA);
+    const succ = new Uint32Array(maxSucc * this.W);
+    this.views = Array.from({ length: maxSucc }, (_, i) => succ.subarray(i * this.W, (i + 1) * this.W));
+    this.canon = opts.symmetry === false ? undefined : model.canonicalize;
+    const csucc = new Uint32Array(this.canon !== undefined ? maxSucc * this.W : 0);
+    this.cviews = this.canon !== undefined ? Array.from({ length: maxSucc }, (_, i) => csucc.subarray(i * this.W, (i + 1) * this.W)) : this.views;
+    this.acts = new Int32Array(maxSucc);
+    this.fh = new Int32Array(maxSucc);
+    this.fl = new Int32Array(maxSucc);
+    this.errActs = new Int32Array(maxSucc);
+    this.expand = compileExpander(this.actions, this.W);
     this.isLegalEnd = model.isLegalEnd;
     this.isQuiescent = model.isQuiescent;
+    this.links = new Links(this.nA);
 
-    this.cap = 1 << 12;
-    this.mask = this.cap - 1;
-    this.table = new Int32Array(this.exact ? this.cap : 2 * this.cap);
-    this.slotHash = new Int32Array(this.exact ? this.cap : 0);
+    this.fps = new FingerprintSet(new Int32Array(this.exact ? 0 : lanesFor(INITIAL_SLOTS)));
+    this.table = new Int32Array(this.exact ? INITIAL_SLOTS : 0);
+    this.slotHash = new Int32Array(this.exact ? INITIAL_SLOTS : 0);
     this.store = new Uint32Array(this.exact ? 1024 * this.W : 0);
-    this.parent = new Uint32Array(1024);
-    // `via` holds an action index, or for an initial state its init index.
-    this.via = Math.max(this.nA, model.init.length) < 0xffff ? new Uint16Array(1024) : new Uint32Array(1024);
     this.cur = new Uint32Array(256 * this.W);
-    this.curIds = new Uint32Array(256);
     this.nxt = new Uint32Array(256 * this.W);
-    this.nxtIds = new Uint32Array(256);
 
     for (const p of model.properties) {
       const t: Tracked = { name: p.name, kind: p.kind, description: p.description, prop: p, at: -1, via: -1 };
@@ -180,15 +199,23 @@ export class Checker {
     }
     this.range = { name: 'field-range', kind: 'range', description: 'every assignment stays within its field\'s declared bounds (a bound that cuts behaviour off shows here)', at: -1, via: -1 };
     this.tracked.push(this.range);
+    const workers = opts.workers ?? 1;
+    if (!Number.isInteger(workers) || workers < 1) throw new RangeError(`workers: ${workers} is not a positive integer`);
+    if (workers > 1 && this.exact) this.notes.push(`--exact runs on one worker (workers: ${workers} asked)`);
+    if (workers > 1 && !this.exact) {
+      if (opts.source === undefined) throw new RangeError('workers > 1 needs CheckOptions.source (how a worker builds the model)');
+      this.parallel = new ParallelSearch(model, opts, opts.source);
+    } else this.parallel = undefined;
   }
 
   /** Ask a running search to stop at the next check (signal handlers call this). */
   requestStop(reason: StopReason = 'interrupted'): void {
+    if (this.parallel !== undefined) this.parallel.requestStop(reason);
     this.stopRequested = reason;
   }
 
   get done(): boolean {
-    return this.finished;
+    return this.parallel !== undefined ? this.parallel.done : this.finished;
   }
 
   /** The bytes this search's own arrays may reach: --max-memory, capped by MEMORY_CEILING of the machine. */
@@ -198,6 +225,7 @@ export class Checker {
 
   /** A cheap snapshot for progress lines. */
   progress(): { states: number; level: number; transitions: number; seconds: number; queued: number; bytes: number } {
+    if (this.parallel !== undefined) return this.parallel.progress();
     return {
       states: this.count,
       level: this.level,
@@ -210,12 +238,14 @@ export class Checker {
 
   /** Run to the end (or to a bound) synchronously. */
   run(): CheckResult {
+    if (this.parallel !== undefined) return this.parallel.run();
     while (!this.runSlice(Infinity));
     return this.result();
   }
 
   /** Run until done or until `sliceMs` have passed; returns true when finished. */
   runSlice(sliceMs: number): boolean {
+    if (this.parallel !== undefined) return this.parallel.runSlice(sliceMs);
     if (this.finished) return true;
     const t0 = performance.now();
     try {
@@ -230,16 +260,20 @@ export class Checker {
     return this.finished;
   }
 
+  /** Stop worker threads, if any (a finished parallel search stops them itself). */
+  close(): void {
+    this.parallel?.close?.();
+  }
+
   // --- storage -----------------------------------------------------------
 
   private allocatedBytes(): number {
-    return this.table.byteLength + this.slotHash.byteLength + this.store.byteLength + this.parent.byteLength +
-      this.via.byteLength + this.cur.byteLength + this.curIds.byteLength + this.nxt.byteLength + this.nxtIds.byteLength;
+    return this.storedBytes() + this.cur.byteLength + this.nxt.byteLength;
   }
 
-  /** Bytes kept per stored state: the visited set and the parent/action arrays. */
+  /** Bytes kept per stored state: the visited set and the links. */
   private storedBytes(): number {
-    return this.table.byteLength + this.slotHash.byteLength + this.store.byteLength + this.parent.byteLength + this.via.byteLength;
+    return this.fps.byteLength + this.table.byteLength + this.slotHash.byteLength + this.store.byteLength + this.links.bytes();
   }
 
   /**
@@ -274,11 +308,11 @@ export class Checker {
   }
 
   private growTable(): boolean {
-    const newCap = this.cap * 2;
-    // fingerprint mode: two int32 lanes per slot; exact mode: an id and a hash lane per slot.
-    if (!this.memoryAllows(newCap * 8)) return false;
-    const newMask = newCap - 1;
     if (this.exact) {
+      const newCap = this.cap * 2;
+      // an id and a hash lane per slot
+      if (!this.memoryAllows(newCap * 8)) return false;
+      const newMask = newCap - 1;
       const fresh = this.allocate(() => [new Int32Array(newCap), new Int32Array(newCap)] as const);
       if (fresh === undefined) return false;
       const [t, h] = fresh;
@@ -293,150 +327,147 @@ export class Checker {
       }
       this.table = t;
       this.slotHash = h;
-    } else {
-      const t = this.allocate(() => new Int32Array(2 * newCap));
-      if (t === undefined) return false;
-      const old = this.table;
-      for (let i = 0; i < this.cap; i++) {
-        const a = old[2 * i]!;
-        const b = old[2 * i + 1]!;
-        if (a === 0 && b === 0) continue;
-        let j = a & newMask;
-        while (t[2 * j] !== 0 || t[2 * j + 1] !== 0) j = (j + 1) & newMask;
-        t[2 * j] = a;
-        t[2 * j + 1] = b;
-      }
-      this.table = t;
+      this.cap = newCap;
+      this.mask = newMask;
+      this.growAt = Math.floor(newCap * EXACT_LOAD);
+      return true;
     }
-    this.cap = newCap;
-    this.mask = newMask;
+    const fps = this.fps;
+    for (let newCap = grownSlots(fps.cap); ; newCap = grownSlots(newCap)) {
+      const lanes = lanesFor(newCap);
+      if (fps.roomFor(newCap)) {
+        // in place, in the buffer reserved for it: only the new part is memory
+        if (!this.memoryAllows((lanes - fps.table.length) * 4)) return false;
+        if (fps.growInPlace(newCap)) return true;
+        continue;
+      }
+      if (!this.memoryAllows(lanes * 4)) return false;
+      const t = this.allocate(() => newCap >= RESERVE_FROM ? reservedTable(lanes, this.memoryLimit) : new Int32Array(lanes));
+      if (t === undefined) return false;
+      if (fps.rehashInto(t)) return true;
+    }
+  }
+
+  /** Make room for the link of state `id` (a new chunk every LINK_CHUNK states). */
+  private linkRoom(id: number): boolean {
+    const c = id >>> LINK_CHUNK_BITS;
+    if (c < this.links.chunks.length) return true;
+    if (!this.memoryAllows(LINK_CHUNK * 4)) return false;
+    const chunk = this.allocate(() => new Uint32Array(LINK_CHUNK));
+    if (chunk === undefined) return false;
+    this.links.chunks.push(chunk);
     return true;
   }
 
-  private growIdArrays(): boolean {
-    const n = this.parent.length * 2;
-    if (!this.memoryAllows(n * 4 + n * this.via.BYTES_PER_ELEMENT + (this.exact ? n * this.W * 4 : 0))) return false;
-    const fresh = this.allocate(() => [
-      new Uint32Array(n),
-      this.via instanceof Uint16Array ? new Uint16Array(n) : new Uint32Array(n),
-      this.exact ? new Uint32Array(n * this.W) : this.store,
-    ] as const);
-    if (fresh === undefined) return false;
-    const [p, v, st] = fresh;
-    p.set(this.parent);
-    v.set(this.via);
-    if (this.exact) st.set(this.store);
-    this.parent = p;
-    this.via = v;
+  /** Exact mode: make room for the words of state `id`. */
+  private storeRoom(id: number): boolean {
+    const need = (id + 1) * this.W;
+    if (need <= this.store.length) return true;
+    const n = Math.max(need, this.store.length * 2);
+    if (!this.memoryAllows(n * 4)) return false;
+    const st = this.allocate(() => new Uint32Array(n));
+    if (st === undefined) return false;
+    st.set(this.store);
     this.store = st;
     return true;
   }
 
-  private growNext(): boolean {
-    const n = this.nxtIds.length * 2;
-    if (!this.memoryAllows(n * 4 * (this.W + 1))) return false;
-    const fresh = this.allocate(() => [new Uint32Array(n * this.W), new Uint32Array(n)] as const);
-    if (fresh === undefined) return false;
-    const [a, b] = fresh;
-    a.set(this.nxt);
-    b.set(this.nxtIds);
-    this.nxt = a;
-    this.nxtIds = b;
+  /** The action of a state in a wide level (see links.ts). */
+  private setWideVia(level: number, i: number, via: number): boolean {
+    let w = this.links.wide.get(level);
+    if (w === undefined) {
+      w = [];
+      this.links.wide.set(level, w);
+    }
+    const c = i >>> LINK_CHUNK_BITS;
+    if (c >= w.length) {
+      if (!this.memoryAllows(LINK_CHUNK * 4)) return false;
+      const chunk = this.allocate(() => new Uint32Array(LINK_CHUNK));
+      if (chunk === undefined) return false;
+      w.push(chunk);
+    }
+    w[c]![i & LINK_MASK] = via;
     return true;
   }
 
-  /** Is the state in buf[off..off+W) already stored? Does not insert. */
-  private contains(buf: Uint32Array, off: number): boolean {
+  private growNext(): boolean {
+    const n = Math.max(256, (this.nxt.length / this.W) * 2);
+    if (!this.memoryAllows(n * 4 * this.W)) return false;
+    const a = this.allocate(() => new Uint32Array(n * this.W));
+    if (a === undefined) return false;
+    a.set(this.nxt);
+    this.nxt = a;
+    return true;
+  }
+
+  /** Exact mode: the slot holding the state in v (its first lane h), or -(empty slot + 1). */
+  private probeExact(v: Uint32Array, h: number): number {
     const W = this.W;
-    fingerprint(buf, off, W);
-    const hi = FP[0]!;
-    const lo = FP[1]!;
-    const mask = this.mask;
     const table = this.table;
-    let i = hi & mask;
-    if (this.exact) {
-      const store = this.store;
-      for (;;) {
-        const v = table[i]!;
-        if (v === 0) return false;
-        if (this.slotHash[i] === hi) {
-          const base = (v - 1) * W;
-          let eq = true;
-          for (let k = 0; k < W; k++) if (store[base + k] !== buf[off + k]) { eq = false; break; }
-          if (eq) return true;
-        }
-        i = (i + 1) & mask;
-      }
-    }
+    const mask = this.mask;
+    const store = this.store;
+    let i = h & mask;
     for (;;) {
-      const a = table[2 * i]!;
-      const b = table[2 * i + 1]!;
-      if (a === 0 && b === 0) return false;
-      if (a === hi && b === lo) return true;
+      const id1 = table[i]!;
+      if (id1 === 0) return -i - 1;
+      if (this.slotHash[i] === h) {
+        const base = (id1 - 1) * W;
+        let eq = true;
+        for (let k = 0; k < W; k++) if (store[base + k] !== v[k]) { eq = false; break; }
+        if (eq) return i;
+      }
       i = (i + 1) & mask;
     }
   }
 
   /**
-   * Insert buf[off..off+W) if new. Returns the new state id, -1 if already
-   * stored, or -2 if a bound stopped the search.
+   * Store a state known to be new: v with fingerprint (h, l), reached from
+   * position `pos` of the current level by action `via` (for an initial
+   * state, pos is -1 and via its init index). Returns its id, or -2 if a
+   * bound stopped the search.
    */
-  private insert(buf: Uint32Array, off: number, parentId: number, via: number): number {
-    const W = this.W;
-    if ((this.count + 1) > this.cap * LOAD && !this.growTable()) return -2;
-    fingerprint(buf, off, W);
-    const hi = FP[0]!;
-    const lo = FP[1]!;
-    const mask = this.mask;
-    const table = this.table;
-    let i = hi & mask;
-    if (this.exact) {
-      const store = this.store;
-      for (;;) {
-        const v = table[i]!;
-        if (v === 0) break;
-        if (this.slotHash[i] === hi) {
-          const base = (v - 1) * W;
-          let eq = true;
-          for (let k = 0; k < W; k++) if (store[base + k] !== buf[off + k]) { eq = false; break; }
-          if (eq) return -1;
-        }
-        i = (i + 1) & mask;
-      }
-    } else {
-      for (;;) {
-        const a = table[2 * i]!;
-        const b = table[2 * i + 1]!;
-        if (a === 0 && b === 0) break;
-        if (a === hi && b === lo) return -1;
-        i = (i + 1) & mask;
-      }
-    }
-    // New state.
+  private addNew(v: Uint32Array, h: number, l: number, pos: number, via: number, slot: number): number {
     const max = this.opts.maxStates;
     if (max !== undefined && this.count >= max) {
       this.stop('max-states');
       return -2;
     }
     const id = this.count;
-    if (id >= this.parent.length && !this.growIdArrays()) return -2;
-    if (this.nxtCount >= this.nxtIds.length && !this.growNext()) return -2;
-    if (this.exact) {
-      table[i] = id + 1;
-      this.slotHash[i] = hi;
-      const base = id * W;
-      for (let k = 0; k < W; k++) this.store[base + k] = buf[off + k]!;
-    } else {
-      table[2 * i] = hi;
-      table[2 * i + 1] = lo;
+    const exact = this.exact;
+    if (id + 1 > (exact ? this.growAt : this.fps.growAt)) {
+      if (!this.growTable()) return -2;
+      slot = -1 - (exact ? this.probeExact(v, h) : this.fps.probe(h, l));
     }
-    this.count = id + 1;
-    this.parent[id] = parentId;
-    this.via[id] = via;
-    const nb = this.nxtCount * W;
+    if ((id & LINK_MASK) === 0 && !this.linkRoom(id)) return -2;
+    if (exact && !this.storeRoom(id)) return -2;
+    const W = this.W;
+    let nb = this.nxtCount * W;
+    if (nb + W > this.nxt.length && !this.growNext()) return -2;
+    let link = via;
+    if (pos >= 0) {
+      if (this.nextPacked) link = pos * this.nA + via;
+      else {
+        link = pos;
+        const L = this.level + 1;
+        if (!this.setWideVia(L, id - this.links.levelStart[L]!, via)) return -2;
+      }
+    }
+    if (exact) {
+      this.table[slot] = id + 1;
+      this.slotHash[slot] = h;
+      this.store.set(v, id * W);
+    } else {
+      // a run that would leave the table makes it grow (rare: a run near its end)
+      while (!this.fps.insertAt(slot, h, l)) {
+        if (!this.growTable()) return -2;
+        slot = -1 - this.fps.probe(h, l);
+      }
+    }
+    this.links.chunks[id >>> LINK_CHUNK_BITS]![id & LINK_MASK] = link;
     const nxt = this.nxt;
-    for (let k = 0; k < W; k++) nxt[nb + k] = buf[off + k]!;
-    this.nxtIds[this.nxtCount++] = id;
+    for (let k = 0; k < W; k++) nxt[nb++] = v[k]!;
+    this.nxtCount++;
+    this.count = id + 1;
     return id;
   }
 
@@ -445,24 +476,33 @@ export class Checker {
   private seedInitialStates(): void {
     const init = this.model.init;
     for (let i = 0; i < init.length; i++) {
-      const s = init[i]!;
-      const id = this.insert(s, 0, NO_PARENT, i);
+      const s = init[i]!.slice();
+      this.canon?.(s);
+      fingerprint(s, 0, this.W);
+      const h = FP[0]!;
+      const l = FP[1]!;
+      const slot = this.exact ? this.probeExact(s, h) : this.fps.probe(h, l);
+      if (slot >= 0) continue;
+      const id = this.addNew(s, h, l, -1, i, -1 - slot);
       if (id === -2) return;
-      if (id >= 0) this.checkNewState(s, 0, id);
+      this.checkNewState(s, id);
     }
     this.swapLevels();
   }
 
+  /** Make the next level the current one, and note where the level after it starts. */
   private swapLevels(): void {
     const a = this.cur;
-    const b = this.curIds;
     this.cur = this.nxt;
-    this.curIds = this.nxtIds;
     this.curCount = this.nxtCount;
     this.nxt = a;
-    this.nxtIds = b;
     this.nxtCount = 0;
     this.levelPos = 0;
+    const ls = this.links.levelStart;
+    const L = this.started && ls.length > 1 ? this.level + 1 : 0;
+    // the states of level L are ids ls[L] .. ls[L] + curCount - 1; level L+1 follows
+    ls[L + 1] = ls[L]! + this.curCount;
+    this.links.packed[L + 1] = this.nextPacked = this.links.packs(this.curCount);
   }
 
   private record(t: Tracked, at: number, via: number, detail?: string): void {
@@ -478,8 +518,7 @@ export class Checker {
   }
 
   /** State-level checks on a newly stored state. */
-  private checkNewState(buf: Uint32Array, off: number, id: number): void {
-    const s = off === 0 && buf.length === this.W ? buf : buf.subarray(off, off + this.W);
+  private checkNewState(s: Uint32Array, id: number): void {
     const al = this.activeAlways;
     for (let k = 0; k < al.length; k++) if (!al[k]!.p.holds(s)) this.record(al[k]!.t, id, -1);
     const so = this.activeSometimes;
@@ -490,132 +529,196 @@ export class Checker {
     }
   }
 
+  /** A range error of action `a` on the state at srcId (past --max-depth it only marks the cut). */
+  private rangeError(srcId: number, a: number, msg: string, atBound: boolean): void {
+    if (atBound) this.depthCut = true;
+    else this.record(this.range, srcId, a, msg);
+  }
+
   private explore(t0: number, sliceMs: number): void {
     const W = this.W;
     const actions = this.actions;
-    const nA = this.nA;
-    const src = this.src;
-    const dst = this.dst;
+    const srcs = this.srcs;
+    const views = this.views;
+    const cviews = this.cviews;
+    const canon = this.canon;
+    const acts = this.acts;
+    const fh = this.fh;
+    const fl = this.fl;
+    const err = this.err;
+    const errActs = this.errActs;
+    const errMsgs = this.errMsgs;
+    const sEnd = this.sEnd;
+    const eEnd = this.eEnd;
+    const c1 = this.c1;
+    const c2 = this.c2;
+    const expand = this.expand;
     const fired = this.fired;
     const found = this.found;
+    const exact = this.exact;
+    const fps = this.fps;
     const maxDepth = this.opts.maxDepth;
     const timeLimit = this.opts.timeLimitMs;
-    let tick = 0;
+    let batches = 0;
+    let sink = 0;
 
     for (;;) {
       if (this.levelPos >= this.curCount) {
         if (this.nxtCount === 0) {
           this.finished = true;
           if (this.depthCut) this.stopReason = 'max-depth';
-          return;
+          break;
         }
         this.swapLevels();
         this.level++;
       }
-      if ((++tick & 255) === 0) {
+      // every BATCH * 16 states (256)
+      if ((++batches & 15) === 0) {
         const now = performance.now();
-        if (this.stopRequested !== undefined) { this.stop(this.stopRequested); return; }
-        if (timeLimit !== undefined && this.elapsedMs + (now - t0) >= timeLimit) { this.stop('time-limit'); return; }
-        if (now - t0 >= sliceMs) return;
+        if (this.stopRequested !== undefined) { this.stop(this.stopRequested); break; }
+        if (timeLimit !== undefined && this.elapsedMs + (now - t0) >= timeLimit) { this.stop('time-limit'); break; }
+        if (now - t0 >= sliceMs) break;
       }
 
-      const pos = this.levelPos;
-      const base = pos * W;
+      const pos0 = this.levelPos;
+      const B = Math.min(BATCH, this.curCount - pos0);
       const cur = this.cur;
-      for (let k = 0; k < W; k++) src[k] = cur[base + k]!;
-      const srcId = this.curIds[pos]!;
       const atBound = maxDepth !== undefined && this.level >= maxDepth;
-      let anyEnabled = false;
 
-      for (let a = 0; a < nA; a++) {
-        const act = actions[a]!;
-        if (!act.enabled(src)) continue;
-        anyEnabled = true;
-        for (let k = 0; k < W; k++) dst[k] = src[k]!;
-        try {
-          act.apply(dst);
-        } catch (e) {
-          if (e instanceof FieldRangeError) {
-            // Past --max-depth nothing is explored, range errors included.
-            if (atBound) this.depthCut = true;
-            else this.record(this.range, srcId, a, e.message);
+      // 1. the successors of a batch of states, each in action order (range errors set aside, in order)
+      let n = 0;
+      let nErr = 0;
+      for (let b = 0; b < B; b++) {
+        const src = srcs[b]!;
+        const base = (pos0 + b) * W;
+        for (let k = 0; k < W; k++) src[k] = cur[base + k]!;
+        for (let from = 0; ;) {
+          const r = expand(src, views, acts, from, n, err);
+          if (r >= 0) { n = r; break; }
+          if (!err.inEffect || !(err.e instanceof FieldRangeError)) throw err.e;
+          n = err.k;
+          errActs[nErr] = err.a;
+          errMsgs[nErr] = err.e.message;
+          nErr++;
+          from = err.a + 1;
+        }
+        sEnd[b] = n;
+        eEnd[b] = nErr;
+      }
+      // (with symmetry reduction, what is hashed and stored is each successor's canonical form)
+      if (canon !== undefined) {
+        for (let j = 0; j < n; j++) {
+          const c = cviews[j]!;
+          c.set(views[j]!);
+          canon(c);
+        }
+      }
+
+      // 2. their fingerprints, and a first touch of each home slot (the cache misses overlap)
+      // (incrementally: from the parent's sums, re-mixing only the words that changed; hash.ts)
+      for (let b = 0, j = 0; b < B; b++) {
+        const jEnd = sEnd[b]!;
+        if (j === jEnd) continue;
+        const src = srcs[b]!;
+        let s1 = 0;
+        let s2 = 0;
+        for (let i = 0; i < W; i++) {
+          const x = src[i]!;
+          const m1 = mix1(i, x);
+          const m2 = mix2(i, x);
+          c1[i] = m1;
+          c2[i] = m2;
+          s1 = (s1 + m1) | 0;
+          s2 = (s2 + m2) | 0;
+        }
+        for (; j < jEnd; j++) {
+          const d = cviews[j]!;
+          let a = s1;
+          let z = s2;
+          for (let i = 0; i < W; i++) {
+            const x = d[i]!;
+            if (x !== src[i]) {
+              a = (a + mix1(i, x) - c1[i]!) | 0;
+              z = (z + mix2(i, x) - c2[i]!) | 0;
+            }
+          }
+          finish(a, z);
+          fh[j] = FP[0]!;
+          fl[j] = FP[1]!;
+        }
+      }
+      if (!exact) {
+        // a tight loop of independent loads, so the CPU keeps many misses in flight
+        const table = fps.table;
+        const scale = fps.scale;
+        for (let j = 0; j < n; j++) sink ^= table[2 * (((fh[j]! >>> 0) * scale) | 0)]!;
+      }
+
+      // 3. state by state, in action order: range errors, transitions, step properties, the visited set
+      let j = 0;
+      let e = 0;
+      let stopped = false;
+      const srcId0 = this.links.levelStart[this.level]! + pos0;
+      for (let b = 0; b < B; b++) {
+        const src = srcs[b]!;
+        const srcId = srcId0 + b;
+        const pos = pos0 + b;
+        const jEnd = sEnd[b]!;
+        const ee = eEnd[b]!;
+        const anyEnabled = jEnd > j || ee > e;
+        for (; j < jEnd; j++) {
+          const a = acts[j]!;
+          while (e < ee && errActs[e]! < a) { this.rangeError(srcId, errActs[e]!, errMsgs[e]!, atBound); e++; }
+          const v = cviews[j]!;
+          const h = fh[j]!;
+          const l = fl[j]!;
+          const slot = exact ? this.probeExact(v, h) : fps.probe(h, l);
+          // At --max-depth a successor not stored yet is cut off (counted in pastBound). One
+          // already stored is a transition within the explored states: it is counted and
+          // step-checked like any other, so a bound that cuts nothing changes no verdict.
+          if (atBound && slot < 0) {
+            this.depthCut = true;
+            this.pastBound++;
             continue;
           }
-          throw e;
-        }
-        // At --max-depth a successor not stored yet is cut off (counted in pastBound). One
-        // already stored is a transition within the explored states: it is counted and
-        // step-checked like any other, so a bound that cuts nothing changes no verdict.
-        if (atBound && !this.contains(dst, 0)) {
-          this.depthCut = true;
-          this.pastBound++;
-          continue;
-        }
-        this.transitions++;
-        fired[a]!++;
-        const st = this.activeStep;
-        for (let k = 0; k < st.length; k++) if (!st[k]!.p.holds(src, act, dst)) this.record(st[k]!.t, srcId, a);
-        if (atBound) continue;
-        const id = this.insert(dst, 0, srcId, a);
-        if (id >= 0) {
+          this.transitions++;
+          fired[a]!++;
+          const st = this.activeStep;
+          if (st.length > 0) {
+            const act = actions[a]!;
+            const raw = views[j]!;
+            for (let k = 0; k < st.length; k++) if (!st[k]!.p.holds(src, act, raw)) this.record(st[k]!.t, srcId, a);
+          }
+          if (slot >= 0 || atBound) continue;
+          const id = this.addNew(v, h, l, pos, a, -1 - slot);
+          if (id === -2) { stopped = true; break; } // a bound stopped the search; this state stays queued
           found[a]!++;
-          this.checkNewState(dst, 0, id);
-        } else if (id === -2) {
-          return; // a bound stopped the search; this state stays queued
+          this.checkNewState(v, id);
         }
+        if (stopped) break;
+        for (; e < ee; e++) this.rangeError(srcId, errActs[e]!, errMsgs[e]!, atBound);
+        if (!anyEnabled && this.deadlock !== undefined && this.deadlock.at === -1 && !(this.isLegalEnd?.(src) ?? false)) {
+          this.record(this.deadlock, srcId, -1);
+        }
+        this.levelPos = pos + 1;
       }
-      if (!anyEnabled && this.deadlock !== undefined && this.deadlock.at === -1 && !(this.isLegalEnd?.(src) ?? false)) {
-        this.record(this.deadlock, srcId, -1);
-      }
-      this.levelPos = pos + 1;
+      if (stopped) break;
     }
+    this.sink ^= sink;
   }
 
   // --- results -----------------------------------------------------------
 
-  /** Action indices from an initial state to state `id`; element 0 is the init index. */
-  private pathTo(id: number): number[] {
-    const path: number[] = [];
-    let cur = id;
-    for (let guard = 0; guard <= this.count; guard++) {
-      path.push(this.via[cur]!);
-      const p = this.parent[cur]!;
-      if (p === NO_PARENT) return path.reverse();
-      cur = p;
-    }
-    throw new TraceRebuildError('parent chain has a cycle');
-  }
-
   /** Re-execute a path (init index, then action indices) into readable steps. */
   rebuildTrace(path: readonly number[]): TraceStep[] {
-    const m = this.model;
-    const describe = m.describe ?? ((s: Uint32Array) => m.layout.toJSON(s));
-    const init = m.init[path[0]!];
-    if (init === undefined) throw new TraceRebuildError(`no initial state ${path[0]}`);
-    const s = Uint32Array.from(init);
-    const steps: TraceStep[] = [{ index: 0, action: 'init', params: { init: path[0]! }, label: `initial state ${path[0]}`, state: describe(s) }];
-    for (let i = 1; i < path.length; i++) {
-      const a = m.actions[path[i]!];
-      if (a === undefined || !a.enabled(s)) {
-        throw new TraceRebuildError(`step ${i} (${a?.label ?? path[i]}) is not enabled on re-execution: a fingerprint collision; rerun with --exact`);
-      }
-      try {
-        a.apply(s);
-      } catch (e) {
-        if (!(e instanceof FieldRangeError) || i !== path.length - 1) throw e;
-        // The last step of a range violation is the out-of-range assignment itself.
-        steps.push({ index: i, action: a.name, params: a.params, label: a.label, ...(a.actor !== undefined ? { actor: a.actor } : {}), ...(a.role !== undefined ? { role: a.role } : {}), state: describe(s) });
-        return steps;
-      }
-      steps.push({ index: i, action: a.name, params: a.params, label: a.label, ...(a.actor !== undefined ? { actor: a.actor } : {}), ...(a.role !== undefined ? { role: a.role } : {}), state: describe(s) });
-    }
-    return steps;
+    return rebuildTrace(this.model, path);
   }
 
   private traceFor(t: Tracked): TraceStep[] {
-    const path = this.pathTo(t.at);
+    const path = this.links.pathTo(t.at, this.count);
     if (t.via >= 0) path.push(t.via);
-    return this.rebuildTrace(path);
+    const end: TraceEnd = t.kind === 'range' ? { kind: 'range' } : t.kind === 'step' && t.via >= 0 ? { kind: 'step', holds: (t.prop as Property & { kind: 'step' }).holds } : { kind: 'state' };
+    return this.rebuildTrace(concretePath(this.model, path, end, this.canon ?? null));
   }
 
   /** Where an incomplete search stopped, and how much of the next level it had seen. */
@@ -636,6 +739,7 @@ export class Checker {
   }
 
   result(): CheckResult {
+    if (this.parallel !== undefined) return this.parallel.result();
     const complete = this.finished && this.stopReason === undefined;
     const properties: PropertyResult[] = this.tracked.map((t) => {
       const base = { name: t.name, kind: t.kind, description: t.description };
@@ -649,7 +753,7 @@ export class Checker {
     const coverage: CoverageEntry[] = this.actions.map((a, i) => ({
       action: a.name, label: a.label, params: a.params, fired: this.fired[i]!, distinct: this.found[i]!,
     }));
-    const warnings: string[] = [];
+    const warnings: string[] = [...this.notes];
     if (this.finished) {
       const never = coverage.filter((c) => c.fired === 0);
       if (never.length > 0) warnings.push(`${never.length} action(s) never fired: ${never.map((c) => c.label).join(', ')}`);
@@ -675,7 +779,7 @@ export class Checker {
         bytesPerState: d > 0 ? stored / d : 0,
         storedBytes: stored,
         stateWords: this.W,
-        collisionProbability: this.exact ? 0 : (d * Math.max(0, g - d)) / 2 ** 64,
+        collisionProbability: this.exact ? 0 : collisionEstimate(d, g),
         queued,
       },
       ...(complete ? {} : { remaining: this.remaining() }),

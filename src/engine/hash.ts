@@ -1,40 +1,59 @@
-// 64-bit state fingerprints over packed states, as two independent 32-bit
-// lanes (murmur3-style mixing with different constants per lane). Returned
-// through a shared two-slot array so the hot loop allocates nothing.
+// 64-bit state fingerprints over packed states, as two 32-bit lanes.
+//
+// Each lane is a sum (mod 2^32) over the state's words of a per-word mix:
+// lane 1 sums mix1(i, word i), lane 2 sums mix2(i, word i), two different
+// bijective 32-bit mixers keyed by the word's index (so, per lane, two
+// states that differ in one word never collide). Being a sum, a fingerprint can be updated
+// from its parent's by re-mixing only the words a step changed (most steps
+// change one or two): `Incremental` below, used by the search. The full and
+// the incremental computation give the same fingerprint.
+//
+// Neither lane is ever 0: a visited-set slot whose first lane is 0 is empty.
+// So a fingerprint is one of (2^32 - 1)^2 values, FINGERPRINT_SPACE.
+// Results go through a shared two-slot array so the hot loop allocates nothing.
 
-/** FP[0] = high lane, FP[1] = low lane of the last fingerprint computed. */
+/** FP[0] = first lane, FP[1] = second lane of the last fingerprint computed; both non-zero. */
 export const FP = new Int32Array(2);
 
-function fmix(h: number): number {
+/** How many distinct fingerprints there are (for the collision estimate). */
+export const FINGERPRINT_SPACE = (2 ** 32 - 1) ** 2;
+
+/** Lane 1's mix of word i with value x: murmur3's finaliser of x ^ key(i); a bijection of x. */
+export function mix1(i: number, x: number): number {
+  let h = x ^ Math.imul(i + 1, 0x9e3779b1);
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
   h = Math.imul(h, 0xc2b2ae35);
   h ^= h >>> 16;
-  return h | 0;
+  return h;
 }
 
-/** Fingerprint words [off, off+n) of buf into FP; never (0, 0). */
+/** Lane 2's mix of word i with value x: another finaliser (Wellons' lowbias32) of x + key(i); a bijection of x. */
+export function mix2(i: number, x: number): number {
+  let h = (x + Math.imul(i + 1, 0x7feb352d) + 0x3c6ef372) | 0;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x21f0aaad);
+  h ^= h >>> 15;
+  h = Math.imul(h, 0x735a2d97);
+  h ^= h >>> 15;
+  return h;
+}
+
+/** The fingerprint of the two sums, into FP: the sums themselves (they are sums of well-mixed words), 0 moved away. */
+export function finish(s1: number, s2: number): void {
+  FP[0] = s1 === 0 ? 0x5bd1e995 : s1;
+  FP[1] = s2 === 0 ? 0x1b873593 : s2;
+}
+
+/** Fingerprint words [off, off+n) of buf into FP; neither lane is 0. */
 export function fingerprint(buf: Uint32Array, off: number, n: number): void {
-  let h1 = 0x9747b28c ^ n;
-  let h2 = 0x3c6ef372 ^ Math.imul(n, 0x27d4eb2f);
+  let s1 = 0;
+  let s2 = 0;
   for (let i = 0; i < n; i++) {
-    const k = buf[off + i]! | 0;
-    let k1 = Math.imul(k, 0xcc9e2d51);
-    k1 = (k1 << 15) | (k1 >>> 17);
-    k1 = Math.imul(k1, 0x1b873593);
-    h1 ^= k1;
-    h1 = (h1 << 13) | (h1 >>> 19);
-    h1 = (Math.imul(h1, 5) + 0xe6546b64) | 0;
-    let k2 = Math.imul(k ^ 0x5bd1e995, 0x85ebca77);
-    k2 = (k2 << 17) | (k2 >>> 15);
-    k2 = Math.imul(k2, 0x165667b1);
-    h2 ^= k2;
-    h2 = (h2 << 11) | (h2 >>> 21);
-    h2 = (Math.imul(h2, 9) + 0x52dce729) | 0;
+    const x = buf[off + i]! | 0;
+    s1 = (s1 + mix1(i, x)) | 0;
+    s2 = (s2 + mix2(i, x)) | 0;
   }
-  const hi = fmix(h1 ^ (h2 >>> 7));
-  const lo = fmix(h2 + Math.imul(h1, 0x9e3779b1));
-  FP[0] = hi;
-  FP[1] = hi === 0 && lo === 0 ? 1 : lo;
+  finish(s1, s2);
 }

@@ -1,0 +1,57 @@
+// A search worker thread (parallel.ts starts it): builds the model from its
+// source and runs its PartitionExplorer to the end, sending one report per
+// step to the coordinator through its MessagePort (and counting reports in
+// shared memory, so a coordinator asleep in Atomics.wait wakes up). The
+// workers pace themselves (partition.ts); the coordinator never answers.
+
+import { workerData, type MessagePort } from 'node:worker_threads';
+import { pathToFileURL } from 'node:url';
+import type { Model } from './model.js';
+import type { ModelEntry } from './registry.js';
+import { C_REPORTS, PartitionExplorer, type PartitionOptions, type Report } from './partition.js';
+import type { ModelSource } from './search.js';
+
+interface WorkerInput {
+  readonly source: ModelSource;
+  readonly options: PartitionOptions;
+  readonly port: MessagePort;
+}
+
+/** Build the model a ModelSource names. */
+export async function buildFromSource(source: ModelSource): Promise<Model> {
+  const url = /^[a-z]+:/.test(source.module) ? source.module : pathToFileURL(source.module).href;
+  const mod = (await import(url)) as Record<string, unknown>;
+  const exp = mod[source.export];
+  if ('entry' in source) {
+    if (!Array.isArray(exp)) throw new Error(`${source.module}: export ${source.export} is not a model registry (an array of entries)`);
+    const entry = (exp as ModelEntry[]).find((e) => e.name === source.entry);
+    if (entry === undefined) throw new Error(`${source.module}: no model ${source.entry} in ${source.export}`);
+    return entry.build(source.params, source.input);
+  }
+  if (typeof exp !== 'function') throw new Error(`${source.module}: export ${source.export} is not a function`);
+  return (exp as (...a: unknown[]) => Model)(...(source.args ?? []));
+}
+
+async function main(): Promise<void> {
+  const input = workerData as WorkerInput;
+  const { port } = input;
+  const ctl = new Int32Array(input.options.control);
+  const me = input.options.me;
+  const send = (r: Report) => {
+    const transfer = r.t === 'level' ? [r.links.buffer as ArrayBuffer, ...(r.wideVia !== undefined ? [r.wideVia.buffer as ArrayBuffer] : [])] : [];
+    port.postMessage(r, transfer);
+    Atomics.add(ctl, C_REPORTS, 1);
+    Atomics.notify(ctl, C_REPORTS);
+  };
+  try {
+    const explorer = new PartitionExplorer(await buildFromSource(input.source), input.options);
+    send({ t: 'ready', worker: me });
+    explorer.run(send);
+  } catch (e) {
+    const err = e as Error;
+    send({ t: 'error', worker: me, message: err?.message ?? String(e), ...(err?.stack !== undefined ? { stack: err.stack } : {}), ...(err?.name !== undefined ? { name: err.name } : {}) });
+  }
+  port.close();
+}
+
+void main();
