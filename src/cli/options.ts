@@ -49,12 +49,14 @@ export const CheckFlagsC = t.type({
   'max-states': t.union([numberFromString('--max-states: an integer from 1', 1, 4e9, true), t.undefined]),
   'time-limit': t.union([numberFromString('--time-limit: seconds, a positive number', 0.001, 1e7, false), t.undefined]),
   'max-memory': t.union([numberFromString('--max-memory: MiB, an integer from 1', 1, 1 << 30, true), t.undefined]),
+  'workers': t.union([numberFromString('--workers: an integer from 1 to 64', 1, 64, true), t.undefined]),
+  'no-symmetry': flag,
 });
 export type CheckFlags = t.TypeOf<typeof CheckFlagsC>;
 
 export const CHECK_FLAGS = {
   set: 'multi', scenario: 'value', json: 'bool', format: 'value', full: 'bool', property: 'value', exact: 'bool', quiet: 'bool', 'no-deadlock': 'bool',
-  'max-depth': 'value', 'max-states': 'value', 'time-limit': 'value', 'max-memory': 'value',
+  'max-depth': 'value', 'max-states': 'value', 'time-limit': 'value', 'max-memory': 'value', workers: 'value', 'no-symmetry': 'bool',
 } as const;
 
 /** Default memory bound: half the machine, so the search stops cleanly before the OS kills it. */
@@ -72,5 +74,6 @@ export function toCheckOptions(f: Partial<CheckFlags>): CheckOptions {
     ...(f['time-limit'] !== undefined ? { timeLimitMs: f['time-limit'] * 1000 } : {}),
     maxMemoryBytes: f['max-memory'] !== undefined ? f['max-memory'] * 2 ** 20 : defaultMaxMemoryBytes(),
     ...(f['no-deadlock'] === true ? { checkDeadlock: false } : {}),
+    ...(f['no-symmetry'] === true ? { symmetry: false } : {}),
   };
 }
