@@ -28,13 +28,12 @@
 //   With `workers` > 1 the same search runs on worker threads (parallel.ts,
 //   partition.ts, worker.ts).
 
-import { FP, finish, fingerprint, mix1, mix2 } from './hash.js';
-import { compileExpander, type ExpandError, type Expander } from './expand.js';
+import { FP, fingerprint } from './hash.js';
+import { BATCH, SuccessorBatch } from './batch.js';
 import { LINK_CHUNK, LINK_CHUNK_BITS, LINK_MASK, Links } from './links.js';
 import type { Action, Model, Property, PropertyKind } from './model.js';
 import { validateModel } from './model.js';
 import { FingerprintSet, INITIAL_SLOTS, grownSlots, lanesFor } from './visited.js';
-import { FieldRangeError } from './schema.js';
 import type { CheckResult, CoverageEntry, PropertyResult, Remaining, StopReason, TraceStep } from './result.js';
 import { ParallelSearch } from './parallel.js';
 import { RESERVE_FROM, collisionEstimate, concretePath, machineMemoryBytes, MEMORY_CEILING, rebuildTrace, reservedTable, type CheckOptions, type Search, type TraceEnd } from './search.js';
@@ -43,8 +42,6 @@ export type { CheckResult, CoverageEntry, PropertyResult, PropertyStatus, Remain
 export { TraceRebuildError } from './links.js';
 export { collisionEstimate, concretePath, defaultMaxMemoryBytes, machineMemoryBytes, MEMORY_CEILING, rebuildTrace, type CheckOptions, type ModelSource, type Search } from './search.js';
 
-/** States expanded together: their successors' cache misses overlap. */
-const BATCH = 16;
 /** Exact mode's table (ids) keeps a power-of-two layout. */
 const EXACT_LOAD = 0.75;
 
@@ -100,23 +97,8 @@ export class Checker implements Search {
   private pastBound = 0;
 
   // scratch
-  private readonly srcs: Uint32Array[];
-  private readonly sEnd: Int32Array;
-  /** A parent's per-word hash mixes (lanes 1 and 2), for incremental fingerprints. */
-  private readonly c1: Int32Array;
-  private readonly c2: Int32Array;
-  private readonly eEnd: Int32Array;
-  private readonly expand: Expander;
-  private readonly views: Uint32Array[];
-  /** With symmetry reduction: each successor's canonical form (views keep the concrete one, for step properties). */
-  private readonly cviews: Uint32Array[];
+  private readonly batch: SuccessorBatch;
   private readonly canon: ((s: Uint32Array) => void) | undefined;
-  private readonly acts: Int32Array;
-  private readonly fh: Int32Array;
-  private readonly fl: Int32Array;
-  private readonly err: ExpandError = { a: 0, k: 0, inEffect: false, e: undefined };
-  private readonly errActs: Int32Array;
-  private readonly errMsgs: string[] = [];
   /** Keeps the prefetching loads observable. */
   private sink = 0;
 
@@ -153,24 +135,8 @@ export class Checker implements Search {
     this.nA = model.actions.length;
     this.fired = new Float64Array(this.nA);
     this.found = new Float64Array(this.nA);
-    // a batch of BATCH states and up to nA successors each
-    const srcBuf = new Uint32Array(BATCH * this.W);
-    this.srcs = Array.from({ length: BATCH }, (_, i) => srcBuf.subarray(i * this.W, (i + 1) * this.W));
-    this.sEnd = new Int32Array(BATCH);
-    this.c1 = new Int32Array(this.W);
-    this.c2 = new Int32Array(this.W);
-    this.eEnd = new Int32Array(BATCH);
-    const maxSucc = Math.max(1, BATCH * this.nA);
-    const succ = new Uint32Array(maxSucc * this.W);
-    this.views = Array.from({ length: maxSucc }, (_, i) => succ.subarray(i * this.W, (i + 1) * this.W));
     this.canon = opts.symmetry === false ? undefined : model.canonicalize;
-    const csucc = new Uint32Array(this.canon !== undefined ? maxSucc * this.W : 0);
-    this.cviews = this.canon !== undefined ? Array.from({ length: maxSucc }, (_, i) => csucc.subarray(i * this.W, (i + 1) * this.W)) : this.views;
-    this.acts = new Int32Array(maxSucc);
-    this.fh = new Int32Array(maxSucc);
-    this.fl = new Int32Array(maxSucc);
-    this.errActs = new Int32Array(maxSucc);
-    this.expand = compileExpander(this.actions, this.W);
+    this.batch = new SuccessorBatch(this.actions, this.W, this.canon);
     this.isLegalEnd = model.isLegalEnd;
     this.isQuiescent = model.isQuiescent;
     this.links = new Links(this.nA);
@@ -536,23 +502,9 @@ export class Checker implements Search {
   }
 
   private explore(t0: number, sliceMs: number): void {
-    const W = this.W;
     const actions = this.actions;
-    const srcs = this.srcs;
-    const views = this.views;
-    const cviews = this.cviews;
-    const canon = this.canon;
-    const acts = this.acts;
-    const fh = this.fh;
-    const fl = this.fl;
-    const err = this.err;
-    const errActs = this.errActs;
-    const errMsgs = this.errMsgs;
-    const sEnd = this.sEnd;
-    const eEnd = this.eEnd;
-    const c1 = this.c1;
-    const c2 = this.c2;
-    const expand = this.expand;
+    const batch = this.batch;
+    const { srcs, views, cviews, acts, fh, fl, errActs, errMsgs, sEnd, eEnd } = batch;
     const fired = this.fired;
     const found = this.found;
     const exact = this.exact;
@@ -585,68 +537,11 @@ export class Checker implements Search {
       const cur = this.cur;
       const atBound = maxDepth !== undefined && this.level >= maxDepth;
 
-      // 1. the successors of a batch of states, each in action order (range errors set aside, in order)
-      let n = 0;
-      let nErr = 0;
-      for (let b = 0; b < B; b++) {
-        const src = srcs[b]!;
-        const base = (pos0 + b) * W;
-        for (let k = 0; k < W; k++) src[k] = cur[base + k]!;
-        for (let from = 0; ;) {
-          const r = expand(src, views, acts, from, n, err);
-          if (r >= 0) { n = r; break; }
-          if (!err.inEffect || !(err.e instanceof FieldRangeError)) throw err.e;
-          n = err.k;
-          errActs[nErr] = err.a;
-          errMsgs[nErr] = err.e.message;
-          nErr++;
-          from = err.a + 1;
-        }
-        sEnd[b] = n;
-        eEnd[b] = nErr;
-      }
-      // (with symmetry reduction, what is hashed and stored is each successor's canonical form)
-      if (canon !== undefined) {
-        for (let j = 0; j < n; j++) {
-          const c = cviews[j]!;
-          c.set(views[j]!);
-          canon(c);
-        }
-      }
-
-      // 2. their fingerprints, and a first touch of each home slot (the cache misses overlap)
-      // (incrementally: from the parent's sums, re-mixing only the words that changed; hash.ts)
-      for (let b = 0, j = 0; b < B; b++) {
-        const jEnd = sEnd[b]!;
-        if (j === jEnd) continue;
-        const src = srcs[b]!;
-        let s1 = 0;
-        let s2 = 0;
-        for (let i = 0; i < W; i++) {
-          const x = src[i]!;
-          const m1 = mix1(i, x);
-          const m2 = mix2(i, x);
-          c1[i] = m1;
-          c2[i] = m2;
-          s1 = (s1 + m1) | 0;
-          s2 = (s2 + m2) | 0;
-        }
-        for (; j < jEnd; j++) {
-          const d = cviews[j]!;
-          let a = s1;
-          let z = s2;
-          for (let i = 0; i < W; i++) {
-            const x = d[i]!;
-            if (x !== src[i]) {
-              a = (a + mix1(i, x) - c1[i]!) | 0;
-              z = (z + mix2(i, x) - c2[i]!) | 0;
-            }
-          }
-          finish(a, z);
-          fh[j] = FP[0]!;
-          fl[j] = FP[1]!;
-        }
-      }
+      // 1. the successors of a batch of states, each in action order (range errors set aside, in order;
+      // with symmetry reduction, what is hashed and stored is each successor's canonical form)
+      const n = batch.expandFrom(cur, pos0, B);
+      // 2. their fingerprints (incrementally from the parents'), then a first touch of each home slot (the cache misses overlap)
+      batch.fingerprintAll(B);
       if (!exact) {
         // a tight loop of independent loads, so the CPU keeps many misses in flight
         const table = fps.table;

@@ -37,10 +37,9 @@
 // (stored already) or cut off, so there the record carries the parent state.
 
 import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
-import { FP, finish, fingerprint, mix1, mix2 } from './hash.js';
-import { compileExpander, type ExpandError, type Expander } from './expand.js';
+import { FP, fingerprint } from './hash.js';
+import { BATCH, SuccessorBatch } from './batch.js';
 import type { Action, Model, Property } from './model.js';
-import { FieldRangeError } from './schema.js';
 import { RESERVE_FROM, reservedTable } from './search.js';
 import { FingerprintSet, grownSlots, lanesFor } from './visited.js';
 
@@ -146,7 +145,6 @@ export interface PartitionOptions {
   readonly peers: readonly (MessagePort | null)[];
 }
 
-const BATCH = 16;
 /** States claimed at a time from a share of the level. */
 const CLAIM = 64;
 /** Size - 1 of the cache of fingerprints sent to other workers. */
@@ -170,7 +168,6 @@ export class PartitionExplorer {
   private readonly outTail: Int32Array;
   private readonly outHead: Int32Array;
   private readonly fps = new FingerprintSet();
-  private readonly expand: Expander;
   private readonly memoryLimitKiB: number;
 
   // my share of the current and next level
@@ -192,23 +189,10 @@ export class PartitionExplorer {
   private stopped = false;
 
   // scratch (as in Checker.explore)
-  private readonly srcs: Uint32Array[];
-  private readonly views: Uint32Array[];
-  /** With symmetry reduction: each successor's canonical form (views keep the concrete one). */
-  private readonly cviews: Uint32Array[];
+  private readonly batch: SuccessorBatch;
   private readonly canon: ((s: Uint32Array) => void) | undefined;
-  private readonly acts: Int32Array;
-  private readonly fh: Int32Array;
-  private readonly fl: Int32Array;
   private readonly mine: Int32Array;
   private readonly exhausted: boolean[];
-  private readonly sEnd: Int32Array;
-  private readonly eEnd: Int32Array;
-  private readonly errActs: Int32Array;
-  private readonly errMsgs: string[] = [];
-  private readonly err: ExpandError = { a: 0, k: 0, inEffect: false, e: undefined };
-  private readonly c1: Int32Array;
-  private readonly c2: Int32Array;
   private readonly rs: Uint32Array;
   private readonly rsrc: Uint32Array;
   private readonly dh = new Int32Array(DRAIN_GROUP);
@@ -245,7 +229,6 @@ export class PartitionExplorer {
     this.inn = opts.rings.map((row) => (row[this.me] === null || row[this.me] === undefined ? null : new Int32Array(row[this.me]!)));
     this.outTail = new Int32Array(this.nW);
     this.outHead = new Int32Array(this.nW);
-    this.expand = compileExpander(this.actions, this.W);
     this.memoryLimitKiB = Math.floor(opts.memoryLimit / 1024);
     const W = this.W;
     this.cur = new Uint32Array(new SharedArrayBuffer(256 * W * 4));
@@ -254,24 +237,10 @@ export class PartitionExplorer {
     this.shareSize = new Array(this.nW).fill(0);
     this.shareOffset = new Array(this.nW).fill(0);
     this.links = new Uint32Array(256);
-    const srcBuf = new Uint32Array(BATCH * W);
-    this.srcs = Array.from({ length: BATCH }, (_, i) => srcBuf.subarray(i * W, (i + 1) * W));
-    const maxSucc = Math.max(1, BATCH * this.nA);
-    const succ = new Uint32Array(maxSucc * W);
-    this.views = Array.from({ length: maxSucc }, (_, i) => succ.subarray(i * W, (i + 1) * W));
     this.canon = opts.symmetry ? model.canonicalize : undefined;
-    const csucc = new Uint32Array(this.canon !== undefined ? maxSucc * W : 0);
-    this.cviews = this.canon !== undefined ? Array.from({ length: maxSucc }, (_, i) => csucc.subarray(i * W, (i + 1) * W)) : this.views;
-    this.acts = new Int32Array(maxSucc);
-    this.fh = new Int32Array(maxSucc);
-    this.fl = new Int32Array(maxSucc);
-    this.mine = new Int32Array(maxSucc);
+    this.batch = new SuccessorBatch(this.actions, W, this.canon);
+    this.mine = new Int32Array(Math.max(1, BATCH * this.nA));
     this.exhausted = new Array(this.nW).fill(false);
-    this.errActs = new Int32Array(maxSucc);
-    this.sEnd = new Int32Array(BATCH);
-    this.eEnd = new Int32Array(BATCH);
-    this.c1 = new Int32Array(W);
-    this.c2 = new Int32Array(W);
     this.rs = new Uint32Array(W);
     this.rsrc = new Uint32Array(W);
     this.fired = new Float64Array(this.nA);
@@ -699,21 +668,8 @@ export class PartitionExplorer {
   private explore(): void {
     const W = this.W;
     const me = this.me;
-    const srcs = this.srcs;
-    const views = this.views;
-    const cviews = this.cviews;
-    const canon = this.canon;
-    const acts = this.acts;
-    const fh = this.fh;
-    const fl = this.fl;
-    const err = this.err;
-    const errActs = this.errActs;
-    const errMsgs = this.errMsgs;
-    const sEnd = this.sEnd;
-    const eEnd = this.eEnd;
-    const c1 = this.c1;
-    const c2 = this.c2;
-    const expand = this.expand;
+    const batch = this.batch;
+    const { srcs, views, cviews, acts, fh, fl, errActs, errMsgs, sEnd, eEnd } = batch;
     const fps = this.fps;
     const atBound = this.atBound;
     const rec = 4 + (atBound ? 2 * W : W);
@@ -753,66 +709,10 @@ export class PartitionExplorer {
       const pos0 = i0;
       const posBase = this.shareOffset[seg]!;
 
-      // 1. successors, each state's in action order (range errors set aside)
-      let n = 0;
-      let nErr = 0;
-      for (let b = 0; b < B; b++) {
-        const src = srcs[b]!;
-        const base = (pos0 + b) * W;
-        for (let k = 0; k < W; k++) src[k] = cur[base + k]!;
-        for (let from = 0; ;) {
-          const r = expand(src, views, acts, from, n, err);
-          if (r >= 0) { n = r; break; }
-          if (!err.inEffect || !(err.e instanceof FieldRangeError)) throw err.e;
-          n = err.k;
-          errActs[nErr] = err.a;
-          errMsgs[nErr] = err.e.message;
-          nErr++;
-          from = err.a + 1;
-        }
-        sEnd[b] = n;
-        eEnd[b] = nErr;
-      }
-      if (canon !== undefined) {
-        for (let j = 0; j < n; j++) {
-          const c = cviews[j]!;
-          c.set(views[j]!);
-          canon(c);
-        }
-      }
-
+      // 1. successors, each state's in action order (range errors set aside), canonical where symmetric
+      const n = batch.expandFrom(cur, pos0, B);
       // 2. fingerprints (incremental), and a touch of the home slot of those I own
-      for (let b = 0, j = 0; b < B; b++) {
-        const jEnd = sEnd[b]!;
-        if (j === jEnd) continue;
-        const src = srcs[b]!;
-        let s1 = 0;
-        let s2 = 0;
-        for (let i = 0; i < W; i++) {
-          const x = src[i]!;
-          const m1 = mix1(i, x);
-          const m2 = mix2(i, x);
-          c1[i] = m1;
-          c2[i] = m2;
-          s1 = (s1 + m1) | 0;
-          s2 = (s2 + m2) | 0;
-        }
-        for (; j < jEnd; j++) {
-          const d = cviews[j]!;
-          let a = s1;
-          let z = s2;
-          for (let i = 0; i < W; i++) {
-            const x = d[i]!;
-            if (x !== src[i]) {
-              a = (a + mix1(i, x) - c1[i]!) | 0;
-              z = (z + mix2(i, x) - c2[i]!) | 0;
-            }
-          }
-          finish(a, z);
-          fh[j] = FP[0]!;
-          fl[j] = FP[1]!;
-        }
-      }
+      batch.fingerprintAll(B);
       {
         const table = fps.table;
         const scale = fps.scale;
