@@ -26,7 +26,7 @@ import { SCENARIO_DIR, scenarioNames } from '../models/kernel/build.js';
 import { decodeScenario } from '../models/kernel/scenario.js';
 import { MAX_JSON_DEPTH } from '../src/io/decode.js';
 import { badInputProblem, caseDir, FUZZ_RUNS, messagePath, parsePath, pathNamesPlaceIn, pool, renderPath, runBinary, runInProcess, type InProcessRun } from './fuzz-cli.js';
-import { places, setAt, type Json } from './helpers/json-edit.js';
+import { nesting, places, setAt, type Json } from './helpers/json-edit.js';
 
 const TOTAL = Math.max(60, Math.round((FUZZ_RUNS * 2) / 3));
 const share = (fraction: number) => Math.max(10, Math.round(TOTAL * fraction));
@@ -102,18 +102,6 @@ const validBase: fc.Arbitrary<Json> = fc.oneof(
 
 const jsonType = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v);
 
-/** Nesting of a value: -1 for a primitive, 0 for a flat array or object, … (iterative). */
-function nesting(v: unknown): number {
-  let max = -1;
-  const stack: [unknown, number][] = [[v, 0]];
-  while (stack.length > 0) {
-    const [x, d] = stack.pop()!;
-    if (typeof x !== 'object' || x === null) continue;
-    max = Math.max(max, d);
-    for (const y of Array.isArray(x) ? x : Object.values(x)) stack.push([y, d + 1]);
-  }
-  return max;
-}
 /** Does a value placed `at` this path make the document nest deeper than the decoder accepts? */
 const tooDeepAt = (path: readonly unknown[], v: unknown): boolean => path.length + nesting(v) >= MAX_JSON_DEPTH;
 

@@ -30,7 +30,7 @@ import { MAX_JSON_DEPTH } from '../src/io/decode.js';
 import { MODELS, findModel } from '../models/index.js';
 import { exitCodeOf } from '../src/cli/main.js';
 import { badInputProblem, caseDir, FUZZ_RUNS, pool, renderPath, runBinary, runInProcess, type InProcessRun } from './fuzz-cli.js';
-import { places, setAt, type Json } from './helpers/json-edit.js';
+import { nesting, places, setAt, type Json } from './helpers/json-edit.js';
 
 const TOTAL = Math.max(40, Math.round(FUZZ_RUNS / 3));
 const share = (fraction: number) => Math.max(8, Math.round(TOTAL * fraction));
@@ -272,17 +272,6 @@ const junk: fc.Arbitrary<Json> = fc.oneof(
   fc.integer({ min: 65, max: 400 }).map((d) => { let v: Json = 0; for (let i = 0; i < d; i++) v = [v]; return v; }),
   fc.jsonValue({ maxDepth: 3 }) as fc.Arbitrary<Json>,
 );
-function nesting(v: unknown): number {
-  let max = -1;
-  const stack: [unknown, number][] = [[v, 0]];
-  while (stack.length > 0) {
-    const [x, d] = stack.pop()!;
-    if (typeof x !== 'object' || x === null) continue;
-    max = Math.max(max, d);
-    for (const y of Array.isArray(x) ? x : Object.values(x)) stack.push([y, d + 1]);
-  }
-  return max;
-}
 
 const schemaFault: fc.Arbitrary<Case> = fc.tuple(baseArb, fc.nat(), junk).map(([b, pick, value]): Case => {
   const doc = asJson(b.report);

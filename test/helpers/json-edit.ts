@@ -24,3 +24,16 @@ export function setAt(doc: Json, path: readonly (string | number)[], value: Json
   else Object.defineProperty(cur, last, { value, enumerable: true, writable: true, configurable: true });
   return copy as Json;
 }
+
+/** Nesting of a value: -1 for a primitive, 0 for a flat array or object, … (iterative). */
+export function nesting(v: unknown): number {
+  let max = -1;
+  const stack: [unknown, number][] = [[v, 0]];
+  while (stack.length > 0) {
+    const [x, d] = stack.pop()!;
+    if (typeof x !== 'object' || x === null) continue;
+    max = Math.max(max, d);
+    for (const y of Array.isArray(x) ? x : Object.values(x)) stack.push([y, d + 1]);
+  }
+  return max;
+}
