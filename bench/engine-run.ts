@@ -5,7 +5,7 @@
 //   node dist/bench/engine-run.js MODEL [NAME=VALUE…] [--exact] [--workers N]
 //        [--scenario NAME|PATH] [--max-states N]
 import { Checker, type CheckOptions } from '../src/engine/checker.js';
-import { resolveParams } from '../src/engine/registry.js';
+import { entrySource, resolveParams } from '../src/engine/registry.js';
 import { findModel } from '../models/index.js';
 
 const argv = process.argv.slice(2);
@@ -32,7 +32,7 @@ const opts: CheckOptions = {
   ...(maxStates !== undefined ? { maxStates: Number(maxStates) } : {}),
   ...(workers > 1 ? {
     workers,
-    source: { module: new URL('../models/index.js', import.meta.url).href, export: 'MODELS', entry: entry.name, params, ...(scenario !== undefined ? { input: scenario } : {}) },
+    source: entrySource(entry, { url: new URL('../models/index.js', import.meta.url).href, export: 'MODELS' }, params, scenario),
   } : {}),
 };
 const r = new Checker(model, opts).run();

@@ -16,7 +16,7 @@
 // declared interchangeable (symmetry reduction; the scenario is written to
 // bench/work/). gupcheck's seconds with workers include starting them.
 
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -33,6 +33,8 @@ const pml = (f: string) => `${root}test/promela/${f}`;
 
 type Run =
   | { readonly kind: 'engine'; readonly tool: string; readonly model: string; readonly args: readonly string[] }
+  /** Two single-threaded runs at once, in two processes: the most two workers could gain on this machine. */
+  | { readonly kind: 'pair'; readonly tool: string; readonly model: string; readonly args: readonly string[] }
   | { readonly kind: 'spin'; readonly tool: string; readonly file: string; readonly N: number; readonly cflags: readonly string[]; readonly pan: readonly string[] };
 
 interface Case {
@@ -52,10 +54,14 @@ interface Row {
   peakMiB: number;
   verdicts?: string;
   complete?: boolean;
+  /** Searches done in `seconds` (2 for a pair: its rate is their joint throughput). */
+  searches?: number;
   collision?: number;
 }
 
 const engine = (tool: string, model: string, ...args: string[]): Run => ({ kind: 'engine', tool, model, args });
+const PAIR = 'ceiling: 2 single-threaded searches at once';
+const pair = (model: string, ...args: string[]): Run => ({ kind: 'pair', tool: PAIR, model, args });
 const spin = (tool: string, file: string, N: number, cflags: readonly string[], pan: readonly string[]): Run => ({ kind: 'spin', tool, file, N, cflags, pan });
 /** SPIN's DFS needs a stack as deep as its search goes: -m must exceed it (pan says "max search depth too small" otherwise). */
 const spinRuns = (file: string, N: number, withNoClaim: boolean, maxDepth: number): Run[] => [
@@ -71,6 +77,7 @@ const CASES: Case[] = [
     runs: [
       engine('gupcheck', 'peterson', 'N=4'),
       engine('gupcheck, 2 workers', 'peterson', 'N=4', '--workers', '2'),
+      pair('peterson', 'N=4'),
       engine('gupcheck --exact', 'peterson', 'N=4', '--exact'),
       ...spinRuns('peterson.pml', 4, true, 2_000_000),
     ],
@@ -80,6 +87,7 @@ const CASES: Case[] = [
     runs: [
       engine('gupcheck', 'anderson', `N=${ANDERSON}`),
       engine('gupcheck, 2 workers', 'anderson', `N=${ANDERSON}`, '--workers', '2'),
+      pair('anderson', `N=${ANDERSON}`),
       ...spinRuns('anderson.pml', ANDERSON, false, 20_000_000),
     ],
   }] : []),
@@ -107,10 +115,25 @@ function symmetricScenario(): string {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-function runEngine(model: string, args: readonly string[]) {
+interface EngineRun { states: number; transitions: number; seconds: number; bytesPerState: number; peakRssBytes: number; verdicts: string; complete: boolean; collisionProbability: number }
+
+function runEngine(model: string, args: readonly string[]): EngineRun {
   const r = spawnSync(process.execPath, [engineRun, model, ...args], { encoding: 'utf8', maxBuffer: 1 << 24 });
   if (r.status !== 0) throw new Error(`engine run failed (${model} ${args.join(' ')}): ${r.stderr}`);
-  return JSON.parse(r.stdout) as { states: number; transitions: number; seconds: number; bytesPerState: number; peakRssBytes: number; verdicts: string; complete: boolean; collisionProbability: number };
+  return JSON.parse(r.stdout) as EngineRun;
+}
+
+/** The same run in two processes started together; resolves when both have ended. */
+function runEnginePair(model: string, args: readonly string[]): Promise<EngineRun[]> {
+  const one = () => new Promise<EngineRun>((resolve, reject) => {
+    const c = spawn(process.execPath, [engineRun, model, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    c.stdout.on('data', (d: Buffer) => { out += d.toString(); });
+    c.stderr.on('data', (d: Buffer) => { err += d.toString(); });
+    c.on('close', (code) => (code === 0 ? resolve(JSON.parse(out) as EngineRun) : reject(new Error(`engine run failed (${model} ${args.join(' ')}): ${err}`))));
+  });
+  return Promise.all([one(), one()]);
 }
 
 const engineCommand = (model: string, args: readonly string[]) => {
@@ -141,7 +164,14 @@ async function main(): Promise<void> {
       if (round >= c.rounds) continue;
       for (const run of c.runs) {
         process.stderr.write(`bench: round ${round + 1}: ${c.bench}: ${run.tool}\n`);
-        if (run.kind === 'engine') {
+        if (run.kind === 'pair') {
+          const [a, b] = await runEnginePair(run.model, run.args);
+          row({
+            bench: c.bench, tool: run.tool, command: `${engineCommand(run.model, run.args)} & ${engineCommand(run.model, run.args)}`,
+            states: a!.states, transitions: a!.transitions, s: Math.max(a!.seconds, b!.seconds), bytesPerState: a!.bytesPerState,
+            peakMiB: (a!.peakRssBytes + b!.peakRssBytes) / 2 ** 20, searches: 2,
+          });
+        } else if (run.kind === 'engine') {
           const e = runEngine(run.model, run.args);
           row({
             bench: c.bench, tool: run.tool, command: engineCommand(run.model, run.args),
@@ -168,14 +198,14 @@ async function main(): Promise<void> {
   const lines: string[] = [];
   lines.push('| bench | tool | distinct states | transitions | seconds (median) | distinct states/s | bytes stored/state | peak RSS MiB | vs SPIN DFS | vs SPIN BFS | vs 1 worker |');
   lines.push('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
-  const rate = (r: Row) => r.states / median(r.seconds);
+  const rate = (r: Row) => ((r.searches ?? 1) * r.states) / median(r.seconds);
   for (const r of rows) {
     const ref = (tool: string) => {
       const x = rows.find((y) => y.bench === r.bench && y.tool === tool);
       return x === undefined ? '' : `${(rate(r) / rate(x)).toFixed(2)}×`;
     };
     const n = r.seconds.length;
-    lines.push(`| ${r.bench} | ${r.tool} | ${fmt(r.states)} | ${fmt(r.transitions)} | ${median(r.seconds).toFixed(2)}${n > 1 ? ` (${n})` : ''} | ${fmt(rate(r))} | ${r.bytesPerState.toFixed(1)} | ${r.peakMiB.toFixed(0)} | ${ref('SPIN DFS')} | ${ref('SPIN BFS')} | ${r.tool.startsWith('gupcheck') && !r.tool.includes('exact') ? ref('gupcheck') : ''} |`);
+    lines.push(`| ${r.bench} | ${r.tool} | ${fmt(r.states)} | ${fmt(r.transitions)} | ${median(r.seconds).toFixed(2)}${n > 1 ? ` (${n})` : ''} | ${fmt(rate(r))} | ${r.bytesPerState.toFixed(1)} | ${r.peakMiB.toFixed(0)} | ${r.tool === PAIR ? '' : ref('SPIN DFS')} | ${r.tool === PAIR ? '' : ref('SPIN BFS')} | ${(r.tool.startsWith('gupcheck') && !r.tool.includes('exact')) || r.tool === PAIR ? ref('gupcheck') : ''} |`);
   }
   const notes: string[] = [];
   for (const c of CASES) {
@@ -188,6 +218,9 @@ async function main(): Promise<void> {
     if (e !== undefined) {
       notes.push(`${c.bench}: ${e.complete === false ? 'incomplete (bounded); ' : ''}collision probability estimate ${e.collision?.toExponential(1)}; verdicts (1 and 2 workers alike${verdicts.size > 1 ? ': NO' : ''}): ${e.verdicts}`);
     }
+  }
+  if (rows.some((r) => r.tool === PAIR)) {
+    notes.push(`${PAIR}: two processes each running the single-threaded search, started together; their joint throughput against one alone ("vs 1 worker") is what this machine gives two busy threads of this engine (shared caches, memory bandwidth, and V8's compiler and collector threads competing for the same two cores), so the ceiling for --workers 2.`);
   }
   for (const c of CASES) {
     if (!c.bench.includes('+ symmetry')) continue;

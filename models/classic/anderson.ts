@@ -106,6 +106,7 @@ export function anderson(opts: AndersonOptions): Model {
 }
 
 export const andersonEntry: ModelEntry = {
+  module: { url: import.meta.url, export: 'andersonEntry' },
   name: 'anderson',
   group: 'classic',
   description: 'BEEM anderson: Anderson\'s array-based queue lock for N processes (anderson.2 is N=3: 1,459 states)',

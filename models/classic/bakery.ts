@@ -118,6 +118,7 @@ export function bakery(opts: BakeryOptions): Model {
 }
 
 export const bakeryEntry: ModelEntry = {
+  module: { url: import.meta.url, export: 'bakeryEntry' },
   name: 'bakery',
   group: 'classic',
   description: 'BEEM bakery: Lamport\'s bakery algorithm for N processes, tickets up to MAX (bakery.1 is N=2 MAX=9: 1,506 states)',

@@ -163,6 +163,7 @@ export function leaderElection(opts: LeaderElectionOptions): Model {
 }
 
 export const leaderElectionEntry: ModelEntry = {
+  module: { url: import.meta.url, export: 'leaderElectionEntry' },
   name: 'leader_election',
   group: 'classic',
   description: 'BEEM leader_election: Dolev-Klawe-Rodeh leader election on a ring of buffered channels (leader_election.1 is N=5: 14,252 states)',

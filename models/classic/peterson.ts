@@ -77,6 +77,7 @@ export function peterson(opts: PetersonOptions): Model {
 }
 
 export const petersonEntry: ModelEntry = {
+  module: { url: import.meta.url, export: 'petersonEntry' },
   name: 'peterson',
   group: 'classic',
   description: 'BEEM peterson: Peterson\'s filter lock for N processes (peterson.1 is N=3: 12,498 states)',

@@ -87,6 +87,7 @@ export function phils(opts: PhilsOptions): Model {
 }
 
 export const philsEntry: ModelEntry = {
+  module: { url: import.meta.url, export: 'philsEntry' },
   name: 'phils',
   group: 'classic',
   description: 'BEEM phils: dining philosophers, each takes the left fork then the right (deadlocks; phils.1 is N=4: 80 states)',

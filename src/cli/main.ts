@@ -7,7 +7,7 @@ import { isLeft } from 'fp-ts/lib/Either.js';
 import { Checker, type CheckOptions } from '../engine/checker.js';
 import type { Model } from '../engine/model.js';
 import { ModelError } from '../engine/model.js';
-import { InputError, ParamError, resolveParams } from '../engine/registry.js';
+import { InputError, ParamError, entrySource, resolveParams } from '../engine/registry.js';
 import { CHECK_SCHEMA_VERSION, type CheckReport, type CheckResult, type PropertyResult, type TraceStep } from '../engine/result.js';
 import { SchemaError } from '../engine/schema.js';
 import { MODELS, findModel } from '../../models/index.js';
@@ -69,7 +69,7 @@ async function cmdCheck(argv: string[]): Promise<number> {
   if ((flags.workers ?? 1) > 1 && format !== 'dot') {
     // Each worker rebuilds the same model from the registry.
     const params = resolveParams(entry, flags.set ?? []);
-    opts = { ...opts, workers: flags.workers!, source: { module: new URL('../../models/index.js', import.meta.url).href, export: 'MODELS', entry: entry.name, params, ...(flags.scenario !== undefined ? { input: flags.scenario } : {}) } };
+    opts = { ...opts, workers: flags.workers!, source: entrySource(entry, { url: new URL('../../models/index.js', import.meta.url).href, export: 'MODELS' }, params, flags.scenario) };
   }
   const checker = new Checker(model, opts);
   const line = progressWanted(flags.quiet) ? new ProgressLine() : undefined;

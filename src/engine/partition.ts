@@ -666,24 +666,14 @@ export class PartitionExplorer {
   }
 
   private explore(): void {
-    const W = this.W;
     const me = this.me;
-    const batch = this.batch;
-    const { srcs, views, cviews, acts, fh, fl, errActs, errMsgs, sEnd, eEnd } = batch;
-    const fps = this.fps;
-    const atBound = this.atBound;
-    const rec = 4 + (atBound ? 2 * W : W);
-    const isLegalEnd = this.model.isLegalEnd;
-    const sent = this.sent;
-    let sink = 0;
-    let batches = 0;
-
     // claim chunks of states: of my share first, then of the others'
     const exhausted = this.exhausted;
     exhausted.fill(false);
     let seg = me;
     let i0 = 0;
     let i1 = 0;
+    let batches = 0;
     for (;;) {
       if (i0 >= i1) {
         seg = -1;
@@ -705,108 +695,124 @@ export class PartitionExplorer {
         if (this.stopSeen()) break;
       }
       const B = Math.min(BATCH, i1 - i0);
-      const cur = this.shareBuf[seg]!;
-      const pos0 = i0;
-      const posBase = this.shareOffset[seg]!;
-
-      // 1. successors, each state's in action order (range errors set aside), canonical where symmetric
-      const n = batch.expandFrom(cur, pos0, B);
-      // 2. fingerprints (incremental), and a touch of the home slot of those I own
-      batch.fingerprintAll(B);
-      {
-        const table = fps.table;
-        const scale = fps.scale;
-        // the ones I own, listed without a branch (a mispredicted branch would cancel the loads in flight)
-        const mine = this.mine;
-        let nm = 0;
-        for (let j = 0; j < n; j++) {
-          mine[nm] = j;
-          nm += (this.owner(fl[j]!) === me) as unknown as number;
-        }
-        for (let k = 0; k < nm; k++) sink ^= table[2 * (((fh[mine[k]!]! >>> 0) * scale) | 0)]!;
-        // and the sent cache's slot of every successor (the others' are looked up there)
-        const sent = this.sent;
-        for (let j = 0; j < n; j++) sink ^= sent[2 * (fh[j]! & SENT_MASK)]!;
-      }
-
-      // 3. state by state, in action order
-      let j = 0;
-      let e = 0;
-      let stop = false;
-      for (let b = 0; b < B; b++) {
-        const src = srcs[b]!;
-        const pos = posBase + pos0 + b;
-        const srcId = this.levelFirstId + pos;
-        const jEnd = sEnd[b]!;
-        const ee = eEnd[b]!;
-        const anyEnabled = jEnd > j || ee > e;
-        for (; j < jEnd; j++) {
-          const a = acts[j]!;
-          while (e < ee && errActs[e]! < a) { this.rangeError(srcId, errActs[e]!, errMsgs[e]!); e++; }
-          const v = cviews[j]!;
-          const raw = views[j]!;
-          const h = fh[j]!;
-          const l = fl[j]!;
-          const o = this.owner(l);
-          if (o === me) {
-            const slot = fps.probe(h, l);
-            if (atBound && slot < 0) {
-              this.depthCut = true;
-              this.pastBound++;
-              continue;
-            }
-            this.transitions++;
-            this.fired[a]!++;
-            this.checkStep(src, a, raw, srcId);
-            if (slot >= 0 || atBound) continue;
-            const idx = this.nxtCount;
-            if (!this.addNew(v, h, l, slot, pos, a)) { stop = true; break; }
-            this.found[a]!++;
-            this.checkNewState(v, idx);
-          } else {
-            if (!atBound) {
-              this.transitions++;
-              this.fired[a]!++;
-              this.checkStep(src, a, raw, srcId);
-            }
-            // sent before (to the same owner, as the owner follows from the fingerprint)? Then the
-            // owner has stored it already or will before this level ends: nothing to send again.
-            if (!atBound) {
-              const ci = 2 * (h & SENT_MASK);
-              if (sent[ci] === h && sent[ci + 1] === l) continue;
-              sent[ci] = h;
-              sent[ci + 1] = l;
-            }
-            if (!this.reserve(o, rec)) { stop = true; break; }
-            const q = this.out[o]!;
-            let t = this.outTail[o]!;
-            q[Q_DATA + (t & QMASK)] = h;
-            q[Q_DATA + ((t + 1) & QMASK)] = l;
-            q[Q_DATA + ((t + 2) & QMASK)] = pos;
-            q[Q_DATA + ((t + 3) & QMASK)] = a;
-            t += 4;
-            // at --max-depth the owner only checks the transition (stored already?): it gets the concrete state
-            const d = atBound ? raw : v;
-            for (let k = 0; k < W; k++) q[Q_DATA + ((t + k) & QMASK)] = d[k]!;
-            t += W;
-            if (atBound) {
-              for (let k = 0; k < W; k++) q[Q_DATA + ((t + k) & QMASK)] = src[k]!;
-              t += W;
-            }
-            this.outTail[o] = t | 0;
-          }
-        }
-        if (stop) break;
-        for (; e < ee; e++) this.rangeError(srcId, errActs[e]!, errMsgs[e]!);
-        const dl = this.deadlockIndex;
-        if (!anyEnabled && dl >= 0 && !this.decided[dl] && !(isLegalEnd?.(src) ?? false)) this.record(dl, false, srcId, -1);
-        this.expanded++;
-      }
-      if (stop) break;
+      if (!this.expandBatch(seg, i0, B)) break;
       i0 += B;
       this.publish();
       this.drain();
     }
-    this.sink ^= sink;
+  }
+
+  /**
+   * Expand B states of share `seg` from position pos0. False if a bound stopped the search.
+   * (Its own method, not the body of explore's loop: explore runs once per level, so V8
+   * would only reach its loop by on-stack replacement, level after level; a method called
+   * per batch is optimised once, early, for every level.)
+   */
+  private expandBatch(seg: number, pos0: number, B: number): boolean {
+    const W = this.W;
+    const me = this.me;
+    const batch = this.batch;
+    const { srcs, views, cviews, acts, fh, fl, errActs, errMsgs, sEnd, eEnd } = batch;
+    const fps = this.fps;
+    const atBound = this.atBound;
+    const rec = 4 + (atBound ? 2 * W : W);
+    const isLegalEnd = this.model.isLegalEnd;
+    const sent = this.sent;
+    const cur = this.shareBuf[seg]!;
+    const posBase = this.shareOffset[seg]!;
+
+    // 1. successors, each state's in action order (range errors set aside), canonical where symmetric
+    const n = batch.expandFrom(cur, pos0, B);
+    // 2. fingerprints (incremental), and a touch of the home slot of those I own
+    batch.fingerprintAll(B);
+    {
+      const table = fps.table;
+      const scale = fps.scale;
+      // the ones I own, listed without a branch (a mispredicted branch would cancel the loads in flight)
+      const mine = this.mine;
+      let nm = 0;
+      for (let j = 0; j < n; j++) {
+        mine[nm] = j;
+        nm += (this.owner(fl[j]!) === me) as unknown as number;
+      }
+      let sink = 0;
+      for (let k = 0; k < nm; k++) sink ^= table[2 * (((fh[mine[k]!]! >>> 0) * scale) | 0)]!;
+      // and the sent cache's slot of every successor (the others' are looked up there)
+      for (let j = 0; j < n; j++) sink ^= sent[2 * (fh[j]! & SENT_MASK)]!;
+      this.sink ^= sink;
+    }
+
+    // 3. state by state, in action order
+    let j = 0;
+    let e = 0;
+    for (let b = 0; b < B; b++) {
+      const src = srcs[b]!;
+      const pos = posBase + pos0 + b;
+      const srcId = this.levelFirstId + pos;
+      const jEnd = sEnd[b]!;
+      const ee = eEnd[b]!;
+      const anyEnabled = jEnd > j || ee > e;
+      for (; j < jEnd; j++) {
+        const a = acts[j]!;
+        while (e < ee && errActs[e]! < a) { this.rangeError(srcId, errActs[e]!, errMsgs[e]!); e++; }
+        const v = cviews[j]!;
+        const raw = views[j]!;
+        const h = fh[j]!;
+        const l = fl[j]!;
+        const o = this.owner(l);
+        if (o === me) {
+          const slot = fps.probe(h, l);
+          if (atBound && slot < 0) {
+            this.depthCut = true;
+            this.pastBound++;
+            continue;
+          }
+          this.transitions++;
+          this.fired[a]!++;
+          this.checkStep(src, a, raw, srcId);
+          if (slot >= 0 || atBound) continue;
+          const idx = this.nxtCount;
+          if (!this.addNew(v, h, l, slot, pos, a)) return false;
+          this.found[a]!++;
+          this.checkNewState(v, idx);
+        } else {
+          if (!atBound) {
+            this.transitions++;
+            this.fired[a]!++;
+            this.checkStep(src, a, raw, srcId);
+          }
+          // sent before (to the same owner, as the owner follows from the fingerprint)? Then the
+          // owner has stored it already or will before this level ends: nothing to send again.
+          if (!atBound) {
+            const ci = 2 * (h & SENT_MASK);
+            if (sent[ci] === h && sent[ci + 1] === l) continue;
+            sent[ci] = h;
+            sent[ci + 1] = l;
+          }
+          if (!this.reserve(o, rec)) return false;
+          const q = this.out[o]!;
+          let t = this.outTail[o]!;
+          q[Q_DATA + (t & QMASK)] = h;
+          q[Q_DATA + ((t + 1) & QMASK)] = l;
+          q[Q_DATA + ((t + 2) & QMASK)] = pos;
+          q[Q_DATA + ((t + 3) & QMASK)] = a;
+          t += 4;
+          // at --max-depth the owner only checks the transition (stored already?): it gets the concrete state
+          const d = atBound ? raw : v;
+          for (let k = 0; k < W; k++) q[Q_DATA + ((t + k) & QMASK)] = d[k]!;
+          t += W;
+          if (atBound) {
+            for (let k = 0; k < W; k++) q[Q_DATA + ((t + k) & QMASK)] = src[k]!;
+            t += W;
+          }
+          this.outTail[o] = t | 0;
+        }
+      }
+      for (; e < ee; e++) this.rangeError(srcId, errActs[e]!, errMsgs[e]!);
+      const dl = this.deadlockIndex;
+      if (!anyEnabled && dl >= 0 && !this.decided[dl] && !(isLegalEnd?.(src) ?? false)) this.record(dl, false, srcId, -1);
+      this.expanded++;
+    }
+    return true;
   }
 }

@@ -23,8 +23,10 @@ export async function buildFromSource(source: ModelSource): Promise<Model> {
   const mod = (await import(url)) as Record<string, unknown>;
   const exp = mod[source.export];
   if ('entry' in source) {
-    if (!Array.isArray(exp)) throw new Error(`${source.module}: export ${source.export} is not a model registry (an array of entries)`);
-    const entry = (exp as ModelEntry[]).find((e) => e.name === source.entry);
+    // a registry (an array of entries), or the entry itself
+    const isEntry = (x: unknown): x is ModelEntry => typeof x === 'object' && x !== null && typeof (x as ModelEntry).build === 'function' && typeof (x as ModelEntry).name === 'string';
+    if (!Array.isArray(exp) && !isEntry(exp)) throw new Error(`${source.module}: export ${source.export} is neither a model registry (an array of entries) nor a model entry`);
+    const entry = Array.isArray(exp) ? (exp as ModelEntry[]).find((e) => e.name === source.entry) : exp.name === source.entry ? exp : undefined;
     if (entry === undefined) throw new Error(`${source.module}: no model ${source.entry} in ${source.export}`);
     return entry.build(source.params, source.input);
   }
