@@ -6,7 +6,7 @@
 // per-state allocation: every buffer is sized once for BATCH states.
 
 import { compileExpander, type Expander, type ExpandError } from './expand.js';
-import { FP, finish, mix1, mix2 } from './hash.js';
+import { FP, FP_ZERO, MIX_HELPERS, finish, mix1, mix2, mixSource1, mixSource2 } from './hash.js';
 import type { Action } from './model.js';
 import { FieldRangeError } from './schema.js';
 
@@ -30,9 +30,7 @@ export class SuccessorBatch {
   readonly eEnd: Int32Array;
   readonly errActs: Int32Array;
   readonly errMsgs: string[] = [];
-  /** A parent's per-word hash mixes (lanes 1 and 2), for incremental fingerprints. */
-  private readonly c1: Int32Array;
-  private readonly c2: Int32Array;
+  private readonly fingerprints: Fingerprinter;
   private readonly err: ExpandError = { a: 0, k: 0, inEffect: false, e: undefined };
   private readonly expand: Expander;
 
@@ -48,8 +46,7 @@ export class SuccessorBatch {
     this.errActs = new Int32Array(maxSucc);
     this.sEnd = new Int32Array(BATCH);
     this.eEnd = new Int32Array(BATCH);
-    this.c1 = new Int32Array(W);
-    this.c2 = new Int32Array(W);
+    this.fingerprints = compileFingerprinter(W);
     this.expand = compileExpander(actions, W);
   }
 
@@ -89,7 +86,54 @@ export class SuccessorBatch {
 
   /** Fingerprints of the batch's successors, from each parent's sums re-mixing only the words that changed (hash.ts). */
   fingerprintAll(B: number): void {
-    const { W, srcs, cviews, sEnd, c1, c2, fh, fl } = this;
+    this.fingerprints(B, this.srcs, this.cviews, this.sEnd, this.fh, this.fl);
+  }
+}
+
+/** Fingerprint lanes (fh, fl) of the successors cviews[0..sEnd[B-1]), each incrementally from its parent srcs[b]. */
+export type Fingerprinter = (B: number, srcs: readonly Uint32Array[], cviews: readonly Uint32Array[], sEnd: Int32Array, fh: Int32Array, fl: Int32Array) => void;
+
+/** Above this many words per state the fingerprinter is a loop, not unrolled code. */
+const MAX_UNROLLED_WORDS = 16;
+
+/**
+ * The incremental fingerprinter for W-word states. Up to MAX_UNROLLED_WORDS
+ * words it is generated code, unrolled over the words: each word's mixing key
+ * is a constant and the parent's words and mixes are locals, not array
+ * loads (peterson N=4: the fingerprints cost a seventh of the search). It
+ * computes exactly what the loop does (test/hash.test.ts).
+ */
+export function compileFingerprinter(W: number): Fingerprinter {
+  if (W > MAX_UNROLLED_WORDS || W === 0) return loopFingerprinter(W);
+  const L: string[] = ['"use strict";', MIX_HELPERS, 'return function fingerprints(B, srcs, cviews, sEnd, fh, fl) {', '  let j = 0;', '  for (let b = 0; b < B; b++) {', '    const jEnd = sEnd[b];', '    if (j === jEnd) continue;', '    const src = srcs[b];'];
+  const sum1: string[] = [];
+  const sum2: string[] = [];
+  for (let i = 0; i < W; i++) {
+    L.push(`    const s${i} = src[${i}] | 0;`);
+    L.push(`    const p${i} = ${mixSource1(i, `s${i}`)};`);
+    L.push(`    const q${i} = ${mixSource2(i, `s${i}`)};`);
+    sum1.push(`p${i}`);
+    sum2.push(`q${i}`);
+  }
+  L.push(`    const S1 = (${sum1.join(' + ')}) | 0;`);
+  L.push(`    const S2 = (${sum2.join(' + ')}) | 0;`);
+  L.push('    for (; j < jEnd; j++) {');
+  L.push('      const d = cviews[j];');
+  L.push('      let a = S1, z = S2, x;');
+  for (let i = 0; i < W; i++) {
+    L.push(`      x = d[${i}] | 0; if (x !== s${i}) { a = (a + ${mixSource1(i, 'x')} - p${i}) | 0; z = (z + ${mixSource2(i, 'x')} - q${i}) | 0; }`);
+  }
+  L.push(`      fh[j] = a === 0 ? ${FP_ZERO[0]} : a;`);
+  L.push(`      fl[j] = z === 0 ? ${FP_ZERO[1]} : z;`);
+  L.push('    }', '  }', '};');
+  return new Function(L.join('\n'))() as Fingerprinter;
+}
+
+/** The same as a loop over the words (wide states). */
+export function loopFingerprinter(W: number): Fingerprinter {
+  const c1 = new Int32Array(W);
+  const c2 = new Int32Array(W);
+  return (B, srcs, cviews, sEnd, fh, fl) => {
     for (let b = 0, j = 0; b < B; b++) {
       const jEnd = sEnd[b]!;
       if (j === jEnd) continue;
@@ -121,5 +165,5 @@ export class SuccessorBatch {
         fl[j] = FP[1]!;
       }
     }
-  }
+  };
 }

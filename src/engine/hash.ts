@@ -40,10 +40,30 @@ export function mix2(i: number, x: number): number {
   return h;
 }
 
+/** What a lane whose sum is 0 becomes (0 marks an empty slot). */
+export const FP_ZERO = [0x5bd1e995, 0x1b873593] as const;
+
 /** The fingerprint of the two sums, into FP: the sums themselves (they are sums of well-mixed words), 0 moved away. */
 export function finish(s1: number, s2: number): void {
-  FP[0] = s1 === 0 ? 0x5bd1e995 : s1;
-  FP[1] = s2 === 0 ? 0x1b873593 : s2;
+  FP[0] = s1 === 0 ? FP_ZERO[0] : s1;
+  FP[1] = s2 === 0 ? FP_ZERO[1] : s2;
+}
+
+/**
+ * mix1(i, x) and mix2(i, x) as JavaScript expressions of the variable named
+ * `x`, with word i's key folded to a constant, calling the finalisers that
+ * MIX_HELPERS defines (batch.ts generates unrolled fingerprinting code from
+ * them; test/hash.test.ts checks they agree with mix1 and mix2).
+ */
+export const MIX_HELPERS = [
+  'function M1(h) { h ^= h >>> 16; h = Math.imul(h, 0x85ebca6b); h ^= h >>> 13; h = Math.imul(h, 0xc2b2ae35); return h ^ (h >>> 16); }',
+  'function M2(h) { h ^= h >>> 16; h = Math.imul(h, 0x21f0aaad); h ^= h >>> 15; h = Math.imul(h, 0x735a2d97); return h ^ (h >>> 15); }',
+].join('\n');
+export function mixSource1(i: number, x: string): string {
+  return `M1((${x}) ^ ${Math.imul(i + 1, 0x9e3779b1)})`;
+}
+export function mixSource2(i: number, x: string): string {
+  return `M2(((${x}) + ${(Math.imul(i + 1, 0x7feb352d) + 0x3c6ef372) | 0}) | 0)`;
 }
 
 /** Fingerprint words [off, off+n) of buf into FP; neither lane is 0. */

@@ -1,0 +1,77 @@
+// The fingerprints the search computes incrementally (batch.ts: generated
+// unrolled code up to 16 words, a loop above) are the full fingerprint of
+// each successor (hash.ts), for every width, including words above 2^31 and
+// sums that are 0.
+import test from 'ava';
+import { compileFingerprinter, loopFingerprinter } from '../src/engine/batch.js';
+import { FP, FP_ZERO, MIX_HELPERS, fingerprint, mix1, mix2, mixSource1, mixSource2 } from '../src/engine/hash.js';
+
+/** A small deterministic generator (xorshift32), so a failure is reproducible. */
+function rng(seed: number): () => number {
+  let x = seed | 0 || 1;
+  return () => {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    return x >>> 0;
+  };
+}
+
+test('the generated mixes are mix1 and mix2', (t) => {
+  const next = rng(7);
+  const m = new Function(`${MIX_HELPERS}\nreturn [${Array.from({ length: 20 }, (_, i) => `(x) => ${mixSource1(i, 'x')}, (x) => ${mixSource2(i, 'x')}`).join(', ')}];`)() as ((x: number) => number)[];
+  for (let i = 0; i < 20; i++) {
+    for (const x of [0, 1, 0x7fffffff, 0x80000000, 0xffffffff, next(), next(), next()]) {
+      t.is(m[2 * i]!(x | 0), mix1(i, x), `mix1(${i}, ${x})`);
+      t.is(m[2 * i + 1]!(x | 0), mix2(i, x), `mix2(${i}, ${x})`);
+    }
+  }
+});
+
+test('incremental fingerprints equal full ones, for widths 1 to 20, unrolled and looped', (t) => {
+  const next = rng(11);
+  for (let W = 1; W <= 20; W++) {
+    const B = 5;
+    const per = 6;
+    const srcs = Array.from({ length: B }, () => new Uint32Array(W));
+    const cviews = Array.from({ length: B * per }, () => new Uint32Array(W));
+    const sEnd = new Int32Array(B);
+    let n = 0;
+    for (let b = 0; b < B; b++) {
+      for (let i = 0; i < W; i++) srcs[b]![i] = b === 1 ? 0xffffffff : next() & (b === 2 ? 0x7 : 0xffffffff);
+      const k = b === 3 ? 0 : per; // a state without successors
+      for (let j = 0; j < k; j++, n++) {
+        const d = cviews[n]!;
+        d.set(srcs[b]!);
+        // change none, one, or several words
+        for (let c = 0; c < j; c++) d[next() % W] = next();
+      }
+      sEnd[b] = n;
+    }
+    for (const [name, fpr] of [['unrolled', compileFingerprinter(W)], ['loop', loopFingerprinter(W)]] as const) {
+      const fh = new Int32Array(n);
+      const fl = new Int32Array(n);
+      fpr(B, srcs, cviews, sEnd, fh, fl);
+      for (let j = 0; j < n; j++) {
+        fingerprint(cviews[j]!, 0, W);
+        t.is(fh[j], FP[0], `${name} W=${W} successor ${j}, first lane`);
+        t.is(fl[j], FP[1], `${name} W=${W} successor ${j}, second lane`);
+      }
+    }
+  }
+});
+
+test('a lane whose sum is 0 is moved off 0 alike by both', (t) => {
+  // one word whose mix1 is 0: x = key ^ (the finaliser's preimage of 0), i.e. mix1(0, x) = 0 for x with x ^ key = 0
+  const x = Math.imul(1, 0x9e3779b1) >>> 0; // x ^ key(0) = 0 and murmur's finaliser maps 0 to 0
+  t.is(mix1(0, x), 0);
+  const src = [new Uint32Array([1])];
+  const succ = [new Uint32Array([x])];
+  const fh = new Int32Array(1);
+  const fl = new Int32Array(1);
+  compileFingerprinter(1)(1, src, succ, Int32Array.of(1), fh, fl);
+  t.is(fh[0], FP_ZERO[0]);
+  fingerprint(succ[0]!, 0, 1);
+  t.is(FP[0], fh[0]);
+  t.is(FP[1], fl[0]);
+});
