@@ -11,7 +11,7 @@ import type { Action } from './model.js';
 import { FieldRangeError } from './schema.js';
 
 /** States expanded together: their successors' cache misses overlap. */
-export const BATCH = 16;
+export const BATCH = 32;
 
 export class SuccessorBatch {
   /** The batch's source states. */

@@ -524,7 +524,7 @@ export class Checker implements Search {
         this.swapLevels();
         this.level++;
       }
-      // every BATCH * 16 states (256)
+      // every BATCH * 16 states (512)
       if ((++batches & 15) === 0) {
         const now = performance.now();
         if (this.stopRequested !== undefined) { this.stop(this.stopRequested); break; }
