@@ -12,12 +12,12 @@
 //   BENCH_ONLY=peterson,anderson,kernel   which cases to run
 //   BENCH_KERNEL_MAX=N      bound the kernel runs to N states (for a quick look)
 //
-// The kernel cases run bench-3pages as shipped, and with its three pages
-// declared interchangeable (symmetry reduction; the scenario is written to
-// bench/work/). gupcheck's seconds with workers include starting them.
+// The kernel cases run bench-3pages, and bench-3pages-symmetry (the same with
+// its three pages declared interchangeable: symmetry reduction). gupcheck's
+// seconds with workers include starting them.
 
 import { spawn, spawnSync } from 'node:child_process';
-import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_CFLAGS, runSpin, spinAvailable } from './spin.js';
@@ -94,24 +94,11 @@ const CASES: Case[] = [
   ...(ONLY.has('kernel') ? (['baseline', 'modern'] as const).flatMap((p): Case[] => [false, true].map((sym) => ({
     bench: `kernel bench-3pages${sym ? ' + symmetry' : ''}, ${p}${KERNEL_MAX !== undefined ? ` (first ${KERNEL_MAX} states)` : ''}`, rounds: KERNEL_ROUNDS,
     runs: [
-      engine('gupcheck', p, ...kernelArgs(sym ? symmetricScenario() : 'bench-3pages')),
-      engine('gupcheck, 2 workers', p, ...kernelArgs(sym ? symmetricScenario() : 'bench-3pages'), '--workers', '2'),
+      engine('gupcheck', p, ...kernelArgs(sym ? 'bench-3pages-symmetry' : 'bench-3pages')),
+      engine('gupcheck, 2 workers', p, ...kernelArgs(sym ? 'bench-3pages-symmetry' : 'bench-3pages'), '--workers', '2'),
     ],
   }))) : []),
 ];
-
-/**
- * The kernel benchmark scenario with its three pages declared interchangeable
- * (symmetry: [[P0, P1, P2]]), written under bench/work/ (not versioned).
- */
-function symmetricScenario(): string {
-  const dir = `${root}bench/work/`;
-  const file = `${dir}bench-3pages-symmetry.json`;
-  const sc = JSON.parse(readFileSync(`${root}models/scenarios/bench-3pages.json`, 'utf8')) as Record<string, unknown>;
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(file, JSON.stringify({ ...sc, name: 'bench-3pages-symmetry', symmetry: [['P0', 'P1', 'P2']] }, null, 2) + '\n');
-  return file;
-}
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
