@@ -27,10 +27,7 @@ export const I2: KernelProperty = {
   title: 'pins balanced',
   applies: (k) => activeHolders(k).length > 0,
   properties: (k) => {
-    const identity = (s: Uint32Array) => {
-      for (let p = 0; p < k.NP; p++) if (k.pg[p]!.ref.get(s) !== k.expectedRef(s, p)) return false;
-      return true;
-    };
+    const identity = (s: Uint32Array) => k.refsBalanced(s);
     const byId = new Map(k.sh.holders.map((h, i) => [h.id, i]));
     const era = k.sh.era;
     const out: Property[] = [
