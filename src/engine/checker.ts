@@ -33,10 +33,10 @@ import { BATCH, SuccessorBatch } from './batch.js';
 import { LINK_CHUNK, LINK_CHUNK_BITS, LINK_MASK, Links } from './links.js';
 import type { Action, Model, Property, PropertyKind } from './model.js';
 import { validateModel } from './model.js';
-import { FingerprintSet, INITIAL_SLOTS, grownSlots, lanesFor } from './visited.js';
+import { FingerprintSet, INITIAL_SLOTS, lanesFor } from './visited.js';
 import type { CheckResult, CoverageEntry, PropertyResult, Remaining, StopReason, TraceStep } from './result.js';
 import { ParallelSearch } from './parallel.js';
-import { RESERVE_FROM, collisionEstimate, concretePath, machineMemoryBytes, MEMORY_CEILING, rebuildTrace, reservedTable, type CheckOptions, type Search, type TraceEnd } from './search.js';
+import { collisionEstimate, concretePath, growFingerprintSet, machineMemoryBytes, MEMORY_CEILING, rebuildTrace, type CheckOptions, type Search, type TraceEnd } from './search.js';
 
 export type { CheckResult, CoverageEntry, PropertyResult, PropertyStatus, Remaining, Stats, StopReason, TraceStep } from './result.js';
 export { TraceRebuildError } from './links.js';
@@ -298,20 +298,7 @@ export class Checker implements Search {
       this.growAt = Math.floor(newCap * EXACT_LOAD);
       return true;
     }
-    const fps = this.fps;
-    for (let newCap = grownSlots(fps.cap); ; newCap = grownSlots(newCap)) {
-      const lanes = lanesFor(newCap);
-      if (fps.roomFor(newCap)) {
-        // in place, in the buffer reserved for it: only the new part is memory
-        if (!this.memoryAllows((lanes - fps.table.length) * 4)) return false;
-        if (fps.growInPlace(newCap)) return true;
-        continue;
-      }
-      if (!this.memoryAllows(lanes * 4)) return false;
-      const t = this.allocate(() => newCap >= RESERVE_FROM ? reservedTable(lanes, this.memoryLimit) : new Int32Array(lanes));
-      if (t === undefined) return false;
-      if (fps.rehashInto(t)) return true;
-    }
+    return growFingerprintSet(this.fps, { memoryAllows: (x) => this.memoryAllows(x), allocate: (make) => this.allocate(make), reserveBytes: this.memoryLimit });
   }
 
   /** Make room for the link of state `id` (a new chunk every LINK_CHUNK states). */

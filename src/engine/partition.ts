@@ -40,8 +40,8 @@ import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { FP, fingerprint } from './hash.js';
 import { BATCH, SuccessorBatch } from './batch.js';
 import type { Action, Model, Property } from './model.js';
-import { RESERVE_FROM, reservedTable } from './search.js';
-import { FingerprintSet, grownSlots, lanesFor } from './visited.js';
+import { growFingerprintSet } from './search.js';
+import { FingerprintSet } from './visited.js';
 
 // --- shared layout ---------------------------------------------------------------
 
@@ -301,19 +301,9 @@ export class PartitionExplorer {
   }
 
   private growTable(): boolean {
-    const fps = this.fps;
-    for (let newCap = grownSlots(fps.cap); ; newCap = grownSlots(newCap)) {
-      const lanes = lanesFor(newCap);
-      if (fps.roomFor(newCap)) {
-        if (!this.memoryAllows((lanes - fps.table.length) * 4)) return false;
-        if (fps.growInPlace(newCap)) { this.publishBytes(); return true; }
-        continue;
-      }
-      if (!this.memoryAllows(lanes * 4)) return false;
-      const t = this.allocate(() => newCap >= RESERVE_FROM ? reservedTable(lanes, this.opts.memoryLimit / this.nW) : new Int32Array(lanes));
-      if (t === undefined) return false;
-      if (fps.rehashInto(t)) { this.publishBytes(); return true; }
-    }
+    if (!growFingerprintSet(this.fps, { memoryAllows: (x) => this.memoryAllows(x), allocate: (make) => this.allocate(make), reserveBytes: this.opts.memoryLimit / this.nW })) return false;
+    this.publishBytes();
+    return true;
   }
 
   /** Room for `n` states in the next level's buffer, and for their links. */

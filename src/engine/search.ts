@@ -8,6 +8,7 @@ import { FINGERPRINT_SPACE } from './hash.js';
 import { TraceRebuildError } from './links.js';
 import type { Action, Model } from './model.js';
 import { FieldRangeError } from './schema.js';
+import { type FingerprintSet, grownSlots, lanesFor } from './visited.js';
 import type { CheckResult, StopReason, TraceStep } from './result.js';
 
 /**
@@ -86,6 +87,35 @@ export function reservedTable(lanes: number, limitBytes: number): Int32Array {
     }
   }
   return new Int32Array(lanes);
+}
+
+/** What growing a table may do: ask whether `extra` bytes fit the memory limit, and allocate (undefined: refused; both stop the search). */
+export interface TableBudget {
+  memoryAllows(extra: number): boolean;
+  allocate<T>(make: () => T): T | undefined;
+  /** The bytes a reserved table may reserve (untouched pages cost nothing). */
+  readonly reserveBytes: number;
+}
+
+/**
+ * Grow a fingerprint set by GROWTH (visited.ts): in place while its buffer
+ * has room, else into a fresh table (reserved for later growth once it is
+ * big). False when the budget stopped the search.
+ */
+export function growFingerprintSet(fps: FingerprintSet, budget: TableBudget): boolean {
+  for (let newCap = grownSlots(fps.cap); ; newCap = grownSlots(newCap)) {
+    const lanes = lanesFor(newCap);
+    if (fps.roomFor(newCap)) {
+      // in place, in the buffer reserved for it: only the new part is memory
+      if (!budget.memoryAllows((lanes - fps.table.length) * 4)) return false;
+      if (fps.growInPlace(newCap)) return true;
+      continue;
+    }
+    if (!budget.memoryAllows(lanes * 4)) return false;
+    const t = budget.allocate(() => newCap >= RESERVE_FROM ? reservedTable(lanes, budget.reserveBytes) : new Int32Array(lanes));
+    if (t === undefined) return false;
+    if (fps.rehashInto(t)) return true;
+  }
 }
 
 /** The TLC estimate of the probability that some state was never explored because of a fingerprint collision. */
