@@ -1,28 +1,38 @@
-// Every model the CLI knows, in the order `gupcheck list` shows them.
+// Every model the CLI knows, in the order `gupcheck list` shows them: the
+// proposals found in models/proposals/ (every module there that exports a
+// proposal: adding a design is adding a file, nothing here changes), in the
+// order of history, then the classic models.
 
+import { readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import type { ModelEntry } from '../src/engine/registry.js';
 import { proposalEntry } from './kernel/build.js';
-import { anonExclusive } from './proposals/anon-exclusive.js';
-import { baseline } from './proposals/baseline.js';
-import { gupBias } from './proposals/gup-bias.js';
-import { modern } from './proposals/modern.js';
-import { bioGupFlag } from './proposals/bio-gup-flag.js';
-import { bvecGupFlag } from './proposals/bvec-gup-flag.js';
-import { dmaPinnedFlags } from './proposals/dma-pinned-flags.js';
-import { lockPageOverGup } from './proposals/lock-page-over-gup.js';
-import { putUserPage } from './proposals/put-user-page.js';
-import { uniformBioBias } from './proposals/uniform-bio-bias.js';
+import { historicalOrder, PROPOSAL_KIND, ProposalError, type Proposal } from './kernel/proposal.js';
 import { andersonEntry } from './classic/anderson.js';
 import { bakeryEntry } from './classic/bakery.js';
 import { leaderElectionEntry } from './classic/leader-election.js';
 import { petersonEntry } from './classic/peterson.js';
 import { philsEntry } from './classic/phils.js';
 
-/** Every design proposal, in the order of history (reference §3). */
-export const PROPOSALS = [
-  baseline, lockPageOverGup, dmaPinnedFlags, putUserPage, bvecGupFlag, bioGupFlag, uniformBioBias,
-  gupBias, anonExclusive, modern,
-] as const;
+const PROPOSAL_DIR = new URL('./proposals/', import.meta.url);
+
+async function discoverProposals(): Promise<Proposal[]> {
+  const found: Proposal[] = [];
+  for (const f of readdirSync(fileURLToPath(PROPOSAL_DIR)).filter((x) => x.endsWith('.js')).sort()) {
+    const mod = (await import(new URL(f, PROPOSAL_DIR).href)) as Record<string, unknown>;
+    for (const v of Object.values(mod)) {
+      if (typeof v !== 'object' || v === null || (v as Proposal).kind !== PROPOSAL_KIND || found.includes(v as Proposal)) continue;
+      const p = v as Proposal;
+      const twin = found.find((x) => x.name === p.name);
+      if (twin !== undefined) throw new ProposalError(`models/proposals/${f}: a second proposal named '${p.name}'`);
+      found.push(p);
+    }
+  }
+  return historicalOrder(found);
+}
+
+/** Every design proposal shipped in models/proposals/, in the order of history. */
+export const PROPOSALS: readonly Proposal[] = await discoverProposals();
 
 export const MODELS: readonly ModelEntry[] = [
   ...PROPOSALS.map(proposalEntry),
@@ -32,6 +42,11 @@ export const MODELS: readonly ModelEntry[] = [
   philsEntry,
   leaderElectionEntry,
 ];
+
+/** A shipped proposal by name. */
+export function findProposal(name: string): Proposal | undefined {
+  return PROPOSALS.find((p) => p.name === name);
+}
 
 export function findModel(name: string): ModelEntry | undefined {
   return MODELS.find((m) => m.name === name);

@@ -4,6 +4,7 @@
 // from 5.18 a WARN and ClearPageDirty that drops the data.
 
 import { always, sometimes, step } from '../src/engine/model.js';
+import { NO_BUFFERS } from '../models/kernel/background.js';
 import { BH, HOLDER } from '../models/kernel/kernel.js';
 import { writesExt4, type KernelProperty } from './kernel-property.js';
 
@@ -15,17 +16,16 @@ export const I1: KernelProperty = {
     const ext4 = k.sh.fileSlots.filter((p) => k.isExt4(p));
     return [
       always('I1', 'an ext4 page-cache page that is PG_dirty has buffers (else BUG_ON(!PagePrivate(page)) in ext4_writepage)', (s) => {
-        for (const p of ext4) if (k.inCache(s, p) && k.pg[p]!.dirty.test(s) && k.pg[p]!.bh.get(s) === BH.none) return false;
+        for (const p of ext4) if (k.inCache(s, p) && k.pg[p]!.PG_dirty.test(s) && k.pg[p]!.buffers.get(s) === BH.none) return false;
         return true;
       }),
       step('I1.crash', 'writeback never reaches page_buffers() on a page without buffers (the ext4 BUG, or its 5.18+ WARN that drops the data)', (prev, a) =>
-        !(a.name === 'flusher: BUG in page_buffers' || a.name === 'flusher: WARN no buffers, ClearPageDirty' ||
-          (a.name === 'reclaim: pageout' && k.pg[k.L.root.reclaim.page.get(prev)]!.bh.get(prev) === BH.none))),
+        !(a.role === NO_BUFFERS || (a.name === 'reclaim: pageout' && k.pg[k.root.kswapd!.page.get(prev)]!.buffers.get(prev) === BH.none))),
       sometimes('I1.witness', 'an ext4 page-cache page is dirty while a write GUP reference holds it', (s) => {
         for (let h = 0; h < k.NH; h++) {
           if (!k.sh.holders[h]!.write || k.hd[h]!.pc.get(s) !== HOLDER.held) continue;
           const p = k.hd[h]!.page.get(s);
-          if (k.inCache(s, p) && k.isExt4(p) && k.pg[p]!.dirty.test(s)) return true;
+          if (k.inCache(s, p) && k.isExt4(p) && k.pg[p]!.PG_dirty.test(s)) return true;
         }
         return false;
       }),

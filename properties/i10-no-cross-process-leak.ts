@@ -18,7 +18,7 @@ export const I10: KernelProperty = {
     return [
       always('I10', 'no process sees (by PTE or GUP reference) an anonymous page another process wrote after fork', (s) => {
         for (let p = 0; p < k.NP; p++) {
-          const w = k.pg[p]!.writer.get(s);
+          const w = k.pg[p]!.writtenBy.get(s);
           if (w === 0 || !k.isAnon(s, p)) continue;
           for (const { q, e, anon } of ptes) {
             if (anon && q !== w - 1 && k.pr[q]!.alive.test(s) && e.present.test(s) && e.pfn.get(s) === p) return false;
@@ -31,7 +31,7 @@ export const I10: KernelProperty = {
         return true;
       }),
       sometimes('I10.witness', 'a process writes an anonymous page after fork', (s) => {
-        for (let p = 0; p < k.NP; p++) if (k.pg[p]!.writer.get(s) !== 0) return true;
+        for (let p = 0; p < k.NP; p++) if (k.pg[p]!.writtenBy.get(s) !== 0) return true;
         return false;
       }),
     ];

@@ -6,26 +6,28 @@
 // clear_page_dirty_for_io, BUG_ON in try_to_free_buffers, or a
 // set_page_dirty on a page truncate is freeing.
 
-import { always, sometimes, step, type Property } from '../src/engine/model.js';
-import { FLUSHER, HOLDER, OWNER, TRUNCATE } from '../models/kernel/kernel.js';
+import { sometimes, step, type Property } from '../src/engine/model.js';
+import { fsyncPages, HOLDER, OWNER } from '../models/kernel/kernel.js';
 import type { KernelProperty } from './kernel-property.js';
 
 export const I11: KernelProperty = {
   id: 'I11',
   title: 'lock discipline',
-  applies: (k) => ((k.sh.flusher || k.sh.reclaim || k.sh.truncate) && k.sh.fileSlots.length > 0) ||
+  applies: (k) => ((k.sh.flusher || k.sh.reclaim || k.sh.truncate || k.sh.fsync) && k.sh.fileSlots.length > 0) ||
     k.sh.holders.some((h) => h.release === 'set_page_dirty+put_page'),
   properties: (k) => {
-    const R = k.L.root;
+    const R = k.root;
+    const fsynced = fsyncPages(k.sh);
     const byId = new Map(k.sh.holders.map((h, i) => [h.id, i]));
     const out: Property[] = [
       step('I11', 'page-lock-requiring steps run under the page lock of the one doing them; set_page_dirty on a cached page holds the lock', (prev, a) => {
         switch (a.name) {
-          case 'flusher: clear_page_dirty_for_io': return k.pg[R.flusher.page.get(prev)]!.lock.get(prev) === OWNER.flusher;
-          case 'reclaim: try_to_free_buffers': return k.pg[R.reclaim.page.get(prev)]!.lock.get(prev) === OWNER.reclaim;
+          case 'flusher: clear_page_dirty_for_io': return k.pg[R.flusher!.page.get(prev)]!.PG_locked.get(prev) === OWNER.flusher;
+          case 'fsync: clear_page_dirty_for_io': return k.pg[fsynced[R.fsync!.idx.get(prev)]!]!.PG_locked.get(prev) === OWNER.fsync;
+          case 'reclaim: try_to_free_buffers': return k.pg[R.kswapd!.page.get(prev)]!.PG_locked.get(prev) === OWNER.reclaim;
           case 'truncate: truncate_cleanup_page': {
-            const p = k.sh.fileSlots[R.truncate.idx.get(prev)]!;
-            return k.pg[p]!.lock.get(prev) === OWNER.truncate;
+            const p = k.sh.fileSlots[R.truncate!.idx.get(prev)]!;
+            return k.pg[p]!.PG_locked.get(prev) === OWNER.truncate;
           }
           case 'release: set_page_dirty': {
             // Unlocked set_page_dirty is safe while the caller's mapping pins the inode;
@@ -44,22 +46,6 @@ export const I11: KernelProperty = {
         return false;
       }),
     ];
-    // Lock-page-over-gup: a FOLL_LONGTERM holder keeps PG_locked for as long as the pin lives.
-    const longterm = k.sh.holders.flatMap((h, i) => (h.longterm && h.write && k.sh.procs[h.proc]!.vmas[h.va]!.file ? [i] : []));
-    if (k.sh.era.lockPageOverGup && longterm.length > 0 && (k.sh.flusher || k.sh.truncate)) {
-      out.push(always('I11.wait', 'no flusher or truncate sleeps in lock_page() on a page a FOLL_LONGTERM holder keeps locked (it would sleep as long as the pin lives: fsync and truncate hang)', (next) => {
-        for (const i of longterm) {
-          if (k.hd[i]!.pc.get(next) !== HOLDER.held && k.hd[i]!.pc.get(next) !== HOLDER.dirtied) continue;
-          const p = k.hd[i]!.page.get(next);
-          if (k.pg[p]!.lock.get(next) !== OWNER.holderBase + i) continue;
-          // truncate has reached this page and sleeps in lock_page.
-          if (k.sh.truncate && R.truncate.pc.get(next) === TRUNCATE.scanning && k.sh.fileSlots[R.truncate.idx.get(next)] === p) return false;
-          // write_cache_pages has a dirty page to write and sleeps in lock_page.
-          if (k.sh.flusher && R.flusher.pc.get(next) === FLUSHER.idle && k.pg[p]!.dirty.test(next) && k.inCache(next, p)) return false;
-        }
-        return true;
-      }));
-    }
     return out;
   },
 };

@@ -23,7 +23,7 @@ export const I3: KernelProperty = {
         for (let i = 0; i < k.NH; i++) {
           if (k.sh.holders[i]!.kind !== 'PIN' || !held(s, i)) continue;
           const p = k.hd[i]!.page.get(s);
-          if (k.isAnon(s, p) && !k.pg[p]!.exclusive.test(s)) return false;
+          if (k.isAnon(s, p) && !k.pg[p]!.PG_anon_exclusive.test(s)) return false;
         }
         return true;
       }),

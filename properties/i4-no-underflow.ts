@@ -16,7 +16,7 @@ export const I4: KernelProperty = {
   applies: (k) => activeHolders(k).length > 0,
   properties: (k) => [
     always('I4', 'no put takes a refcount below zero', (s) => {
-      for (let p = 0; p < k.NP; p++) if (k.pg[p]!.underflow.test(s)) return false;
+      for (let p = 0; p < k.NP; p++) if (k.pg[p]!.refcountUnderflow.test(s)) return false;
       return true;
     }),
     always('I4.uaf', 'a page with refcount 0 is out of the page cache, off the LRU, unmapped and unheld, and was so when it was freed', (s) => {
@@ -24,12 +24,12 @@ export const I4: KernelProperty = {
         const g = k.pg[p]!;
         if (g.freedInUse.test(s)) return false;
         if (g.ref.get(s) !== 0) continue;
-        if (g.mapping.get(s) !== 0 || g.lru.test(s) || k.ptesMapping(s, p) > 0 || k.holdersOn(s, p) > 0) return false;
+        if (g.mapping.get(s) !== 0 || g.PG_lru.test(s) || k.ptesMapping(s, p) > 0 || k.holdersOn(s, p) > 0) return false;
       }
       return true;
     }),
     ...(!k.sh.flusher && !k.sh.reclaim ? [] : [always('I4.writeback', 'a page under writeback is still in the page cache (truncate_inode_pages_range and reclaim wait for PG_writeback; else end_page_writeback touches a deleted page)', (s) => {
-      for (const p of k.sh.fileSlots) if (k.pg[p]!.writeback.test(s) && !k.inCache(s, p)) return false;
+      for (const p of k.sh.fileSlots) if (k.pg[p]!.PG_writeback.test(s) && !k.inCache(s, p)) return false;
       return true;
     })]),
     sometimes('I4.witness', 'a GUP holder drops its reference', (s) => {

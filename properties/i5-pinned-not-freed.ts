@@ -1,10 +1,10 @@
 // I5 PinnedNotFreedOrStripped (reference §4): a page with a GUP holder is
-// never freed; and where the era promises it (6.4, d824ec2a1546), reclaim
-// neither strips the buffers of nor frees a page_maybe_dma_pinned() page.
-// Kernel symptom: DMA into freed memory; buffers gone under a pin (the
-// first half of the ext4 BUG).
+// never freed. (Where a kernel promises more — 6.4's d824ec2a1546: reclaim
+// neither strips the buffers of nor frees a page_maybe_dma_pinned() page —
+// that kernel's proposal file adds I5.strip.) Kernel symptom: DMA into
+// freed memory; buffers gone under a pin (the first half of the ext4 BUG).
 
-import { always, sometimes, step } from '../src/engine/model.js';
+import { always, sometimes } from '../src/engine/model.js';
 import { HOLDER } from '../models/kernel/kernel.js';
 import type { Property } from '../src/engine/model.js';
 import { activeHolders, type KernelProperty } from './kernel-property.js';
@@ -36,12 +36,6 @@ export const I5: KernelProperty = {
         return false;
       }),
     ];
-    if (k.sh.era.reclaimPinnedCheck) {
-      out.push(step('I5.strip', 'reclaim does not release the buffers of, or free, a page_maybe_dma_pinned() page (the 6.4 promise)', (prev, a) => {
-        if (a.name !== 'reclaim: try_to_free_buffers' && a.name !== 'reclaim: __remove_mapping') return true;
-        return !k.maybeDmaPinned(prev, k.L.root.reclaim.page.get(prev));
-      }));
-    }
     return out;
   },
 };

@@ -3,11 +3,13 @@
 // Kernel symptom: silent data loss: reclaim drops a page whose newest data
 // never reached disk (the __remove_mapping race of §5.7), or ext4 5.18+
 // "does not have buffers attached" clears PG_dirty and skips the page.
-// stable-pages (its own column in compare, so it does not hide I6's data loss): the device must not write a page while its
-// previous contents are being written to disk — the residual of every era
-// with short-term FOLL_PIN|FOLL_WRITE on file pages (reference §3.9; Jan
-// Kara's 2023 RFC "page contents can be modified while the page is under
-// writeback"): checksums fail or the disk gets a torn page.
+// stable-pages (its own column in compare, so it does not hide I6's data
+// loss): the device must not write a page while a write in flight reads it
+// (a bounce copy does not) — the residual of every kernel with short-term
+// FOLL_PIN|FOLL_WRITE on file pages (Jan Kara, "[PATCH RFC 0/5] Writeback
+// handling of pinned pages", Feb 2023). On a device that needs stable pages
+// (SB_I_STABLE_WRITES: integrity, data digests) the write fails its
+// checksum; elsewhere the disk holds a torn page until the next writeback.
 
 import { always, quiescent, sometimes, step, type Property } from '../src/engine/model.js';
 import { writesExt4, type KernelProperty } from './kernel-property.js';
@@ -19,11 +21,11 @@ export const I6: KernelProperty = {
   properties: (k) => {
     const ext4 = k.sh.fileSlots.filter((p) => k.isExt4(p));
     const out: Property[] = [
-      always('I6', 'reclaim never drops a page-cache page whose data has not reached disk', (s) => !k.L.root.lostWrite.test(s)),
+      always('I6', 'reclaim never drops a page-cache page whose data has not reached disk', (s) => !k.root.lostWrite.test(s)),
       quiescent('I6.quiescent', 'when all work is done, every cached ext4 page is on disk or still dirty', (s) => {
         for (const p of ext4) {
           const g = k.pg[p]!;
-          if (k.inCache(s, p) && g.data.get(s) !== g.disk.get(s) && !g.dirty.test(s) && !g.writeback.test(s)) return false;
+          if (k.inCache(s, p) && g.data.get(s) !== g.disk.get(s) && !g.PG_dirty.test(s) && !g.PG_writeback.test(s)) return false;
         }
         return true;
       }),
@@ -36,7 +38,7 @@ export const I6: KernelProperty = {
       out.push(step('stable-pages', 'the device does not DMA into a page while it is under writeback (stable pages; else a torn write or a checksum error on disk)', (prev, a) => {
         if (a.name !== 'dma: device writes page') return true;
         const hi = k.sh.holders.findIndex((h) => h.id === a.params['holder']);
-        return hi < 0 || !k.pg[k.hd[hi]!.page.get(prev)]!.writeback.test(prev);
+        return hi < 0 || !k.hooks.writebackReadsPage(prev, k.hd[hi]!.page.get(prev));
       }));
     }
     return out;

@@ -16,7 +16,7 @@ export const I7: KernelProperty = {
       for (let p = 0; p < k.NP; p++) {
         const g = k.pg[p]!;
         const tracked = k.inCache(s, p) || (k.isAnon(s, p) && g.map.get(s) > 0);
-        if (tracked && !g.isolated.test(s) && !g.lru.test(s) && k.holdersOn(s, p) === 0) return false;
+        if (tracked && !g.isolated.test(s) && !g.PG_lru.test(s) && k.holdersOn(s, p) === 0) return false;
       }
       return true;
     }),

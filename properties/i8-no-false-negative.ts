@@ -15,18 +15,16 @@ import { activeHolders, type KernelProperty } from './kernel-property.js';
 
 const pinHolders = (k: Kernel) => activeHolders(k).filter((i) => k.sh.holders[i]!.kind === 'PIN');
 
+/** The predicate exists and something other than a FOLL_PIN holder can read as pinned (a scaled BIAS, bio pins). */
 function falsePositivePossible(k: Kernel): boolean {
-  const era = k.sh.era;
-  if (!era.pinBias) return false;
-  if (k.sh.scenario.bounds?.bias !== undefined) return true;
-  if (era.writebackBioPins && k.sh.flusher && k.sh.fileSlots.some((p) => k.isExt4(p))) return true;
-  return era.bioRefsPinned && k.sh.holders.some((h) => h.bio !== null && h.bioInc > 0);
+  if (k.hooks.folioMaybeDmaPinned === undefined) return false;
+  return k.sh.scenario.bounds?.bias !== undefined || k.hooks.pinsWithoutGupHolder();
 }
 
 export const I8: KernelProperty = {
   id: 'I8',
   title: 'no false negative of page_maybe_dma_pinned',
-  applies: (k) => k.sh.era.pinBias && (pinHolders(k).length > 0 || falsePositivePossible(k)),
+  applies: (k) => k.hooks.folioMaybeDmaPinned !== undefined && (pinHolders(k).length > 0 || falsePositivePossible(k)),
   properties: (k) => {
     const pinned = (s: Uint32Array, i: number) => {
       const pc = k.hd[i]!.pc.get(s);

@@ -1,4 +1,4 @@
-// The kernel invariants I1–I11 (reference §4), in order.
+// The kernel invariants I1–I11 (reference §4), in order, then durability.
 import { I1 } from './i1-no-dirty-without-buffers.js';
 import { I2 } from './i2-pins-balanced.js';
 import { I3 } from './i3-anon-pins-exclusive.js';
@@ -10,7 +10,8 @@ import { I8 } from './i8-no-false-negative.js';
 import { I9 } from './i9-no-write-through-ro.js';
 import { I10 } from './i10-no-cross-process-leak.js';
 import { I11 } from './i11-lock-discipline.js';
+import { DURABILITY } from './durability.js';
 import type { KernelProperty } from './kernel-property.js';
 
-export const KERNEL_PROPERTIES: readonly KernelProperty[] = [I1, I2, I3, I4, I5, I6, I7, I8, I9, I10, I11];
+export const KERNEL_PROPERTIES: readonly KernelProperty[] = [I1, I2, I3, I4, I5, I6, I7, I8, I9, I10, I11, DURABILITY];
 export type { KernelProperty };

@@ -4,20 +4,19 @@
 
 import type { Property } from '../src/engine/model.js';
 import type { Kernel } from '../models/kernel/kernel.js';
-import { longtermFileBanned } from '../models/kernel/gup.js';
 
 export interface KernelProperty {
   /** I1 … I11 */
   readonly id: string;
   readonly title: string;
-  /** Can this scenario in this era exercise the property? If not it is omitted (n/a). */
+  /** Can this scenario on this kernel exercise the property? If not it is omitted (n/a). */
   applies(k: Kernel): boolean;
   properties(k: Kernel): Property[];
 }
 
-/** Holders the era does not refuse outright (6.5's long-term file-write ban is decided by the VMA alone). */
+/** Holders the kernel does not refuse outright (check_vma_flags decides by the VMA alone, e.g. 6.5's long-term file-write ban). */
 export function activeHolders(k: Kernel): number[] {
-  return k.sh.holders.flatMap((h, i) => (longtermFileBanned(k, h) ? [] : [i]));
+  return k.sh.holders.flatMap((h, i) => (k.hooks.checkVmaFlags(h) !== undefined ? [] : [i]));
 }
 
 /** Can anyone write an ext4 page-cache page: an active write GUP or a user store through a shared mapping? */

@@ -42,8 +42,8 @@ test('2.1 get_user_pages(FOLL_WRITE) on an absent shared ext4 PTE: faultin_page 
   t.true(e.d.test(s1));
   t.is(g.map.get(s1), 1);
   t.is(g.ref.get(s1), 3, 'the PTE takes one reference; the buffers already had theirs');
-  t.true(g.dirty.test(s1));
-  t.is(g.bh.get(s1), BH.dirty);
+  t.true(g.PG_dirty.test(s1));
+  t.is(g.buffers.get(s1), BH.dirty);
   t.is(H.pc.get(s1), HOLDER.start, 'the fault does not grab');
   t.false(isEnabled(model, s1, FAULT, dio), 'no second fault once the PTE is writable');
 
@@ -51,7 +51,7 @@ test('2.1 get_user_pages(FOLL_WRITE) on an absent shared ext4 PTE: faultin_page 
   t.is(g.ref.get(s2), 4);
   t.is(H.pc.get(s2), HOLDER.held);
   t.is(H.page.get(s2), P);
-  t.true(g.dirty.test(s2));
+  t.true(g.PG_dirty.test(s2));
   t.is(g.map.get(s2), 1, 'GUP does not add a mapping');
 });
 
@@ -62,11 +62,11 @@ test('2.1 FOLL_TOUCH: get_user_pages(FOLL_WRITE) through a writable clean PTE se
   const s0 = init();
   t.true(e.w.test(s0));
   t.false(e.d.test(s0));
-  t.false(k.pg[A]!.dirty.test(s0));
+  t.false(k.pg[A]!.PG_dirty.test(s0));
   t.false(isEnabled(model, s0, FAULT, { holder: 'rdma' }), 'a writable PTE needs no fault');
   const s1 = apply(model, s0, FOLLOW, { holder: 'rdma' });
   t.is(k.pg[A]!.ref.get(s1), 2);
-  t.true(k.pg[A]!.dirty.test(s1), 'FOLL_TOUCH dirtied the page');
+  t.true(k.pg[A]!.PG_dirty.test(s1), 'FOLL_TOUCH dirtied the page');
   t.false(e.d.test(s1), 'FOLL_TOUCH sets PG_dirty, not the PTE dirty bit');
 });
 
@@ -77,12 +77,12 @@ test('2.1 FOLL_TOUCH on an ext4 page with buffers goes through set_page_dirty: t
   // Hand-built: a writable but clean PTE over a clean page with clean buffers.
   const s0 = edit(apply(model, init(), FAULT, dio), (s) => {
     e.d.set(s, 0);
-    k.pg[P]!.dirty.set(s, 0);
-    k.pg[P]!.bh.set(s, BH.clean);
+    k.pg[P]!.PG_dirty.set(s, 0);
+    k.pg[P]!.buffers.set(s, BH.clean);
   });
   const s1 = apply(model, s0, FOLLOW, dio);
-  t.true(k.pg[P]!.dirty.test(s1));
-  t.is(k.pg[P]!.bh.get(s1), BH.dirty);
+  t.true(k.pg[P]!.PG_dirty.test(s1));
+  t.is(k.pg[P]!.buffers.get(s1), BH.dirty);
   t.is(k.pg[P]!.ref.get(s1), 4);
 });
 
@@ -91,12 +91,12 @@ test('2.1 FOLL_TOUCH does not dirty a page that is already dirty or whose PTE is
   const b = build(shipped('ext4-gup-write'));
   const P = pageSlot(b.kernel, 'P');
   const s0 = edit(apply(b.model, b.init(), FAULT, dio), (s) => {
-    b.kernel.pg[P]!.dirty.set(s, 0);
-    b.kernel.pg[P]!.bh.set(s, BH.clean);
+    b.kernel.pg[P]!.PG_dirty.set(s, 0);
+    b.kernel.pg[P]!.buffers.set(s, BH.clean);
   });
   const s1 = apply(b.model, s0, FOLLOW, dio);
-  t.false(b.kernel.pg[P]!.dirty.test(s1));
-  t.is(b.kernel.pg[P]!.bh.get(s1), BH.clean);
+  t.false(b.kernel.pg[P]!.PG_dirty.test(s1));
+  t.is(b.kernel.pg[P]!.buffers.get(s1), BH.clean);
 
   // A read GUP: read fault maps the page read-only and clean; follow does not dirty.
   const r = build(sharedFile({ holders: [getR()] }));
@@ -108,8 +108,8 @@ test('2.1 FOLL_TOUCH does not dirty a page that is already dirty or whose PTE is
   t.is(r.kernel.pg[P]!.ref.get(s2), 3);
   const s3 = apply(r.model, s2, FOLLOW, { holder: 'rd' });
   t.is(r.kernel.pg[P]!.ref.get(s3), 4);
-  t.false(r.kernel.pg[P]!.dirty.test(s3));
-  t.is(r.kernel.pg[P]!.bh.get(s3), BH.clean);
+  t.false(r.kernel.pg[P]!.PG_dirty.test(s3));
+  t.is(r.kernel.pg[P]!.buffers.get(s3), BH.clean);
 });
 
 test('2.1 pin_user_pages (no FOLL_TOUCH) does not dirty; in the baseline era a pin adds 1, not a bias', (t) => {
@@ -117,7 +117,7 @@ test('2.1 pin_user_pages (no FOLL_TOUCH) does not dirty; in the baseline era a p
   const A = pageSlot(k, 'A');
   const s1 = apply(model, init(), FOLLOW, { holder: 'pin' });
   t.is(k.pg[A]!.ref.get(s1), 2);
-  t.false(k.pg[A]!.dirty.test(s1));
+  t.false(k.pg[A]!.PG_dirty.test(s1));
   t.is(k.hd[0]!.pc.get(s1), HOLDER.held);
 });
 
@@ -139,7 +139,7 @@ test('2.1 GUP on an unmapped address: check_vma_flags → EFAULT, no reference t
 test('2.1 a write GUP fault waits while another actor holds the page lock (lock_page sleeps)', (t) => {
   const { model, kernel: k, init } = build(shipped('ext4-gup-write'));
   const P = pageSlot(k, 'P');
-  const s0 = edit(init(), (s) => k.pg[P]!.lock.set(s, OWNER.flusher));
+  const s0 = edit(init(), (s) => k.pg[P]!.PG_locked.set(s, OWNER.flusher));
   t.false(isEnabled(model, s0, FAULT, dio));
   t.true(isEnabled(model, init(), FAULT, dio));
 });
@@ -163,7 +163,7 @@ test('2.2 get_user_pages_fast: grab (speculative ref, no dirtying), recheck succ
   t.is(k.pg[A]!.ref.get(s1), 2);
   t.is(H.pc.get(s1), HOLDER.grabbed);
   t.is(H.page.get(s1), A);
-  t.false(k.pg[A]!.dirty.test(s1), 'the fast path sets PG_referenced, not PG_dirty');
+  t.false(k.pg[A]!.PG_dirty.test(s1), 'the fast path sets PG_referenced, not PG_dirty');
   const s2 = apply(model, s1, RECHECK, fast);
   t.is(H.pc.get(s2), HOLDER.held);
   t.is(k.pg[A]!.ref.get(s2), 2);
@@ -210,7 +210,7 @@ test('2.2 get_user_pages_fast: recheck after munmap undoes the only remaining re
   const s2 = apply(model, s1, RECHECK, fast);
   t.is(k.pg[A]!.ref.get(s2), 0);
   t.true(k.isFree(s2, A));
-  t.false(k.pg[A]!.underflow.test(s2));
+  t.false(k.pg[A]!.refcountUnderflow.test(s2));
   t.is(H.pc.get(s2), HOLDER.start);
   t.true(H.slow.test(s2));
   const s3 = apply(model, s2, EFAULT, fast);
@@ -229,7 +229,7 @@ test('2.2 get_user_pages_fast(FOLL_WRITE) on a read-only PTE falls back to the s
   t.is(k.pg[P]!.ref.get(s1), 3);
   const s2 = run(model, s1, [FAULT, dio], [FOLLOW, dio]);
   t.is(k.pg[P]!.ref.get(s2), 4);
-  t.is(k.pg[P]!.bh.get(s2), BH.dirty, 'the slow path ran page_mkwrite');
+  t.is(k.pg[P]!.buffers.get(s2), BH.dirty, 'the slow path ran page_mkwrite');
 });
 
 // Reference §2.2: "Remainder → slow path with FOLL_TOUCH|FOLL_UNLOCKABLE" and
@@ -240,7 +240,7 @@ test('2.2 pin_user_pages_fast falling back to the slow path uses FOLL_TOUCH', (t
   const A = pageSlot(k, 'A');
   const s0 = edit(init(), (s) => k.hd[0]!.slow.set(s, 1)); // fell back (hand-built)
   const s1 = apply(model, s0, FOLLOW, { holder: 'pin' });
-  t.true(k.pg[A]!.dirty.test(s1));
+  t.true(k.pg[A]!.PG_dirty.test(s1));
 });
 
 // =============================================================================
@@ -255,17 +255,17 @@ test('2.3 a DMA write changes the data and nothing else: no PG_dirty, no PTE dir
   t.false(isEnabled(model, init(), DMA, dio), 'no DMA before the page is held');
   // GUP, then the flusher cleans the page and starts writeback.
   const s0 = run(model, init(), [FAULT, dio], [FOLLOW, dio], [F_LOCK, { page: 'P' }], [F_CLEAN], [F_SUBMIT]);
-  t.false(k.pg[P]!.dirty.test(s0));
-  t.true(k.pg[P]!.writeback.test(s0));
+  t.false(k.pg[P]!.PG_dirty.test(s0));
+  t.true(k.pg[P]!.PG_writeback.test(s0));
   t.false(e.d.test(s0));
   t.false(e.w.test(s0));
   t.is(k.pg[P]!.data.get(s0), 0);
   const s1 = apply(model, s0, DMA, dio);
   t.is(k.pg[P]!.data.get(s1), 1);
   t.true(H.wrote.test(s1));
-  t.false(k.pg[P]!.dirty.test(s1));
+  t.false(k.pg[P]!.PG_dirty.test(s1));
   t.false(e.d.test(s1));
-  t.is(k.pg[P]!.bh.get(s1), BH.clean);
+  t.is(k.pg[P]!.buffers.get(s1), BH.clean);
   t.is(k.pg[P]!.ref.get(s1), k.pg[P]!.ref.get(s0));
   t.is(k.pg[P]!.io.get(s1), 0, 'the submitted I/O carries the old data');
   t.false(isEnabled(model, s1, DMA, dio), 'the device writes once');
@@ -280,15 +280,15 @@ test('2.4 page_mkwrite on a page without buffers attaches dirty buffers, which t
   const P = pageSlot(k, 'P');
   const e = pte(k, 'app', 'P');
   const s0 = edit(init(), (s) => k.dropBuffers(s, P));
-  t.is(k.pg[P]!.bh.get(s0), BH.none);
+  t.is(k.pg[P]!.buffers.get(s0), BH.none);
   t.is(k.pg[P]!.ref.get(s0), 1);
   const s1 = apply(model, s0, FAULT, dio);
-  t.is(k.pg[P]!.bh.get(s1), BH.dirty);
+  t.is(k.pg[P]!.buffers.get(s1), BH.dirty);
   t.is(k.pg[P]!.ref.get(s1), 3, '+1 PTE, +1 buffers');
-  t.true(k.pg[P]!.dirty.test(s1));
+  t.true(k.pg[P]!.PG_dirty.test(s1));
   t.true(e.w.test(s1));
   t.true(e.d.test(s1));
-  t.is(k.pg[P]!.lock.get(s1), OWNER.none, 'the fault unlocks the page before returning');
+  t.is(k.pg[P]!.PG_locked.get(s1), OWNER.none, 'the fault unlocks the page before returning');
 });
 
 test('2.4 a store faults a reclaimed page back from disk, then page_mkwrite: cache + PTE + buffers', (t) => {
@@ -303,9 +303,9 @@ test('2.4 a store faults a reclaimed page back from disk, then page_mkwrite: cac
   const s1 = apply(model, s0, STORE_FAULT, app);
   t.is(k.pg[P]!.mapping.get(s1), MAPPING.file);
   t.is(k.pg[P]!.ref.get(s1), 3);
-  t.is(k.pg[P]!.bh.get(s1), BH.dirty);
-  t.true(k.pg[P]!.lru.test(s1));
-  t.true(k.pg[P]!.dirty.test(s1));
+  t.is(k.pg[P]!.buffers.get(s1), BH.dirty);
+  t.true(k.pg[P]!.PG_lru.test(s1));
+  t.true(k.pg[P]!.PG_dirty.test(s1));
   t.true(e.w.test(s1) && e.d.test(s1));
   const s2 = apply(model, s1, STORE, app);
   t.is(k.pg[P]!.data.get(s2), 1);
@@ -324,8 +324,8 @@ test('2.4 a write to a present read-only (write-notify) PTE runs page_mkwrite in
   const s1 = apply(model, s0, STORE_FAULT, { process: 'app', address: 'P' });
   t.true(e.w.test(s1));
   t.true(e.d.test(s1));
-  t.true(k.pg[P]!.dirty.test(s1));
-  t.is(k.pg[P]!.bh.get(s1), BH.dirty);
+  t.true(k.pg[P]!.PG_dirty.test(s1));
+  t.is(k.pg[P]!.buffers.get(s1), BH.dirty);
   t.is(k.pg[P]!.ref.get(s1), 3);
   t.is(k.pg[P]!.map.get(s1), 1);
 });
@@ -336,8 +336,8 @@ test('2.4 on tmpfs the write fault dirties the page but attaches no buffers', (t
   const s0 = init();
   t.is(k.pg[P]!.ref.get(s0), 1);
   const s1 = apply(model, s0, FAULT, dio);
-  t.is(k.pg[P]!.bh.get(s1), BH.none);
-  t.true(k.pg[P]!.dirty.test(s1));
+  t.is(k.pg[P]!.buffers.get(s1), BH.none);
+  t.true(k.pg[P]!.PG_dirty.test(s1));
   t.is(k.pg[P]!.ref.get(s1), 2);
 });
 
@@ -350,8 +350,8 @@ test('2.5 set_page_dirty on an ext4 page with buffers dirties the buffers and PG
   const P = pageSlot(k, 'P');
   const s = init();
   k.setPageDirty(s, P);
-  t.true(k.pg[P]!.dirty.test(s));
-  t.is(k.pg[P]!.bh.get(s), BH.dirty);
+  t.true(k.pg[P]!.PG_dirty.test(s));
+  t.is(k.pg[P]!.buffers.get(s), BH.dirty);
   t.is(k.pg[P]!.ref.get(s), 2);
 });
 
@@ -360,8 +360,8 @@ test('2.5 set_page_dirty on an ext4 page without buffers sets only PG_dirty (the
   const P = pageSlot(k, 'P');
   const s = edit(init(), (n) => k.dropBuffers(n, P));
   k.setPageDirty(s, P);
-  t.true(k.pg[P]!.dirty.test(s));
-  t.is(k.pg[P]!.bh.get(s), BH.none);
+  t.true(k.pg[P]!.PG_dirty.test(s));
+  t.is(k.pg[P]!.buffers.get(s), BH.none);
   t.is(k.pg[P]!.ref.get(s), 1);
   t.true(k.inCache(s, P));
 });
@@ -371,14 +371,14 @@ test('2.5 set_page_dirty on an orphan (mapping NULL) or a tmpfs page is noop/PG_
   const P = pageSlot(k, 'P');
   const s = edit(init(), (n) => k.pg[P]!.mapping.set(n, MAPPING.none));
   k.setPageDirty(s, P);
-  t.true(k.pg[P]!.dirty.test(s));
-  t.is(k.pg[P]!.bh.get(s), BH.clean, 'noop_dirty_folio does not touch buffers');
+  t.true(k.pg[P]!.PG_dirty.test(s));
+  t.is(k.pg[P]!.buffers.get(s), BH.clean, 'noop_dirty_folio does not touch buffers');
 
   const tm = build(sharedFile({ fs: 'tmpfs' }));
   const s2 = tm.init();
   tm.kernel.setPageDirty(s2, 0);
-  t.true(tm.kernel.pg[0]!.dirty.test(s2));
-  t.is(tm.kernel.pg[0]!.bh.get(s2), BH.none);
+  t.true(tm.kernel.pg[0]!.PG_dirty.test(s2));
+  t.is(tm.kernel.pg[0]!.buffers.get(s2), BH.none);
 });
 
 // =============================================================================
@@ -389,15 +389,15 @@ test('2.6 flusher: lock, clear_page_dirty_for_io (write-protect + clean PTEs, cl
   const { model, kernel: k, init } = build(sharedFile({ store: true, actors: { flusher: true } }));
   const P = pageSlot(k, 'P');
   const e = pte(k, 'app', 'P');
-  const F = k.L.root.flusher;
+  const F = k.root.flusher!;
   const app = { process: 'app', address: 'P' };
   const s0 = run(model, init(), [STORE_FAULT, app], [STORE, app]);
   t.is(k.pg[P]!.data.get(s0), 1);
-  t.true(k.pg[P]!.dirty.test(s0));
+  t.true(k.pg[P]!.PG_dirty.test(s0));
   t.false(isEnabled(model, init(), F_LOCK, { page: 'P' }), 'a clean page is not written');
 
   const s1 = apply(model, s0, F_LOCK, { page: 'P' });
-  t.is(k.pg[P]!.lock.get(s1), OWNER.flusher);
+  t.is(k.pg[P]!.PG_locked.get(s1), OWNER.flusher);
   t.is(F.pc.get(s1), FLUSHER.locked);
   t.false(isEnabled(model, s1, F_BUG), 'the page has buffers');
 
@@ -405,21 +405,21 @@ test('2.6 flusher: lock, clear_page_dirty_for_io (write-protect + clean PTEs, cl
   t.false(e.w.test(s2), 'page_mkclean write-protects');
   t.false(e.d.test(s2), 'page_mkclean cleans');
   t.true(e.present.test(s2), 'the PTE stays');
-  t.false(k.pg[P]!.dirty.test(s2));
-  t.is(k.pg[P]!.bh.get(s2), BH.dirty, 'buffers stay dirty until submission');
+  t.false(k.pg[P]!.PG_dirty.test(s2));
+  t.is(k.pg[P]!.buffers.get(s2), BH.dirty, 'buffers stay dirty until submission');
   t.is(F.pc.get(s2), FLUSHER.cleaned);
-  t.is(k.pg[P]!.lock.get(s2), OWNER.flusher);
+  t.is(k.pg[P]!.PG_locked.get(s2), OWNER.flusher);
 
   const s3 = apply(model, s2, F_SUBMIT);
-  t.true(k.pg[P]!.writeback.test(s3));
-  t.is(k.pg[P]!.bh.get(s3), BH.clean);
+  t.true(k.pg[P]!.PG_writeback.test(s3));
+  t.is(k.pg[P]!.buffers.get(s3), BH.clean);
   t.is(k.pg[P]!.io.get(s3), 1);
   t.is(k.pg[P]!.disk.get(s3), 0, 'not on disk before completion');
-  t.is(k.pg[P]!.lock.get(s3), OWNER.none);
+  t.is(k.pg[P]!.PG_locked.get(s3), OWNER.none);
   t.is(F.pc.get(s3), FLUSHER.idle);
 
   const s4 = apply(model, s3, END_WB, { page: 'P' });
-  t.false(k.pg[P]!.writeback.test(s4));
+  t.false(k.pg[P]!.PG_writeback.test(s4));
   t.is(k.pg[P]!.disk.get(s4), 1);
   t.is(k.pg[P]!.io.get(s4), 0);
 });
@@ -431,7 +431,7 @@ test('2.6 clear_page_dirty_for_io leaves GUP holders alone (reference, held stat
   const s1 = apply(model, s0, F_CLEAN);
   t.is(k.hd[0]!.pc.get(s1), HOLDER.held);
   t.is(k.pg[P]!.ref.get(s1), 4);
-  t.false(k.pg[P]!.dirty.test(s1));
+  t.false(k.pg[P]!.PG_dirty.test(s1));
 });
 
 test('2.6 the flusher skips a page under writeback (WB_SYNC_NONE)', (t) => {
@@ -443,9 +443,9 @@ test('2.6 the flusher skips a page under writeback (WB_SYNC_NONE)', (t) => {
   t.true(isEnabled(model, s1, F_SKIP_WB));
   t.false(isEnabled(model, s1, F_CLEAN));
   const s2 = apply(model, s1, F_SKIP_WB);
-  t.is(k.pg[P]!.lock.get(s2), OWNER.none);
-  t.true(k.pg[P]!.dirty.test(s2));
-  t.is(k.L.root.flusher.pc.get(s2), FLUSHER.idle);
+  t.is(k.pg[P]!.PG_locked.get(s2), OWNER.none);
+  t.true(k.pg[P]!.PG_dirty.test(s2));
+  t.is(k.root.flusher!.pc.get(s2), FLUSHER.idle);
 });
 
 test('2.6 a dirty page without buffers: the flusher hits the page_buffers() BUG (before cleaning) and the kernel stops', (t) => {
@@ -456,8 +456,8 @@ test('2.6 a dirty page without buffers: the flusher hits the page_buffers() BUG 
   t.true(isEnabled(model, s1, F_BUG));
   t.false(isEnabled(model, s1, F_CLEAN), 'the BUG comes before clear_page_dirty_for_io');
   const s2 = apply(model, s1, F_BUG);
-  t.true(k.L.root.oops.test(s2));
-  t.true(k.pg[P]!.dirty.test(s2));
+  t.true(k.root.oops.test(s2));
+  t.true(k.pg[P]!.PG_dirty.test(s2));
   t.is(model.actions.filter((a) => a.enabled(s2)).length, 0, 'nothing runs after a BUG');
   t.true(model.isLegalEnd!(s2));
 });
@@ -469,25 +469,25 @@ test('2.6 a dirty page without buffers: the flusher hits the page_buffers() BUG 
 test('2.7 isolate_lru_page: ref + 1, off the LRU; trylock; trylock failure keeps (puts back)', (t) => {
   const { model, kernel: k, init } = build(shipped('ext4-gup-write'));
   const P = pageSlot(k, 'P');
-  const R = k.L.root.reclaim;
+  const R = k.root.kswapd!;
   const s1 = apply(model, init(), R_ISOLATE, { page: 'P' });
   t.is(k.pg[P]!.ref.get(s1), 3);
-  t.false(k.pg[P]!.lru.test(s1));
+  t.false(k.pg[P]!.PG_lru.test(s1));
   t.true(k.pg[P]!.isolated.test(s1));
   t.is(R.pc.get(s1), RECLAIM.isolated);
   t.false(isEnabled(model, s1, R_ISOLATE, { page: 'P' }), 'an isolated page is off the LRU');
 
   const s2 = apply(model, s1, R_LOCK);
-  t.is(k.pg[P]!.lock.get(s2), OWNER.reclaim);
+  t.is(k.pg[P]!.PG_locked.get(s2), OWNER.reclaim);
   t.is(R.pc.get(s2), RECLAIM.locked);
 
-  const s3 = edit(s1, (s) => k.pg[P]!.lock.set(s, OWNER.flusher));
+  const s3 = edit(s1, (s) => k.pg[P]!.PG_locked.set(s, OWNER.flusher));
   t.false(isEnabled(model, s3, R_LOCK));
   const s4 = apply(model, s3, R_LOCK_FAIL);
   t.is(k.pg[P]!.ref.get(s4), 2);
-  t.true(k.pg[P]!.lru.test(s4));
+  t.true(k.pg[P]!.PG_lru.test(s4));
   t.false(k.pg[P]!.isolated.test(s4));
-  t.is(k.pg[P]!.lock.get(s4), OWNER.flusher, 'putback leaves the other owner\'s lock alone');
+  t.is(k.pg[P]!.PG_locked.get(s4), OWNER.flusher, 'putback leaves the other owner\'s lock alone');
   t.is(R.pc.get(s4), RECLAIM.idle);
 });
 
@@ -497,8 +497,8 @@ test('2.7 try_to_unmap zaps every PTE and moves a dirty PTE bit to PG_dirty (and
   const e = pte(k, 'app', 'P');
   // After the write fault, hand-clean the page (keeping the PTE dirty).
   const s0 = edit(apply(model, init(), FAULT, dio), (s) => {
-    k.pg[P]!.dirty.set(s, 0);
-    k.pg[P]!.bh.set(s, BH.clean);
+    k.pg[P]!.PG_dirty.set(s, 0);
+    k.pg[P]!.buffers.set(s, BH.clean);
   });
   const s1 = run(model, s0, [R_ISOLATE, { page: 'P' }], [R_LOCK]);
   t.is(k.pg[P]!.ref.get(s1), 4);
@@ -506,41 +506,41 @@ test('2.7 try_to_unmap zaps every PTE and moves a dirty PTE bit to PG_dirty (and
   t.false(e.present.test(s2));
   t.is(k.pg[P]!.map.get(s2), 0);
   t.is(k.pg[P]!.ref.get(s2), 3);
-  t.true(k.pg[P]!.dirty.test(s2));
-  t.is(k.pg[P]!.bh.get(s2), BH.dirty);
-  t.is(k.L.root.reclaim.pc.get(s2), RECLAIM.unmapped);
+  t.true(k.pg[P]!.PG_dirty.test(s2));
+  t.is(k.pg[P]!.buffers.get(s2), BH.dirty);
+  t.is(k.root.kswapd!.pc.get(s2), RECLAIM.unmapped);
 });
 
 test('2.7 try_to_free_buffers drops clean buffers and their reference; __remove_mapping frees a page at ref 2', (t) => {
   const { model, kernel: k, init } = build(shipped('ext4-gup-write'));
   const P = pageSlot(k, 'P');
-  const R = k.L.root.reclaim;
+  const R = k.root.kswapd!;
   const s0 = run(model, init(), [R_ISOLATE, { page: 'P' }], [R_LOCK], [R_UNMAP]);
   t.is(k.pg[P]!.ref.get(s0), 3);
   t.false(isEnabled(model, s0, R_REMOVE), 'buffers first');
   const s1 = apply(model, s0, R_FREE_BH);
-  t.is(k.pg[P]!.bh.get(s1), BH.none);
+  t.is(k.pg[P]!.buffers.get(s1), BH.none);
   t.is(k.pg[P]!.ref.get(s1), 2);
   t.is(R.pc.get(s1), RECLAIM.released);
   const s2 = apply(model, s1, R_REMOVE);
   t.is(k.pg[P]!.ref.get(s2), 0);
   t.is(k.pg[P]!.mapping.get(s2), MAPPING.none);
-  t.false(k.pg[P]!.lru.test(s2));
+  t.false(k.pg[P]!.PG_lru.test(s2));
   t.false(k.pg[P]!.isolated.test(s2));
-  t.is(k.pg[P]!.lock.get(s2), OWNER.none);
+  t.is(k.pg[P]!.PG_locked.get(s2), OWNER.none);
   t.is(R.pc.get(s2), RECLAIM.idle);
-  t.false(k.L.root.lostWrite.test(s2), 'data == disk');
+  t.false(k.root.lostWrite.test(s2), 'data == disk');
 });
 
 test('2.7 try_to_free_buffers keeps (activates) a page whose buffers are dirty', (t) => {
   const { model, kernel: k, init } = build(shipped('ext4-gup-write'));
   const P = pageSlot(k, 'P');
-  const s0 = edit(run(model, init(), [R_ISOLATE, { page: 'P' }], [R_LOCK], [R_UNMAP]), (s) => k.pg[P]!.bh.set(s, BH.dirty));
+  const s0 = edit(run(model, init(), [R_ISOLATE, { page: 'P' }], [R_LOCK], [R_UNMAP]), (s) => k.pg[P]!.buffers.set(s, BH.dirty));
   const s1 = apply(model, s0, R_FREE_BH);
-  t.is(k.pg[P]!.bh.get(s1), BH.dirty);
+  t.is(k.pg[P]!.buffers.get(s1), BH.dirty);
   t.is(k.pg[P]!.ref.get(s1), 2);
-  t.true(k.pg[P]!.lru.test(s1));
-  t.is(k.L.root.reclaim.pc.get(s1), RECLAIM.idle);
+  t.true(k.pg[P]!.PG_lru.test(s1));
+  t.is(k.root.kswapd!.pc.get(s1), RECLAIM.idle);
 });
 
 test('2.7 (§5.1 T1) a GUP reference makes __remove_mapping fail after the buffers were stripped: the page stays cached, clean, bufferless', (t) => {
@@ -550,19 +550,19 @@ test('2.7 (§5.1 T1) a GUP reference makes __remove_mapping fail after the buffe
     [FAULT, dio], [FOLLOW, dio],
     [F_LOCK, { page: 'P' }], [F_CLEAN], [F_SUBMIT], [END_WB, { page: 'P' }],
     [R_ISOLATE, { page: 'P' }], [R_LOCK], [R_UNMAP]);
-  t.false(k.pg[P]!.dirty.test(s0));
+  t.false(k.pg[P]!.PG_dirty.test(s0));
   t.is(k.pg[P]!.ref.get(s0), 4, 'cache + buffers + GUP + isolation');
   t.false(isEnabled(model, s0, R_PAGEOUT), 'clean pages are not paged out');
   const s1 = apply(model, s0, R_FREE_BH);
-  t.is(k.pg[P]!.bh.get(s1), BH.none);
+  t.is(k.pg[P]!.buffers.get(s1), BH.none);
   t.is(k.pg[P]!.ref.get(s1), 3);
   const s2 = apply(model, s1, R_REMOVE);
   t.is(k.pg[P]!.mapping.get(s2), MAPPING.file, 'still in the page cache');
   t.is(k.pg[P]!.ref.get(s2), 2, 'cache + GUP');
-  t.is(k.pg[P]!.bh.get(s2), BH.none);
-  t.true(k.pg[P]!.lru.test(s2));
+  t.is(k.pg[P]!.buffers.get(s2), BH.none);
+  t.true(k.pg[P]!.PG_lru.test(s2));
   t.false(k.pg[P]!.isolated.test(s2));
-  t.is(k.pg[P]!.lock.get(s2), OWNER.none);
+  t.is(k.pg[P]!.PG_locked.get(s2), OWNER.none);
   t.is(k.hd[0]!.pc.get(s2), HOLDER.held);
 });
 
@@ -577,14 +577,14 @@ test('2.7 pageout writes a dirty page only when no extra reference holds it (is_
   t.true(isEnabled(a.model, s0, R_PAGEOUT));
   t.false(isEnabled(a.model, s0, R_ACTIVATE));
   const s1 = apply(a.model, s0, R_PAGEOUT);
-  t.false(g.dirty.test(s1));
-  t.true(g.writeback.test(s1));
-  t.is(g.bh.get(s1), BH.clean);
+  t.false(g.PG_dirty.test(s1));
+  t.true(g.PG_writeback.test(s1));
+  t.is(g.buffers.get(s1), BH.clean);
   t.is(g.io.get(s1), 1);
   t.is(g.ref.get(s1), 2);
-  t.true(g.lru.test(s1));
-  t.is(g.lock.get(s1), OWNER.none);
-  t.is(a.kernel.L.root.reclaim.pc.get(s1), RECLAIM.idle);
+  t.true(g.PG_lru.test(s1));
+  t.is(g.PG_locked.get(s1), OWNER.none);
+  t.is(a.kernel.root.kswapd!.pc.get(s1), RECLAIM.idle);
   // Under writeback, a second pass keeps the page.
   const s2 = run(a.model, s1, [R_ISOLATE, { page: 'P' }], [R_LOCK]);
   t.true(isEnabled(a.model, s2, R_WB_KEEP));
@@ -593,14 +593,14 @@ test('2.7 pageout writes a dirty page only when no extra reference holds it (is_
   // With a GUP reference: pageout is refused, the dirty page is activated.
   const b = build(shipped('ext4-gup-write'));
   const s3 = run(b.model, b.init(), [FAULT, dio], [FOLLOW, dio], [R_ISOLATE, { page: 'P' }], [R_LOCK], [R_UNMAP]);
-  t.true(b.kernel.pg[P]!.dirty.test(s3));
+  t.true(b.kernel.pg[P]!.PG_dirty.test(s3));
   t.is(b.kernel.pg[P]!.ref.get(s3), 4);
   t.false(isEnabled(b.model, s3, R_PAGEOUT));
   const s4 = apply(b.model, s3, R_ACTIVATE);
-  t.true(b.kernel.pg[P]!.dirty.test(s4));
-  t.false(b.kernel.pg[P]!.writeback.test(s4));
+  t.true(b.kernel.pg[P]!.PG_dirty.test(s4));
+  t.false(b.kernel.pg[P]!.PG_writeback.test(s4));
   t.is(b.kernel.pg[P]!.ref.get(s4), 3);
-  t.true(b.kernel.pg[P]!.lru.test(s4));
+  t.true(b.kernel.pg[P]!.PG_lru.test(s4));
 });
 
 // =============================================================================
@@ -612,35 +612,35 @@ const truncScenario = (holders: unknown[]) => sharedFile({ holders, actors: { tr
 test('2.8 truncate of a GUP-held page: unmap, cleanup (buffers dropped, PG_dirty cancelled), delete → orphan with ref > 0', (t) => {
   const { model, kernel: k, init } = build(truncScenario([getW()]));
   const P = pageSlot(k, 'P');
-  const T = k.L.root.truncate;
+  const T = k.root.truncate!;
   const e = pte(k, 'app', 'P');
   const s0 = run(model, init(), [FAULT, dio], [FOLLOW, dio]);
   t.is(k.pg[P]!.ref.get(s0), 4);
   const s1 = apply(model, s0, T_START);
-  t.true(k.L.root.truncated.test(s1));
+  t.true(k.root.truncated.test(s1));
   t.false(e.present.test(s1));
   t.is(k.pg[P]!.ref.get(s1), 3);
   t.is(T.pc.get(s1), TRUNCATE.scanning);
   const s2 = apply(model, s1, T_LOCK);
-  t.is(k.pg[P]!.lock.get(s2), OWNER.truncate);
+  t.is(k.pg[P]!.PG_locked.get(s2), OWNER.truncate);
   const s3 = apply(model, s2, T_CLEAN);
-  t.is(k.pg[P]!.bh.get(s3), BH.none);
-  t.false(k.pg[P]!.dirty.test(s3));
+  t.is(k.pg[P]!.buffers.get(s3), BH.none);
+  t.false(k.pg[P]!.PG_dirty.test(s3));
   t.is(k.pg[P]!.ref.get(s3), 2);
   const s4 = apply(model, s3, T_DELETE);
   t.is(k.pg[P]!.mapping.get(s4), MAPPING.none);
   t.is(k.pg[P]!.ref.get(s4), 1, 'the GUP reference keeps the orphan alive');
-  t.is(k.pg[P]!.lock.get(s4), OWNER.none);
+  t.is(k.pg[P]!.PG_locked.get(s4), OWNER.none);
   t.is(T.pc.get(s4), TRUNCATE.done);
   t.false(k.isFree(s4, P));
   // The holder's release on the orphan: PG_dirty only, then the last put frees it.
   const s5 = apply(model, s4, 'release: set_page_dirty_lock', dio);
-  t.true(k.pg[P]!.dirty.test(s5));
-  t.is(k.pg[P]!.bh.get(s5), BH.none);
+  t.true(k.pg[P]!.PG_dirty.test(s5));
+  t.is(k.pg[P]!.buffers.get(s5), BH.none);
   const s6 = apply(model, s5, 'release: put_page', dio);
   t.is(k.pg[P]!.ref.get(s6), 0);
   t.true(k.isFree(s6, P));
-  t.false(k.pg[P]!.underflow.test(s6));
+  t.false(k.pg[P]!.refcountUnderflow.test(s6));
 });
 
 test('2.8 truncate of an unheld page frees it; a later fault gets SIGBUS (GUP refused)', (t) => {
@@ -658,9 +658,9 @@ test('2.8 truncate of an unheld page frees it; a later fault gets SIGBUS (GUP re
 test('2.8 truncate waits for writeback before cleaning the page', (t) => {
   const { model, kernel: k, init } = build(truncScenario([]));
   const P = pageSlot(k, 'P');
-  const s0 = edit(run(model, init(), [T_START], [T_LOCK]), (s) => k.pg[P]!.writeback.set(s, 1));
+  const s0 = edit(run(model, init(), [T_START], [T_LOCK]), (s) => k.pg[P]!.PG_writeback.set(s, 1));
   t.false(isEnabled(model, s0, T_CLEAN));
-  t.true(isEnabled(model, edit(s0, (s) => k.pg[P]!.writeback.set(s, 0)), T_CLEAN));
+  t.true(isEnabled(model, edit(s0, (s) => k.pg[P]!.PG_writeback.set(s, 0)), T_CLEAN));
 });
 
 // =============================================================================
@@ -677,7 +677,7 @@ test('2.9 put_page: a read-only holder drops its reference, nothing is dirtied',
   const s1 = apply(model, s0, 'release: put_page', rd);
   t.is(k.pg[P]!.ref.get(s1), 3);
   t.is(k.hd[0]!.pc.get(s1), HOLDER.released);
-  t.false(k.pg[P]!.dirty.test(s1));
+  t.false(k.pg[P]!.PG_dirty.test(s1));
   t.false(isEnabled(model, s1, 'release: put_page', rd), 'released once');
 });
 
@@ -688,14 +688,14 @@ test('2.9 set_page_dirty_lock then put_page: waits for the page lock, dirties pa
   t.false(isEnabled(model, s0, 'release: set_page_dirty_lock', dio), 'lock_page sleeps while the flusher holds it');
   t.false(isEnabled(model, s0, 'release: put_page', dio), 'put_page comes after the dirtying');
   const s1 = apply(model, s0, F_SUBMIT);
-  t.false(k.pg[P]!.dirty.test(s1));
-  t.is(k.pg[P]!.bh.get(s1), BH.clean);
+  t.false(k.pg[P]!.PG_dirty.test(s1));
+  t.is(k.pg[P]!.buffers.get(s1), BH.clean);
   const s2 = apply(model, s1, 'release: set_page_dirty_lock', dio);
-  t.true(k.pg[P]!.dirty.test(s2));
-  t.is(k.pg[P]!.bh.get(s2), BH.dirty);
+  t.true(k.pg[P]!.PG_dirty.test(s2));
+  t.is(k.pg[P]!.buffers.get(s2), BH.dirty);
   t.is(k.hd[0]!.pc.get(s2), HOLDER.dirtied);
   t.is(k.pg[P]!.ref.get(s2), 4);
-  t.is(k.pg[P]!.lock.get(s2), OWNER.none, 'unlocked again');
+  t.is(k.pg[P]!.PG_locked.get(s2), OWNER.none, 'unlocked again');
   const s3 = apply(model, s2, 'release: put_page', dio);
   t.is(k.pg[P]!.ref.get(s3), 3);
   t.is(k.hd[0]!.pc.get(s3), HOLDER.released);
@@ -706,12 +706,12 @@ test('2.9 put_user_pages_dirty_lock skips the lock when the page is already dirt
   const P = pageSlot(b.kernel, 'P');
   const name = 'release: put_user_pages_dirty_lock: set_page_dirty_lock';
   const s0 = run(b.model, b.init(), [FAULT, dio], [FOLLOW, dio], [F_LOCK, { page: 'P' }]);
-  t.true(b.kernel.pg[P]!.dirty.test(s0));
+  t.true(b.kernel.pg[P]!.PG_dirty.test(s0));
   t.true(isEnabled(b.model, s0, name, dio), 'dirty: no lock_page');
   const s1 = apply(b.model, s0, F_CLEAN);
   t.false(isEnabled(b.model, s1, name, dio), 'clean and locked: lock_page sleeps');
   const s2 = run(b.model, s1, [F_SUBMIT], [name, dio], ['release: put_user_page', dio]);
-  t.true(b.kernel.pg[P]!.dirty.test(s2));
+  t.true(b.kernel.pg[P]!.PG_dirty.test(s2));
   t.is(b.kernel.pg[P]!.ref.get(s2), 3);
 });
 
@@ -721,9 +721,9 @@ test('2.9 put_page below zero is recorded as an underflow and the page is freed'
   const s = init();
   k.putPage(s, P, 3);
   t.is(k.pg[P]!.ref.get(s), 0);
-  t.true(k.pg[P]!.underflow.test(s));
+  t.true(k.pg[P]!.refcountUnderflow.test(s));
   t.is(k.pg[P]!.mapping.get(s), MAPPING.none);
-  t.is(k.pg[P]!.bh.get(s), BH.none);
+  t.is(k.pg[P]!.buffers.get(s), BH.none);
 });
 
 // =============================================================================
@@ -736,13 +736,13 @@ test('2.10 fork shares an anon page write-protected: PageAnonExclusive cleared, 
   const pe = pte(k, 'parent', 'A');
   const ce = pte(k, 'child', 'A');
   const s0 = init();
-  t.true(k.pg[A]!.exclusive.test(s0));
+  t.true(k.pg[A]!.PG_anon_exclusive.test(s0));
   t.is(k.pg[A]!.map.get(s0), 1);
   t.false(k.pr[1]!.alive.test(s0));
   const s1 = apply(model, s0, FORK, { process: 'parent' });
-  t.true(k.L.root.forked.test(s1));
+  t.true(k.root.forked.test(s1));
   t.true(k.pr[1]!.alive.test(s1));
-  t.false(k.pg[A]!.exclusive.test(s1));
+  t.false(k.pg[A]!.PG_anon_exclusive.test(s1));
   t.is(k.pg[A]!.map.get(s1), 2);
   t.is(k.pg[A]!.ref.get(s1), 2);
   t.true(pe.present.test(s1));
@@ -804,17 +804,17 @@ test('2.11 COW after fork with mapcount 2: the writer gets a fresh exclusive cop
   t.true(pe.w.test(s1));
   t.true(pe.d.test(s1));
   t.is(k.pg[C]!.mapping.get(s1), MAPPING.anon);
-  t.true(k.pg[C]!.exclusive.test(s1));
+  t.true(k.pg[C]!.PG_anon_exclusive.test(s1));
   t.is(k.pg[C]!.ref.get(s1), 1);
   t.is(k.pg[C]!.map.get(s1), 1);
-  t.true(k.pg[C]!.lru.test(s1));
+  t.true(k.pg[C]!.PG_lru.test(s1));
   t.is(k.pg[A]!.ref.get(s1), 1);
   t.is(k.pg[A]!.map.get(s1), 1);
   t.is(pte(k, 'child', 'A').pfn.get(s1), A, 'the child keeps the original');
   const s2 = apply(model, s1, STORE, { process: 'parent', address: 'A' });
   t.is(k.pg[C]!.data.get(s2), 1);
   t.is(k.pg[A]!.data.get(s2), 0);
-  t.is(k.pg[C]!.writer.get(s2), 1);
+  t.is(k.pg[C]!.writtenBy.get(s2), 1);
 });
 
 test('2.11 baseline COW reuse is by mapcount: an extra GUP reference does not prevent reuse (CVE-2020-29374)', (t) => {
@@ -833,7 +833,7 @@ test('2.11 baseline COW reuse is by mapcount: an extra GUP reference does not pr
   t.is(k.pg[A]!.ref.get(s1), 2);
   t.true(k.isFree(s1, firstSpare(k)), 'no copy was allocated');
   const s2 = apply(model, s1, STORE, { process: 'parent', address: 'A' });
-  t.is(k.pg[A]!.writer.get(s2), 1, 'the parent wrote the page the child\'s pipe holds');
+  t.is(k.pg[A]!.writtenBy.get(s2), 1, 'the parent wrote the page the child\'s pipe holds');
 });
 
 test('2.11 a store to a private file mapping copies the file page into an anon page; the file page is unchanged', (t) => {
@@ -854,7 +854,7 @@ test('2.11 a store to a private file mapping copies the file page into an anon p
   const s2 = apply(model, s1, STORE, { process: 'app', address: 'R' });
   t.is(k.pg[C]!.data.get(s2), 1);
   t.is(k.pg[R]!.data.get(s2), 0);
-  t.false(k.pg[R]!.dirty.test(s2));
+  t.false(k.pg[R]!.PG_dirty.test(s2));
 });
 
 // =============================================================================
@@ -867,15 +867,15 @@ test('2.12 munmap of a dirty PTE on a file page dirties the page; map and ref dr
   const e = pte(k, 'app', 'F');
   const app = { process: 'app', address: 'F' };
   const s0 = edit(apply(model, init(), STORE_FAULT, app), (s) => {
-    k.pg[F]!.dirty.set(s, 0);
-    k.pg[F]!.bh.set(s, BH.clean);
+    k.pg[F]!.PG_dirty.set(s, 0);
+    k.pg[F]!.buffers.set(s, BH.clean);
   });
   t.true(e.d.test(s0));
   t.is(k.pg[F]!.ref.get(s0), 3);
   t.is(k.pg[F]!.map.get(s0), 1);
   const s1 = apply(model, s0, MUNMAP, app);
-  t.true(k.pg[F]!.dirty.test(s1));
-  t.is(k.pg[F]!.bh.get(s1), BH.dirty);
+  t.true(k.pg[F]!.PG_dirty.test(s1));
+  t.is(k.pg[F]!.buffers.get(s1), BH.dirty);
   t.is(k.pg[F]!.map.get(s1), 0);
   t.is(k.pg[F]!.ref.get(s1), 2);
   t.false(e.present.test(s1));
@@ -889,11 +889,11 @@ test('2.12 munmap of a clean PTE does not dirty; munmap of the last mapping of a
   const R = pageSlot(k, 'R');
   const A = pageSlot(k, 'A');
   const s1 = run(model, init(), [MUNMAP, { process: 'app', address: 'R' }], [MUNMAP, { process: 'app', address: 'A' }]);
-  t.false(k.pg[R]!.dirty.test(s1));
+  t.false(k.pg[R]!.PG_dirty.test(s1));
   t.is(k.pg[R]!.ref.get(s1), 2);
   t.is(k.pg[A]!.ref.get(s1), 0);
   t.true(k.isFree(s1, A));
-  t.false(k.pg[A]!.lru.test(s1));
+  t.false(k.pg[A]!.PG_lru.test(s1));
 });
 
 test('2.12 munmap leaves a GUP-held page alive', (t) => {
@@ -934,12 +934,12 @@ test('2.7×2.8 reclaim never frees a truncated orphan (!mapping → keep_locked)
   t.false(k.isFree(s1, P), 'freed under a GUP holder');
   t.is(k.pg[P]!.ref.get(s1), 1, 'keep: putback drops only the isolation reference');
   t.false(k.pg[P]!.isolated.test(s1));
-  t.is(k.pg[P]!.lock.get(s1), OWNER.none);
-  t.false(k.L.root.lostWrite.test(s1));
+  t.is(k.pg[P]!.PG_locked.get(s1), OWNER.none);
+  t.false(k.root.lostWrite.test(s1));
   // The holder's release then frees it, without underflow.
   const s2 = run(model, s1, ['release: set_page_dirty_lock', dio], ['release: put_page', dio]);
   t.true(k.isFree(s2, P));
-  t.false(k.pg[P]!.underflow.test(s2));
+  t.false(k.pg[P]!.refcountUnderflow.test(s2));
 });
 
 test('2.7×2.8 pageout never calls ->writepage on an orphan (no BUG for a dirty bufferless orphan)', (t) => {
@@ -948,12 +948,12 @@ test('2.7×2.8 pageout never calls ->writepage on an orphan (no BUG for a dirty 
   // The holder dirties the orphan (PG_dirty only), then reclaim proceeds.
   const s0 = run(model, init(), [FAULT, dio], [FOLLOW, dio], [R_ISOLATE, { page: 'P' }], [T_START], [T_LOCK], [T_CLEAN], [T_DELETE],
     ['release: set_page_dirty_lock', dio], [R_LOCK], [R_UNMAP]);
-  t.true(k.pg[P]!.dirty.test(s0));
-  t.is(k.pg[P]!.bh.get(s0), BH.none);
+  t.true(k.pg[P]!.PG_dirty.test(s0));
+  t.is(k.pg[P]!.buffers.get(s0), BH.none);
   t.is(k.pg[P]!.ref.get(s0), 2);
   t.false(isEnabled(model, s0, R_PAGEOUT), 'pageout(!mapping) is PAGE_KEEP');
   const s1 = apply(model, s0, R_ACTIVATE);
-  t.false(k.L.root.oops.test(s1));
-  t.false(k.pg[P]!.writeback.test(s1));
+  t.false(k.root.oops.test(s1));
+  t.false(k.pg[P]!.PG_writeback.test(s1));
   t.is(k.pg[P]!.ref.get(s1), 1);
 });

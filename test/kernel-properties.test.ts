@@ -6,8 +6,9 @@
 
 import test from 'ava';
 import { BH, HOLDER, MAPPING, OWNER } from '../models/kernel/kernel.js';
-import { baseline } from '../models/proposals/baseline.js';
-import type { Proposal } from '../models/proposals/proposal.js';
+import { gupBias } from '../models/proposals/gup-bias.js';
+import { modern } from '../models/proposals/modern.js';
+import { putUserPage } from '../models/proposals/put-user-page.js';
 import {
   apply, build, edit, findAction, force, holds, names, pageSlot, pte, run, shipped, stepHolds, witness,
   type Params,
@@ -16,7 +17,6 @@ import {
   sharedFile, getW, dio, FAULT, FOLLOW, DMA, F_LOCK, F_CLEAN, F_SUBMIT, F_BUG, END_WB, R_ISOLATE, R_LOCK, R_UNMAP, R_PAGEOUT, R_FREE_BH, R_REMOVE, T_START, T_LOCK, T_CLEAN, T_DELETE, FORK, STORE_FAULT, STORE, MUNMAP, PAGE_P,
 } from './helpers/kernel.js';
 
-const withEra = (changes: Partial<Proposal['era']>): Proposal => ({ ...baseline, name: 'test-era', era: { ...baseline.era, ...changes } });
 
 // =============================================================================
 // I1 no dirty page without buffers
@@ -70,7 +70,7 @@ test('I1.crash: the flusher BUG and a pageout of a bufferless page fail it; norm
   const pageout = findAction(model, R_PAGEOUT);
   t.true(pageout.enabled(bare));
   const after = apply(model, bare, R_PAGEOUT);
-  t.true(k.L.root.oops.test(after));
+  t.true(k.root.oops.test(after));
   t.false(stepHolds(model, 'I1.crash', bare, pageout, after));
   // pageout of a page with buffers: fine.
   const st = build(sharedFile({ store: true, actors: { reclaim: true } }));
@@ -115,7 +115,7 @@ test('I2.kind: a release must match the acquire (put_page for FOLL_GET, unpin_us
     { id: 'getPut', process: 'app', page: 'P', kind: 'GET', write: false, release: 'put_page' },
     { id: 'pinUnpin', process: 'app', page: 'P', kind: 'PIN', write: false, release: 'unpin_user_page' },
   ];
-  const { model, init } = build(sharedFile({ present: true, holders }), withEra({ pinBias: true }));
+  const { model, init } = build(sharedFile({ present: true, holders }), gupBias);
   const check = (id: string, release: string, m = model, i = init, name = 'I2.kind') => {
     const h = { holder: id };
     const prev = apply(m, i(), FOLLOW, h);
@@ -127,7 +127,7 @@ test('I2.kind: a release must match the acquire (put_page for FOLL_GET, unpin_us
   t.true(check('getPut', 'release: put_page'));
   t.true(check('pinUnpin', 'release: unpin_user_page'));
   // put_user_page era (2019 step 1): any GUP reference must go back through put_user_page*().
-  const upa = build(sharedFile({ present: true, holders }), withEra({ userPageApi: true }));
+  const upa = build(sharedFile({ present: true, holders }), putUserPage);
   // Harmless without pin counting: reported as latent (I2.latent), not as I2.kind.
   t.true(check('getUnpin', 'release: unpin_user_page', upa.model, upa.init, 'I2.latent'));
   t.false(check('getPut', 'release: put_page', upa.model, upa.init, 'I2.latent'));
@@ -179,10 +179,10 @@ test('I3: a pinned anon page must be PageAnonExclusive; baseline fork shares a p
   const { model, kernel: k, init } = build(pinFork);
   const A = pageSlot(k, 'A');
   const held = apply(model, init(), FOLLOW, { holder: 'pin' });
-  t.true(k.pg[A]!.exclusive.test(held));
+  t.true(k.pg[A]!.PG_anon_exclusive.test(held));
   t.true(holds(model, 'I3', held));
   const forked = apply(model, held, FORK, { process: 'parent' });
-  t.false(k.pg[A]!.exclusive.test(forked));
+  t.false(k.pg[A]!.PG_anon_exclusive.test(forked));
   t.false(holds(model, 'I3', forked));
   // Not pinned (released): no constraint.
   t.true(holds(model, 'I3', edit(forked, (s) => k.hd[0]!.pc.set(s, HOLDER.released))));
@@ -247,8 +247,8 @@ test('I4.uaf: a page at refcount 0 must be out of the cache, off the LRU, unmapp
   t.is(k.pg[A]!.ref.get(freed), 0);
   t.true(holds(model, 'I4.uaf', freed));
   t.false(holds(model, 'I4.uaf', edit(init(), (s) => k.pg[F]!.ref.set(s, 0))), 'in the page cache at ref 0');
-  t.false(holds(model, 'I4.uaf', edit(freed, (s) => k.pg[A]!.lru.set(s, 1))), 'on the LRU at ref 0');
-  t.false(holds(model, 'I4.uaf', edit(init(), (s) => { k.pg[A]!.ref.set(s, 0); k.pg[A]!.mapping.set(s, MAPPING.none); k.pg[A]!.lru.set(s, 0); })), 'mapped by a PTE at ref 0');
+  t.false(holds(model, 'I4.uaf', edit(freed, (s) => k.pg[A]!.PG_lru.set(s, 1))), 'on the LRU at ref 0');
+  t.false(holds(model, 'I4.uaf', edit(init(), (s) => { k.pg[A]!.ref.set(s, 0); k.pg[A]!.mapping.set(s, MAPPING.none); k.pg[A]!.PG_lru.set(s, 0); })), 'mapped by a PTE at ref 0');
   // Held by a GUP holder only (PTE gone), then freed by hand: the holder is using a free page.
   const held = run(model, init(), [FAULT, dio], [FOLLOW, dio], [MUNMAP, { process: 'app', address: 'F' }]);
   t.true(holds(model, 'I4.uaf', held));
@@ -316,12 +316,12 @@ test('I6 and I6.quiescent: DMA into a clean page, released without dirtying, is 
   const s1 = apply(model, s0, 'release: put_page', dio);
   t.is(k.pg[P]!.data.get(s1), 1);
   t.is(k.pg[P]!.disk.get(s1), 0);
-  t.false(k.pg[P]!.dirty.test(s1));
+  t.false(k.pg[P]!.PG_dirty.test(s1));
   t.true(model.isQuiescent!(s1));
   t.false(holds(model, 'I6.quiescent', s1));
   t.true(holds(model, 'I6', s1), 'nothing was dropped yet');
   const s2 = run(model, s1, [R_ISOLATE, PAGE_P], [R_LOCK], [R_UNMAP], [R_FREE_BH], [R_REMOVE]);
-  t.true(k.L.root.lostWrite.test(s2));
+  t.true(k.root.lostWrite.test(s2));
   t.false(holds(model, 'I6', s2));
 });
 
@@ -358,15 +358,15 @@ test('I7: an unheld, unisolated cache page (or mapped anon page) must be on the 
   const P = pageSlot(k, 'P');
   const A = pageSlot(k, 'A');
   t.true(holds(model, 'I7', init()));
-  t.false(holds(model, 'I7', edit(init(), (s) => k.pg[P]!.lru.set(s, 0))));
-  t.false(holds(model, 'I7', edit(init(), (s) => k.pg[A]!.lru.set(s, 0))));
+  t.false(holds(model, 'I7', edit(init(), (s) => k.pg[P]!.PG_lru.set(s, 0))));
+  t.false(holds(model, 'I7', edit(init(), (s) => k.pg[A]!.PG_lru.set(s, 0))));
   const iso = apply(model, init(), R_ISOLATE, PAGE_P);
-  t.false(k.pg[P]!.lru.test(iso));
+  t.false(k.pg[P]!.PG_lru.test(iso));
   t.true(holds(model, 'I7', iso), 'isolated by reclaim');
   const held = run(model, init(), [FAULT, dio], [FOLLOW, dio]);
-  t.true(holds(model, 'I7', edit(held, (s) => k.pg[P]!.lru.set(s, 0))), 'held by a GUP holder');
+  t.true(holds(model, 'I7', edit(held, (s) => k.pg[P]!.PG_lru.set(s, 0))), 'held by a GUP holder');
   const gone = apply(model, init(), MUNMAP, { process: 'app', address: 'A' });
-  t.true(holds(model, 'I7', edit(gone, (s) => k.pg[A]!.lru.set(s, 0))), 'a freed anon page is not tracked');
+  t.true(holds(model, 'I7', edit(gone, (s) => k.pg[A]!.PG_lru.set(s, 0))), 'a freed anon page is not tracked');
   t.false(witness(model, 'I7.witness', init()));
   t.true(witness(model, 'I7.witness', iso));
 });
@@ -382,7 +382,7 @@ test('I8 (pin-bias era): a FOLL_PIN page reads as maybe_dma_pinned; a count belo
     processes: [{ id: 'app', mappings: [{ page: 'A', writable: true }] }],
     holders: [{ id: 'pin', process: 'app', page: 'A', kind: 'PIN', write: true }],
   };
-  const { model, kernel: k, init } = build(sc, withEra({ pinBias: true }));
+  const { model, kernel: k, init } = build(sc, gupBias);
   const A = pageSlot(k, 'A');
   const held = apply(model, init(), FOLLOW, { holder: 'pin' });
   t.is(k.pg[A]!.ref.get(held), 1 + k.sh.bias);
@@ -454,13 +454,13 @@ test('I11: clear_page_dirty_for_io and try_to_free_buffers need their page lock'
   const clean = findAction(model, F_CLEAN);
   const locked = run(model, init(), [FAULT, dio], [F_LOCK, PAGE_P]);
   t.true(stepHolds(model, 'I11', locked, clean, apply(model, locked, F_CLEAN)));
-  const unlocked = edit(locked, (s) => k.pg[P]!.lock.set(s, OWNER.none));
+  const unlocked = edit(locked, (s) => k.pg[P]!.PG_locked.set(s, OWNER.none));
   t.false(stepHolds(model, 'I11', unlocked, clean, force(model, unlocked, F_CLEAN)));
 
   const freeBh = findAction(model, R_FREE_BH);
   const r = run(model, init(), [R_ISOLATE, PAGE_P], [R_LOCK], [R_UNMAP]);
   t.true(stepHolds(model, 'I11', r, freeBh, apply(model, r, R_FREE_BH)));
-  const wrongOwner = edit(r, (s) => k.pg[P]!.lock.set(s, OWNER.flusher));
+  const wrongOwner = edit(r, (s) => k.pg[P]!.PG_locked.set(s, OWNER.flusher));
   t.false(stepHolds(model, 'I11', wrongOwner, freeBh, force(model, wrongOwner, R_FREE_BH)));
   // Steps that need no lock are not judged.
   t.true(stepHolds(model, 'I11', init(), findAction(model, FAULT, dio), apply(model, init(), FAULT, dio)));
@@ -472,7 +472,7 @@ test('I11: truncate_cleanup_page needs the truncate lock', (t) => {
   const cleanup = findAction(model, T_CLEAN);
   const tl = run(model, init(), [T_START], [T_LOCK]);
   t.true(stepHolds(model, 'I11', tl, cleanup, apply(model, tl, T_CLEAN)));
-  const nolock = edit(tl, (s) => k.pg[P]!.lock.set(s, OWNER.none));
+  const nolock = edit(tl, (s) => k.pg[P]!.PG_locked.set(s, OWNER.none));
   t.false(stepHolds(model, 'I11', nolock, cleanup, force(model, nolock, T_CLEAN)));
 });
 
@@ -526,8 +526,8 @@ test('applicability: which properties each shipped scenario gets in baseline', (
 test('applicability: I8 needs pin bias (none in baseline, even with a FOLL_PIN holder) and a FOLL_PIN holder', (t) => {
   const sc = { ...pinFork, name: 'pin' };
   t.false(names(build(sc).model).includes('I8'));
-  t.true(names(build(sc, withEra({ pinBias: true })).model).includes('I8'));
-  t.false(names(build(shipped('fork-rdma'), withEra({ pinBias: true })).model).includes('I8'), 'FOLL_GET only');
+  t.true(names(build(sc, gupBias).model).includes('I8'));
+  t.false(names(build(shipped('fork-rdma'), gupBias).model).includes('I8'), 'FOLL_GET only');
 });
 
 test('applicability: I10 only with a fork child; I7 only with reclaim; I9 only with a private writable file mapping', (t) => {
@@ -562,7 +562,7 @@ test('applicability: I1 and I6 need a writer of an ext4 page; I2/I4 need a holde
 
 test('applicability: I5.strip only where reclaim checks maybe_dma_pinned (6.4), never in baseline', (t) => {
   t.false(names(build(shipped('ext4-gup-write')).model).includes('I5.strip'));
-  t.true(names(build(shipped('ext4-gup-write'), withEra({ pinBias: true, reclaimPinnedCheck: true })).model).includes('I5.strip'));
+  t.true(names(build(shipped('ext4-gup-write'), modern).model).includes('I5.strip'));
 });
 
 test('a BUG ends the run: after the flusher oopses no action is enabled and the state is a legal end', (t) => {
@@ -571,5 +571,5 @@ test('a BUG ends the run: after the flusher oopses no action is enabled and the 
   const s = apply(model, apply(model, edit(init(), (n) => { k.dropBuffers(n, P); k.setPageDirty(n, P); }), F_LOCK, PAGE_P), F_BUG);
   t.true(model.isLegalEnd!(s));
   t.false(model.isQuiescent!(s));
-  t.is(k.pg[P]!.bh.get(s), BH.none);
+  t.is(k.pg[P]!.buffers.get(s), BH.none);
 });

@@ -77,7 +77,7 @@ test('step through the ext4 counterexample: the changed fields are highlighted a
     t.is(await art.locator('.steplabel').textContent().then((s) => s!.startsWith(`${i}. ${trace[i]!.label}`)), true);
     t.is(await art.locator('.fail').isVisible(), i === 12, `the property is named at step 12 only (step ${i})`);
   }
-  t.deepEqual(await highlighted(), ['page.P.PG_dirty', 'holder.dio']);
+  t.deepEqual(await highlighted(), ['page.P.PG_dirty', 'holder.dio.pc']);
   t.is(await art.locator('tr[data-path="page.P.PG_dirty"] td.v').textContent(), 'false → true');
   t.regex((await art.locator('.fail').textContent())!, /^here I1 fails: an ext4 page-cache page that is PG_dirty has buffers/);
   t.true(await next.isDisabled());
@@ -91,12 +91,14 @@ test('step through the ext4 counterexample: the changed fields are highlighted a
   await page.keyboard.press('ArrowRight');
   await page.keyboard.press('ArrowRight');
   t.is(await art.getAttribute('data-step'), '2');
-  t.deepEqual(await highlighted(), ['page.P.ref', 'holder.dio']);
+  t.deepEqual(await highlighted(), ['page.P.ref', 'holder.dio.pc']);
   // A click on a diagram row jumps there; "changed fields only" hides the rest.
   await art.locator('svg.seq g.sq-step[data-step="9"] rect.hit').click();
   t.is(await art.getAttribute('data-step'), '9');
   await art.locator('input.only').check();
-  t.deepEqual(await art.locator('table.state tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-path'))), ['page.P.ref', 'page.P.map', 'pte.app:P', 'kswapd']);
+  const shown = await art.locator('table.state tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-path')));
+  t.deepEqual(shown, changes(trace[8]!.state, trace[9]!.state).map((c) => c.path), 'only what try_to_unmap changed');
+  t.deepEqual(shown, ['page.P.ref', 'page.P.map', 'proc.app.vma.P.present', 'kswapd.pc']);
   await art.locator('input.only').uncheck();
   await art.locator('svg.seq g.sq-step[data-step="12"] rect.hit').click();
   t.deepEqual(errors, []);

@@ -14,7 +14,7 @@ import { anonExclusive } from '../models/proposals/anon-exclusive.js';
 import { baseline } from '../models/proposals/baseline.js';
 import { gupBias } from '../models/proposals/gup-bias.js';
 import { modern } from '../models/proposals/modern.js';
-import type { Proposal } from '../models/proposals/proposal.js';
+import type { Proposal } from '../models/kernel/proposal.js';
 
 const modelled = SELFTEST_ROWS.filter((r): r is ModelledRow => r.modelled);
 const row = (file: string, c: string): ModelledRow => {

@@ -5,7 +5,7 @@
 
 import test from 'ava';
 import { spawnSync } from 'node:child_process';
-import { renderTrace, diffStates } from '../src/cli/render.js';
+import { renderTrace, diffStates } from '../src/report/render.js';
 import type { TraceStep } from '../src/engine/result.js';
 import { ANSI, stripAnsi, styleFor } from '../src/report/style.js';
 import { BIN } from './helpers/cli.js';
@@ -73,12 +73,12 @@ test('gupcheck check baseline: the ext4 trace, step by step, I1 named at step 12
   const at = (n: number) => lines.findIndex((l) => l.startsWith(`  ${String(n).padStart(2)}  `));
   const step = (n: number) => lines.slice(at(n), at(n + 1) < 0 ? undefined : at(n + 1));
   t.is(step(3)[0], '   3  flusher: ext4_writepages: mpage_prepare_extent_to_map: lock_page(P)');
-  t.deepEqual(step(3).slice(1), ['         page.P.locked -→flusher', '         flusher idle→locked']);
+  t.deepEqual(step(3).slice(1), ['         page.P.PG_locked -→flusher', '         flusher.pc idle→locked']);
   const twelve = lines.slice(at(12), at(12) + 4);
   t.deepEqual(twelve, [
     '  12  dio: set_page_dirty_lock',
     '         page.P.PG_dirty false→true',
-    '         holder.dio held P→dirtied P',
+    '         holder.dio.pc held→dirtied',
     '  here I1 fails: an ext4 page-cache page that is PG_dirty has buffers (else BUG_ON(!PagePrivate(page)) in ext4_writepage)',
   ]);
   // I1.crash's trace passes through the I1 violation: named at step 12, its own at 14.

@@ -1,6 +1,9 @@
-// Background actors: the flusher (§2.6), I/O completion, kswapd's reclaim
+// Background actors: the flusher (§2.6, WB_SYNC_NONE), fsync's
+// data-integrity writeback (WB_SYNC_ALL), I/O completion, kswapd's reclaim
 // (§2.7) and truncate (§2.8), each split into the kernel's own steps so
-// that every interleaving with GUP holders is explored.
+// that every interleaving with GUP holders is explored. Where kernels and
+// proposals differ, the steps ask the hooks (hooks.ts); a proposal's branch
+// steps are built here, at their hook point, next to the steps they pre-empt.
 //
 // Where the reference and the source differ, the source wins (see
 // docs/kernel-source-notes.md): the flusher is ext4's delalloc writeback
@@ -9,17 +12,102 @@
 // is_page_cache_freeable (no references beyond cache, buffers, isolation).
 
 import { action, type Action } from '../../src/engine/model.js';
-import { BH, FLUSHER, MAPPING, OWNER, RECLAIM, TRUNCATE, type Kernel } from './kernel.js';
+import type { BranchStep, SyncMode } from './hooks.js';
+import { BH, FLUSHER, FSYNC, MAPPING, OWNER, RECLAIM, TRUNCATE, fsyncPages, type Kernel } from './kernel.js';
 
 const flusherActor = 'flusher';
 /** The BUG (≤5.17) and the WARN (5.18+) are the same step of a trace: writeback meets a dirty page without buffers. */
-const NO_BUFFERS = 'flusher: page_buffers() on a dirty page without buffers';
+export const NO_BUFFERS = 'flusher: page_buffers() on a dirty page without buffers';
 const reclaimActor = 'kswapd';
 const truncateActor = 'truncate';
+const fsyncActor = 'fsync';
 
-/** writeback_single_inode → ext4_writepages, one page at a time. */
+/** Is some branch step of this hook point taken on page p? */
+const branchTaken = (branches: readonly BranchStep[], s: Uint32Array, p: number): boolean => {
+  for (let i = 0; i < branches.length; i++) if (branches[i]!.when(s, p)) return true;
+  return false;
+};
+
+/** One action per branch step of a hook point, named after the actor, then the point's exit. */
+function branchActions(actor: string, nameActor: string, branches: readonly BranchStep[], at: (s: Uint32Array) => boolean, cur: (s: Uint32Array) => number, exit: (s: Uint32Array) => void): Action[] {
+  return branches.map((b) => action({
+    name: `${nameActor}: ${b.name}`, actor, ...(b.role !== undefined ? { role: b.role } : {}),
+    label: `${actor}: ${b.label}`,
+    guard: (s) => at(s) && b.when(s, cur(s)),
+    effect: (s) => {
+      b.effect?.(s, cur(s));
+      exit(s);
+    },
+  }));
+}
+
+interface WritePageAt {
+  readonly actor: string;
+  readonly mode: SyncMode;
+  /** The page being written. */
+  readonly cur: (s: Uint32Array) => number;
+  /** The actor holds the page lock and has waited for or skipped any writeback in flight. */
+  readonly locked: (s: Uint32Array) => boolean;
+  /** clear_page_dirty_for_io ran; the submit is next. */
+  readonly cleaned: (s: Uint32Array) => boolean;
+  readonly toCleaned: (s: Uint32Array) => void;
+  /** Unlock the page and go on (the next page, or idle). */
+  readonly exit: (s: Uint32Array) => void;
+  readonly cleanLabel: string;
+  readonly submitLabel: string;
+}
+
+/**
+ * Writing one locked, dirty page, as the flusher and fsync both do: the
+ * filesystem's answer to a page without buffers, clear_page_dirty_for_io,
+ * the submit — each with the branch steps the kernel's writeback hooks put
+ * there for this sync mode.
+ */
+function writePageSteps(k: Kernel, w: WritePageAt): Action[] {
+  const K = k.hooks;
+  const { actor, cur } = w;
+  const g = (s: Uint32Array) => k.pg[cur(s)]!;
+  const clean = K.writebackSteps('clean', w.mode);
+  const submit = K.writebackSteps('submit', w.mode);
+  const noBuffers = K.noBuffersAtWriteback();
+  const dirtyWith = (s: Uint32Array, buffers: boolean) =>
+    w.locked(s) && !g(s).PG_writeback.test(s) && g(s).PG_dirty.test(s) && (g(s).buffers.get(s) !== BH.none) === buffers;
+  return [
+    action({
+      name: `${actor}: ${noBuffers.name}`, actor, role: NO_BUFFERS,
+      label: `${actor}: ${noBuffers.label}`,
+      guard: (s) => dirtyWith(s, false),
+      effect: (s) => {
+        if (noBuffers.handle(s, cur(s))) k.root.oops.set(s, 1);
+        else w.exit(s);
+      },
+    }),
+    ...branchActions(actor, actor, clean, (s) => dirtyWith(s, true), cur, w.exit),
+    action({
+      name: `${actor}: clear_page_dirty_for_io`, actor,
+      label: `${actor}: ${w.cleanLabel}`,
+      guard: (s) => dirtyWith(s, true) && !branchTaken(clean, s, cur(s)),
+      effect: (s) => {
+        k.clearPageDirtyForIo(s, cur(s));
+        w.toCleaned(s);
+      },
+    }),
+    ...branchActions(actor, actor, submit, w.cleaned, cur, w.exit),
+    action({
+      name: `${actor}: submit page`, actor,
+      label: `${actor}: ${w.submitLabel}`,
+      guard: (s) => w.cleaned(s) && !branchTaken(submit, s, cur(s)),
+      effect: (s) => {
+        k.submitWriteback(s, cur(s));
+        w.exit(s);
+      },
+    }),
+  ];
+}
+
+/** ext4_writepages over the dirty pages, one at a time (WB_SYNC_NONE: a page under writeback is skipped). */
 export function flusherActions(k: Kernel): Action[] {
-  const F = k.L.root.flusher;
+  const F = k.root.flusher!;
   const out: Action[] = [];
   const at = (s: Uint32Array, pc: number) => F.pc.get(s) === pc;
   const cur = (s: Uint32Array) => F.page.get(s);
@@ -34,9 +122,9 @@ export function flusherActions(k: Kernel): Action[] {
     out.push(action({
       name: 'flusher: lock_page', actor: flusherActor, params: { page: name },
       label: `flusher: ext4_writepages: mpage_prepare_extent_to_map: lock_page(${name})`,
-      guard: (s) => at(s, FLUSHER.idle) && k.inCache(s, p) && k.pg[p]!.dirty.test(s) && !k.locked(s, p),
+      guard: (s) => at(s, FLUSHER.idle) && k.inCache(s, p) && k.pg[p]!.PG_dirty.test(s) && !k.locked(s, p),
       effect: (s) => {
-        k.pg[p]!.lock.set(s, OWNER.flusher);
+        k.pg[p]!.PG_locked.set(s, OWNER.flusher);
         F.pc.set(s, FLUSHER.locked);
         F.page.set(s, p);
       },
@@ -45,47 +133,111 @@ export function flusherActions(k: Kernel): Action[] {
   out.push(action({
     name: 'flusher: skip page under writeback', actor: flusherActor,
     label: 'flusher: PageWriteback, WB_SYNC_NONE: unlock_page and skip',
-    guard: (s) => at(s, FLUSHER.locked) && k.pg[cur(s)]!.writeback.test(s),
+    guard: (s) => at(s, FLUSHER.locked) && k.pg[cur(s)]!.PG_writeback.test(s),
     effect: done,
   }));
-  if (!k.sh.era.ext4WarnNotBug) {
-    out.push(action({
-      name: 'flusher: BUG in page_buffers', actor: flusherActor, role: NO_BUFFERS,
-      label: 'flusher: mpage_prepare_extent_to_map: page_buffers(): BUG_ON(!PagePrivate(page)) — kernel BUG',
-      guard: (s) => at(s, FLUSHER.locked) && !k.pg[cur(s)]!.writeback.test(s) && k.pg[cur(s)]!.dirty.test(s) && k.pg[cur(s)]!.bh.get(s) === BH.none,
-      effect: (s) => { k.L.root.oops.set(s, 1); },
-    }));
-  } else {
-    out.push(action({
-      name: 'flusher: WARN no buffers, ClearPageDirty', actor: flusherActor, role: NO_BUFFERS,
-      label: 'flusher: mpage_prepare_extent_to_map: "page does not have buffers attached": WARN, ClearPageDirty, skip (the data is dropped)',
-      guard: (s) => at(s, FLUSHER.locked) && !k.pg[cur(s)]!.writeback.test(s) && k.pg[cur(s)]!.dirty.test(s) && k.pg[cur(s)]!.bh.get(s) === BH.none,
+  out.push(...writePageSteps(k, {
+    actor: flusherActor, mode: 'WB_SYNC_NONE', cur, exit: done,
+    locked: (s) => at(s, FLUSHER.locked), cleaned: (s) => at(s, FLUSHER.cleaned),
+    toCleaned: (s) => { F.pc.set(s, FLUSHER.cleaned); },
+    cleanLabel: 'clear_page_dirty_for_io: page_mkclean (write-protect and clean every PTE), TestClearPageDirty',
+    submitLabel: 'ext4_bio_write_page: set_page_writeback, clean the buffers, submit the bio, unlock_page',
+  }));
+  return out;
+}
+
+/**
+ * fsync(2) → ext4_sync_file → file_write_and_wait_range: data-integrity
+ * writeback (WB_SYNC_ALL) of the pages tag_pages_for_writeback tagged at
+ * the start, in index order — a page under writeback is waited for, not
+ * skipped — then __filemap_fdatawait_range until no page of the file is
+ * under writeback, then return. The ghost `want` records each page's data
+ * when fsync started: what must be on disk when it returns (durability).
+ */
+export function fsyncActions(k: Kernel): Action[] {
+  const Y = k.root.fsync!;
+  const pages = fsyncPages(k.sh);
+  const ids = pages.map((p) => k.sh.pages[p]!.id);
+  const towrite = ids.map((id) => Y.towrite[id]!);
+  const want = ids.map((id) => Y.want[id]!);
+  const at = (s: Uint32Array, pc: number) => Y.pc.get(s) === pc;
+  const cur = (s: Uint32Array) => pages[Y.idx.get(s)]!;
+  const next = (s: Uint32Array) => {
+    const i = Y.idx.get(s) + 1;
+    Y.idx.set(s, i);
+    Y.pc.set(s, i >= pages.length ? FSYNC.waiting : FSYNC.scanning);
+  };
+  const unlockNext = (s: Uint32Array) => {
+    k.unlockPage(s, cur(s));
+    next(s);
+  };
+  const g = (s: Uint32Array) => k.pg[cur(s)]!;
+  // The xarray's PAGECACHE_TAG_DIRTY, which tag_pages_for_writeback reads, is
+  // PG_dirty except between folio_clear_dirty_for_io and
+  // __folio_start_writeback: the tag goes only when writeback starts. So a
+  // page the flusher has cleaned but not yet submitted is still tagged (fsync
+  // then waits for the flusher's page lock and for its writeback).
+  const F = k.root.flusher;
+  const dirtyTagged = (s: Uint32Array, p: number) =>
+    k.pg[p]!.PG_dirty.test(s) || (F !== undefined && F.pc.get(s) === FLUSHER.cleaned && F.page.get(s) === p);
+  const out: Action[] = [
+    action({
+      name: 'fsync: tag_pages_for_writeback', actor: fsyncActor,
+      label: 'fsync: ext4_sync_file → file_write_and_wait_range(WB_SYNC_ALL): tag_pages_for_writeback (PAGECACHE_TAG_TOWRITE on every dirty page)',
+      guard: (s) => at(s, FSYNC.idle),
       effect: (s) => {
-        k.pg[cur(s)]!.dirty.set(s, 0);
-        done(s);
+        pages.forEach((p, i) => {
+          const cached = k.inCache(s, p);
+          towrite[i]!.setBool(s, cached && dirtyTagged(s, p));
+          want[i]!.set(s, cached ? k.pg[p]!.data.get(s) : k.pg[p]!.disk.get(s));
+        });
+        Y.idx.set(s, 0);
+        Y.pc.set(s, pages.length === 0 ? FSYNC.waiting : FSYNC.scanning);
       },
-    }));
-  }
-  out.push(action({
-    name: 'flusher: clear_page_dirty_for_io', actor: flusherActor,
-    label: 'flusher: clear_page_dirty_for_io: page_mkclean (write-protect and clean every PTE), TestClearPageDirty',
-    guard: (s) => at(s, FLUSHER.locked) && !k.pg[cur(s)]!.writeback.test(s) && k.pg[cur(s)]!.dirty.test(s) && k.pg[cur(s)]!.bh.get(s) !== BH.none,
-    effect: (s) => {
-      const p = cur(s);
-      if (k.pageMkclean(s, p)) k.setPageDirty(s, p);
-      k.pg[p]!.dirty.set(s, 0);
-      F.pc.set(s, FLUSHER.cleaned);
-    },
+    }),
+    action({
+      name: 'fsync: page not tagged', actor: fsyncActor,
+      label: 'fsync: write_cache_pages: no TOWRITE-tagged page at this index, next',
+      guard: (s) => at(s, FSYNC.scanning) && (!towrite[Y.idx.get(s)]!.test(s) || !k.inCache(s, cur(s))),
+      effect: next,
+    }),
+    action({
+      name: 'fsync: lock_page', actor: fsyncActor,
+      label: 'fsync: mpage_prepare_extent_to_map: lock_page (clears the TOWRITE tag)',
+      guard: (s) => at(s, FSYNC.scanning) && towrite[Y.idx.get(s)]!.test(s) && k.inCache(s, cur(s)) && !k.locked(s, cur(s)),
+      effect: (s) => {
+        towrite[Y.idx.get(s)]!.set(s, 0);
+        k.pg[cur(s)]!.PG_locked.set(s, OWNER.fsync);
+        Y.pc.set(s, FSYNC.locked);
+      },
+    }),
+    // PG_writeback with WB_SYNC_ALL: folio_wait_writeback (a sleep: the steps below wait for it).
+    action({
+      name: 'fsync: page clean, skip', actor: fsyncActor,
+      label: 'fsync: folio_wait_writeback, then !PageDirty (written meanwhile): unlock_page, next',
+      guard: (s) => at(s, FSYNC.locked) && !g(s).PG_writeback.test(s) && !g(s).PG_dirty.test(s),
+      effect: unlockNext,
+    }),
+  ];
+  out.push(...writePageSteps(k, {
+    actor: fsyncActor, mode: 'WB_SYNC_ALL', cur, exit: unlockNext,
+    locked: (s) => at(s, FSYNC.locked), cleaned: (s) => at(s, FSYNC.cleaned),
+    toCleaned: (s) => { Y.pc.set(s, FSYNC.cleaned); },
+    cleanLabel: 'folio_wait_writeback, clear_page_dirty_for_io: page_mkclean, TestClearPageDirty',
+    submitLabel: 'mpage_submit_folio: set_page_writeback, clean the buffers, submit the bio, unlock_page',
   }));
-  out.push(action({
-    name: 'flusher: submit page', actor: flusherActor,
-    label: 'flusher: ext4_bio_write_page: set_page_writeback, clean the buffers, submit the bio, unlock_page',
-    guard: (s) => at(s, FLUSHER.cleaned),
-    effect: (s) => {
-      k.submitWriteback(s, cur(s));
-      done(s);
-    },
-  }));
+  out.push(
+    action({
+      name: 'fsync: wait and return', actor: fsyncActor,
+      label: 'fsync: __filemap_fdatawait_range (no page of the file under writeback), return 0',
+      guard: (s) => {
+        if (!at(s, FSYNC.waiting)) return false;
+        for (const p of pages) if (k.pg[p]!.PG_writeback.test(s)) return false;
+        return true;
+      },
+      effect: (s) => { Y.pc.set(s, FSYNC.done); },
+    }),
+  );
   return out;
 }
 
@@ -94,14 +246,15 @@ export function ioCompletionActions(k: Kernel): Action[] {
   return k.sh.fileSlots.filter((p) => k.isExt4(p)).map((p) => action({
     name: 'disk: end_page_writeback', actor: 'disk', params: { page: k.sh.pages[p]!.id },
     label: `disk: write of ${k.sh.pages[p]!.id} completes: end_page_writeback`,
-    guard: (s) => k.pg[p]!.writeback.test(s),
+    guard: (s) => k.pg[p]!.PG_writeback.test(s),
     effect: (s) => { k.endWriteback(s, p); },
   }));
 }
 
 /** kswapd: shrink_page_list over file pages (anonymous pages need swap, which is not modelled). */
 export function reclaimActions(k: Kernel): Action[] {
-  const R = k.L.root.reclaim;
+  const R = k.root.kswapd!;
+  const K = k.hooks;
   const out: Action[] = [];
   const at = (s: Uint32Array, pc: number) => R.pc.get(s) === pc;
   const cur = (s: Uint32Array) => R.page.get(s);
@@ -109,23 +262,24 @@ export function reclaimActions(k: Kernel): Action[] {
   const putback = (s: Uint32Array) => {
     const p = cur(s);
     const g = k.pg[p]!;
-    if (g.lock.get(s) === OWNER.reclaim) k.unlockPage(s, p);
+    if (g.PG_locked.get(s) === OWNER.reclaim) k.unlockPage(s, p);
     g.isolated.set(s, 0);
-    g.lru.set(s, 1);
+    g.PG_lru.set(s, 1);
     R.pc.set(s, RECLAIM.idle);
     R.page.set(s, 0);
     k.putPage(s, p, 1);
   };
-  const pinnedCheck = (s: Uint32Array) => k.sh.era.reclaimPinnedCheck && k.maybeDmaPinned(s, cur(s));
+  const afterUnmap = K.reclaimAfterUnmap();
+  const branch = (s: Uint32Array) => branchTaken(afterUnmap, s, cur(s));
   for (const p of k.sh.fileSlots) {
     const name = k.sh.pages[p]!.id;
     out.push(action({
       name: 'reclaim: isolate_lru_page', actor: reclaimActor, params: { page: name },
       label: `kswapd: isolate_lru_page(${name}) (ref += 1, off the LRU)`,
-      guard: (s) => at(s, RECLAIM.idle) && k.pg[p]!.lru.test(s) && k.inCache(s, p),
+      guard: (s) => at(s, RECLAIM.idle) && k.pg[p]!.PG_lru.test(s) && k.inCache(s, p),
       effect: (s) => {
         const g = k.pg[p]!;
-        g.lru.set(s, 0);
+        g.PG_lru.set(s, 0);
         g.isolated.set(s, 1);
         k.getPage(s, p, 1);
         R.pc.set(s, RECLAIM.isolated);
@@ -138,7 +292,7 @@ export function reclaimActions(k: Kernel): Action[] {
     label: 'kswapd: shrink_page_list: trylock_page',
     guard: (s) => at(s, RECLAIM.isolated) && !k.locked(s, cur(s)),
     effect: (s) => {
-      k.pg[cur(s)]!.lock.set(s, OWNER.reclaim);
+      k.pg[cur(s)]!.PG_locked.set(s, OWNER.reclaim);
       R.pc.set(s, RECLAIM.locked);
     },
   }));
@@ -151,42 +305,45 @@ export function reclaimActions(k: Kernel): Action[] {
   out.push(action({
     name: 'reclaim: PageWriteback, keep', actor: reclaimActor,
     label: 'kswapd: PageWriteback: SetPageReclaim, activate',
-    guard: (s) => at(s, RECLAIM.locked) && k.pg[cur(s)]!.writeback.test(s),
+    guard: (s) => at(s, RECLAIM.locked) && k.pg[cur(s)]!.PG_writeback.test(s),
     effect: putback,
   }));
   out.push(action({
     name: 'reclaim: try_to_unmap', actor: reclaimActor,
     label: 'kswapd: try_to_unmap (zap every PTE; a dirty PTE dirties the page)',
-    guard: (s) => at(s, RECLAIM.locked) && !k.pg[cur(s)]!.writeback.test(s),
+    guard: (s) => at(s, RECLAIM.locked) && !k.pg[cur(s)]!.PG_writeback.test(s),
     effect: (s) => {
       k.unmapAll(s, cur(s));
       R.pc.set(s, RECLAIM.unmapped);
     },
   }));
-  if (k.sh.era.reclaimPinnedCheck) {
-    out.push(action({
-      name: 'reclaim: maybe_dma_pinned, activate', actor: reclaimActor,
-      label: 'kswapd: folio_maybe_dma_pinned: activate (6.4: no stripping or freeing a pinned page)',
-      guard: (s) => at(s, RECLAIM.unmapped) && pinnedCheck(s),
-      effect: putback,
-    }));
-  }
+  // The hook point after try_to_unmap: a kernel's reasons to activate the page here (6.4: pinned).
+  out.push(...afterUnmap.map((b) => action({
+    name: `reclaim: ${b.name}`, actor: reclaimActor, ...(b.role !== undefined ? { role: b.role } : {}),
+    label: `kswapd: ${b.label}`,
+    guard: (s) => at(s, RECLAIM.unmapped) && b.when(s, cur(s)),
+    effect: (s) => {
+      b.effect?.(s, cur(s));
+      putback(s);
+    },
+  })));
   /** is_page_cache_freeable: only the cache, buffer and isolation references remain. */
   const freeable = (s: Uint32Array) => {
     const g = k.pg[cur(s)]!;
-    return g.ref.get(s) - (g.bh.get(s) !== BH.none ? 1 : 0) === 2;
+    return g.ref.get(s) - (g.buffers.get(s) !== BH.none ? 1 : 0) === 2;
   };
+  const canPageout = (s: Uint32Array) => K.reclaimCanPageout(cur(s)) && k.inCache(s, cur(s)) && freeable(s);
   out.push(action({
     name: 'reclaim: pageout', actor: reclaimActor,
     label: 'kswapd: pageout: clear_page_dirty_for_io, ->writepage (set_page_writeback, submit), unlock',
-    guard: (s) => at(s, RECLAIM.unmapped) && !pinnedCheck(s) && k.pg[cur(s)]!.dirty.test(s) && k.sh.era.ext4Writepage && k.isExt4(cur(s)) && k.inCache(s, cur(s)) && freeable(s),
+    guard: (s) => at(s, RECLAIM.unmapped) && !branch(s) && k.pg[cur(s)]!.PG_dirty.test(s) && canPageout(s),
     effect: (s) => {
       const p = cur(s);
       const g = k.pg[p]!;
-      g.dirty.set(s, 0);
-      if (g.bh.get(s) === BH.none) {
+      g.PG_dirty.set(s, 0);
+      if (g.buffers.get(s) === BH.none) {
         // ext4_writepage: page_buffers() on a page without buffers.
-        if (!k.sh.era.ext4WarnNotBug) { k.L.root.oops.set(s, 1); return; }
+        if (K.noBuffersAtWriteback().handle(s, p)) { k.root.oops.set(s, 1); return; }
         putback(s);
         return;
       }
@@ -197,18 +354,18 @@ export function reclaimActions(k: Kernel): Action[] {
   out.push(action({
     name: 'reclaim: dirty, activate', actor: reclaimActor,
     label: 'kswapd: PageDirty and pageout not possible (extra references, or no ->writepage): activate',
-    guard: (s) => at(s, RECLAIM.unmapped) && !pinnedCheck(s) && k.pg[cur(s)]!.dirty.test(s) && !(k.sh.era.ext4Writepage && k.isExt4(cur(s)) && k.inCache(s, cur(s)) && freeable(s)),
+    guard: (s) => at(s, RECLAIM.unmapped) && !branch(s) && k.pg[cur(s)]!.PG_dirty.test(s) && !canPageout(s),
     effect: putback,
   }));
   out.push(action({
     name: 'reclaim: try_to_free_buffers', actor: reclaimActor,
     label: 'kswapd: try_to_release_page → try_to_free_buffers (drop clean, idle buffers)',
-    guard: (s) => at(s, RECLAIM.unmapped) && !pinnedCheck(s) && !k.pg[cur(s)]!.dirty.test(s) && k.pg[cur(s)]!.bh.get(s) !== BH.none,
+    guard: (s) => at(s, RECLAIM.unmapped) && !branch(s) && !k.pg[cur(s)]!.PG_dirty.test(s) && k.pg[cur(s)]!.buffers.get(s) !== BH.none,
     effect: (s) => {
       const p = cur(s);
       const g = k.pg[p]!;
       // buffer_busy: a dirty buffer (or I/O) keeps them; then activate.
-      if (g.writeback.test(s) || g.bh.get(s) === BH.dirty) { putback(s); return; }
+      if (g.PG_writeback.test(s) || g.buffers.get(s) === BH.dirty) { putback(s); return; }
       k.dropBuffers(s, p);
       R.pc.set(s, RECLAIM.released);
     },
@@ -216,17 +373,15 @@ export function reclaimActions(k: Kernel): Action[] {
   out.push(action({
     name: 'reclaim: __remove_mapping', actor: reclaimActor,
     label: 'kswapd: __remove_mapping: page_ref_freeze(2) then !PageDirty → delete_from_page_cache, free; else keep',
-    guard: (s) => (at(s, RECLAIM.released) || (at(s, RECLAIM.unmapped) && !pinnedCheck(s) && !k.pg[cur(s)]!.dirty.test(s) && k.pg[cur(s)]!.bh.get(s) === BH.none)),
+    guard: (s) => (at(s, RECLAIM.released) || (at(s, RECLAIM.unmapped) && !branch(s) && !k.pg[cur(s)]!.PG_dirty.test(s) && k.pg[cur(s)]!.buffers.get(s) === BH.none)),
     effect: (s) => {
       const p = cur(s);
       const g = k.pg[p]!;
       // Truncated while isolated: no mapping, keep_locked (4.19 shrink_page_list).
-      // The freeze comes before the dirty test: the order that closes the
-      // "GUP; write; set_page_dirty; put" race (reference §5.7).
-      if (!k.inCache(s, p) || g.ref.get(s) !== 2 || g.dirty.test(s)) { putback(s); return; }
-      if (g.data.get(s) !== g.disk.get(s)) k.L.root.lostWrite.set(s, 1);
+      if (!k.inCache(s, p) || !K.removeMappingCanFree(s, p)) { putback(s); return; }
+      if (g.data.get(s) !== g.disk.get(s)) k.root.lostWrite.set(s, 1);
       g.mapping.set(s, MAPPING.none);
-      g.lock.set(s, OWNER.none);
+      g.PG_locked.set(s, OWNER.none);
       g.isolated.set(s, 0);
       g.ref.set(s, 0);
       k.freePage(s, p);
@@ -245,9 +400,10 @@ export function reclaimActions(k: Kernel): Action[] {
  * symmetry of the model.
  */
 export function truncateActions(k: Kernel): Action[] {
-  const T = k.L.root.truncate;
+  const T = k.root.truncate!;
   const files = k.sh.fileSlots;
   const anyOrder = k.sh.symmetry.length > 0;
+  const doneOf = anyOrder ? files.map((p) => T.done[k.sh.pages[p]!.id]!) : [];
   const at = (s: Uint32Array, pc: number) => T.pc.get(s) === pc;
   const slot = (s: Uint32Array) => files[T.idx.get(s)]!;
   /** The current page is finished: the next one, or done. */
@@ -258,16 +414,16 @@ export function truncateActions(k: Kernel): Action[] {
       T.pc.set(s, i >= files.length ? TRUNCATE.done : TRUNCATE.scanning);
       return;
     }
-    T.done[T.idx.get(s)]!.set(s, 1);
+    doneOf[T.idx.get(s)]!.set(s, 1);
     T.idx.set(s, 0);
-    T.pc.set(s, files.every((_, i) => T.done[i]!.test(s)) ? TRUNCATE.done : TRUNCATE.scanning);
+    T.pc.set(s, doneOf.every((d) => d.test(s)) ? TRUNCATE.done : TRUNCATE.scanning);
   };
   const start = action({
     name: 'truncate: i_size_write + unmap_mapping_range', actor: truncateActor,
     label: 'truncate: i_size_write(0), unmap_mapping_range (zap every PTE of the file, private COWs too)',
     guard: (s) => at(s, TRUNCATE.idle),
     effect: (s) => {
-      k.L.root.truncated.set(s, 1);
+      k.root.truncated.set(s, 1);
       k.sh.procs.forEach((pr, q) => pr.vmas.forEach((vma, v) => { if (vma.file) k.zapPte(s, q, v); }));
       T.pc.set(s, files.length === 0 ? TRUNCATE.done : TRUNCATE.scanning);
     },
@@ -275,7 +431,7 @@ export function truncateActions(k: Kernel): Action[] {
   // Index order: one action each, at idx. Any order: one per page not yet done.
   const pick = anyOrder ? files.map((_, i) => i) : [-1];
   const here = (s: Uint32Array, i: number) => (i < 0 ? T.idx.get(s) : i);
-  const scanning = (s: Uint32Array, i: number) => at(s, TRUNCATE.scanning) && (i < 0 || !T.done[i]!.test(s));
+  const scanning = (s: Uint32Array, i: number) => at(s, TRUNCATE.scanning) && (i < 0 || !doneOf[i]!.test(s));
   const params = (i: number): Record<string, string> => (i < 0 ? {} : { page: k.sh.pages[files[i]!]!.id });
   const choose = pick.flatMap((i) => [
     action({
@@ -293,7 +449,7 @@ export function truncateActions(k: Kernel): Action[] {
       guard: (s) => scanning(s, i) && k.inCache(s, files[here(s, i)]!) && !k.locked(s, files[here(s, i)]!),
       effect: (s) => {
         T.idx.set(s, here(s, i));
-        k.pg[slot(s)]!.lock.set(s, OWNER.truncate);
+        k.pg[slot(s)]!.PG_locked.set(s, OWNER.truncate);
         T.pc.set(s, TRUNCATE.locked);
       },
     }),
@@ -304,12 +460,12 @@ export function truncateActions(k: Kernel): Action[] {
     action({
       name: 'truncate: truncate_cleanup_page', actor: truncateActor,
       label: 'truncate: wait_on_page_writeback, truncate_cleanup_page (unmap, do_invalidatepage drops the buffers, cancel_dirty_page)',
-      guard: (s) => at(s, TRUNCATE.locked) && !k.pg[slot(s)]!.writeback.test(s),
+      guard: (s) => at(s, TRUNCATE.locked) && !k.pg[slot(s)]!.PG_writeback.test(s),
       effect: (s) => {
         const p = slot(s);
         k.unmapAll(s, p);
         k.dropBuffers(s, p);
-        k.pg[p]!.dirty.set(s, 0);
+        k.pg[p]!.PG_dirty.set(s, 0);
         T.pc.set(s, TRUNCATE.cleaned);
       },
     }),

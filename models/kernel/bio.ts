@@ -4,68 +4,44 @@
 //    in a bvec of its own, released at completion with the GUP page;
 //  - "same-page": a second iovec in the same user page (readv), GUP'd again
 //    and merged into the first page's bvec (__bio_try_merge_page), where the
-//    merge site drops the duplicate reference at once: put_page() from 5.1
-//    to 6.4 (__bio_iov_iter_get_pages: `if (same_page) put_page(page)`),
-//    bio_release_page() by the bio's flag from 6.5.
-// bio_endio → bio_release_pages then releases one reference per bvec page,
-// as the era's bio bookkeeping says.
+//    merge site drops the duplicate reference at once.
+// How the merge site and bio_endio → bio_release_pages give references back
+// (put_page for all before bios knew pins; by a per-bvec or per-bio flag in
+// the proposals and 6.5) is the kernel's decision: the bio hooks.
 
 import { action, type Action } from '../../src/engine/model.js';
-import { releaseAmount, type ReleaseKind } from './gup.js';
+import type { BioRelease, ReleaseKind, Taken } from './hooks.js';
 import { HOLDER, type Kernel } from './kernel.js';
+
+export type { BioRelease };
 
 export const BIO_ZERO = 'bio: dio_zero_block adds ZERO_PAGE';
 export const BIO_MERGE = 'bio: second iovec, same page, merged';
 export const BIO_ENDIO = 'bio: bio_endio → bio_release_pages';
 
-export interface BioRelease {
-  readonly page: number;
-  readonly taken: 'GET' | 'PIN' | 'plain';
-  readonly released: ReleaseKind;
-  readonly amount: number;
-}
-
-/** How a reference of this kind goes back where the bio knows it is a pin, or does not. */
-function release(k: Kernel, taken: BioRelease['taken'], page: number, asPin: boolean): BioRelease {
-  const zeroNoop = page === k.sh.zeroSlot && k.sh.era.zeroPagePinNoop;
-  return asPin
-    ? { page, taken, released: 'unpin_user_page', amount: zeroNoop ? 0 : releaseAmount(k, true) }
-    : { page, taken, released: 'put_page', amount: 1 };
-}
-
-/** The merge site dropping the duplicate GUP reference of a same-page iovec. */
-export function bioMergeRelease(k: Kernel, hi: number): BioRelease {
-  const h = k.sh.holders[hi]!;
-  return release(k, h.kind, h.bioPage, k.sh.era.bioRefsPinned);
-}
-
-/** What bio_release_pages gives back for holder hi's bio in state s, one entry per bvec page. */
-export function bioReleases(k: Kernel, s: Uint32Array, hi: number): BioRelease[] {
-  const h = k.sh.holders[hi]!;
-  const H = k.hd[hi]!;
-  const era = k.sh.era;
-  const out: BioRelease[] = [];
-  const gup = H.pc.get(s) === HOLDER.held;
-  // bvec flag: the GUP page's bvec is flagged GUP. Bio flag: the bio has a GUP page, so all of it is.
-  if (gup) out.push(release(k, h.kind, H.page.get(s), era.bioRelease !== 'put_page'));
-  if (h.bio === 'zero-page') {
-    const asPin = era.bioRelease === 'bio-flag' ? gup || era.bioRefsPinned : false;
-    out.push(release(k, era.bioRefsPinned ? 'PIN' : 'plain', h.bioPage, asPin));
-  }
-  return out;
+/**
+ * A reference given back as a pin (unpin, by the kernel's pin amount; a
+ * no-op on the zero page where pinning it is one) or as a plain put.
+ */
+export function bioRelease(k: Kernel, taken: Taken, page: number, asPin: boolean, zeroPinNoop = false): BioRelease {
+  const released: ReleaseKind = asPin ? 'unpin_user_page' : 'put_page';
+  if (!asPin) return { page, taken, released, amount: 1 };
+  return { page, taken, released, amount: zeroPinNoop && page === k.sh.zeroSlot ? 0 : k.hooks.releaseAmount(released) };
 }
 
 export function bioActions(k: Kernel, hi: number): Action[] {
   const h = k.sh.holders[hi]!;
   if (h.bio === null) return [];
   const H = k.hd[hi]!;
+  const K = k.hooks;
   const actor = h.id;
   const params = { holder: h.id };
-  const era = k.sh.era;
+  const zeroRef = h.bioInc === 0 ? 'pinning the zero page is a no-op' : h.bioInc > 1 ? 'pinned, ref += BIAS' : 'get_page, ref += 1';
+  const merged = h.bio === 'same-page' ? K.bioMergeRelease(hi) : undefined;
   const add = h.bio === 'zero-page'
     ? action({
       name: BIO_ZERO, actor, params,
-      label: `${actor}: dio_zero_block: bio_add_page(ZERO_PAGE) in a bvec of its own (${era.bioRefsPinned ? (h.bioInc === 0 ? 'pinning the zero page is a no-op' : 'pinned, ref += BIAS') : 'get_page, ref += 1'})`,
+      label: `${actor}: dio_zero_block: bio_add_page(ZERO_PAGE) in a bvec of its own (${zeroRef})`,
       guard: (s) => !H.bioAdded.test(s) && H.pc.get(s) === HOLDER.held,
       effect: (s) => {
         H.bioAdded.set(s, 1);
@@ -74,23 +50,22 @@ export function bioActions(k: Kernel, hi: number): Action[] {
     })
     : action({
       name: BIO_MERGE, actor, params,
-      label: `${actor}: second iovec in ${k.sh.pages[h.bioPage]!.id}: GUP it again (ref += ${h.inc > 1 ? 'BIAS' : '1'}), __bio_try_merge_page merges it, the merge site drops the duplicate with ${era.bioRefsPinned ? 'bio_release_page (by the bio\'s flag)' : 'put_page'}`,
+      label: `${actor}: second iovec in ${k.sh.pages[h.bioPage]!.id}: GUP it again (ref += ${h.inc > 1 ? 'BIAS' : '1'}), __bio_try_merge_page merges it, the merge site drops the duplicate with ${merged!.released === 'put_page' ? 'put_page' : 'bio_release_page (by the bio\'s flag)'}`,
       guard: (s) => !H.bioAdded.test(s) && H.pc.get(s) === HOLDER.held && H.page.get(s) === h.bioPage,
       effect: (s) => {
         H.bioAdded.set(s, 1);
         k.getPage(s, h.bioPage, h.inc);
-        const r = bioMergeRelease(k, hi);
-        if (r.amount > 0) k.putPage(s, r.page, r.amount);
+        if (merged!.amount > 0) k.putPage(s, merged!.page, merged!.amount);
       },
     });
   return [
     add,
     action({
       name: BIO_ENDIO, actor: `${actor}/device`, params,
-      label: `${actor}: I/O done, bio_endio → bio_release_pages (${era.bioRelease === 'put_page' ? 'put_page every bvec page' : era.bioRelease === 'bvec-flag' ? 'unpin or put each bvec by its GUP flag' : 'bio flagged GUP: unpin every page'})`,
+      label: `${actor}: I/O done, bio_endio → bio_release_pages (${K.bioEndioWords()})`,
       guard: (s) => H.bioAdded.test(s) && (H.pc.get(s) === HOLDER.held || H.pc.get(s) === HOLDER.refused),
       effect: (s) => {
-        for (const r of bioReleases(k, s, hi)) if (r.amount > 0) k.putPage(s, r.page, r.amount);
+        for (const r of K.bioReleases(s, hi)) if (r.amount > 0) k.putPage(s, r.page, r.amount);
         H.pc.set(s, HOLDER.released);
       },
     }),

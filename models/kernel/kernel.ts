@@ -1,126 +1,222 @@
 // The kernel page model: the packed state (reference §1) and the kernel
 // functions that act on it (§2), written once and shared by every action.
-// Each method names the kernel function it abstracts.
+// Each method names the kernel function it abstracts. What differs between
+// kernels and proposals is not here but behind the hooks (hooks.ts).
+//
+// The state is keyed by the scenario's names (page.P.PG_dirty,
+// proc.app.vma.P.pfn, holder.dio.pc) and pointer fields are enums over
+// those names, so every trace view renders it straight from the schema.
 
-import { Layout, arrayOf, bool, enumOf, int, record, type Field } from '../../src/engine/schema.js';
+import { Layout, bool, enumOf, int, record, type Field, type FieldSpec, type Handles } from '../../src/engine/schema.js';
+import type { KernelHooks } from './hooks.js';
 import type { Shape } from './shape.js';
 
 export const BH = { none: 0, clean: 1, dirty: 2 } as const;
 export const MAPPING = { none: 0, file: 1, anon: 2 } as const;
 /** Who holds PG_locked (the model needs the owner for I11 and for deadlocks). */
-export const OWNER = { none: 0, flusher: 1, reclaim: 2, truncate: 3, holderBase: 4 } as const;
+export const OWNER = { none: 0, flusher: 1, reclaim: 2, truncate: 3, fsync: 4, holderBase: 5 } as const;
 export const HOLDER = { start: 0, grabbed: 1, held: 2, dirtied: 3, released: 4, refused: 5 } as const;
 export const FLUSHER = { idle: 0, locked: 1, cleaned: 2 } as const;
 export const RECLAIM = { idle: 0, isolated: 1, locked: 2, unmapped: 3, released: 4 } as const;
 export const TRUNCATE = { idle: 0, scanning: 1, locked: 2, cleaned: 3, done: 4 } as const;
+export const FSYNC = { idle: 0, scanning: 1, locked: 2, cleaned: 3, waiting: 4, done: 5 } as const;
 
-export function kernelLayout(sh: Shape) {
-  const NP = sh.pages.length;
-  const NQ = sh.procs.length;
-  const NH = sh.holders.length;
-  return new Layout(record({
-    page: arrayOf(record({
-      /** folio->_refcount */
-      ref: int(0, sh.refMax),
-      /** _mapcount + 1 */
-      map: int(0, NQ),
-      /** PG_locked, with its owner */
-      lock: int(0, OWNER.holderBase + NH),
-      /** PG_dirty */
-      dirty: bool(),
-      /** PG_writeback */
-      writeback: bool(),
-      /** PG_private + one buffer_head: none, clean, dirty */
-      bh: enumOf(['none', 'clean', 'dirty']),
-      /** PG_lru */
-      lru: bool(),
-      /** isolated from the LRU by reclaim (holds one reference) */
-      isolated: bool(),
-      /** folio->mapping: none (free or truncated), the file, or an anon_vma */
-      mapping: enumOf(['none', 'file', 'anon']),
-      /** PG_anon_exclusive (a ghost in eras that lack it: tracked, not used) */
-      exclusive: bool(),
-      /** contents, as a version counter */
-      data: int(0, sh.dataMax),
-      /** the version on disk for this file offset */
-      disk: int(0, sh.dataMax),
-      /** the version submitted by ->writepage and not yet completed */
-      io: int(0, sh.dataMax),
-      /** ghost: process (1-based) that last wrote the page after fork, 0 if none */
-      writer: int(0, NQ),
-      /** ghost: a put took the refcount below zero */
-      underflow: bool(),
-      /** ghost: freed (refcount 0) while still in the page cache or mapped by a PTE */
-      freedInUse: bool(),
-      /** dma_pinned_count (2018 proposal; PageDmaPinned = count > 0), stored in page->lru */
-      dmaPins: int(0, sh.era.pinIsolatesFromLru ? NH : 0),
-    }), NP),
-    proc: arrayOf(record({
-      alive: bool(),
-      vma: arrayOf(record({
-        present: bool(),
-        pfn: int(0, NP - 1),
-        /** PTE write bit */
-        w: bool(),
-        /** PTE dirty bit */
-        d: bool(),
-        /** the user munmap'ed this address */
-        unmapped: bool(),
-        /** the user's one store to this address happened */
-        stored: bool(),
-      }), Math.max(1, ...sh.procs.map((p) => p.vmas.length))),
-    }), NQ),
-    holder: arrayOf(record({
-      pc: enumOf(['start', 'grabbed', 'held', 'dirtied', 'released', 'refused']),
-      page: int(0, NP - 1),
-      /** the device wrote the page (DMA) */
-      wrote: bool(),
-      /** a fast-GUP holder that fell back to the slow path */
-      slow: bool(),
-      /** fast GUP: fork had run when the page was grabbed (write_protect_seq snapshot) */
-      seq: bool(),
-      /** a bio holder: the bio's second page (ZERO_PAGE, or a merged second iovec) has been added */
-      bioAdded: bool(),
-    }), Math.max(1, NH)),
-    flusher: record({ pc: enumOf(['idle', 'locked', 'cleaned']), page: int(0, NP - 1) }),
-    reclaim: record({ pc: enumOf(['idle', 'isolated', 'locked', 'unmapped', 'released']), page: int(0, NP - 1) }),
-    truncate: record({
-      pc: enumOf(['idle', 'scanning', 'locked', 'cleaned', 'done']),
-      /** the file slot (index into fileSlots) truncate is at */
-      idx: int(0, Math.max(0, sh.fileSlots.length)),
-      /** with symmetry, truncate visits pages in any order: which it has done (else idx orders them) */
-      done: arrayOf(bool(), sh.symmetry.length > 0 ? Math.max(1, sh.fileSlots.length) : 1),
-    }),
-    forked: bool(),
-    /** i_size was cut to 0: faults on the file fail */
-    truncated: bool(),
-    /** the kernel hit a BUG(): nothing runs after it */
-    oops: bool(),
-    /** ghost: reclaim dropped a file page from the cache while its data had not reached disk */
-    lostWrite: bool(),
-    /** bound: COW needed a free page and none was left (shows as field-range) */
-    noFreePage: int(0, 0),
-  }));
+/** Names no page, process or holder may take: the background actors, who also own page locks. */
+export const RESERVED_IDS = ['flusher', 'kswapd', 'truncate', 'fsync', 'disk'] as const;
+
+/** Fields a proposal adds to every page, holder or process record, or to the top of the state (proposal.ts). */
+export interface ExtraState {
+  readonly page?: Readonly<Record<string, FieldSpec>>;
+  readonly holder?: Readonly<Record<string, FieldSpec>>;
+  readonly proc?: Readonly<Record<string, FieldSpec>>;
+  readonly global?: Readonly<Record<string, FieldSpec>>;
 }
 
-export type KernelLayout = ReturnType<typeof kernelLayout>;
+const keyed = <S extends FieldSpec>(ids: readonly string[], of: (id: string, i: number) => S) =>
+  record(Object.fromEntries(ids.map((id, i) => [id, of(id, i)])) as Record<string, S>);
+
+function pageSpec(sh: Shape) {
+  const NQ = sh.procs.length;
+  return record({
+    /** folio->_refcount */
+    ref: int(0, sh.refMax),
+    /** _mapcount + 1 */
+    map: int(0, NQ),
+    /** PG_locked, with its owner */
+    PG_locked: enumOf(['-', 'flusher', 'kswapd', 'truncate', 'fsync', ...sh.holders.map((h) => h.id)]),
+    PG_dirty: bool(),
+    PG_writeback: bool(),
+    /** PG_private + one buffer_head: none, clean, dirty */
+    buffers: enumOf(['none', 'clean', 'dirty']),
+    PG_lru: bool(),
+    /** isolated from the LRU by reclaim (holds one reference) */
+    isolated: bool(),
+    /** folio->mapping: none (free or truncated), the file, or an anon_vma */
+    mapping: enumOf(['none', 'file', 'anon']),
+    /** PG_anon_exclusive (a ghost in kernels that lack it: tracked, not used) */
+    PG_anon_exclusive: bool(),
+    /** contents, as a version counter */
+    data: int(0, sh.dataMax),
+    /** the version on disk for this file offset */
+    disk: int(0, sh.dataMax),
+    /** the version submitted by ->writepage and not yet completed */
+    io: int(0, sh.dataMax),
+    /** ghost: the process that last wrote the page after fork */
+    writtenBy: enumOf(['-', ...sh.procs.map((p) => p.id)]),
+    /** ghost: a put took the refcount below zero */
+    refcountUnderflow: bool(),
+    /** ghost: freed (refcount 0) while still in the page cache or mapped by a PTE */
+    freedInUse: bool(),
+  });
+}
+
+function pteSpec(sh: Shape) {
+  return record({
+    present: bool(),
+    pfn: enumOf(sh.pages.map((p) => p.id)),
+    /** PTE write bit */
+    w: bool(),
+    /** PTE dirty bit */
+    d: bool(),
+    /** the user munmap'ed this address */
+    unmapped: bool(),
+    /** the user's one store to this address happened */
+    stored: bool(),
+  });
+}
+
+function holderSpec(sh: Shape) {
+  return record({
+    pc: enumOf(['start', 'grabbed', 'held', 'dirtied', 'released', 'refused']),
+    page: enumOf(sh.pages.map((p) => p.id)),
+    /** the device wrote the page (DMA) */
+    wrote: bool(),
+    /** a fast-GUP holder that fell back to the slow path */
+    slow: bool(),
+    /** a bio holder: the bio's second page (ZERO_PAGE, or a merged second iovec) has been added */
+    bioAdded: bool(),
+  });
+}
+
+const flusherSpec = (sh: Shape) => record({ pc: enumOf(['idle', 'locked', 'cleaned']), page: enumOf(sh.pages.map((p) => p.id)) });
+const kswapdSpec = (sh: Shape) => record({ pc: enumOf(['idle', 'isolated', 'locked', 'unmapped', 'released']), page: enumOf(sh.pages.map((p) => p.id)) });
+const truncateSpec = (sh: Shape) => record({
+  pc: enumOf(['idle', 'scanning', 'locked', 'cleaned', 'done']),
+  /** the file slot (index into fileSlots) truncate is at */
+  idx: int(0, Math.max(0, sh.fileSlots.length)),
+  /** with symmetry, truncate visits pages in any order: which it has done (else idx orders them) */
+  done: keyed(sh.symmetry.length > 0 ? sh.fileSlots.map((p) => sh.pages[p]!.id) : ['-'], () => bool()),
+});
+/** The pages fsync writes: the ext4 file's (a tmpfs page has no writeback). */
+export const fsyncPages = (sh: Shape): number[] => sh.fileSlots.filter((p) => sh.pages[p]!.fs === 'ext4');
+const fsyncSpec = (sh: Shape) => {
+  const files = fsyncPages(sh).map((p) => sh.pages[p]!.id);
+  return record({
+    pc: enumOf(['idle', 'scanning', 'locked', 'cleaned', 'waiting', 'done']),
+    /** the page (index into the ext4 file's pages) write_cache_pages is at */
+    idx: int(0, Math.max(0, files.length)),
+    /** PAGECACHE_TAG_TOWRITE: tag_pages_for_writeback tagged the page's dirty tag at the start */
+    towrite: keyed(files, () => bool()),
+    /** ghost: the data version each page had when fsync started (what must be on disk when it returns) */
+    want: keyed(files, () => int(0, sh.dataMax)),
+  });
+};
+
+export type PageHandles = Handles<ReturnType<typeof pageSpec>>;
+export type PteHandles = Handles<ReturnType<typeof pteSpec>>;
+export type HolderHandles = Handles<ReturnType<typeof holderSpec>>;
+export type FlusherHandles = Handles<ReturnType<typeof flusherSpec>>;
+export type KswapdHandles = Handles<ReturnType<typeof kswapdSpec>>;
+export type TruncateHandles = Handles<ReturnType<typeof truncateSpec>>;
+export type FsyncHandles = Handles<ReturnType<typeof fsyncSpec>>;
+
+/** The handles of the whole state; an actor's record exists only in scenarios that have the actor. */
+export interface KernelRoot {
+  readonly page: Readonly<Record<string, PageHandles>>;
+  readonly proc: Readonly<Record<string, { readonly alive: Field; readonly vma: Readonly<Record<string, PteHandles>> }>>;
+  readonly holder: Readonly<Record<string, HolderHandles>>;
+  readonly flusher?: FlusherHandles;
+  readonly kswapd?: KswapdHandles;
+  readonly truncate?: TruncateHandles;
+  readonly fsync?: FsyncHandles;
+  readonly forked: Field;
+  /** i_size was cut to 0: faults on the file fail */
+  readonly truncated: Field;
+  /** the kernel hit a BUG(): nothing runs after it */
+  readonly oops: Field;
+  /** ghost: reclaim dropped a file page from the cache while its data had not reached disk */
+  readonly lostWrite: Field;
+  /** bound: COW needed a free page and none was left (shows as field-range) */
+  readonly noFreePage: Field;
+}
+
+/** Merge a proposal's extra fields into a core record; a name clash is an error naming both. */
+function withExtra<S extends FieldSpec>(core: S & { kind: 'record'; fields: Record<string, FieldSpec> }, extra: Readonly<Record<string, FieldSpec>> | undefined, where: string): S {
+  if (extra === undefined) return core;
+  for (const name of Object.keys(extra)) {
+    if (name in core.fields) throw new ExtraStateError(`extra ${where} field '${name}' is already a field of the kernel core`);
+  }
+  return { ...core, fields: { ...core.fields, ...extra } };
+}
+
+export class ExtraStateError extends Error {}
+
+export function kernelLayout(sh: Shape, extra: ExtraState = {}): Layout {
+  const pageIds = sh.pages.map((p) => p.id);
+  const page = withExtra(pageSpec(sh), extra.page, 'page');
+  const pte = pteSpec(sh);
+  const holder = withExtra(holderSpec(sh), extra.holder, 'holder');
+  const procCore = (q: number) => record({
+    alive: bool(),
+    vma: keyed(sh.procs[q]!.vmas.map((v) => pageIds[v.page]!), () => pte),
+  });
+  const fields: Record<string, FieldSpec> = {
+    page: keyed(pageIds, () => page),
+    proc: keyed(sh.procs.map((p) => p.id), (_, q) => withExtra(procCore(q), extra.proc, 'process')),
+    holder: keyed(sh.holders.map((h) => h.id), () => holder),
+    ...(sh.flusher ? { flusher: flusherSpec(sh) } : {}),
+    ...(sh.reclaim ? { kswapd: kswapdSpec(sh) } : {}),
+    ...(sh.truncate ? { truncate: truncateSpec(sh) } : {}),
+    ...(sh.fsync ? { fsync: fsyncSpec(sh) } : {}),
+    forked: bool(),
+    truncated: bool(),
+    oops: bool(),
+    lostWrite: bool(),
+    noFreePage: int(0, 0),
+  };
+  for (const name of Object.keys(extra.global ?? {})) {
+    if (name in fields) throw new ExtraStateError(`extra global field '${name}' is already a field of the kernel core`);
+  }
+  return new Layout(record({ ...fields, ...extra.global }));
+}
 
 export class Kernel {
-  readonly L: KernelLayout;
-  readonly pg: KernelLayout['root']['page'];
-  readonly pr: KernelLayout['root']['proc'];
-  readonly hd: KernelLayout['root']['holder'];
+  readonly L: Layout;
+  readonly root: KernelRoot;
+  /** Handles by slot: pg[p], pr[q].vma[v], hd[h] (the scenario's order). */
+  readonly pg: readonly PageHandles[];
+  readonly pr: readonly { readonly alive: Field; readonly vma: readonly PteHandles[] }[];
+  readonly hd: readonly HolderHandles[];
   readonly NP: number;
   readonly NQ: number;
   readonly NH: number;
+  /**
+   * The hook points, as the proposal fills them (proposal.ts attaches them
+   * once the layout exists; nothing runs before).
+   */
+  hooks!: KernelHooks;
   /** Every (process, va) pair, flattened, for PTE walks (rmap). */
   private readonly ptes: { q: number; v: number; present: Field; pfn: Field; w: Field; d: Field }[];
+  private shape: Shape;
 
-  constructor(readonly sh: Shape) {
-    this.L = kernelLayout(sh);
-    this.pg = this.L.root.page;
-    this.pr = this.L.root.proc;
-    this.hd = this.L.root.holder;
+  constructor(sh: Shape, extra: ExtraState = {}) {
+    this.shape = sh;
+    this.L = kernelLayout(sh, extra);
+    this.root = this.L.root as unknown as KernelRoot;
+    const R = this.root;
+    this.pg = sh.pages.map((p) => R.page[p.id]!);
+    this.pr = sh.procs.map((pr) => ({ alive: R.proc[pr.id]!.alive, vma: pr.vmas.map((v) => R.proc[pr.id]!.vma[sh.pages[v.page]!.id]!) }));
+    this.hd = sh.holders.map((h) => R.holder[h.id]!);
     this.NP = sh.pages.length;
     this.refScratch = new Int32Array(this.NP);
     this.NQ = sh.procs.length;
@@ -130,6 +226,32 @@ export class Kernel {
       const e = this.pr[q]!.vma[v]!;
       this.ptes.push({ q, v, present: e.present, pfn: e.pfn, w: e.w, d: e.d });
     }));
+  }
+
+  /** The scenario's shape, with each holder's accounting as the hooks decide it. */
+  get sh(): Shape {
+    return this.shape;
+  }
+  /** Replace the shape once the hooks have settled each holder's kind, increments and release (proposal.ts). */
+  settle(sh: Shape): void {
+    this.shape = sh;
+  }
+
+  /** A field a proposal added to every page (ExtraState.page), by slot; throws at build time if there is none. */
+  pageField(name: string): readonly Field[] {
+    return this.pg.map((g, p) => extraField(g, name, `page ${this.sh.pages[p]!.id}`));
+  }
+  /** A field a proposal added to every holder (ExtraState.holder), by holder index. */
+  holderField(name: string): readonly Field[] {
+    return this.hd.map((h, i) => extraField(h, name, `holder ${this.sh.holders[i]!.id}`));
+  }
+  /** A field a proposal added to every process (ExtraState.proc), by process index. */
+  procField(name: string): readonly Field[] {
+    return this.sh.procs.map((pr) => extraField(this.root.proc[pr.id]!, name, `process ${pr.id}`));
+  }
+  /** A field a proposal added at the top of the state (ExtraState.global). */
+  globalField(name: string): Field {
+    return extraField(this.root, name, 'the state');
   }
 
   // --- queries ---------------------------------------------------------------
@@ -145,11 +267,12 @@ export class Kernel {
     return this.sh.pages[p]!.fs === 'ext4';
   }
   locked(s: Uint32Array, p: number): boolean {
-    return this.pg[p]!.lock.get(s) !== OWNER.none;
+    return this.pg[p]!.PG_locked.get(s) !== OWNER.none;
   }
-  /** page_maybe_dma_pinned(): ref >= BIAS; only eras with pin tracking have it. */
+  /** page_maybe_dma_pinned(), where the kernel has it; false where it does not. */
   maybeDmaPinned(s: Uint32Array, p: number): boolean {
-    return this.sh.era.pinBias && this.pg[p]!.ref.get(s) >= this.sh.bias;
+    const f = this.hooks.folioMaybeDmaPinned;
+    return f !== undefined && f(s, p);
   }
   /** Number of PTEs mapping page p. */
   ptesMapping(s: Uint32Array, p: number): number {
@@ -171,19 +294,19 @@ export class Kernel {
   }
   /**
    * What the refcount must be: page cache + buffers (PG_private holds a
-   * reference, which reference §1.1 omits) + PTEs + holders + isolation.
+   * reference, which reference §1.1 omits) + PTEs + holders + isolation,
+   * plus whatever the hooks say the kernel holds besides (extraRefs).
    */
   expectedRef(s: Uint32Array, p: number): number {
     const g = this.pg[p]!;
-    let r = (this.inCache(s, p) ? 1 : 0) + (g.bh.get(s) !== BH.none ? 1 : 0) + this.ptesMapping(s, p) + (g.isolated.test(s) ? 1 : 0);
+    let r = (this.inCache(s, p) ? 1 : 0) + (g.buffers.get(s) !== BH.none ? 1 : 0) + this.ptesMapping(s, p) + (g.isolated.test(s) ? 1 : 0);
     for (let h = 0; h < this.NH; h++) {
       const spec = this.sh.holders[h]!;
       if (this.holding(s, h) && this.hd[h]!.page.get(s) === p) r += spec.inc;
       if (spec.bioPage === p && this.hd[h]!.bioAdded.test(s) && this.hd[h]!.pc.get(s) !== HOLDER.released) r += spec.bioInc;
     }
     if (p === this.sh.zeroSlot) r += 1; // the kernel's own reference on ZERO_PAGE
-    if (this.sh.era.writebackBioPins && g.writeback.test(s)) r += this.sh.bias; // the writeback bio's pin
-    return r;
+    return r + this.hooks.extraRefs(s, p);
   }
   /**
    * Does every page's refcount equal expectedRef? The same sums for all
@@ -196,8 +319,8 @@ export class Kernel {
     const r = this.refScratch;
     for (let p = 0; p < NP; p++) {
       const g = this.pg[p]!;
-      r[p] = (this.inCache(s, p) ? 1 : 0) + (g.bh.get(s) !== BH.none ? 1 : 0) + (g.isolated.test(s) ? 1 : 0)
-        + (p === this.sh.zeroSlot ? 1 : 0) + (this.sh.era.writebackBioPins && g.writeback.test(s) ? this.sh.bias : 0);
+      r[p] = (this.inCache(s, p) ? 1 : 0) + (g.buffers.get(s) !== BH.none ? 1 : 0) + (g.isolated.test(s) ? 1 : 0)
+        + (p === this.sh.zeroSlot ? 1 : 0) + (this.hooks.extraRefs(s, p));
     }
     for (const e of this.ptes) {
       if (!e.present.test(s)) continue;
@@ -234,7 +357,7 @@ export class Kernel {
     const g = this.pg[p]!;
     const r = g.ref.get(s) - n;
     if (r < 0) {
-      g.underflow.set(s, 1);
+      g.refcountUnderflow.set(s, 1);
       g.ref.set(s, 0);
     } else {
       g.ref.set(s, r);
@@ -248,15 +371,15 @@ export class Kernel {
   freePage(s: Uint32Array, p: number): void {
     const g = this.pg[p]!;
     g.mapping.set(s, MAPPING.none);
-    g.lock.set(s, OWNER.none);
-    g.lru.set(s, 0);
+    g.PG_locked.set(s, OWNER.none);
+    g.PG_lru.set(s, 0);
     g.isolated.set(s, 0);
-    g.bh.set(s, BH.none);
-    g.dirty.set(s, 0);
-    g.exclusive.set(s, 0);
+    g.buffers.set(s, BH.none);
+    g.PG_dirty.set(s, 0);
+    g.PG_anon_exclusive.set(s, 0);
     g.data.set(s, 0);
     g.io.set(s, 0);
-    g.writer.set(s, 0);
+    g.writtenBy.set(s, 0);
   }
   /** alloc_page for a COW copy: the lowest free non-file slot (the bound shows as field-range). */
   allocPage(s: Uint32Array): number {
@@ -264,48 +387,36 @@ export class Kernel {
       const kind = this.sh.pages[p]!.kind;
       if ((kind === 'anon' || kind === 'spare') && this.isFree(s, p)) return p;
     }
-    this.L.root.noFreePage.set(s, 1); // throws FieldRangeError: "noFreePage := 1 is outside…"
+    this.root.noFreePage.set(s, 1); // throws FieldRangeError: "noFreePage := 1 is outside…"
     return -1;
   }
 
+  // --- writeback (§2.6) ---------------------------------------------------------
+
   /**
-   * pin_page_for_dma (2018 dma_pinned_flags series, run at the end of
-   * __get_user_pages; its return value is ignored): a page already
-   * PageDmaPinned counts one more pin; a page on the LRU is taken off it
-   * (isolate_lru_page) and counted; a page not on the LRU (reclaim has
-   * isolated it) stays untracked.
+   * folio_clear_dirty_for_io (page locked): folio_mkclean write-protects and
+   * cleans every PTE, moving a dirty PTE's bit to the page, then
+   * TestClearPageDirty.
    */
-  pinPageForDma(s: Uint32Array, p: number): void {
-    const g = this.pg[p]!;
-    if (g.dmaPins.get(s) > 0) g.dmaPins.set(s, g.dmaPins.get(s) + 1);
-    else if (g.lru.test(s)) {
-      g.lru.set(s, 0);
-      g.dmaPins.set(s, 1);
-    }
+  clearPageDirtyForIo(s: Uint32Array, p: number): void {
+    if (this.pageMkclean(s, p)) this.setPageDirty(s, p);
+    this.pg[p]!.PG_dirty.set(s, 0);
   }
-  /** put_user_page's half of the 2018 series: dma_pinned_count-- (the page stays off the LRU). */
-  unpinPageForDma(s: Uint32Array, p: number): void {
-    const g = this.pg[p]!;
-    if (g.dmaPins.get(s) > 0) g.dmaPins.set(s, g.dmaPins.get(s) - 1);
-  }
-
-  // --- writeback bios ---------------------------------------------------------
-
-  /** set_page_writeback + submit: the bio carries data version `data`; under the uniform bias its page reference is a pin. */
+  /** folio_start_writeback + submit: the bio carries data version `data`, the buffers are clean, the bio holds its reference (hooks). */
   submitWriteback(s: Uint32Array, p: number): void {
     const g = this.pg[p]!;
-    g.writeback.set(s, 1);
-    g.bh.set(s, BH.clean);
+    g.PG_writeback.set(s, 1);
+    g.buffers.set(s, BH.clean);
     g.io.set(s, g.data.get(s));
-    if (this.sh.era.writebackBioPins) this.getPage(s, p, this.sh.bias);
+    this.hooks.writebackBioGet(s, p);
   }
-  /** end_page_writeback: the data reached the disk; the bio's pin (uniform bias) goes. */
+  /** end_page_writeback: the data reached the disk; the bio gives its reference back (hooks). */
   endWriteback(s: Uint32Array, p: number): void {
     const g = this.pg[p]!;
-    g.writeback.set(s, 0);
+    g.PG_writeback.set(s, 0);
     g.disk.set(s, g.io.get(s));
     g.io.set(s, 0);
-    if (this.sh.era.writebackBioPins) this.putPage(s, p, this.sh.bias);
+    this.hooks.writebackBioPut(s, p);
   }
 
   // --- buffers ----------------------------------------------------------------
@@ -313,19 +424,19 @@ export class Kernel {
   /** create_empty_buffers / attach_page_private: buffers take a page reference. */
   attachBuffers(s: Uint32Array, p: number, state: number): void {
     const g = this.pg[p]!;
-    if (g.bh.get(s) === BH.none) this.getPage(s, p, 1);
-    g.bh.set(s, state);
+    if (g.buffers.get(s) === BH.none) this.getPage(s, p, 1);
+    g.buffers.set(s, state);
   }
   /** drop_buffers / detach_page_private: the buffers' reference goes with them. */
   dropBuffers(s: Uint32Array, p: number): void {
     const g = this.pg[p]!;
-    if (g.bh.get(s) === BH.none) return;
-    g.bh.set(s, BH.none);
+    if (g.buffers.get(s) === BH.none) return;
+    g.buffers.set(s, BH.none);
     this.putPage(s, p, 1);
   }
   /** unlock_page by its owner. */
   unlockPage(s: Uint32Array, p: number): void {
-    this.pg[p]!.lock.set(s, OWNER.none);
+    this.pg[p]!.PG_locked.set(s, OWNER.none);
   }
 
   /** A new exclusive anonymous page holding a copy of page p's contents (wp_page_copy, do_cow_fault, fork's copy). */
@@ -334,10 +445,10 @@ export class Kernel {
     const n = this.pg[c]!;
     const o = this.pg[p]!;
     n.mapping.set(s, MAPPING.anon);
-    n.lru.set(s, 1);
-    n.exclusive.set(s, 1);
+    n.PG_lru.set(s, 1);
+    n.PG_anon_exclusive.set(s, 1);
     n.data.set(s, o.data.get(s));
-    n.writer.set(s, o.mapping.get(s) === MAPPING.anon ? o.writer.get(s) : 0);
+    n.writtenBy.set(s, o.mapping.get(s) === MAPPING.anon ? o.writtenBy.get(s) : 0);
     return c;
   }
 
@@ -353,8 +464,8 @@ export class Kernel {
    */
   setPageDirty(s: Uint32Array, p: number): void {
     const g = this.pg[p]!;
-    if (g.mapping.get(s) === MAPPING.file && this.isExt4(p) && g.bh.get(s) !== BH.none) g.bh.set(s, BH.dirty);
-    g.dirty.set(s, 1);
+    if (g.mapping.get(s) === MAPPING.file && this.isExt4(p) && g.buffers.get(s) !== BH.none) g.buffers.set(s, BH.dirty);
+    g.PG_dirty.set(s, 1);
   }
 
   // --- page tables (§2.4, §2.10–2.12) ----------------------------------------
@@ -408,6 +519,12 @@ export class Kernel {
   writeData(s: Uint32Array, p: number, q: number): void {
     const g = this.pg[p]!;
     g.data.set(s, g.data.get(s) + 1);
-    if (this.L.root.forked.test(s) && g.mapping.get(s) === MAPPING.anon) g.writer.set(s, q + 1);
+    if (this.root.forked.test(s) && g.mapping.get(s) === MAPPING.anon) g.writtenBy.set(s, q + 1);
   }
+}
+
+function extraField(rec: object, name: string, where: string): Field {
+  const f = (rec as Record<string, unknown>)[name];
+  if (f === undefined || typeof (f as Field).get !== 'function') throw new ExtraStateError(`${where} has no field '${name}' (declare it in the proposal's state)`);
+  return f as Field;
 }

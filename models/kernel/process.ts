@@ -11,13 +11,13 @@ export function forkActions(k: Kernel): Action[] {
   const C = k.sh.forkChild;
   if (P < 0 || C < 0) return [];
   const parent = k.sh.procs[P]!;
-  const era = k.sh.era;
+  const K = k.hooks;
   return [action({
     name: 'fork: copy_page_range', actor: parent.id, params: { process: parent.id },
-    label: `${parent.id}: fork() → copy_page_range (share anon pages write-protected${era.anonExclusive ? '; copy a pinned exclusive page for the child' : era.forkEarlyCow ? '; copy a maybe-pinned page for the child' : ''})`,
-    guard: (s) => !k.L.root.forked.test(s),
+    label: `${parent.id}: fork() → copy_page_range (share anon pages write-protected${K.forkWords()})`,
+    guard: (s) => !k.root.forked.test(s),
     effect: (s) => {
-      k.L.root.forked.set(s, 1);
+      k.root.forked.set(s, 1);
       k.pr[C]!.alive.set(s, 1);
       parent.vmas.forEach((vma, v) => {
         const pe = k.pr[P]!.vma[v]!;
@@ -28,15 +28,13 @@ export function forkActions(k: Kernel): Action[] {
         // Shared file mappings (and file pages in private ones) are not copied: the child refaults.
         if (!k.isAnon(s, p)) return;
         const g = k.pg[p]!;
-        const pinned = k.maybeDmaPinned(s, p);
-        const copyForChild = era.anonExclusive ? g.exclusive.test(s) && pinned : era.forkEarlyCow && pinned;
-        if (copyForChild) {
-          // page_try_dup_anon_rmap → -EBUSY → copy_present_page: the child gets its own copy now.
+        if (K.forkCopiesForChild(s, p)) {
+          // The kernel's rule says the child gets its own copy now (copy_present_page).
           k.mapPte(s, C, v, k.copyToNewAnonPage(s, p), vma.writable, false);
           return;
         }
         // Share: the page is no longer exclusive; both PTEs are write-protected.
-        g.exclusive.set(s, 0);
+        g.PG_anon_exclusive.set(s, 0);
         pe.w.set(s, 0);
         k.mapPte(s, C, v, p, false, false);
       });
@@ -66,7 +64,7 @@ export function userActions(k: Kernel): Action[] {
       out.push(action({
         name: 'store: write fault', actor: pr.id, params: { process: pr.id, address: where },
         label: `${pr.id}: store to ${where} faults: handle_mm_fault(FAULT_FLAG_WRITE)`,
-        guard: (s) => live(s) && !E.stored.test(s) && needsFault(k, s, q, v, true, false) && !faultBlocked(k, s, q, v),
+        guard: (s) => live(s) && !E.stored.test(s) && needsFault(k, s, q, v, true, false) && !faultBlocked(k, s, q, v, true),
         effect: (s) => {
           // SIGBUS/SIGSEGV: the store never happens.
           if (handleMmFault(k, s, q, v, true, false) !== 'ok') E.stored.set(s, 1);

@@ -7,6 +7,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import { readFileSync } from 'node:fs';
 import { describeErrors, jsonPath, parseJson, pathSegment, show } from '../../src/io/decode.js';
+import { RESERVED_IDS } from './kernel.js';
 
 /** An object codec that also rejects keys it does not know (a typo is an error, not a default). */
 function strictObject<P extends t.Props, O extends t.Props>(name: string, required: P, optional: O) {
@@ -116,6 +117,12 @@ const ActorsC = strictObject('actors', {}, {
   reclaim: t.boolean,
   /** truncate(2) of every file to 0 (truncate_inode_pages_range). */
   truncate: t.boolean,
+  /**
+   * fsync(2) of the file: data-integrity writeback (file_write_and_wait_range:
+   * WB_SYNC_ALL over the pages tagged at its start, waiting for pages under
+   * writeback), then wait for the writes. Checks durability.
+   */
+  fsync: t.boolean,
 });
 const BoundsC = strictObject('bounds', {}, {
   /** Scaled GUP_PIN_COUNTING_BIAS (kernel: 1024). */
@@ -143,6 +150,13 @@ export const ScenarioC = strictObject('scenario', {
    * with identical pages every order is index order after renaming.
    */
   symmetry: t.array(t.array(Id)),
+  /**
+   * The ext4 filesystem's device needs stable pages during writeback
+   * (SB_I_STABLE_WRITES: block integrity, data digests, RAID5 skip_copy):
+   * a write fault waits in folio_wait_stable() while the page is under
+   * writeback. Default false, like most disks.
+   */
+  stableWrites: t.boolean,
 });
 export type Scenario = t.TypeOf<typeof ScenarioC>;
 
@@ -159,6 +173,10 @@ export function validateScenario(s: Scenario): E.Either<string, Scenario> {
   if (s.processes.length === 0) return fail('processes', 'a scenario needs at least one process');
   if (s.processes.length > LIMITS.processes) return fail('processes', `at most ${LIMITS.processes} processes, a fork child included`);
   if (s.holders.length > LIMITS.holders) return fail('holders', `at most ${LIMITS.holders} holders`);
+  const reserved = (id: string) => (RESERVED_IDS as readonly string[]).includes(id);
+  for (const [i, p] of s.pages.entries()) if (reserved(p.id)) return fail(`pages[${i}].id`, `'${p.id}' is reserved for a background actor`);
+  for (const [i, p] of s.processes.entries()) if (reserved(p.id)) return fail(`processes[${i}].id`, `'${p.id}' is reserved for a background actor`);
+  for (const [i, h] of s.holders.entries()) if (reserved(h.id)) return fail(`holders[${i}].id`, `'${h.id}' is reserved for a background actor`);
   const pages = new Map(s.pages.map((p) => [p.id, p]));
   for (const [i, p] of s.pages.entries()) {
     if (dup(p.id)) return fail(`pages[${i}].id`, `'${p.id}' is used twice`);
@@ -261,6 +279,7 @@ function validateSymmetry(s: Scenario): string | undefined {
       seen.add(id);
       if (page.kind !== 'file') return `${at}: only file pages can be interchangeable ('${id}' is anonymous)`;
       if (s.processes.some((pr) => pr.childOf !== undefined)) return `${at}: symmetry is not supported with a fork child`;
+      if (s.actors?.fsync === true) return `${at}: symmetry is not supported with fsync (it visits pages in index order)`;
       if (s.processes.some((pr) => pr.mappings.some((m) => m.page === id && m.shared !== true))) return `${at}: '${id}' must be mapped MAP_SHARED (a private COW copy would break the renaming)`;
       if (s.holders.some((h) => h.page === id && h.bio !== undefined)) return `${at}: holders of '${id}' must not be bio holders`;
       if (JSON.stringify(shape(id)) !== JSON.stringify(shape(group[0]!))) return `${at}: '${id}' is not set up like '${group[0]}' (filesystem, mappings and holders must be alike)`;
@@ -282,14 +301,4 @@ export function loadScenario(file: string): E.Either<string, Scenario> {
     return E.left(`${file}: cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
   return pipe(parseJson(text), E.chain(decodeScenario), E.mapLeft((m) => `${file}: ${m}`));
-}
-
-/**
- * The default release function for a holder, by kind and write; where the
- * era has put_user_page() (and no pin kinds yet), GUP call sites use it.
- */
-export function defaultRelease(kind: 'GET' | 'PIN', write: boolean, userPageApi = false): Release {
-  if (kind === 'PIN') return write ? 'unpin_user_pages_dirty_lock' : 'unpin_user_page';
-  if (userPageApi) return write ? 'put_user_pages_dirty_lock' : 'put_user_page';
-  return write ? 'set_page_dirty_lock+put_page' : 'put_page';
 }

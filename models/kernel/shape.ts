@@ -1,8 +1,11 @@
 // From a decoded scenario to the fixed shape of the model: page slots,
 // processes (with the fork child's slot), their VMAs, holders, actors, bounds.
+// The shape is the scenario's geometry; how each holder's references are
+// counted and released is the kernel's (or proposal's) decision, settled
+// through the hooks once they exist (settleHolders).
 
-import type { Era } from './era.js';
-import { defaultRelease, type Release, type Scenario } from './scenario.js';
+import type { KernelHooks } from './hooks.js';
+import type { Release, Scenario } from './scenario.js';
 
 /** 'zero' is the shared ZERO_PAGE (a reserved page: the kernel's own reference never goes). */
 export type PageKind = 'file' | 'anon' | 'zero' | 'spare';
@@ -38,30 +41,37 @@ export interface HolderSpec {
   readonly id: string;
   readonly proc: number;
   readonly va: number;
+  /** FOLL_GET or FOLL_PIN: as the scenario says, or, for a direct-I/O bio holder, as the kernel's direct I/O does (hooks.dioGupKind). */
   readonly kind: 'GET' | 'PIN';
   readonly write: boolean;
   readonly longterm: boolean;
   readonly fast: boolean;
+  /** The release call: the scenario's, else the kernel's default for the kind (hooks.defaultRelease). */
   readonly release: Release;
-  /** Refcount this holder adds in this era: BIAS for a pin where pins are biased, else 1. */
+  /** Refcount this holder's GUP reference adds (hooks.gupRefIncrement: BIAS for a pin where pins are biased, else 1). */
   readonly inc: number;
   /** A direct-I/O bio with ZERO_PAGE, or with a second iovec in the same page (reference §3.5, §3.6). */
   readonly bio: 'zero-page' | 'same-page' | null;
   /** The page slot of the bio's second page (the zero page, or the holder's own page), or -1. */
   readonly bioPage: number;
-  /** Refcount the bio's second page holds until completion in this era (0 for a no-op pin of the zero page, or a merged duplicate). */
+  /** Refcount the bio's second page holds until completion (hooks.bioZeroPageRef; 0 for a no-op pin of the zero page, or a merged duplicate). */
   readonly bioInc: number;
+  /** The scenario's own kind and release, before the kernel settles them (settleHolders). */
+  readonly declared: { readonly kind: 'GET' | 'PIN'; readonly release?: Release };
 }
 
 export interface Shape {
   readonly scenario: Scenario;
-  readonly era: Era;
   readonly pages: readonly PageSlot[];
   readonly procs: readonly Proc[];
   readonly holders: readonly HolderSpec[];
   readonly flusher: boolean;
   readonly reclaim: boolean;
   readonly truncate: boolean;
+  /** An fsync(2) of the file: data-integrity writeback (WB_SYNC_ALL), then wait. */
+  readonly fsync: boolean;
+  /** The filesystem's device needs stable pages during writeback (SB_I_STABLE_WRITES). */
+  readonly stableWrites: boolean;
   /** Index of the process that forks, or -1. */
   readonly forkParent: number;
   /** Index of the fork child (not alive until fork runs), or -1. */
@@ -86,7 +96,7 @@ export interface SymmetryGroup {
   readonly holders: readonly (readonly number[])[];
 }
 
-export function shapeOf(scenario: Scenario, era: Era): Shape {
+export function shapeOf(scenario: Scenario): Shape {
   const files = scenario.pages.filter((p) => p.kind === 'file');
   const anons = scenario.pages.filter((p) => p.kind === 'anon');
   const child = scenario.processes.find((p) => p.childOf !== undefined);
@@ -136,29 +146,28 @@ export function shapeOf(scenario: Scenario, era: Era): Shape {
     const space = procs[proc]!.child ? forkParent : proc;
     const va = scenario.processes[space]!.mappings.findIndex((m) => m.page === h.page);
     const bio = h.bio ?? null;
-    // Direct I/O pins its pages only where bios know it (the bio proposals, 6.5's BIO_PAGE_PINNED);
-    // before that it used get_user_pages (FOLL_GET) and put_page.
-    const kind = bio === null ? h.kind : era.bioRelease !== 'put_page' ? 'PIN' : 'GET';
-    const inc = kind === 'PIN' && era.pinBias ? bias : 1;
     const bioPage = bio === 'zero-page' ? slotOf('ZERO_PAGE') : bio === 'same-page' ? slotOf(h.page) : -1;
-    const bioInc = bio !== 'zero-page' ? 0 : !era.bioRefsPinned ? 1 : era.zeroPagePinNoop ? 0 : bias;
+    // Settled by settleHolders once the hooks exist; until then the scenario's words.
     return {
-      id: h.id, proc, va, kind, write: h.write,
+      id: h.id, proc, va, kind: h.kind, write: h.write,
       longterm: h.longterm === true, fast: h.fast === true,
-      release: h.release ?? defaultRelease(kind, h.write, era.userPageApi && !era.pinBias), inc,
-      bio, bioPage, bioInc,
+      release: h.release ?? (h.kind === 'PIN' ? 'unpin_user_page' : 'put_page'), inc: 1,
+      bio, bioPage, bioInc: 0,
+      declared: { kind: h.kind, ...(h.release !== undefined ? { release: h.release } : {}) },
     };
   });
-  // Refcount head-room: the page cache, every PTE, every holder, reclaim's isolation, plus one.
-  // (Bio second references and, where writeback bios pin, one writeback pin too.)
-  const refNeed = 1 + procs.length + holders.reduce((a, h) => a + Math.max(h.inc, bias) + (h.bio === null ? 0 : bias), 0) + 1 + 1 + (era.writebackBioPins ? bias : 0);
+  // Refcount head-room: the page cache, every PTE, every holder at up to BIAS, a bio's second
+  // page at up to BIAS, reclaim's isolation, a writeback bio's pin (if the kernel's bios pin), plus one.
+  const refNeed = 1 + procs.length + holders.reduce((a, h) => a + bias + (h.bio === null ? 0 : bias), 0) + 1 + 1 + bias;
   const refMax = scenario.bounds?.refMax ?? Math.min(255, refNeed);
   const writes = holders.filter((h) => h.write).length + procs.reduce((a, p) => a + p.vmas.filter((v) => v.store).length, 0);
   return {
-    scenario, era, pages, procs, holders,
+    scenario, pages, procs, holders,
     flusher: scenario.actors?.flusher === true,
     reclaim: scenario.actors?.reclaim === true,
     truncate: scenario.actors?.truncate === true,
+    fsync: scenario.actors?.fsync === true,
+    stableWrites: scenario.stableWrites === true,
     forkParent, forkChild, bias, refMax,
     dataMax: Math.max(1, writes),
     fileSlots: pages.flatMap((p, i) => (p.kind === 'file' ? [i] : [])),
@@ -169,4 +178,23 @@ export function shapeOf(scenario: Scenario, era: Era): Shape {
       holders: group.map((id) => holders.flatMap((h, i) => (k_page(h) === slotOf(id) ? [i] : []))),
     })),
   };
+}
+
+/**
+ * Each holder's accounting as the kernel decides it: a direct-I/O bio
+ * holder's GUP kind (get_user_pages before 6.5, pins where bios know pins),
+ * the refcount its reference and its bio's zero page add, and its release
+ * call where the scenario names none.
+ */
+export function settleHolders(sh: Shape, hooks: Pick<KernelHooks, 'dioGupKind' | 'gupRefIncrement' | 'bioZeroPageRef' | 'defaultRelease'>): Shape {
+  const holders = sh.holders.map((h): HolderSpec => {
+    const kind = h.bio === null ? h.declared.kind : hooks.dioGupKind();
+    return {
+      ...h, kind,
+      inc: hooks.gupRefIncrement(kind),
+      bioInc: h.bio === 'zero-page' ? hooks.bioZeroPageRef() : 0,
+      release: h.declared.release ?? hooks.defaultRelease(kind, h.write),
+    };
+  });
+  return { ...sh, holders };
 }

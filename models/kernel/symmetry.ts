@@ -18,7 +18,10 @@ const scalars = (rec: object): Field[] => Object.values(rec) as Field[];
 /** The canonicaliser for the kernel's symmetry groups, or undefined when the scenario declares none. */
 export function kernelCanonicalizer(k: Kernel): ((s: Uint32Array) => void) | undefined {
   if (k.sh.symmetry.length === 0) return undefined;
-  const R = k.L.root;
+  const F = k.root.flusher;
+  const R = k.root.kswapd;
+  const T = k.root.truncate;
+  const doneOf = k.sh.fileSlots.map((p) => T?.done[k.sh.pages[p]!.id]);
   const slotPos = new Map(k.sh.fileSlots.map((p, i) => [p, i]));
   const groups = k.sh.symmetry.map((g) => {
     const n = g.pages.length;
@@ -30,29 +33,29 @@ export function kernelCanonicalizer(k: Kernel): ((s: Uint32Array) => void) | und
     const memberFields = pageFields.map((pf, i) => [...pf, ...vmaFields[i]!, ...holderFields[i]!]);
     const width = memberFields[0]!.length + 4; // + flusher, kswapd, truncate on it, truncate done
     const pos = g.pages.map((p) => slotPos.get(p)!);
-    const lockAt = pageFields[0]!.indexOf(k.pg[g.pages[0]!]!.lock);
+    const lockAt = pageFields[0]!.indexOf(k.pg[g.pages[0]!]!.PG_locked);
     return { g, n, memberFields, vmaPfn, width, pos, lockAt, keys: new Int32Array(n * width), data: new Int32Array(n * width), order: Array.from({ length: n }, (_, i) => i) };
   });
 
   return (s: Uint32Array) => {
     for (const G of groups) {
       const { g, n, memberFields, width, keys, order } = G;
-      const fPage = R.flusher.pc.get(s) !== FLUSHER.idle ? R.flusher.page.get(s) : -1;
-      const rPage = R.reclaim.pc.get(s) !== RECLAIM.idle ? R.reclaim.page.get(s) : -1;
-      const tpc = R.truncate.pc.get(s);
-      const tPage = tpc === TRUNCATE.locked || tpc === TRUNCATE.cleaned ? k.sh.fileSlots[R.truncate.idx.get(s)]! : -1;
+      const fPage = F !== undefined && F.pc.get(s) !== FLUSHER.idle ? F.page.get(s) : -1;
+      const rPage = R !== undefined && R.pc.get(s) !== RECLAIM.idle ? R.page.get(s) : -1;
+      const tpc = T !== undefined ? T.pc.get(s) : TRUNCATE.idle;
+      const tPage = tpc === TRUNCATE.locked || tpc === TRUNCATE.cleaned ? k.sh.fileSlots[T!.idx.get(s)]! : -1;
       for (let i = 0; i < n; i++) {
         const fs = memberFields[i]!;
         const o = i * width;
         for (let f = 0; f < fs.length; f++) keys[o + f] = fs[f]!.get(s);
         const p = g.pages[i]!;
         // PG_locked held by a GUP holder (lock-page-over-gup): always one of the member's own.
-        const lock = k.pg[p]!.lock.get(s) - OWNER.holderBase;
+        const lock = k.pg[p]!.PG_locked.get(s) - OWNER.holderBase;
         if (lock >= 0) keys[o + G.lockAt] = OWN_HOLDER + g.holders[i]!.indexOf(lock);
         keys[o + fs.length] = fPage === p ? 1 : 0;
         keys[o + fs.length + 1] = rPage === p ? 1 : 0;
         keys[o + fs.length + 2] = tPage === p ? 1 : 0;
-        keys[o + fs.length + 3] = R.truncate.done[G.pos[i]!]!.get(s);
+        keys[o + fs.length + 3] = doneOf[G.pos[i]!]?.get(s) ?? 0;
       }
       // Insertion sort of member indices by key (groups are small).
       for (let i = 0; i < n; i++) order[i] = i;
@@ -74,11 +77,11 @@ export function kernelCanonicalizer(k: Kernel): ((s: Uint32Array) => void) | und
             const v = G.data[from + f]!;
             fs[f]!.set(s, f === G.lockAt && v >= OWN_HOLDER ? OWNER.holderBase + g.holders[r]![v - OWN_HOLDER]! : v);
           }
-          R.truncate.done[G.pos[r]!]!.set(s, G.data[from + fs.length + 3]!);
+          doneOf[G.pos[r]!]?.set(s, G.data[from + fs.length + 3]!);
           const p = g.pages[r]!;
-          if (G.data[from + fs.length]) R.flusher.page.set(s, p);
-          if (G.data[from + fs.length + 1]) R.reclaim.page.set(s, p);
-          if (G.data[from + fs.length + 2]) R.truncate.idx.set(s, G.pos[r]!);
+          if (G.data[from + fs.length]) F!.page.set(s, p);
+          if (G.data[from + fs.length + 1]) R!.page.set(s, p);
+          if (G.data[from + fs.length + 2]) T!.idx.set(s, G.pos[r]!);
         }
       }
       // Pointers from a member to its own page, normalised: a present PTE and a holder past its grab point at it.

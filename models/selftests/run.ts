@@ -4,7 +4,6 @@
 // counters), and compare a check result with the row's expectation.
 
 import { fileURLToPath } from 'node:url';
-import { readdirSync } from 'node:fs';
 import { isLeft } from 'fp-ts/lib/Either.js';
 import { always, quiescent, sometimes, type Model, type Property } from '../../src/engine/model.js';
 import { InputError } from '../../src/engine/registry.js';
@@ -12,7 +11,7 @@ import type { CheckResult, PropertyResult, TraceStep } from '../../src/engine/re
 import { buildKernel } from '../kernel/build.js';
 import { HOLDER, type Kernel } from '../kernel/kernel.js';
 import { loadScenario, type Scenario } from '../kernel/scenario.js';
-import type { Proposal } from '../proposals/proposal.js';
+import type { Proposal } from '../kernel/proposal.js';
 import type { Expectation, HolderOutcome, ModelledRow } from './table.js';
 
 /** Where the row scenarios live (models/selftests/, next to this file's source). */
@@ -136,21 +135,4 @@ export function judgeRow(row: ModelledRow, r: CheckResult): RowVerdict {
     }
   }
   return { ok: findings.length === 0, incomplete, findings, ...(trace !== undefined ? { trace } : {}) };
-}
-
-function isProposal(v: unknown): v is Proposal {
-  if (typeof v !== 'object' || v === null) return false;
-  const o = v as Record<string, unknown>;
-  return typeof o['name'] === 'string' && typeof o['title'] === 'string' && typeof o['era'] === 'object' && o['era'] !== null;
-}
-
-/** Every proposal exported by models/proposals/*, by name (found at run time, so new proposals need no list here). */
-export async function loadProposals(): Promise<Map<string, Proposal>> {
-  const dir = new URL('../proposals/', import.meta.url);
-  const out = new Map<string, Proposal>();
-  for (const f of readdirSync(fileURLToPath(dir)).filter((x) => x.endsWith('.js')).sort()) {
-    const mod = (await import(new URL(f, dir).href)) as Record<string, unknown>;
-    for (const v of Object.values(mod)) if (isProposal(v) && !out.has(v.name)) out.set(v.name, v);
-  }
-  return out;
 }

@@ -2,7 +2,8 @@
 // from its registry entry, and running a search in slices (so signals and
 // the progress line get a turn).
 
-import { Checker } from '../engine/checker.js';
+import type { Checker } from '../engine/checker.js';
+import { runInterruptibly as runSliced } from '../compare/run.js';
 import type { CheckResult } from '../engine/result.js';
 import { resolveParams, type ModelEntry } from '../engine/registry.js';
 import { UsageError } from './args.js';
@@ -36,17 +37,5 @@ export interface ProgressSink {
 
 /** Run a checker in slices so SIGINT/SIGTERM and the progress line get a turn. */
 export async function runInterruptibly(checker: Checker, progress?: ProgressSink): Promise<CheckResult> {
-  const onSignal = () => checker.requestStop('interrupted');
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  try {
-    while (!checker.runSlice(100)) {
-      if (progress !== undefined) progress.line.update(progressText(checker.progress(), progress.maxMemoryBytes, progress.prefix), progress.done);
-      await new Promise<void>((resolve) => setImmediate(resolve));
-    }
-    return checker.result();
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-  }
+  return runSliced(checker, progress === undefined ? undefined : () => progress.line.update(progressText(checker.progress(), progress.maxMemoryBytes, progress.prefix), progress.done));
 }

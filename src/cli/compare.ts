@@ -1,263 +1,64 @@
-// `gupcheck compare`: every proposal against every property on the same
-// scenarios, as a matrix. A column is a property family (I1 with I1.crash,
-// I1.witness…); a cell is the worst of its members: violated (shortest
-// trace length) > vacuous > incomplete > holds; n/a when the scenario or
-// era cannot exercise it. After the matrix, every violation of the reference
-// row (baseline) is replayed on the other proposals of its scenario.
+// `gupcheck compare` and `report` on the command line: resolve --models and
+// --add (proposal modules by path) to entries, run the comparison
+// (src/compare/run.ts) with a progress line on a TTY.
 
-import { Checker, type CheckOptions } from '../engine/checker.js';
-import type { Model } from '../engine/model.js';
+import type { CheckOptions } from '../engine/checker.js';
 import type { ModelEntry } from '../engine/registry.js';
-import type { CheckResult, CrossReplay, PropertyResult, ReplayVerdict, TraceStep } from '../engine/result.js';
+import { runComparison, type ComparisonRun } from '../compare/run.js';
 import { MODELS } from '../../models/index.js';
 import { UsageError } from './args.js';
-import { BadInput, buildModel, runInterruptibly } from './common.js';
-import { progressWanted, ProgressLine } from './progress.js';
-import { insteadText, labelAt, othersText, replaySaved, type SavedTrace } from './replay.js';
+import { BadInput } from './common.js';
+import { progressText, progressWanted, ProgressLine } from './progress.js';
+import { loadModule } from '../modules/load.js';
 
-export type Cell = { readonly status: 'holds' | 'violated' | 'latent' | 'vacuous' | 'n/a' | 'incomplete'; readonly steps?: number; readonly by?: string };
+export * from '../compare/matrix.js';
+export type { ComparisonRun } from '../compare/run.js';
 
-/** A property named `*.latent` flags a mistake with no effect in this model yet (it becomes one elsewhere). */
-const isLatent = (name: string) => name.endsWith('.latent');
-
-/** How a cell's trace is named: "latent" for a `*.latent` property, else "violated". */
-export const traceVerb = (property: string): 'latent' | 'violated' => (isLatent(property) ? 'latent' : 'violated');
-
-/** Column order: I1..I11 numerically, then other named properties, then deadlock and field-range. */
-export function familyOf(name: string): string {
-  const inv = /^(I\d+)/.exec(name);
-  if (inv) return inv[1]!;
-  const dot = name.indexOf('.');
-  return dot < 0 ? name : name.slice(0, dot);
-}
-
-function familyRank(f: string): number {
-  const m = /^I(\d+)$/.exec(f);
-  if (m) return Number(m[1]);
-  return f === 'deadlock' ? 100 : f === 'field-range' ? 101 : 50;
-}
-
-export function columnsOf(results: readonly CheckResult[]): string[] {
-  const fams = new Set<string>();
-  for (const r of results) for (const p of r.properties) fams.add(familyOf(p.name));
-  return [...fams].sort((a, b) => familyRank(a) - familyRank(b) || a.localeCompare(b));
-}
-
-export function cellOf(r: CheckResult, family: string): Cell {
-  const members = r.properties.filter((p) => familyOf(p.name) === family);
-  if (members.length === 0) return { status: 'n/a' };
-  let worst: PropertyResult | undefined;
-  const real = members.some((p) => p.status === 'violated' && !isLatent(p.name));
-  for (const p of members) {
-    if (p.status !== 'violated' || (real && isLatent(p.name))) continue;
-    if (worst === undefined || (p.trace?.length ?? 0) < (worst.trace?.length ?? 0)) worst = p;
-  }
-  if (worst !== undefined) return { status: real ? 'violated' : 'latent', steps: (worst.trace?.length ?? 1) - 1, by: worst.name };
-  if (members.some((p) => p.status === 'vacuous')) return { status: 'vacuous', by: members.find((p) => p.status === 'vacuous')!.name };
-  if (members.some((p) => p.status === 'unknown')) return { status: 'incomplete' };
-  return { status: 'holds' };
-}
-
-export const cellText = (c: Cell): string => (c.status === 'violated' || c.status === 'latent' ? `${c.status} (${c.steps} steps)` : c.status);
-
-/** Aligned plain-text table. */
-function table(header: readonly string[], body: readonly (readonly string[])[]): string[] {
-  const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
-  const line = (cells: readonly string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
-  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)];
-}
-
-/** The matrix as aligned plain text: one row per (proposal, scenario). */
-export function renderMatrix(rows: readonly { proposal: string; scenario: string; result: CheckResult }[]): string {
-  const cols = columnsOf(rows.map((r) => r.result));
-  return table(['proposal', 'scenario', ...cols], rows.map((r) => [r.proposal, r.scenario, ...cols.map((c) => cellText(cellOf(r.result, c)))])).join('\n');
-}
-
-/** Scenarios in first-seen order. */
-const scenariosOf = (rows: readonly CompareRow[]) => [...new Set(rows.map((r) => r.scenario))];
-
-/**
- * One table per scenario (rows: proposals; columns: the families some
- * proposal can exercise there), so a reader compares proposals on the same
- * interleavings without a wall of n/a.
- */
-export function renderScenarioTables(rows: readonly CompareRow[], about: (scenario: string) => string | undefined): string[] {
-  const out: string[] = [];
-  for (const sc of scenariosOf(rows)) {
-    const these = rows.filter((r) => r.scenario === sc);
-    const cols = columnsOf(these.map((r) => r.result)).filter((c) => these.some((r) => cellOf(r.result, c).status !== 'n/a'));
-    const text = about(sc);
-    out.push(`== ${sc}${text !== undefined ? `: ${text}` : ''}`, '');
-    out.push(...table(['proposal', ...cols], these.map((r) => [r.proposal, ...cols.map((c) => cellText(cellOf(r.result, c)))])).map((l) => `  ${l}`), '');
-  }
-  return out;
-}
-
-/** A violated cell's trace, shared by every proposal on which it is the same sequence of steps. */
-export interface CellTrace {
-  readonly scenario: string;
-  readonly family: string;
-  readonly property: PropertyResult & { trace: TraceStep[] };
-  readonly proposals: readonly string[];
-}
-
-/** The shortest trace of every violated cell, grouped where proposals take exactly the same steps. */
-export function cellTraces(rows: readonly CompareRow[]): CellTrace[] {
-  const out: (CellTrace & { key: string; proposals: string[] })[] = [];
-  for (const r of rows) {
-    for (const fam of columnsOf([r.result])) {
-      const c = cellOf(r.result, fam);
-      if (c.status !== 'violated' && c.status !== 'latent') continue;
-      const p = r.result.properties.find((x) => x.name === c.by);
-      if (p?.trace === undefined) continue;
-      const key = JSON.stringify([r.scenario, p.name, p.trace.map((s) => [s.action, s.params])]);
-      const same = out.find((x) => x.key === key);
-      if (same !== undefined) same.proposals.push(r.proposal);
-      else out.push({ key, scenario: r.scenario, family: fam, property: { ...p, trace: p.trace }, proposals: [r.proposal] });
-    }
-  }
-  return out.map(({ key: _key, ...rest }) => rest);
-}
-
-// --- cross-replay ------------------------------------------------------------
-
-export interface CompareRow {
-  readonly proposal: string;
-  readonly scenario: string;
-  readonly result: CheckResult;
-}
-
-/** The row whose violations are replayed on the others: baseline if compared, else the first. */
-export function referenceOf(proposals: readonly string[]): string | undefined {
-  return proposals.includes('baseline') ? 'baseline' : proposals[0];
-}
-
-const savedOf = (row: CompareRow, p: PropertyResult & { trace: TraceStep[] }): SavedTrace =>
-  ({ model: row.result.model, params: row.result.params, property: p.name, trace: p.trace });
-
-/** Every violation of the `ref` rows, replayed on the other rows of the same scenario; `build` gives a row's model. */
-export function crossReplays<R extends CompareRow>(rows: readonly R[], ref: string, build: (row: R) => Model): CrossReplay[] {
-  const out: CrossReplay[] = [];
-  for (const base of rows.filter((r) => r.proposal === ref)) {
-    const others = rows.filter((r) => r.scenario === base.scenario && r.proposal !== ref);
-    // One trace per violated cell (the shortest of its family), as the matrix shows it.
-    const shown = new Set(columnsOf([base.result]).map((f) => cellOf(base.result, f)).flatMap((c) => (c.status === 'violated' && c.by !== undefined ? [c.by] : [])));
-    for (const p of base.result.properties) {
-      if (p.status !== 'violated' || p.trace === undefined || !shown.has(p.name)) continue;
-      const saved = savedOf(base, { ...p, trace: p.trace });
-      const on = others.map((o) => replaySaved(saved, build(o), `${ref} / ${base.scenario}`).verdict);
-      out.push({ from: ref, scenario: base.scenario, property: p.name, steps: p.trace.length - 1, on });
-    }
-  }
-  return out;
-}
-
-/** One compact line per proposal: how far the trace runs there, and what it violates. */
-export function crossLine(v: ReplayVerdict, trace: readonly TraceStep[]): string {
-  const own = v.violations.find((x) => x.property === v.property);
-  const refused = v.refusedAt !== undefined
-    ? `refuses step ${v.refusedAt}: ${labelAt(trace, v.refusedAt)} (${v.reason}); ${insteadText(v, trace[v.refusedAt]?.actor)}`
-    : undefined;
-  const head = own !== undefined
-    ? (refused !== undefined ? `violated at step ${own.step}, then ${refused}` : `runs, still violated at step ${own.step}`)
-    : refused ?? (v.reason !== undefined ? `runs, not checked (${v.reason})` : 'runs, not violated');
-  return head + othersText(v);
-}
-
-/** The cross-replay blocks as text, a blank line after each. */
-export function renderCrossReplays(blocks: readonly CrossReplay[], rows: readonly CompareRow[]): string[] {
-  const out: string[] = [];
-  for (const b of blocks) {
-    if (b.on.length === 0) continue;
-    const row = rows.find((r) => r.proposal === b.from && r.scenario === b.scenario);
-    const trace = row?.result.properties.find((p) => p.name === b.property)?.trace ?? [];
-    const w = Math.max(...b.on.map((v) => v.model.length));
-    out.push(`${b.from} / ${b.scenario}: ${b.property} trace (${b.steps} steps) on the other proposals:`);
-    for (const v of b.on) out.push(`  ${v.model.padEnd(w)}  ${crossLine(v, trace)}`);
-    out.push('');
-  }
-  return out;
-}
-
-// --- running a comparison (compare, report) ----------------------------------
-
-export interface ComparisonRun {
-  readonly chosen: readonly ModelEntry[];
-  readonly rows: readonly (CompareRow & { input: string })[];
-  readonly cross: readonly CrossReplay[];
-  readonly reference?: string;
-  /** One line about a scenario (its description), if it can be read. */
-  about(scenario: string): string | undefined;
-  /** The model of a row, rebuilt (for replays along its traces). */
-  modelOf(row: CompareRow): Model | undefined;
-}
-
-export interface ComparisonRequest {
-  /** --models a,b,… (default: every proposal). */
-  readonly models?: string;
-  /** --scenario S … (default: every shipped scenario but bench-*, the default one first). */
-  readonly scenarios?: readonly string[];
-  readonly opts: CheckOptions;
-  /** A progress line over the searches (a TTY and no --quiet). */
-  readonly progress?: ProgressLine;
-}
-
-/** Every chosen proposal on every chosen scenario, then the reference row's traces replayed on the others. */
-export async function runComparison(req: ComparisonRequest): Promise<ComparisonRun> {
+/** The proposals --models names (default: every shipped proposal), then those --add loaded by path. */
+export function chooseProposals(models: string | undefined, added: readonly ModelEntry[] = []): ModelEntry[] {
   const proposals = MODELS.filter((m) => m.group === 'proposal');
   let chosen = proposals;
-  if (req.models !== undefined) {
-    const names = req.models.split(',').map((x) => x.trim()).filter((x) => x !== '');
+  if (models !== undefined) {
+    const names = models.split(',').map((x) => x.trim()).filter((x) => x !== '');
     if (names.length === 0) throw new UsageError('--models needs at least one proposal name (see gupcheck list proposals)');
     for (const n of names) if (!proposals.some((p) => p.name === n)) throw new BadInput(`unknown proposal '${n}' (proposals: ${proposals.map((p) => p.name).join(', ')})`);
     chosen = names.map((n) => proposals.find((p) => p.name === n)!);
   }
-  const input = chosen[0]?.input;
-  const shipped = (input?.names() ?? []).filter((n) => !n.startsWith('bench-'));
-  const scenarios = req.scenarios ?? [...shipped.filter((n) => n === input?.default), ...shipped.filter((n) => n !== input?.default)];
-  const rows: (CompareRow & { input: string })[] = [];
-  const total = scenarios.length * chosen.length;
-  req.progress?.setTotal(total);
-  outer: for (const sc of scenarios) {
-    for (const entry of chosen) {
-      const checker = new Checker(buildModel(entry, [], sc), req.opts);
-      const sink = req.progress !== undefined
-        ? { line: req.progress, done: rows.length, prefix: `${sc} / ${entry.name}: `, ...(req.opts.maxMemoryBytes !== undefined ? { maxMemoryBytes: req.opts.maxMemoryBytes } : {}) }
-        : undefined;
-      const result = await runInterruptibly(checker, sink);
-      rows.push({ proposal: entry.name, scenario: String(result.params['scenario'] ?? sc), input: sc, result });
-      req.progress?.update(`${rows.length < total ? 'searching' : 'replaying'}`, rows.length);
-      if (result.stopReason === 'interrupted') break outer;
-    }
+  for (const a of added) {
+    if (chosen.some((c) => c.name === a.name)) throw new BadInput(`--add: a proposal named '${a.name}' is already compared; give the module's proposal another name`);
   }
-  const reference = referenceOf(chosen.map((c) => c.name));
-  const byName = (n: string) => chosen.find((c) => c.name === n)!;
-  const cross = reference === undefined ? [] : crossReplays(rows, reference, (r) => buildModel(byName(r.proposal), [], r.input));
-  const about = new Map(rows.map((r) => [r.scenario, input?.about?.(r.input)]));
-  return {
-    chosen,
-    rows,
-    cross,
-    ...(reference !== undefined ? { reference } : {}),
-    about: (sc) => about.get(sc),
-    modelOf: (row) => {
-      const r = rows.find((x) => x.proposal === row.proposal && x.scenario === row.scenario);
-      return r === undefined ? undefined : buildModel(byName(r.proposal), [], r.input);
-    },
-  };
+  return [...chosen, ...added];
 }
 
 /** runComparison from the command line's --models / --scenario values, with a progress line unless quiet or not a TTY. */
-export async function runComparisonFromFlags(models: unknown, scenario: unknown, opts: CheckOptions, quiet: boolean | undefined): Promise<ComparisonRun> {
-  const progress = progressWanted(quiet) ? new ProgressLine() : undefined;
+export async function runComparisonFromFlags(models: unknown, scenario: unknown, opts: CheckOptions, quiet: boolean | undefined, added: readonly ModelEntry[] = []): Promise<ComparisonRun> {
+  const line = progressWanted(quiet) ? new ProgressLine() : undefined;
+  const entries = chooseProposals(typeof models === 'string' ? models : undefined, added);
   try {
     return await runComparison({
-      ...(typeof models === 'string' ? { models } : {}),
+      entries,
       ...(Array.isArray(scenario) ? { scenarios: scenario as string[] } : {}),
       opts,
-      ...(progress !== undefined ? { progress } : {}),
+      ...(line !== undefined ? {
+        progress: {
+          setTotal: (n: number) => line.setTotal(n),
+          searching: (checker, done, what) => line.update(progressText(checker.progress(), opts.maxMemoryBytes, what), done),
+          finished: (done, total) => line.update(done < total ? 'searching' : 'replaying', done),
+        },
+      } : {}),
     });
   } finally {
-    progress?.stop();
+    line?.stop();
   }
+}
+
+/** --add PATH …: proposal modules by path, as compare rows after the shipped ones. */
+export async function addedProposals(paths: unknown): Promise<ModelEntry[]> {
+  const out: ModelEntry[] = [];
+  for (const p of Array.isArray(paths) ? (paths as string[]) : []) {
+    const loaded = await loadModule(p);
+    if (loaded.kind !== 'proposal') throw new BadInput(`--add ${p}: compare compares proposals; this module exports a model (check it with gupcheck check ${p})`);
+    out.push(loaded.entry);
+  }
+  return out;
 }

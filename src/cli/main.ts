@@ -4,13 +4,17 @@
 // only) goes to stderr.
 
 import { isLeft } from 'fp-ts/lib/Either.js';
+import { resolve } from 'node:path';
 import { Checker, type CheckOptions } from '../engine/checker.js';
 import type { Model } from '../engine/model.js';
-import { ModelError } from '../engine/model.js';
+import { ModelError, ModelFault } from '../engine/model.js';
 import { InputError, ParamError, entrySource, resolveParams } from '../engine/registry.js';
 import { CHECK_SCHEMA_VERSION, type CheckReport, type CheckResult, type PropertyResult, type TraceStep } from '../engine/result.js';
 import { SchemaError } from '../engine/schema.js';
 import { MODELS, findModel } from '../../models/index.js';
+import { ExtraStateError } from '../../models/kernel/kernel.js';
+import { HookError, ProposalError } from '../../models/kernel/proposal.js';
+import { isModulePath, loadModule } from '../modules/load.js';
 import { exploreGraph, graphToDot, GraphTooLarge } from '../report/dot.js';
 import { failuresAlong } from '../report/failures.js';
 import { traceToItf } from '../report/itf.js';
@@ -18,12 +22,12 @@ import { traceToMermaid } from '../report/mermaid.js';
 import { styleFor } from '../report/style.js';
 import { parseArgs, UsageError } from './args.js';
 import { BadInput, buildModel, EXIT, exitCodeOf, runInterruptibly } from './common.js';
-import { cellTraces, renderCrossReplays, renderScenarioTables, runComparisonFromFlags, traceVerb } from './compare.js';
+import { addedProposals, cellTraces, renderCrossReplays, renderScenarioTables, runComparisonFromFlags, traceVerb } from './compare.js';
 import { COMMANDS, HELP } from './help.js';
 import { cmdList } from './list.js';
 import { CHECK_FLAGS, decodeCheckFlags, toCheckOptions, type CheckFlags } from './options.js';
 import { progressWanted, ProgressLine } from './progress.js';
-import { renderResult, renderTrace } from './render.js';
+import { renderResult, renderTrace } from '../report/render.js';
 import { cmdReport } from './report.js';
 import { cmdSelftest } from './selftest.js';
 import { buildFor, loadTrace, renderReplay, replayReport, replaySaved } from './replay.js';
@@ -61,21 +65,29 @@ async function cmdCheck(argv: string[]): Promise<number> {
   if (flags.json === true && flags.format !== undefined && flags.format !== 'json') throw new UsageError(`--json is --format json; give only one of --json and --format ${flags.format}`);
   const format = flags.json === true ? 'json' : flags.format ?? 'text';
   if (flags.property !== undefined && (format === 'text' || format === 'json')) throw new UsageError('--property picks the trace of --format itf, mermaid or dot; text and json show every trace');
-  const entry = findModel(name);
-  if (entry === undefined) throw new BadInput(`unknown model '${name}' (models: ${MODELS.map((m) => m.name).join(', ')}; gupcheck list describes them)`);
+  const fromPath = isModulePath(name);
+  const entry = fromPath ? (await loadModule(name)).entry : findModel(name);
+  if (entry === undefined) throw new BadInput(`unknown model '${name}' (models: ${MODELS.map((m) => m.name).join(', ')}; gupcheck list describes them; or a path to a proposal or model module)`);
   const model = buildModel(entry, flags.set ?? [], flags.scenario);
   const dotLimit = flags['max-states'] ?? DOT_MAX_STATES;
   let opts: CheckOptions = format === 'dot' ? { ...toCheckOptions(flags), exact: true, maxStates: dotLimit } : toCheckOptions(flags);
   if ((flags.workers ?? 1) > 1 && format !== 'dot') {
-    // Each worker rebuilds the same model from the registry.
+    // Each worker rebuilds the same model: from the registry, or from the module file.
     const params = resolveParams(entry, flags.set ?? []);
-    opts = { ...opts, workers: flags.workers!, source: entrySource(entry, { url: new URL('../../models/index.js', import.meta.url).href, export: 'MODELS' }, params, flags.scenario) };
+    opts = {
+      ...opts, workers: flags.workers!,
+      source: fromPath
+        ? { module: new URL('../modules/load.js', import.meta.url).href, export: 'buildModuleModel', args: [resolve(name), params, ...(flags.scenario !== undefined ? [flags.scenario] : [])] }
+        : entrySource(entry, { url: new URL('../../models/index.js', import.meta.url).href, export: 'MODELS' }, params, flags.scenario),
+    };
   }
   const checker = new Checker(model, opts);
   const line = progressWanted(flags.quiet) ? new ProgressLine() : undefined;
   let result: CheckResult;
   try {
     result = await runInterruptibly(checker, line !== undefined ? { line, ...(opts.maxMemoryBytes !== undefined ? { maxMemoryBytes: opts.maxMemoryBytes } : {}) } : undefined);
+  } catch (e) {
+    throw e instanceof ModelFault ? e.in(model) : e;
   } finally {
     line?.stop();
   }
@@ -132,16 +144,16 @@ function writeDot(model: Model, result: CheckResult, flags: CheckFlags, limit: n
   return code;
 }
 
-const COMPARE_FLAGS = { models: 'value', scenario: 'multi', json: 'bool', exact: 'bool', quiet: 'bool', 'max-states': 'value', 'time-limit': 'value', 'max-memory': 'value', 'max-depth': 'value' } as const;
+const COMPARE_FLAGS = { models: 'value', add: 'multi', scenario: 'multi', json: 'bool', exact: 'bool', quiet: 'bool', 'max-states': 'value', 'time-limit': 'value', 'max-memory': 'value', 'max-depth': 'value' } as const;
 
 /** Every proposal against every property on the same scenarios. */
 async function cmdCompare(argv: string[]): Promise<number> {
   const args = parseArgs(argv, COMPARE_FLAGS);
   if (args.positionals.length > 0) throw new UsageError(`unexpected argument '${args.positionals[0]}' (scenarios go after --scenario)`);
-  const { models, scenario, ...rest } = args.flags;
+  const { models, scenario, add, ...rest } = args.flags;
   const flags = decodeCheckFlags(rest);
   if (isLeft(flags)) throw new UsageError(flags.left);
-  const run = await runComparisonFromFlags(models, scenario, toCheckOptions(flags.right), flags.right.quiet);
+  const run = await runComparisonFromFlags(models, scenario, toCheckOptions(flags.right), flags.right.quiet, await addedProposals(add));
   const { rows, cross, chosen } = run;
   if (flags.right.json === true) {
     process.stdout.write(JSON.stringify({
@@ -173,20 +185,23 @@ async function cmdCompare(argv: string[]): Promise<number> {
   return rows.every((r) => r.result.complete) ? EXIT.OK : EXIT.INCOMPLETE;
 }
 
-const REPLAY_FLAGS = { model: 'value', property: 'value', json: 'bool' } as const;
+const REPLAY_FLAGS = { model: 'value', property: 'value', scenario: 'value', json: 'bool' } as const;
 
 /** Replay a saved counterexample on its own model (verifying it) or on another one. */
-function cmdReplay(argv: string[]): number {
+async function cmdReplay(argv: string[]): Promise<number> {
   const args = parseArgs(argv, REPLAY_FLAGS);
   const [file, ...extra] = args.positionals;
   if (file === undefined) throw new UsageError('replay needs a trace file: save one with gupcheck check MODEL --format json > trace.json');
   if (extra.length > 0) throw new UsageError(`unexpected argument '${extra[0]}'`);
-  const { model: other, property, json } = args.flags;
+  const { model: other, property, scenario, json } = args.flags;
   const saved = loadTrace(file, typeof property === 'string' ? property : undefined);
   const name = typeof other === 'string' ? other : saved.model;
-  const entry = findModel(name);
-  if (entry === undefined) throw new BadInput(`${file}: unknown model '${name}' (models: ${MODELS.map((m) => m.name).join(', ')})`);
-  const { result, verdict } = replaySaved(saved, buildFor(entry, saved.params, file), file);
+  // Only --model may be a path; a trace file's own model name is looked up, never loaded.
+  const entry = typeof other === 'string' && isModulePath(other) ? (await loadModule(other)).entry : findModel(name);
+  if (entry === undefined) throw new BadInput(`${file}: unknown model '${name}' (models: ${MODELS.map((m) => m.name).join(', ')}; or give --model PATH for a module)`);
+  // --scenario: the scenario file the trace was recorded on, when it is not a shipped one.
+  const params = typeof scenario === 'string' ? { ...saved.params, scenario } : saved.params;
+  const { result, verdict } = replaySaved(saved, buildFor(entry, params, file), file);
   process.stdout.write((json === true ? JSON.stringify(replayReport(verdict)) : renderReplay(saved, result, verdict)) + '\n');
   return verdict.outcome === 'violated' ? EXIT.VIOLATED : EXIT.OK;
 }
@@ -213,7 +228,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     switch (cmd) {
       case 'check': return await cmdCheck(rest);
-      case 'replay': return cmdReplay(rest);
+      case 'replay': return await cmdReplay(rest);
       case 'selftest': return await cmdSelftest(rest);
       case 'list': return cmdList(rest);
       case 'compare': return await cmdCompare(rest);
@@ -226,7 +241,8 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`gupcheck: ${e.message}${e.message.includes('gupcheck') ? '' : nextStep(cmd)}\n`);
       return EXIT.BAD_INPUT;
     }
-    if (e instanceof BadInput || e instanceof ParamError || e instanceof InputError || e instanceof SchemaError || e instanceof ModelError) {
+    if (e instanceof BadInput || e instanceof ParamError || e instanceof InputError || e instanceof SchemaError || e instanceof ModelError ||
+      e instanceof ModelFault || e instanceof HookError || e instanceof ProposalError || e instanceof ExtraStateError) {
       process.stderr.write(`gupcheck: ${e.message}\n`);
       return EXIT.BAD_INPUT;
     }

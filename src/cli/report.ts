@@ -11,11 +11,11 @@ import { reportMarkdown } from '../report/markdown.js';
 import { reportText } from '../report/text.js';
 import { parseArgs, UsageError } from './args.js';
 import { BadInput, EXIT } from './common.js';
-import { runComparisonFromFlags } from './compare.js';
+import { addedProposals, runComparisonFromFlags } from './compare.js';
 import { decodeCheckFlags, toCheckOptions } from './options.js';
 
 const REPORT_FLAGS = {
-  models: 'value', scenario: 'multi', format: 'value', out: 'value', title: 'value', quiet: 'bool', exact: 'bool',
+  models: 'value', add: 'multi', scenario: 'multi', format: 'value', out: 'value', title: 'value', quiet: 'bool', exact: 'bool',
   'max-states': 'value', 'time-limit': 'value', 'max-memory': 'value', 'max-depth': 'value',
 } as const;
 
@@ -32,7 +32,7 @@ function formatOf(out: string | undefined): 'html' | 'text' | 'markdown' {
 export async function cmdReport(argv: string[]): Promise<number> {
   const args = parseArgs(argv, REPORT_FLAGS);
   if (args.positionals.length > 0) throw new UsageError(`unexpected argument '${args.positionals[0]}' (scenarios go after --scenario)`);
-  const { models, scenario, format, out, title, ...rest } = args.flags;
+  const { models, scenario, format, out, title, add, ...rest } = args.flags;
   const flags = decodeCheckFlags(rest);
   if (isLeft(flags)) throw new UsageError(flags.left);
   const fmt = format === undefined ? formatOf(typeof out === 'string' ? out : undefined) : ReportFormatC.is(format) ? format : undefined;
@@ -40,7 +40,7 @@ export async function cmdReport(argv: string[]): Promise<number> {
   if (fmt === 'html' && out === undefined && process.stdout.isTTY === true) {
     throw new UsageError('the HTML report is a file: give --out report.html (or --format text to read it here)');
   }
-  const run = await runComparisonFromFlags(models, scenario, toCheckOptions(flags.right), flags.right.quiet);
+  const run = await runComparisonFromFlags(models, scenario, toCheckOptions(flags.right), flags.right.quiet, await addedProposals(add));
   const command = ['gupcheck', 'report', ...argv].map((a) => (/^[\w./,=:@+-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
   const data = reportData({
     title: typeof title === 'string' ? title : 'gupcheck design review: get_user_pages / pinning proposals',

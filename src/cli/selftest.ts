@@ -7,16 +7,20 @@
 import * as t from 'io-ts';
 import { isLeft } from 'fp-ts/lib/Either.js';
 import { Checker, type CheckOptions } from '../engine/checker.js';
+import { ModelFault } from '../engine/model.js';
 import type { CheckResult, TraceStep } from '../engine/result.js';
-import { MODELS } from '../../models/index.js';
-import type { Proposal } from '../../models/proposals/proposal.js';
-import { buildRowModel, expectationFacts, judgeRow, loadProposals, type RowVerdict } from '../../models/selftests/run.js';
+import { runInterruptibly } from '../compare/run.js';
+import { isModulePath, loadModule } from '../modules/load.js';
+import { findProposal, PROPOSALS } from '../../models/index.js';
+import type { Proposal } from '../../models/kernel/proposal.js';
+import { buildRowModel, expectationFacts, judgeRow, type RowVerdict } from '../../models/selftests/run.js';
 import { SELFTEST_ROWS, type ModelledRow, type SelftestRow } from '../../models/selftests/table.js';
 import { parseArgs, UsageError } from './args.js';
+import { BadInput } from './common.js';
 import { decodeCheckFlags, toCheckOptions } from './options.js';
 
-export const SELFTEST_HELP = `usage: gupcheck selftest [--model NAME] [--json] [--exact] [--max-states N]
-                        [--time-limit SECONDS] [--max-memory MIB]
+export const SELFTEST_HELP = `usage: gupcheck selftest [--model NAME|PATH] [--scenario ROW] [--json] [--exact]
+                        [--max-states N] [--time-limit SECONDS] [--max-memory MIB]
 
 Runs the rows of the kernel's mm selftests (tools/testing/selftests/mm/cow.c
 and gup_longterm.c) that the model can express, each a small scenario under
@@ -25,7 +29,10 @@ Linux 6.6 gives (property verdicts, or whether a GUP holder is pinned or
 refused with EFAULT). Prints kselftest-style lines: "ok N", "not ok N" with
 what was found instead, "# SKIP <reason>" for rows the model cannot express.
 
-  --model NAME      the proposal to run the rows on (default modern)
+  --model NAME|PATH the proposal to run the rows on (default modern), or a
+                    proposal module by path (see "Adding a proposal" in the README)
+  --scenario ROW    run only the row(s) of this scenario: a row file such as
+                    cow/basic-cow-after-fork, or a path to it
   --json            one JSON object on stdout
   --exact           store full states instead of 64-bit fingerprints
   --max-states N, --time-limit S, --max-memory M
@@ -35,7 +42,7 @@ exit codes: 0 every modelled row meets its expectation; 1 some row does not;
 2 bad usage; 3 no row failed but some search did not finish.`;
 
 const SELFTEST_FLAGS = {
-  model: 'value', json: 'bool', exact: 'bool', help: 'bool',
+  model: 'value', scenario: 'value', json: 'bool', exact: 'bool', help: 'bool',
   'max-states': 'value', 'time-limit': 'value', 'max-memory': 'value',
 } as const;
 
@@ -80,19 +87,6 @@ export interface RowOutcome {
   readonly verdict?: RowVerdict;
 }
 
-/** Run a checker in slices so SIGINT/SIGTERM get a turn (as `check` and `compare` do). */
-async function runSliced(checker: Checker): Promise<CheckResult> {
-  const onSignal = () => checker.requestStop('interrupted');
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  try {
-    while (!checker.runSlice(100)) await new Promise<void>((resolve) => setImmediate(resolve));
-    return checker.result();
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-  }
-}
 
 /** Run every modelled row on a proposal; skipped rows pass through. Stops after an interrupted row. */
 export async function runSelftests(proposal: Proposal, opts: CheckOptions = {}, rows: readonly SelftestRow[] = SELFTEST_ROWS): Promise<RowOutcome[]> {
@@ -102,20 +96,38 @@ export async function runSelftests(proposal: Proposal, opts: CheckOptions = {}, 
       out.push({ n: i + 1, row });
       continue;
     }
-    const result = await runSliced(new Checker(buildRowModel(row, proposal), opts));
+    const model = buildRowModel(row, proposal);
+    let result: CheckResult;
+    try {
+      result = await runInterruptibly(new Checker(model, opts));
+    } catch (e) {
+      throw e instanceof ModelFault ? e.in(model) : e;
+    }
     out.push({ n: i + 1, row, result, verdict: judgeRow(row, result) });
     if (result.stopReason === 'interrupted') break;
   }
   return out;
 }
 
-/** The proposal named by --model: a registered proposal model. */
+/** The proposal --model names: a shipped one, or a proposal module by path. */
 export async function findSelftestProposal(name: string): Promise<Proposal> {
-  const registered = MODELS.filter((m) => m.group === 'proposal').map((m) => m.name);
-  if (!registered.includes(name)) throw new UsageError(`--model: unknown proposal '${name}' (proposals: ${registered.join(', ')})`);
-  const p = (await loadProposals()).get(name);
-  if (p === undefined) throw new UsageError(`--model: proposal '${name}' is registered but not found in models/proposals/`);
+  if (isModulePath(name)) {
+    const loaded = await loadModule(name);
+    if (loaded.kind !== 'proposal') throw new BadInput(`--model ${name}: selftest runs kernel scenarios, so it needs a proposal module, not a model`);
+    return loaded.proposal;
+  }
+  const p = findProposal(name);
+  if (p === undefined) throw new UsageError(`--model: unknown proposal '${name}' (proposals: ${PROPOSALS.map((x) => x.name).join(', ')}; or a path to a proposal module)`);
   return p;
+}
+
+/** The rows --scenario picks: those whose row file is ROW (cow/basic-cow-after-fork, with or without .json, or a path to it). */
+export function pickRows(which: string | undefined): readonly SelftestRow[] {
+  if (which === undefined) return SELFTEST_ROWS;
+  const key = which.replace(/\\/g, '/').replace(/\.json$/, '');
+  const rows = SELFTEST_ROWS.filter((r) => r.modelled && (key === r.scenario.replace(/\.json$/, '') || key.endsWith(`/${r.scenario.replace(/\.json$/, '')}`)));
+  if (rows.length === 0) throw new UsageError(`--scenario ${which}: no modelled selftest row has that scenario (rows: ${SELFTEST_ROWS.filter((r) => r.modelled).map((r) => (r as ModelledRow).scenario.replace(/\.json$/, '')).join(', ')})`);
+  return rows;
 }
 
 const statusOf = (o: RowOutcome): SelftestRowReport['status'] =>
@@ -196,7 +208,7 @@ export function selftestReport(proposal: Proposal, outcomes: readonly RowOutcome
 export async function cmdSelftest(argv: string[], write: (text: string) => void = (s) => { process.stdout.write(s); }): Promise<number> {
   const args = parseArgs(argv, SELFTEST_FLAGS);
   if (args.positionals.length > 0) throw new UsageError(`unexpected argument '${args.positionals[0]}'`);
-  const { model, help, ...rest } = args.flags;
+  const { model, scenario, help, ...rest } = args.flags;
   if (help === true) {
     write(SELFTEST_HELP + '\n');
     return 0;
@@ -204,12 +216,13 @@ export async function cmdSelftest(argv: string[], write: (text: string) => void 
   const flags = decodeCheckFlags(rest);
   if (isLeft(flags)) throw new UsageError(flags.left);
   const proposal = await findSelftestProposal(typeof model === 'string' ? model : DEFAULT_SELFTEST_MODEL);
-  const outcomes = await runSelftests(proposal, toCheckOptions(flags.right));
+  const rows = pickRows(typeof scenario === 'string' ? scenario : undefined);
+  const outcomes = await runSelftests(proposal, toCheckOptions(flags.right), rows);
   if (flags.right.json === true) {
-    const report = selftestReport(proposal, outcomes);
+    const report = selftestReport(proposal, outcomes, rows.length);
     write(JSON.stringify(report) + '\n');
     return report.exitCode;
   }
-  write(renderSelftests(proposal, outcomes) + '\n');
-  return exitOf(outcomes, SELFTEST_ROWS.length);
+  write(renderSelftests(proposal, outcomes, rows.length) + '\n');
+  return exitOf(outcomes, rows.length);
 }

@@ -8,8 +8,8 @@ import { check } from '../engine/checker.js';
 import type { CheckResult, PropertyResult } from '../engine/result.js';
 import { buildKernelModel, DEFAULT_SCENARIO, resolveScenario, scenarioNames } from '../../models/kernel/build.js';
 import { PROPOSALS } from '../../models/index.js';
-import { cellOf, cellText, columnsOf } from '../cli/compare.js';
-import { renderTrace } from '../cli/render.js';
+import { cellOf, cellText, columnsOf } from '../compare/matrix.js';
+import { renderTrace } from '../report/render.js';
 
 type Row = { proposal: string; scenario: string; result: CheckResult };
 
@@ -45,7 +45,7 @@ export function renderProposalsDoc(): string {
   for (const p of PROPOSALS) out.push(`| [${p.name}](#${p.name}) | ${p.title} | ${list(on(p.name, 'violated'))} | ${list(on(p.name, 'latent'))} |`);
   out.push('');
   for (const p of PROPOSALS) {
-    out.push(`## ${p.name}`, '', `**${p.title}.** Era: ${p.era.name}.`, '', `**Changes:** ${p.changes}.`, '', `**What gupcheck finds:** ${p.notes}`, '');
+    out.push(`## ${p.name}`, '', `**${p.title}.** Era: ${p.era}.`, '', `**Changes:** ${p.changes}.`, '', `**What gupcheck finds:** ${p.notes}`, '');
     out.push('| scenario | verdicts (baseline\'s where different) |', '|---|---|');
     for (const sc of scenarios) {
       const r = row(p.name, sc).result;

@@ -7,7 +7,7 @@
 
 import { compileExpander, type Expander, type ExpandError } from './expand.js';
 import { FP, FP_ZERO, MIX_HELPERS, finish, mix1, mix2, mixSource1, mixSource2 } from './hash.js';
-import type { Action } from './model.js';
+import { ModelFault, type Action } from './model.js';
 import { FieldRangeError } from './schema.js';
 
 /** States expanded together: their successors' cache misses overlap. */
@@ -34,7 +34,7 @@ export class SuccessorBatch {
   private readonly err: ExpandError = { a: 0, k: 0, inEffect: false, e: undefined };
   private readonly expand: Expander;
 
-  constructor(actions: readonly Action[], private readonly W: number, private readonly canon: ((s: Uint32Array) => void) | undefined) {
+  constructor(private readonly actions: readonly Action[], private readonly W: number, private readonly canon: ((s: Uint32Array) => void) | undefined) {
     const view = (buf: Uint32Array, n: number) => Array.from({ length: n }, (_, i) => buf.subarray(i * W, (i + 1) * W));
     this.srcs = view(new Uint32Array(BATCH * W), BATCH);
     const maxSucc = Math.max(1, BATCH * actions.length);
@@ -62,7 +62,10 @@ export class SuccessorBatch {
       for (let from = 0; ;) {
         const r = expand(src, views, acts, from, n, err);
         if (r >= 0) { n = r; break; }
-        if (!err.inEffect || !(err.e instanceof FieldRangeError)) throw err.e;
+        if (!err.inEffect || !(err.e instanceof FieldRangeError)) {
+          if (err.e instanceof ModelFault) throw err.e;
+          throw new ModelFault(`action '${this.actions[err.a]?.label ?? err.a}' (${err.inEffect ? 'effect' : 'guard'})`, src.slice(), err.e);
+        }
         n = err.k;
         errActs[nErr] = err.a;
         errMsgs[nErr] = err.e.message;

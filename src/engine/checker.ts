@@ -32,7 +32,7 @@ import { FP, fingerprint } from './hash.js';
 import { BATCH, SuccessorBatch } from './batch.js';
 import { LINK_CHUNK, LINK_CHUNK_BITS, LINK_MASK, Links } from './links.js';
 import type { Action, Model, Property, PropertyKind } from './model.js';
-import { validateModel } from './model.js';
+import { ModelFault, validateModel } from './model.js';
 import { FingerprintSet, INITIAL_SLOTS, lanesFor } from './visited.js';
 import type { CheckResult, CoverageEntry, PropertyResult, Remaining, StopReason, TraceStep } from './result.js';
 import { ParallelSearch } from './parallel.js';
@@ -220,6 +220,11 @@ export class Checker implements Search {
         this.seedInitialStates();
       }
       if (!this.finished) this.explore(t0, sliceMs);
+    } catch (e) {
+      // The model's own code threw: stop, and say where (never a verdict).
+      this.finished = true;
+      if (e instanceof ModelFault || e instanceof RangeError) throw e;
+      throw new ModelFault('a property, the initial states or a state classifier', undefined, e);
     } finally {
       this.elapsedMs += performance.now() - t0;
     }

@@ -130,6 +130,40 @@ export interface Model<S extends FieldSpec = FieldSpec> {
 
 export class ModelError extends Error {}
 
+/**
+ * The model's own code threw during the search (an action's guard or
+ * effect, a property, a classifier): where, from which state, and the
+ * error. The search stops; this is never a verdict.
+ */
+export class ModelFault extends Error {
+  constructor(
+    /** "action 'dio: put_page' (effect)", "a property or state classifier" */
+    readonly where: string,
+    /** The state the step started from, when known (packed). */
+    readonly state: Uint32Array | undefined,
+    override readonly cause: unknown,
+  ) {
+    super(`${cause instanceof Error ? cause.message : String(cause)} — in ${where}`);
+    this.name = 'ModelFault';
+  }
+
+  /** The same fault, its message naming the model (and its parameters) and the state, as the model describes it. */
+  in(m: Model): ModelFault {
+    const params = Object.entries(m.params).map(([k, v]) => `${k}=${String(v)}`).join(' ');
+    let state = '';
+    if (this.state !== undefined) {
+      try {
+        state = `, from state ${JSON.stringify((m.describe ?? ((s: Uint32Array) => m.layout.toJSON(s)))(this.state))}`;
+      } catch {
+        state = '';
+      }
+    }
+    const f = new ModelFault(this.where, this.state, this.cause);
+    f.message = `${m.name}${params !== '' ? ` (${params})` : ''}: ${this.message}${state}`;
+    return f;
+  }
+}
+
 /** Validate a model once, before exploring, so mistakes surface as one clear line. */
 export function validateModel(m: Model): void {
   if (m.init.length === 0) throw new ModelError(`model ${m.name} has no initial state`);

@@ -18,7 +18,7 @@
 import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { Links, LINK_CHUNK, LINK_CHUNK_BITS, LINK_MASK, linkLimits } from './links.js';
 import type { Model } from './model.js';
-import { validateModel } from './model.js';
+import { ModelFault, validateModel } from './model.js';
 import {
   C_MAIN_KIB, C_REPORTS, C_STOP, STOP_CODES, cKiB, cStates, controlInts, ringInts, trackedDefs,
   type LevelReport, type Report, type TrackedDef,
@@ -223,6 +223,8 @@ export class ParallelSearch implements Search {
       for (let m = receiveMessageOnPort(this.ports[w]!); m !== undefined; m = receiveMessageOnPort(this.ports[w]!)) {
         const r = m.message as Report;
         if (r.t === 'error') {
+          // The model's own code threw in a worker: the same one-line fault as in one thread.
+          if (r.name === 'ModelFault') throw new ModelFault(`worker ${r.worker}`, undefined, new Error(r.message));
           const e = new WorkerError(`worker ${r.worker}: ${r.message}`);
           if (r.stack !== undefined) e.stack = r.stack;
           throw e;

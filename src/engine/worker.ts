@@ -31,7 +31,8 @@ export async function buildFromSource(source: ModelSource): Promise<Model> {
     return entry.build(source.params, source.input);
   }
   if (typeof exp !== 'function') throw new Error(`${source.module}: export ${source.export} is not a function`);
-  return (exp as (...a: unknown[]) => Model)(...(source.args ?? []));
+  // A builder may load what it builds from (an import): wait for it.
+  return await (exp as (...a: unknown[]) => Model | Promise<Model>)(...(source.args ?? []));
 }
 
 async function main(): Promise<void> {

@@ -6,7 +6,7 @@
 
 import type { Model } from '../engine/model.js';
 import type { CrossReplay } from '../engine/result.js';
-import { cellOf, cellTraces, columnsOf, type Cell, type CellTrace, type CompareRow } from '../cli/compare.js';
+import { cellOf, cellTraces, columnsOf, type Cell, type CellTrace, type CompareRow } from '../compare/matrix.js';
 import { failuresAlong } from './failures.js';
 import type { Failure } from './lanes.js';
 

@@ -8,7 +8,7 @@ import { formatLabel, type Model } from '../engine/model.js';
 import type { TraceStep } from '../engine/result.js';
 import { FieldRangeError } from '../engine/schema.js';
 import type { Failure } from './lanes.js';
-import { flatten } from './state.js';
+import { flatten, isBlankValue } from './state.js';
 
 export interface GraphEdge {
   readonly from: number;
@@ -147,7 +147,7 @@ export function graphToDot(model: Model, g: StateGraph, opts: DotOptions): strin
     '  edge [fontname="Helvetica", fontsize=8, color="#777777", fontcolor="#555555"];',
   ];
   g.states.forEach((s, i) => {
-    const fields = [...flatten(describe(s))].filter(([, v]) => opts.full === true || (v !== '0' && v !== 'false')).map(([k, v]) => `${k}=${v}`);
+    const fields = [...flatten(describe(s))].filter(([, v]) => opts.full === true || !isBlankValue(v)).map(([k, v]) => `${k}=${v}`);
     const step = onPath.get(i);
     const head = `#${i}${g.initOf[i]! >= 0 ? ' (initial)' : ''}${step !== undefined ? ` step ${step}` : ''}`;
     const attrs = [`label=${leftLines([head, ...fields])}`, `tooltip=${dotString(fields.join('\n'))}`];

@@ -8,7 +8,7 @@
 // statistics and coverage. Every string is escaped (esc, scriptJson); the
 // script writes trace data into the page with textContent only.
 
-import { cellText, crossLine, traceVerb } from '../cli/compare.js';
+import { cellText, crossLine, traceVerb } from '../compare/matrix.js';
 import type { CheckResult, TraceStep } from '../engine/result.js';
 import { cellFor, totals, traceOfCell, type ReportData, type ReportTrace } from './data.js';
 import { anchor, esc, scriptJson } from './html-escape.js';
@@ -69,6 +69,7 @@ table.state del { color: #a00; } table.state ins { color: #070; text-decoration:
 table.state tr.gone td { color: #999; text-decoration: line-through; }
 svg.seq { font: 11px ui-monospace, "DejaVu Sans Mono", Menlo, monospace; display: block; }
 svg.seq .role { font-size: 9px; fill: #555; } svg.seq .num { fill: #666; } svg.seq .hit { fill: transparent; cursor: pointer; }
+svg.seq line, svg.seq text, svg.seq circle, svg.seq .fail-band { pointer-events: none; }
 svg.seq g.sq-step.current .hit { fill: #fff1a8; } svg.seq g.future { opacity: .3; }
 svg.seq .fail-band { fill: #fbe0e0; } svg.seq .fail-text { fill: #a00; font-weight: bold; }
 details { margin: 0; } tr.never td { color: #a00; } summary { cursor: pointer; }

@@ -9,7 +9,7 @@ import type { TraceStep } from '../engine/result.js';
 import type { JsonValue } from '../engine/schema.js';
 import { changes, flatten, type Change } from './state.js';
 
-export type LaneKind = 'process' | 'holder' | 'device' | 'flusher' | 'kswapd' | 'truncate' | 'disk' | 'actor' | 'page' | 'state';
+export type LaneKind = 'process' | 'holder' | 'device' | 'flusher' | 'kswapd' | 'truncate' | 'fsync' | 'disk' | 'actor' | 'page' | 'state';
 
 export interface Lane {
   /** The actor or page name, as traces spell it (`dio`, `dio/device`, `P`). */
@@ -50,12 +50,12 @@ export interface TraceView {
 
 const ROLE: Record<LaneKind, string> = {
   process: 'process', holder: 'GUP holder', device: 'device (DMA)', flusher: 'writeback', kswapd: 'reclaim',
-  truncate: 'truncate', disk: 'block I/O', actor: 'actor', page: 'page', state: 'state',
+  truncate: 'truncate', fsync: 'data-integrity writeback', disk: 'block I/O', actor: 'actor', page: 'page', state: 'state',
 };
 
 const isRecord = (v: unknown): v is Record<string, JsonValue> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** A kernel model state (models/kernel/build.ts describeKernelState): pages, PTEs, holders, background actors. */
+/** A kernel model state (the kernel layout rendered by its schema): page, proc (with each PTE), holder, background actors. */
 export function isKernelTrace(trace: readonly TraceStep[]): boolean {
   const s = trace[0]?.state;
   return isRecord(s) && isRecord(s['page']) && isRecord(s['holder']);
@@ -79,8 +79,8 @@ function kernelLanes(trace: readonly TraceStep[]): Lane[] {
   const actors = [...new Set(trace.flatMap((s) => (s.actor !== undefined ? [s.actor] : [])))];
   const holders = keysOver(trace, 'holder');
   const pages = keysOver(trace, 'page');
-  const procs = new Set(keysOver(trace, 'pte').map((k) => k.split(':')[0]!));
-  const known = new Set(['flusher', 'kswapd', 'truncate', 'disk']);
+  const procs = new Set(keysOver(trace, 'proc'));
+  const known = new Set(['flusher', 'kswapd', 'truncate', 'fsync', 'disk']);
   for (const a of actors) if (!known.has(a) && !holders.includes(a) && !a.endsWith('/device')) procs.add(a);
   const lane = (name: string, kind: LaneKind): Lane => ({ name, kind, role: ROLE[kind] });
   const out: Lane[] = [...procs].map((p) => lane(p, 'process'));
@@ -90,7 +90,7 @@ function kernelLanes(trace: readonly TraceStep[]): Lane[] {
   }
   for (const a of actors) if (a.endsWith('/device') && !out.some((l) => l.name === a)) out.push(lane(a, 'device'));
   const first = trace[0]?.state;
-  for (const k of ['flusher', 'kswapd', 'truncate'] as const) {
+  for (const k of ['flusher', 'kswapd', 'truncate', 'fsync'] as const) {
     if ((isRecord(first) && first[k] !== undefined) || actors.includes(k)) out.push(lane(k, k));
   }
   if (actors.includes('disk')) out.push(lane('disk', 'disk'));
@@ -98,15 +98,15 @@ function kernelLanes(trace: readonly TraceStep[]): Lane[] {
   return out;
 }
 
-/** Pages a kernel step touched: page.X.* fields, and PTEs (`pte.proc:X`, and the page a PTE now maps). */
+/** Pages a kernel step touched: page.X.* fields, and PTEs (proc.Q.vma.X.*, and the pages a PTE's pfn moved between). */
 function touchedPages(cs: readonly Change[], pages: ReadonlySet<string>): string[] {
   const out = new Set<string>();
   for (const c of cs) {
     const pg = /^page\.([^.]+)\./.exec(c.path);
     if (pg !== null && pages.has(pg[1]!)) out.add(pg[1]!);
-    const pte = /^pte\.[^:]+:(.+)$/.exec(c.path);
+    const pte = /^proc\.[^.]+\.vma\.([^.]+)\.(\w+)$/.exec(c.path);
     if (pte !== null) {
-      for (const v of [pte[1]!, ...[c.before, c.after].map((x) => (x ?? '').split(' ')[0]!)]) if (pages.has(v)) out.add(v);
+      for (const v of [pte[1]!, ...(pte[2] === 'pfn' ? [c.before ?? '', c.after ?? ''] : [])]) if (pages.has(v)) out.add(v);
     }
   }
   return [...pages].filter((p) => out.has(p));

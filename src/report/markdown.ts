@@ -3,8 +3,8 @@
 // ```mermaid sequence diagram (GitHub draws it), the cross-replay, and each
 // run's statistics. Text from models and scenario files is escaped.
 
-import { cellText, crossLine, traceVerb } from '../cli/compare.js';
-import { renderTrace } from '../cli/render.js';
+import { cellText, crossLine, traceVerb } from '../compare/matrix.js';
+import { renderTrace } from '../report/render.js';
 import { cellFor, totals, traceOfCell, type ReportData } from './data.js';
 import { traceToMermaid } from './mermaid.js';
 

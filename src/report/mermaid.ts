@@ -5,7 +5,7 @@
 // as in the text trace, with a note of the fields that changed; the step
 // where a property breaks is shaded and says which property and why.
 
-import type { Change } from './state.js';
+import { isBlankValue, type Change } from './state.js';
 import { viewTrace, type Failure, type Lane, type StepView, type TraceView } from './lanes.js';
 import type { TraceStep } from '../engine/result.js';
 
@@ -15,7 +15,7 @@ export function mermaidText(s: string): string {
 }
 
 const PREFIX: Record<Lane['kind'], string> = {
-  process: 'proc', holder: 'gup', device: 'dev', flusher: 'bg', kswapd: 'bg', truncate: 'bg', disk: 'bg', actor: 'act', page: 'page', state: 'st',
+  process: 'proc', holder: 'gup', device: 'dev', flusher: 'bg', kswapd: 'bg', truncate: 'bg', fsync: 'bg', disk: 'bg', actor: 'act', page: 'page', state: 'st',
 };
 
 /** Participant ids: letters, digits and _ only, prefixed by kind (so no id is a keyword like `end`), unique. */
@@ -57,7 +57,7 @@ function startFields(view: TraceView): Map<string, string[]> {
     const prefix = l.kind === 'page' ? `page.${l.name}.` : '';
     const fields: string[] = [];
     for (const [k, v] of init) {
-      if (!k.startsWith(prefix) || v === '0' || v === 'false') continue;
+      if (!k.startsWith(prefix) || isBlankValue(v)) continue;
       fields.push(`${k.slice(prefix.length)} = ${v}`);
     }
     out.set(l.name, fields);

@@ -34,3 +34,6 @@ export function changes(a: JsonValue, b: JsonValue): Change[] {
 
 /** "path a→b"; a field that appears or disappears shows ∅ on its missing side. */
 export const changeText = (c: Change, arrow = '→', none = '∅'): string => `${c.path} ${c.before ?? none}${arrow}${c.after ?? none}`;
+
+/** A value shown as nothing in a summary of one state: zero, false, or '-' (an enum's "none"). */
+export const isBlankValue = (v: string): boolean => v === '0' || v === 'false' || v === '-';

@@ -15,7 +15,7 @@ const ROW_H = 24;
 const CHAR_W = 6.4;
 
 const FILL: Record<Lane['kind'], string> = {
-  process: '#e3ecfb', holder: '#fbe3e3', device: '#fcebd9', flusher: '#e2f2e4', kswapd: '#e2f2e4', truncate: '#e2f2e4',
+  process: '#e3ecfb', holder: '#fbe3e3', device: '#fcebd9', flusher: '#e2f2e4', kswapd: '#e2f2e4', truncate: '#e2f2e4', fsync: '#e2f2e4',
   disk: '#ececec', actor: '#e3ecfb', page: '#fff4c7', state: '#fff4c7',
 };
 

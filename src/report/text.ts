@@ -4,10 +4,10 @@
 // each trace numbered steps with the kernel functions, wrapped with hanging
 // indents.
 
-import { crossLine, traceVerb } from '../cli/compare.js';
-import type { Cell } from '../cli/compare.js';
+import { crossLine, traceVerb } from '../compare/matrix.js';
+import type { Cell } from '../compare/matrix.js';
 import { cellFor, totals, type ReportData, type ReportTrace } from './data.js';
-import { changes } from './state.js';
+import { changes, isBlankValue } from './state.js';
 
 export const WIDTH = 72;
 
@@ -132,7 +132,7 @@ export function traceText(t: ReportTrace): string[] {
     const who = st.actor !== undefined && !st.label.startsWith(`${st.actor}:`) ? `[${st.actor}] ` : '';
     out.push(...wrap(`${who}${st.label}`, num, cont));
     if (i === 0) {
-      for (const c of changes({}, st.state)) if (c.after !== '0' && c.after !== 'false') out.push(...wrap(`${c.path}: ${c.after}`, `${sub}  `, `${sub}    `));
+      for (const c of changes({}, st.state)) if (!isBlankValue(c.after ?? '0')) out.push(...wrap(`${c.path}: ${c.after}`, `${sub}  `, `${sub}    `));
     } else {
       for (const c of changes(trace[i - 1]!.state, st.state)) out.push(...wrap(`${c.path}: ${c.before ?? '(none)'} -> ${c.after ?? '(none)'}`, `${sub}- `, `${sub}    `));
     }

@@ -10,7 +10,7 @@ import { buildKernel, SCENARIO_DIR } from '../../models/kernel/build.js';
 import type { Kernel } from '../../models/kernel/kernel.js';
 import { decodeScenario, loadScenario, type Scenario } from '../../models/kernel/scenario.js';
 import { baseline } from '../../models/proposals/baseline.js';
-import type { Proposal } from '../../models/proposals/proposal.js';
+import type { Proposal } from '../../models/kernel/proposal.js';
 
 export type Params = Readonly<Record<string, ParamValue>>;
 

@@ -1,8 +1,10 @@
 // Seeded bugs: single-point mistakes a kernel developer could make, applied
 // to a built kernel model without touching the model's source. Each mutant
-// is either an era bit flipped on a proposal (a fix left out) or one action
-// of the built model rewritten by name with the Kernel's own field handles
-// and functions (a step done wrong, in the wrong order, or not at all).
+// is either a hook point done wrong (a one-file proposal on top of the
+// original that replaces one hook: a fix left out, a check forgotten) or one
+// action of the built model rewritten by name with the Kernel's own field
+// handles and functions (a step done wrong, in the wrong order, or not at
+// all).
 //
 // A mutant names the scenario(s) that should catch it and the property
 // expected to flip; test/mutants/mutants.test.ts checks the unmutated and
@@ -10,7 +12,7 @@
 
 import type { Action, Model } from '../../src/engine/model.js';
 import { buildKernel } from '../../models/kernel/build.js';
-import type { Era } from '../../models/kernel/era.js';
+import { putRelease, type KernelHooks } from '../../models/kernel/hooks.js';
 import { HOLDER, OWNER, TRUNCATE, type Kernel } from '../../models/kernel/kernel.js';
 import type { Scenario } from '../../models/kernel/scenario.js';
 import { anonExclusive } from '../../models/proposals/anon-exclusive.js';
@@ -18,7 +20,7 @@ import { baseline } from '../../models/proposals/baseline.js';
 import { gupBias } from '../../models/proposals/gup-bias.js';
 import { lockPageOverGup } from '../../models/proposals/lock-page-over-gup.js';
 import { modern } from '../../models/proposals/modern.js';
-import type { Proposal } from '../../models/proposals/proposal.js';
+import { defineProposal, type HookContext, type Proposal } from '../../models/kernel/proposal.js';
 import { scenario as decode, shipped } from '../helpers/kernel.js';
 
 /** A scenario: a shipped one by name, or one written here (decoded like a file). */
@@ -30,8 +32,8 @@ export interface Mutant {
   readonly mistake: string;
   /** The proposal the mistake is made in (the unmutated model). */
   readonly proposal: Proposal;
-  /** An era bit flipped: a fix left out, or a check the code forgets. */
-  readonly era?: Partial<Era>;
+  /** Hook points done wrong: a fix left out, or a check the code forgets. */
+  readonly hooks?: (ctx: HookContext) => Partial<KernelHooks>;
   /** Actions rewritten in the built model. */
   readonly rewrite?: (model: Model, k: Kernel) => Model;
   /** Where it should be caught. */
@@ -45,7 +47,9 @@ export const scenarioOf = (r: ScenarioRef): Scenario => (typeof r === 'string' ?
 
 /** Build the unmutated model, or the mutant (with the Kernel behind it). */
 export function buildMutant(m: Mutant, ref: ScenarioRef, mutated: boolean): { model: Model; kernel: Kernel } {
-  const proposal: Proposal = mutated && m.era !== undefined ? { ...m.proposal, era: { ...m.proposal.era, ...m.era } } : m.proposal;
+  const proposal: Proposal = mutated && m.hooks !== undefined
+    ? defineProposal({ name: `mutant-${m.name}`, base: m.proposal, title: m.mistake, changes: m.mistake, notes: 'a seeded mistake', hooks: m.hooks })
+    : m.proposal;
   const { model, kernel } = buildKernel(scenarioOf(ref), proposal);
   return { model: mutated && m.rewrite !== undefined ? m.rewrite(model, kernel) : model, kernel };
 }
@@ -58,7 +62,7 @@ export function buildMutant(m: Mutant, ref: ScenarioRef, mutated: boolean): { mo
  */
 function rewriteAction(model: Model, k: Kernel, name: string, change: (a: Action) => { enabled?: (s: Uint32Array) => boolean; apply?: (s: Uint32Array) => void }): Model {
   let hits = 0;
-  const oops = k.L.root.oops;
+  const oops = k.root.oops;
   const actions = model.actions.map((a): Action => {
     if (a.name !== name) return a;
     hits++;
@@ -132,7 +136,7 @@ export const MUTANTS: readonly Mutant[] = [
     name: 'reclaim-forgets-pinned-check',
     mistake: '6.4 without d824ec2a1546: shrink_folio_list strips the buffers of a folio_maybe_dma_pinned() page',
     proposal: modern,
-    era: { reclaimPinnedCheck: false },
+    hooks: () => ({ reclaimAfterUnmap: () => [] }),
     scenarios: ['ext4-pin-write'],
     expect: 'I1',
   },
@@ -144,8 +148,8 @@ export const MUTANTS: readonly Mutant[] = [
     // page); the freeze step then deletes the page whatever PG_dirty says now.
     rewrite: (model, k) => rewriteAction(model, k, 'reclaim: __remove_mapping', (a) => ({
       apply: (s) => {
-        const p = k.L.root.reclaim.page.get(s);
-        if (k.inCache(s, p) && k.pg[p]!.ref.get(s) === 2) k.pg[p]!.dirty.set(s, 0);
+        const p = k.root.kswapd!.page.get(s);
+        if (k.inCache(s, p) && k.pg[p]!.ref.get(s) === 2) k.pg[p]!.PG_dirty.set(s, 0);
         a.apply(s);
       },
     })),
@@ -162,8 +166,7 @@ export const MUTANTS: readonly Mutant[] = [
       return {
         apply: (s) => {
           const p = H.page.get(s);
-          if (k.pg[p]!.lock.get(s) === OWNER.holderBase + hi) k.unlockPage(s, p);
-          if (k.sh.era.pinIsolatesFromLru) k.unpinPageForDma(s, p);
+          k.hooks.released(s, hi, p, 'unpin_user_page');
           k.putPage(s, p, 1);
           H.pc.set(s, HOLDER.released);
         },
@@ -193,7 +196,7 @@ export const MUTANTS: readonly Mutant[] = [
       const C = k.sh.forkChild;
       return {
         apply: (s) => {
-          k.L.root.forked.set(s, 1);
+          k.root.forked.set(s, 1);
           k.pr[C]!.alive.set(s, 1);
           k.sh.procs[P]!.vmas.forEach((_, v) => {
             const pe = k.pr[P]!.vma[v]!;
@@ -202,7 +205,7 @@ export const MUTANTS: readonly Mutant[] = [
             if (!pe.present.test(s)) return;
             const p = pe.pfn.get(s);
             if (!k.isAnon(s, p)) return;
-            k.pg[p]!.exclusive.set(s, 0);
+            k.pg[p]!.PG_anon_exclusive.set(s, 0);
             pe.w.set(s, 0);
             k.mapPte(s, C, v, p, false, false);
           });
@@ -218,8 +221,8 @@ export const MUTANTS: readonly Mutant[] = [
     proposal: baseline,
     rewrite: (model, k) => rewriteAction(model, k, 'flusher: clear_page_dirty_for_io', () => ({
       apply: (s) => {
-        const F = k.L.root.flusher;
-        k.pg[F.page.get(s)]!.dirty.set(s, 0);
+        const F = k.root.flusher!;
+        k.pg[F.page.get(s)]!.PG_dirty.set(s, 0);
         F.pc.set(s, 2 /* FLUSHER.cleaned */);
       },
     })),
@@ -233,7 +236,7 @@ export const MUTANTS: readonly Mutant[] = [
     rewrite: (model, k) => rewriteAction(model, k, 'reclaim: isolate_lru_page', (a) => ({
       apply: (s) => {
         a.apply(s);
-        const g = k.pg[k.L.root.reclaim.page.get(s)]!;
+        const g = k.pg[k.root.kswapd!.page.get(s)]!;
         g.ref.set(s, g.ref.get(s) - 1);
       },
     })),
@@ -245,7 +248,7 @@ export const MUTANTS: readonly Mutant[] = [
     mistake: 'truncate_inode_pages_range cleans and deletes a page without lock_page',
     proposal: baseline,
     rewrite: (model, k) => rewriteAction(model, k, 'truncate: lock_page', () => {
-      const T = k.L.root.truncate;
+      const T = k.root.truncate!;
       return {
         enabled: (s) => T.pc.get(s) === TRUNCATE.scanning && k.inCache(s, k.sh.fileSlots[T.idx.get(s)]!),
         apply: (s) => { T.pc.set(s, TRUNCATE.locked); },
@@ -258,7 +261,8 @@ export const MUTANTS: readonly Mutant[] = [
     name: 'cow-reuse-by-mapcount',
     mistake: 'do_wp_page reuses an anonymous page when its mapcount is 1 (the pre-5.8 rule), ignoring PageAnonExclusive and GUP references',
     proposal: anonExclusive,
-    era: { cowReuse: 'mapcount' },
+    // The pre-5.9 rule: reuse by mapcount (and sleep on the page lock for it).
+    hooks: ({ k }) => ({ wpCanReuse: (s, p) => !k.locked(s, p) && k.pg[p]!.map.get(s) === 1, wpSleepsOnPageLock: (s, p) => k.locked(s, p) }),
     scenarios: ['fork-vmsplice'],
     expect: 'I10',
   },
@@ -266,7 +270,8 @@ export const MUTANTS: readonly Mutant[] = [
     name: 'longterm-cow-unshare-missing',
     mistake: 'gup_must_unshare ignores R/O FOLL_LONGTERM pins of private file mappings (6.2\'s fix left out)',
     proposal: modern,
-    era: { longtermCowUnshare: false },
+    // gup_must_unshare without 6.2's is_cow_mapping case: only the anonymous rule.
+    hooks: ({ k }) => ({ gupMustUnshare: (s, h, p) => h.kind === 'PIN' && !h.write && k.isAnon(s, p) && !k.pg[p]!.PG_anon_exclusive.test(s) }),
     scenarios: [longtermPrivateFile],
     expect: 'I3c',
   },
@@ -274,7 +279,16 @@ export const MUTANTS: readonly Mutant[] = [
     name: 'bio-release-ignores-pinned-flag',
     mistake: 'bio_release_pages put_page()s every page of a BIO_PAGE_PINNED bio',
     proposal: modern,
-    era: { bioRelease: 'put_page' },
+    // bio_release_pages ignores BIO_PAGE_PINNED: put_page every bvec page.
+    hooks: ({ k }) => ({
+      bioReleases: (s, hi) => {
+        const h = k.sh.holders[hi]!;
+        const out = [];
+        if (k.hd[hi]!.pc.get(s) === HOLDER.held) out.push(putRelease(k.hd[hi]!.page.get(s), h.kind));
+        if (h.bio === 'zero-page') out.push(putRelease(h.bioPage, 'PIN'));
+        return out;
+      },
+    }),
     scenarios: ['dio-merge', 'dio-zero-page'],
     expect: 'I2',
   },
@@ -287,9 +301,9 @@ export const MUTANTS: readonly Mutant[] = [
       return {
         apply: (s) => {
           const p = k.hd[hi]!.page.get(s);
-          const lock = k.pg[p]!.lock.get(s);
+          const lock = k.pg[p]!.PG_locked.get(s);
           a.apply(s);
-          if (lock === OWNER.holderBase + hi && !k.isFree(s, p)) k.pg[p]!.lock.set(s, lock);
+          if (lock === OWNER.holderBase + hi && !k.isFree(s, p)) k.pg[p]!.PG_locked.set(s, lock);
         },
       };
     }),
@@ -327,7 +341,7 @@ export const MUTANTS: readonly Mutant[] = [
         enabled: (s) => {
           if (!E.present.test(s) || !k.isAnon(s, E.pfn.get(s))) return a.enabled(s);
           const c = s.slice();
-          k.pg[E.pfn.get(c)]!.exclusive.set(c, 1);
+          k.pg[E.pfn.get(c)]!.PG_anon_exclusive.set(c, 1);
           return a.enabled(c);
         },
       };
@@ -353,7 +367,7 @@ export const MUTANTS: readonly Mutant[] = [
     mistake: 'truncate_inode_pages_range drops wait_on_page_writeback: the page is cleaned and deleted while its write is in flight',
     proposal: baseline,
     rewrite: (model, k) => rewriteAction(model, k, 'truncate: truncate_cleanup_page', () => ({
-      enabled: (s) => k.L.root.truncate.pc.get(s) === TRUNCATE.locked,
+      enabled: (s) => k.root.truncate!.pc.get(s) === TRUNCATE.locked,
     })),
     scenarios: [gupWriteTruncate],
     expect: 'I4',

@@ -10,6 +10,7 @@ import test from 'ava';
 import { check } from '../../src/engine/checker.js';
 import type { CheckResult, PropertyStatus } from '../../src/engine/result.js';
 import { MUTANTS, SURVIVORS, buildMutant, scenarioName, type Mutant, type ScenarioRef } from './catalog.js';
+import { HOOK_NAMES } from '../../models/kernel/hooks.js';
 
 interface Flip { readonly property: string; readonly from: PropertyStatus; readonly to: PropertyStatus }
 interface Outcome { readonly scenario: string; readonly flips: readonly Flip[]; readonly states: readonly [number, number] }
@@ -65,11 +66,12 @@ test('every seeded bug is killed: some property flips on a scenario meant to cat
 test('each mutant is one mistake: described, and it changes what the model does', (t) => {
   for (const m of MUTANTS) {
     t.true(m.mistake.length > 20, m.name);
-    t.true((m.era !== undefined) !== (m.rewrite !== undefined), `${m.name}: an era bit or a rewritten action, not both`);
-    if (m.era !== undefined) {
-      const keys = Object.keys(m.era);
-      t.is(keys.length, 1, `${m.name} flips one era bit`);
-      t.not((m.proposal.era as unknown as Record<string, unknown>)[keys[0]!], (m.era as Record<string, unknown>)[keys[0]!], `${m.name} changes ${keys[0]}`);
+    t.true((m.hooks !== undefined) !== (m.rewrite !== undefined), `${m.name}: a hook point done wrong or a rewritten action, not both`);
+    if (m.hooks !== undefined) {
+      const k = buildMutant(m, m.scenarios[0]!, false).kernel;
+      const keys = Object.keys(m.hooks({ k, base: k.hooks, settings: {} }));
+      t.true(keys.length >= 1 && keys.length <= 2, `${m.name} replaces ${keys.join(', ')}: one decision, at most two hooks`);
+      for (const key of keys) t.true((HOOK_NAMES as readonly string[]).includes(key), `${m.name}: ${key} is a hook`);
     }
   }
 });

@@ -6,11 +6,11 @@
 
 import type { CheckResult, PropertyResult, TraceStep } from '../engine/result.js';
 import type { JsonValue } from '../engine/schema.js';
-import type { Failure } from '../report/lanes.js';
-import { changes, flatten, type Change } from '../report/state.js';
-import { PLAIN, type Style } from '../report/style.js';
+import type { Failure } from './lanes.js';
+import { changes, flatten, isBlankValue, type Change } from './state.js';
+import { PLAIN, type Style } from './style.js';
 
-export { flatten } from '../report/state.js';
+export { flatten } from './state.js';
 
 const fmtInt = (n: number) => Math.round(n).toLocaleString('en-US');
 const fmtRate = (n: number) => (n >= 1e6 ? `${(n / 1e6).toFixed(2)} M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)} k` : n.toFixed(0));
@@ -53,7 +53,7 @@ export function renderTrace(trace: readonly TraceStep[], opts: boolean | TraceTe
     const n = style.bold(String(st.index).padStart(w));
     if (i === 0) {
       lines.push(`  ${n}  ${st.label}`);
-      for (const [k, v] of flatten(st.state)) if (full || v !== '0' && v !== 'false') lines.push(`${pad}${k} = ${v}`);
+      for (const [k, v] of flatten(st.state)) if (full || !isBlankValue(v)) lines.push(`${pad}${k} = ${v}`);
     } else {
       lines.push(`  ${n}  ${stepHead(st, style)}`);
       const diff = changes(trace[i - 1]!.state, st.state);

@@ -1,0 +1,255 @@
+// The hook points of the kernel core: every place where kernels and design
+// proposals make a different policy decision, named as the kernel names the
+// decision. The core (gup.ts, fault.ts, process.ts, background.ts, bio.ts)
+// calls these and nothing else that differs between proposals; a proposal
+// replaces the hooks it changes, the way a filesystem fills
+// address_space_operations instead of editing mm/.
+//
+// The defaults below are the baseline: Linux before 2019 (~v4.14), where a
+// GUP reference is a plain refcount and nothing tells it apart.
+//
+// A hook is a closure over one built Kernel (its field handles), so it takes
+// the state and indices, never the Kernel. Hooks run in the search's inner
+// loop: keep them free of allocation.
+
+import { BH, HOLDER, OWNER, type Kernel } from './kernel.js';
+import type { HolderSpec } from './shape.js';
+import type { Release } from './scenario.js';
+
+export type GupKind = 'GET' | 'PIN';
+/** How a reference was taken: by GUP (FOLL_GET or FOLL_PIN), or a plain get_page (a bio's page-cache or zero-page reference). */
+export type Taken = GupKind | 'plain';
+/** The release functions a reference may be given back with. */
+export type ReleaseKind = 'put_page' | 'put_user_page' | 'unpin_user_page';
+/** struct writeback_control's sync_mode: memory-cleaning (flusher) or data-integrity (fsync) writeback. */
+export type SyncMode = 'WB_SYNC_NONE' | 'WB_SYNC_ALL';
+
+/** One page reference a bio gives back, and with which function. */
+export interface BioRelease {
+  readonly page: number;
+  readonly taken: Taken;
+  readonly released: ReleaseKind;
+  /** Refcount given back (0: a no-op, e.g. unpinning the zero page in 6.5+). */
+  readonly amount: number;
+}
+
+/**
+ * A step an actor may take at a hook point instead of the baseline steps
+ * there (the baseline steps are disabled while a branch's `when` holds).
+ * The core names it after its actor ("flusher: " + name) and, after the
+ * branch's effect, leaves the hook point the way the point documents
+ * (e.g. reclaim's branches activate the page).
+ */
+export interface BranchStep {
+  /** Action name (the core prefixes the actor). */
+  readonly name: string;
+  /** Trace label in the kernel's words (the core prefixes the actor). */
+  readonly label: string;
+  /** Cross-replay role (an engine-generic alias for the same step in other models). */
+  readonly role?: string;
+  /** Read-only: does the actor take this branch on page p? */
+  readonly when: (s: Uint32Array, p: number) => boolean;
+  /** What the step does to page p before the hook point's exit. */
+  readonly effect?: (s: Uint32Array, p: number) => void;
+}
+
+/** What ext4 does when writeback meets a dirty page without buffers (page_buffers()). */
+export interface NoBuffersStep {
+  readonly name: string;
+  readonly label: string;
+  /** Do it to page p; true if the kernel BUG()s there (nothing runs after), false if writeback skips the page. */
+  readonly handle: (s: Uint32Array, p: number) => boolean;
+}
+
+export interface KernelHooks {
+  // --- GUP (mm/gup.c) ---------------------------------------------------------
+  /** try_grab_page / try_grab_folio: the refcount one GUP reference of this kind adds. */
+  gupRefIncrement(kind: GupKind): number;
+  /** Which GUP direct I/O uses for the user pages of its bios (get_user_pages until 6.5's iov_iter_extract_pages). */
+  dioGupKind(): GupKind;
+  /** The release call a GUP caller makes when the scenario does not say (the era's API). */
+  defaultRelease(kind: GupKind, write: boolean): Release;
+  /** check_vma_flags: why this GUP call fails outright with -EFAULT, or undefined (decided by the VMA alone). */
+  checkVmaFlags(h: HolderSpec): string | undefined;
+  /** gup_must_unshare: must this R/O pin of page p break COW (FAULT_FLAG_UNSHARE) before it may grab? */
+  gupMustUnshare(s: Uint32Array, h: HolderSpec, p: number): boolean;
+  /** Does this GUP take page p's lock and keep it until the release? (The holder is then the lock's owner.) */
+  gupLocksPage(s: Uint32Array, hi: number, p: number): boolean;
+  /** The end of __get_user_pages for page p, after the grab (slow path) or the recheck (fast path). */
+  gupPinned(s: Uint32Array, hi: number, p: number): void;
+  /** GUP-fast grabbed speculatively: note what the recheck needs (e.g. write_protect_seq). */
+  gupFastGrabbed(s: Uint32Array, hi: number): void;
+  /** GUP-fast's recheck failed and undid the grab: forget what gupFastGrabbed noted. */
+  gupFastUndone(s: Uint32Array, hi: number): void;
+  /** GUP-fast recheck, beyond "the PTE still maps p and permits the access": may the fast pin stand? */
+  gupFastPinAllowed(s: Uint32Array, hi: number, p: number): boolean;
+
+  // --- release ------------------------------------------------------------------
+  /** The refcount a release function gives back. */
+  releaseAmount(fn: ReleaseKind): number;
+  /** What a release function does to page p besides the refcount (runs before the put). */
+  released(s: Uint32Array, hi: number, p: number, fn: ReleaseKind): void;
+  /** Words added to the label of holder hi's release step (e.g. what else it undoes). */
+  releaseWords(h: HolderSpec): string;
+  /** Does releasing a reference taken this way with this function match? (I2.kind / I2.latent ask.) */
+  releaseMatches(taken: Taken, released: ReleaseKind): boolean;
+
+  // --- predicates ---------------------------------------------------------------
+  /** page_maybe_dma_pinned() / folio_maybe_dma_pinned(); undefined where the kernel has no such predicate. */
+  readonly folioMaybeDmaPinned: ((s: Uint32Array, p: number) => boolean) | undefined;
+  /** Can a page be counted as pinned with no FOLL_PIN holder (bio pins)? Then I8's false positive must be witnessed. */
+  pinsWithoutGupHolder(): boolean;
+  /** References page p holds beyond page cache, buffers, PTEs, GUP, bios and isolation (I2's identity). */
+  extraRefs(s: Uint32Array, p: number): number;
+
+  // --- faults (mm/memory.c, ->page_mkwrite) -----------------------------------
+  /** do_page_mkwrite on a shared file mapping (the page is locked by the caller), then the PTE is made writable and dirty. */
+  pageMkwrite(s: Uint32Array, q: number, v: number, p: number): void;
+  /** Must the write fault sleep before page_mkwrite on page p? (folio_wait_stable, or a proposal's own wait.) */
+  pageMkwriteWaits(s: Uint32Array, p: number): boolean;
+  /** Does do_wp_page sleep on anonymous page p's lock (before 5.9: lock_page for reuse_swap_page)? */
+  wpSleepsOnPageLock(s: Uint32Array, p: number): boolean;
+  /** do_wp_page: may the faulting process reuse anonymous page p in place instead of copying it? */
+  wpCanReuse(s: Uint32Array, p: number): boolean;
+
+  // --- fork (copy_present_pte) -------------------------------------------------
+  /** Must fork give the child its own copy of anonymous page p now, instead of sharing it write-protected? */
+  forkCopiesForChild(s: Uint32Array, p: number): boolean;
+  /** Words added to fork's label for that rule. */
+  forkWords(): string;
+
+  // --- writeback (write_cache_pages, ->writepages) ------------------------------
+  /** What ext4 writeback does with a dirty page that has no buffers. */
+  noBuffersAtWriteback(): NoBuffersStep;
+  /**
+   * Branch steps of writeback (flusher: WB_SYNC_NONE; fsync: WB_SYNC_ALL)
+   * with page p locked and due to be written: at 'clean' instead of
+   * clear_page_dirty_for_io, at 'submit' instead of the submit. Exit: unlock
+   * the page and go on with the next one.
+   */
+  writebackSteps(point: 'clean' | 'submit', mode: SyncMode): readonly BranchStep[];
+  /** The writeback bio takes its reference on page p (at submit), and gives it back (at completion). */
+  writebackBioGet(s: Uint32Array, p: number): void;
+  writebackBioPut(s: Uint32Array, p: number): void;
+  /** Does the write in flight read page p's own memory (so a change to it now tears what reaches the disk)? */
+  writebackReadsPage(s: Uint32Array, p: number): boolean;
+
+  // --- reclaim (shrink_page_list) -----------------------------------------------
+  /** Branch steps after try_to_unmap, before pageout and before releasing the buffers. Exit: activate (putback). */
+  reclaimAfterUnmap(): readonly BranchStep[];
+  /** Can kswapd's pageout write page p (has its filesystem ->writepage)? */
+  reclaimCanPageout(p: number): boolean;
+  /** __remove_mapping: may page p (isolated, locked, buffers gone) be freed? The freeze must come before the dirty test. */
+  removeMappingCanFree(s: Uint32Array, p: number): boolean;
+
+  // --- direct-I/O bios (block/bio.c) --------------------------------------------
+  /** The refcount ZERO_PAGE costs when dio_zero_block adds it to a bio (0: a no-op). */
+  bioZeroPageRef(): number;
+  /** The merge site (__bio_try_merge_page's caller) dropping holder hi's duplicate reference. */
+  bioMergeRelease(hi: number): BioRelease;
+  /** bio_endio → bio_release_pages for holder hi's bio: what each bvec page gives back. */
+  bioReleases(s: Uint32Array, hi: number): readonly BioRelease[];
+  /** Words for bio completion's label (how it tells pins from plain references). */
+  bioEndioWords(): string;
+}
+
+/** The names of every hook, in the order above (for validation and error messages). */
+export const HOOK_NAMES: readonly (keyof KernelHooks)[] = [
+  'gupRefIncrement', 'dioGupKind', 'defaultRelease', 'checkVmaFlags', 'gupMustUnshare', 'gupLocksPage', 'gupPinned',
+  'gupFastGrabbed', 'gupFastUndone', 'gupFastPinAllowed',
+  'releaseAmount', 'released', 'releaseWords', 'releaseMatches',
+  'folioMaybeDmaPinned', 'pinsWithoutGupHolder', 'extraRefs',
+  'pageMkwrite', 'pageMkwriteWaits', 'wpSleepsOnPageLock', 'wpCanReuse',
+  'forkCopiesForChild', 'forkWords',
+  'noBuffersAtWriteback', 'writebackSteps', 'writebackBioGet', 'writebackBioPut', 'writebackReadsPage',
+  'reclaimAfterUnmap', 'reclaimCanPageout', 'removeMappingCanFree',
+  'bioZeroPageRef', 'bioMergeRelease', 'bioReleases', 'bioEndioWords',
+];
+
+/** put_page() of one reference, or a plain put of an unpinned one. */
+export function putRelease(page: number, taken: Taken): BioRelease {
+  return { page, taken, released: 'put_page', amount: 1 };
+}
+
+/** The baseline kernel (pre-2019, ~v4.14) at every hook point. */
+export function baselineHooks(k: Kernel): KernelHooks {
+  const none: readonly BranchStep[] = [];
+  return {
+    gupRefIncrement: () => 1,
+    dioGupKind: () => 'GET',
+    // What the pre-2019 GUP documentation told callers: set_page_dirty_lock() before put_page().
+    // (A FOLL_PIN holder in a baseline scenario keeps the later API's names; it adds 1 here.)
+    defaultRelease: (kind, write) => (kind === 'PIN'
+      ? (write ? 'unpin_user_pages_dirty_lock' : 'unpin_user_page')
+      : (write ? 'set_page_dirty_lock+put_page' : 'put_page')),
+    checkVmaFlags: () => undefined,
+    gupMustUnshare: () => false,
+    gupLocksPage: () => false,
+    gupPinned: () => {},
+    gupFastGrabbed: () => {},
+    gupFastUndone: () => {},
+    gupFastPinAllowed: () => true,
+
+    releaseAmount: () => 1,
+    released: () => {},
+    releaseWords: () => '',
+    // Nothing can tell a GUP reference from any other: every release matches.
+    releaseMatches: () => true,
+
+    folioMaybeDmaPinned: undefined,
+    pinsWithoutGupHolder: () => false,
+    extraRefs: () => 0,
+
+    // ext4_page_mkwrite / block_page_mkwrite: attach buffers and mark them dirty; the VM
+    // then makes the PTE writable and dirty and calls set_page_dirty.
+    pageMkwrite: (s, q, v, p) => {
+      if (k.isExt4(p)) k.attachBuffers(s, p, BH.dirty);
+      const e = k.pr[q]!.vma[v]!;
+      e.w.set(s, 1);
+      e.d.set(s, 1);
+      k.setPageDirty(s, p);
+    },
+    // folio_wait_stable (block_page_mkwrite, ext4_page_mkwrite): only a device that needs
+    // stable pages (SB_I_STABLE_WRITES) makes a write fault wait for writeback.
+    pageMkwriteWaits: (s, p) => k.sh.stableWrites && k.pg[p]!.PG_writeback.test(s),
+    // Before 5.9 do_wp_page takes lock_page for reuse_swap_page (it sleeps), and reuses by mapcount.
+    wpSleepsOnPageLock: (s, p) => k.locked(s, p),
+    wpCanReuse: (s, p) => !k.locked(s, p) && k.pg[p]!.map.get(s) === 1,
+
+    forkCopiesForChild: () => false,
+    forkWords: () => '',
+
+    noBuffersAtWriteback: () => ({
+      name: 'BUG in page_buffers',
+      label: 'mpage_prepare_extent_to_map: page_buffers(): BUG_ON(!PagePrivate(page)) — kernel BUG',
+      handle: () => true,
+    }),
+    writebackSteps: () => none,
+    writebackBioGet: () => {},
+    writebackBioPut: () => {},
+    writebackReadsPage: (s, p) => k.pg[p]!.PG_writeback.test(s),
+
+    reclaimAfterUnmap: () => none,
+    reclaimCanPageout: (p) => k.isExt4(p),
+    // page_ref_freeze(2) (isolation + page cache) first, then !PageDirty: the order that
+    // closes "GUP; write; set_page_dirty; put" (the comment in __remove_mapping).
+    removeMappingCanFree: (s, p) => k.pg[p]!.ref.get(s) === 2 && !k.pg[p]!.PG_dirty.test(s),
+
+    bioZeroPageRef: () => 1,
+    // 5.1–6.4 __bio_iov_iter_get_pages: `if (same_page) put_page(page)`.
+    bioMergeRelease: (hi) => putRelease(k.sh.holders[hi]!.bioPage, k.sh.holders[hi]!.kind),
+    // bio_release_pages: put_page every bvec page.
+    bioReleases: (s, hi) => {
+      const h = k.sh.holders[hi]!;
+      const H = k.hd[hi]!;
+      const out: BioRelease[] = [];
+      if (H.pc.get(s) === HOLDER.held) out.push(putRelease(H.page.get(s), h.kind));
+      if (h.bio === 'zero-page') out.push(putRelease(h.bioPage, 'plain'));
+      return out;
+    },
+    bioEndioWords: () => 'put_page every bvec page',
+  };
+}
+
+/** The lock owner value of holder hi (a GUP that keeps the page lock). */
+export const holderOwner = (hi: number): number => OWNER.holderBase + hi;
