@@ -161,6 +161,16 @@ function withExtra<S extends FieldSpec>(core: S & { kind: 'record'; fields: Reco
 
 export class ExtraStateError extends Error {}
 
+/** The kernel core's own field names, where a proposal's extra fields go (they must not clash). */
+export function coreFieldNames(sh: Shape): Record<keyof ExtraState, readonly string[]> {
+  return {
+    page: Object.keys(pageSpec(sh).fields),
+    holder: Object.keys(holderSpec(sh).fields),
+    proc: ['alive', 'vma'],
+    global: ['page', 'proc', 'holder', 'flusher', 'kswapd', 'truncate', 'fsync', 'forked', 'truncated', 'oops', 'lostWrite', 'noFreePage'],
+  };
+}
+
 export function kernelLayout(sh: Shape, extra: ExtraState = {}): Layout {
   const pageIds = sh.pages.map((p) => p.id);
   const page = withExtra(pageSpec(sh), extra.page, 'page');

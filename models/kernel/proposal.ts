@@ -13,7 +13,7 @@
 import type { Action, Property } from '../../src/engine/model.js';
 import type { FieldSpec } from '../../src/engine/schema.js';
 import { HOOK_NAMES, baselineHooks, type BranchStep, type KernelHooks, type NoBuffersStep } from './hooks.js';
-import type { ExtraState, Kernel } from './kernel.js';
+import { coreFieldNames, type ExtraState, type Kernel } from './kernel.js';
 import type { Shape } from './shape.js';
 
 export type SettingValue = boolean | number | string;
@@ -159,6 +159,7 @@ const isSettingValue = (v: unknown): v is SettingValue => typeof v === 'boolean'
 export function extraStateOf(p: Proposal, sh: Shape, settings: Settings): ExtraState {
   const merged: Record<keyof ExtraState, Record<string, FieldSpec>> = { page: {}, holder: {}, proc: {}, global: {} };
   const owner = new Map<string, string>();
+  const core = coreFieldNames(sh);
   for (const x of chainOf(p)) {
     if (x.state === undefined) continue;
     let extra: ExtraState;
@@ -170,6 +171,7 @@ export function extraStateOf(p: Proposal, sh: Shape, settings: Settings): ExtraS
     for (const where of ['page', 'holder', 'proc', 'global'] as const) {
       for (const [name, spec] of Object.entries(extra[where] ?? {})) {
         const key = `${where}.${name}`;
+        if (core[where].includes(name)) throw new ProposalError(`proposal ${x.name}: ${where} field '${name}' is already a field of the kernel core`);
         if (owner.has(key)) throw new ProposalError(`proposal ${x.name}: ${where} field '${name}' is already declared by ${owner.get(key)}`);
         owner.set(key, x.name);
         merged[where][name] = spec;

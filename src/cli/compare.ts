@@ -24,8 +24,8 @@ export function chooseProposals(models: string | undefined, added: readonly Mode
     for (const n of names) if (!proposals.some((p) => p.name === n)) throw new BadInput(`unknown proposal '${n}' (proposals: ${proposals.map((p) => p.name).join(', ')})`);
     chosen = names.map((n) => proposals.find((p) => p.name === n)!);
   }
-  for (const a of added) {
-    if (chosen.some((c) => c.name === a.name)) throw new BadInput(`--add: a proposal named '${a.name}' is already compared; give the module's proposal another name`);
+  for (const [i, a] of added.entries()) {
+    if (chosen.some((c) => c.name === a.name) || added.slice(0, i).some((c) => c.name === a.name)) throw new BadInput(`--add: a proposal named '${a.name}' is already compared; give the module's proposal another name`);
   }
   return [...chosen, ...added];
 }

@@ -23,7 +23,7 @@ usage: gupcheck <command> [options]
 commands:
   compare         every proposal against every property on the shipped scenarios (the main job)
   report          the comparison as one HTML file for a design review (or --format text|markdown)
-  check <model>   explore every reachable state of one model and check its properties
+  check <model>   explore every reachable state of one model (or a module by path) and check it
   replay TRACE    replay a saved counterexample (check --format json) on its model or another one
   selftest        the rows of the kernel's cow.c and gup_longterm.c selftests, on modern or --model
   list            the models, proposals, scenarios and properties
@@ -36,11 +36,13 @@ example:
 
 exit codes: 0 complete search, all properties hold; 1 a property violated or vacuous
 (or a deadlock); 2 bad input or usage; 3 search incomplete (a bound or an interrupt).`,
-  check: `usage: gupcheck check <model> [--scenario NAME|FILE] [--set NAME=VALUE ...]
+  check: `usage: gupcheck check <model|PATH> [--scenario NAME|FILE] [--set NAME=VALUE ...]
                        [--format text|json|itf|mermaid|dot] [--json] [--full] [--property NAME]
                        [--exact] [--max-depth N] [--max-states N] [--time-limit SECONDS]
                        [--max-memory MIB] [--no-deadlock] [--quiet]
 
+  <model|PATH>      a shipped model (gupcheck list), or the path of a proposal or model
+                    module (.mjs/.js; README "Adding a proposal")
   --scenario S      for a kernel proposal: a scenario name (models/scenarios/S.json) or a path
   --set NAME=VALUE  set a model parameter (see 'gupcheck list models')
   --format F        text: statistics, properties, each counterexample as steps showing
@@ -72,12 +74,12 @@ examples:
      0  initial state 0
   …
      3  flusher: ext4_writepages: mpage_prepare_extent_to_map: lock_page(P)
-           page.P.locked -→flusher
-           flusher idle→locked
+           page.P.PG_locked -→flusher
+           flusher.pc idle→locked
   …
     12  dio: set_page_dirty_lock
            page.P.PG_dirty false→true
-           holder.dio held P→dirtied P
+           holder.dio.pc held→dirtied
     here I1 fails: an ext4 page-cache page that is PG_dirty has buffers (else BUG_ON(!PagePrivate(page)) in ext4_writepage)
   $ gupcheck check baseline --format mermaid > ext4.mmd
   $ gupcheck check phils --format dot | dot -Tsvg > phils.svg`,
@@ -94,7 +96,8 @@ example:
     bench-3pages              The benchmark scenario: three identical ext4 pages of one MAP_SHARED file, …
     dio-merge                 A merged bvec (reference 3.5): an O_DIRECT write from two iovecs …
   …`,
-  compare: `usage: gupcheck compare [--models a,b,...] [--scenario S ...] [--json] [--exact] [--quiet] [bounds]
+  compare: `usage: gupcheck compare [--models a,b,...] [--add PATH ...] [--scenario S ...] [--json] [--exact]
+                         [--quiet] [bounds]
 
 Checks every proposal (or those named) against every property on the same
 scenarios (default: every shipped scenario but bench-*), prints the matrix
@@ -104,7 +107,12 @@ shortest trace of every violation, then each violation of the baseline row
 scenario: runs and still violated, runs and not violated, or the first step
 the proposal refuses. Exit 0 when every search finished, 3 if one did not.
 
-example:
+  --models a,b,...  the shipped proposals to compare (default: all, in the order of history)
+  --add PATH        a proposal module by path, compared after them (repeatable)
+  --scenario S      a scenario name or file path (repeatable; default: every shipped one but bench-*)
+
+examples:
+  $ gupcheck compare --add ./mine.mjs --models modern --scenario rdma-file-mr-fsync-stable
   $ gupcheck compare --models baseline,modern --scenario ext4-pin-write
   gupcheck compare: 2 proposals × 1 scenarios, 2 of 2 searches complete, 821 states, 0.0 s
   …
@@ -114,7 +122,7 @@ example:
     --------  -------------------  -----  -----  -----  -----  -----  -----  -----  ------------------  …
     baseline  violated (12 steps)  holds  holds  holds  holds  holds  n/a    holds  violated (6 steps)  …
     modern    holds                holds  holds  holds  holds  holds  holds  holds  violated (6 steps)  …`,
-  report: `usage: gupcheck report [--models a,b,...] [--scenario S ...] [--format html|text|markdown]
+  report: `usage: gupcheck report [--models a,b,...] [--add PATH ...] [--scenario S ...] [--format html|text|markdown]
                         [--out FILE] [--title TEXT] [--exact] [--quiet] [bounds]
 
 Runs the comparison (as 'gupcheck compare') and writes it up for a design review:
@@ -131,9 +139,9 @@ one did not, 2 on bad input.
 
 examples:
   $ gupcheck report --out report.html
-  wrote report.html: 10 proposals × 11 scenarios, 33 counterexamples
+  wrote report.html: 12 proposals × 13 scenarios, 53 counterexamples
   $ gupcheck report --scenario ext4-gup-write --models baseline,modern --format text`,
-  replay: `usage: gupcheck replay TRACE.json [--model OTHER] [--property NAME] [--json]
+  replay: `usage: gupcheck replay TRACE.json [--model OTHER|PATH] [--scenario FILE] [--property NAME] [--json]
 
 Replays the counterexample saved by 'gupcheck check <model> --format json > TRACE.json'
 step by step, on the model it was recorded on (every recorded state is then
@@ -142,7 +150,8 @@ one with the same scenario and parameters. Reports the first step that cannot
 run, with what the same actor can do there instead, or, when every step runs,
 which properties the path violates.
 
-  --model OTHER    replay on OTHER instead of the trace's own model
+  --model OTHER    replay on OTHER instead of the trace's own model (or a proposal module's path)
+  --scenario FILE  the scenario file the trace was recorded on, when it is not a shipped one
   --property NAME  replay NAME's trace (default: the first violated property)
   --json           print one JSON object (schemaVersion ${REPLAY_SCHEMA_VERSION}) on stdout
 

@@ -19,7 +19,8 @@ import * as t from 'io-ts';
 import type { Model } from '../engine/model.js';
 import { InputError, resolveParams, type ModelEntry } from '../engine/registry.js';
 import { describeErrors, oneLine } from '../io/decode.js';
-import { proposalEntry } from '../../models/kernel/build.js';
+import { kernelOf, proposalEntry, resolveScenario } from '../../models/kernel/build.js';
+import { ExtraStateError } from '../../models/kernel/kernel.js';
 import { defineProposal, PROPOSAL_KIND, ProposalError, HookError, type Proposal, type ProposalDef } from '../../models/kernel/proposal.js';
 
 /** Does this command-line word name a file rather than a registered model? */
@@ -66,13 +67,22 @@ export async function loadModule(file: string): Promise<LoadedModule> {
   if (!existsSync(abs)) throw bad(file, 'no such file');
   if (/\.ts$/.test(abs)) throw bad(file, 'a TypeScript file: compile it to .js first (tsc), then give the .js file');
   let mod: Record<string, unknown>;
+  // Node prints its own multi-line warning for a file it cannot load as an ES module; the error
+  // below says what to do in one line, so Node's warnings are held back while the file loads.
+  const warned = process.listeners('warning');
+  process.removeAllListeners('warning');
   try {
     mod = (await import(pathToFileURL(abs).href)) as Record<string, unknown>;
   } catch (e) {
     if (e instanceof HookError || e instanceof ProposalError) throw bad(file, e.message);
     const msg = e instanceof Error ? e.message.split('\n')[0]! : String(e);
-    const hint = /gupcheck/.test(msg) && /Cannot find (package|module)/.test(msg) ? ' (install gupcheck where the module can import it: npm install gupcheck)' : '';
+    const hint = /gupcheck/.test(msg) && /Cannot find (package|module)/.test(msg) ? ' (install gupcheck where the module can import it: npm install gupcheck)'
+      : /import statement outside a module|Unexpected token 'export'/.test(msg) ? ' (it is an ES module: name it .mjs, or set "type": "module" in its package.json)' : '';
     throw bad(file, `cannot load it: ${oneLine(msg, 200)}${hint}`);
+  } finally {
+    // The warning is emitted on a later tick of the same load: restore once that has run.
+    await new Promise<void>((r) => setImmediate(r));
+    for (const l of warned) process.on('warning', l);
   }
   const name = ['default', 'proposal', 'model'].find((n) => mod[n] !== undefined);
   if (name === undefined) {
@@ -90,6 +100,14 @@ export async function loadModule(file: string): Promise<LoadedModule> {
       proposal = obj['kind'] === PROPOSAL_KIND ? (exp as Proposal) : defineProposal(exp as ProposalDef);
     } catch (e) {
       if (e instanceof ProposalError || e instanceof HookError) throw bad(file, e.message);
+      throw e;
+    }
+    // Build it once on the default scenario, so mistakes only a built kernel shows (a hook name,
+    // a field, a hook that throws while it is set up) name this file.
+    try {
+      kernelOf(resolveScenario(undefined), proposal);
+    } catch (e) {
+      if (e instanceof ProposalError || e instanceof HookError || e instanceof ExtraStateError) throw bad(file, e.message);
       throw e;
     }
     return { kind: 'proposal', file, proposal, entry: proposalEntry(proposal) };
