@@ -34,7 +34,8 @@ export const I6: KernelProperty = {
         return false;
       }),
     ];
-    if (k.sh.flusher) {
+    // Any writeback: the flusher's, fsync's, or kswapd's pageout.
+    if (k.sh.flusher || k.sh.fsync || k.sh.reclaim) {
       out.push(step('stable-pages', 'the device does not DMA into a page while it is under writeback (stable pages; else a torn write or a checksum error on disk)', (prev, a) => {
         if (a.name !== 'dma: device writes page') return true;
         const hi = k.sh.holders.findIndex((h) => h.id === a.params['holder']);

@@ -1,6 +1,6 @@
 import test from 'ava';
 import { Checker, check } from '../src/engine/checker.js';
-import { action, always, quiescent, sometimes, step, type Model } from '../src/engine/model.js';
+import { action, always, ModelFault, quiescent, sometimes, step, type Model } from '../src/engine/model.js';
 import { Layout, int, record } from '../src/engine/schema.js';
 
 // A counter that can go up by 1 or 2 up to `max`, and a flag "busy" that is
@@ -126,4 +126,24 @@ test('coverage counts each action and warns about actions that never fired', (t)
   t.is(inc2.fired, 0);
   t.regex(r.warnings.join('\n'), /never fired: inc2/);
   t.is(r.coverage.find((c) => c.action === 'inc1')!.distinct, 1);
+});
+
+test('an action whose code throws: a ModelFault naming the step and the state; the search is then incomplete, never a verdict', (t) => {
+  const layout = new Layout(record({ x: int(0, 4) }));
+  const { x } = layout.root;
+  const model: Model = {
+    name: 'thrower', params: {}, layout, init: [layout.blank()],
+    actions: [action({ name: 'inc', guard: (s) => x.get(s) < 4, effect: (s) => { if (x.get(s) === 2) throw new Error('boom'); x.set(s, x.get(s) + 1); } })],
+    properties: [always('small', 'x stays below 4', (s) => x.get(s) < 4)],
+  };
+  const c = new Checker(model);
+  const fault = t.throws(() => c.run(), { instanceOf: ModelFault });
+  t.regex(fault!.message, /^boom — in action 'inc' \(effect\)$/);
+  t.deepEqual(layout.toJSON(fault!.state!), { x: 2 }, 'the state the step started from');
+  t.regex(fault!.in(model).message, /^thrower: boom — in action 'inc' \(effect\), from state \{"x":2\}$/);
+  t.true(c.runSlice(10), 'the checker is finished');
+  const r = c.result();
+  t.false(r.complete);
+  t.is(r.stopReason, 'fault');
+  t.not(r.properties.find((p) => p.name === 'small')?.status, 'holds', 'never holds for a search that did not finish');
 });

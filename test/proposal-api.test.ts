@@ -16,6 +16,9 @@ import { defineProposal, ProposalError, settingsOf, withSettings } from '../mode
 import { modern } from '../models/proposals/modern.js';
 import { wbSkipPinned } from '../models/proposals/wb-skip-pinned.js';
 import { PROPOSALS } from '../models/index.js';
+import { uniformBioBias } from '../models/proposals/uniform-bio-bias.js';
+import { check } from '../src/engine/checker.js';
+import { FieldRangeError } from '../src/engine/schema.js';
 
 const API = pathToFileURL(path.resolve('dist/src/index.js')).href;
 const dir = mkdtempSync(path.join(tmpdir(), 'gupcheck-modules-'));
@@ -193,4 +196,19 @@ test('--scenario PATH for replay: a trace of a scenario that is not shipped repl
   const other = gupcheck('replay', trace, '--scenario', sc, '--model', mod('good3.mjs', GOOD.replace("'mine'", "'mine3'")));
   t.is(other.code, 0, other.stderr);
   t.regex(other.stdout, /refuses step 10/);
+});
+
+test('a write out of a field\'s range inside a hook is the field-range verdict, not a fault', (t) => {
+  // uniform-bio-bias's writeback bio pins in writebackBioGet; with refMax 6 and BIAS 4 that pin overflows.
+  const sc = { ...shipped('ext4-pin-write'), bounds: { refMax: 6, bias: 4 } };
+  const r = check(build(sc, uniformBioBias).model);
+  const fr = r.properties.find((p) => p.name === 'field-range')!;
+  t.is(fr.status, 'violated');
+  t.regex(fr.detail ?? '', /page\.P\.ref := \d+ is outside its declared range 0\.\.6/);
+  t.true(r.complete, 'the search went on past every range error, hooks\' included');
+  // The hook itself lets the range error through (not a HookError, which would stop the search).
+  const { kernel: k, init } = build(sc, uniformBioBias);
+  const s = init();
+  k.pg[0]!.ref.set(s, 6);
+  t.throws(() => k.hooks.writebackBioGet(s, 0), { instanceOf: FieldRangeError });
 });

@@ -23,7 +23,7 @@ const Y_LOCK = 'fsync: lock_page';
 const Y_CLEAN_SKIP = 'fsync: page clean, skip';
 const Y_CLEAN = 'fsync: clear_page_dirty_for_io';
 const Y_SUBMIT = 'fsync: submit page';
-const Y_RETURN = 'fsync: wait and return';
+const Y_RETURN = 'fsync: __filemap_fdatawait_range';
 const app = { process: 'app', address: 'P' };
 
 /** One shared ext4 page, the app stores to it, with the given actors and stable writes. */
@@ -119,7 +119,7 @@ test('wb-skip-pinned: with stable pages, I1 and stable-pages hold, but fsync ret
   t.is(status(r, 'durability'), 'violated');
   t.deepEqual(steps(r, 'durability'), [
     'init', 'gup: faultin_page', 'gup: follow_page_pte + try_grab_page', 'dma: device writes page',
-    'fsync: tag_pages_for_writeback', 'fsync: lock_page', 'fsync: folio_clear_dirty_for_io: pinned, keep dirty, skip', 'fsync: wait and return',
+    'fsync: tag_pages_for_writeback', 'fsync: lock_page', 'fsync: folio_clear_dirty_for_io: pinned, keep dirty, skip', 'fsync: __filemap_fdatawait_range',
   ]);
   // Without stable pages nothing waits for writeback: a pin taken during writeback lets the device write the page under it.
   const n = result(wbSkipPinned, 'rdma-file-mr-fsync');
@@ -151,3 +151,45 @@ test('the same scenarios on the kernels: 6.6 refuses the long-term pin (durabili
   t.is(DMA, 'dma: device writes page');
   t.is(FOLLOW, 'gup: follow_page_pte + try_grab_page');
 });
+
+test('durability: a short-term pin\'s DMA is owed to fsync only once its holder has released it (the syscall returned)', (t) => {
+  // 6.6, the 2022 syzbot setting plus an fsync: process_vm_writev pins, the device writes, fsync runs before the unpin.
+  const sc = { ...shipped('ext4-pin-write'), name: 'ext4-pin-write-fsync', actors: { flusher: true, reclaim: true, fsync: true } };
+  const r = check(build(sc, modern).model);
+  t.true(r.complete);
+  t.is(status(r, 'durability'), 'holds');
+  t.is(status(r, 'durability.witness'), 'holds');
+  const { model, kernel: k, init } = build(sc, modern);
+  const Y = k.root.fsync!;
+  const pvw = { holder: 'pvw' };
+  const s0 = run(model, init(), [FAULT, pvw], [FOLLOW, pvw], [DMA, pvw], [Y_TAG]);
+  t.is(Y.want['P']!.get(s0), 0, 'the DMA has not completed for the caller: nothing is owed yet');
+  const s1 = run(model, init(), [FAULT, pvw], [FOLLOW, pvw], [DMA, pvw], ['release: unpin_user_pages_dirty_lock: folio_mark_dirty', pvw], ['release: unpin_user_page', pvw], [Y_TAG]);
+  t.is(Y.want['P']!.get(s1), 1, 'after the unpin it is owed');
+  // A long-term pin's DMA is owed at once (rdma-file-mr-fsync: the MR's write completes on the device).
+  const lt = build(shipped('rdma-file-mr-fsync'), wbSkipPinned);
+  const mr = { holder: 'mr' };
+  t.is(lt.kernel.root.fsync!.want['P']!.get(run(lt.model, lt.init(), [FAULT, mr], [FOLLOW, mr], [DMA, mr], [Y_TAG])), 1);
+});
+
+test('fsync\'s final wait is one pass in index order: writeback started on a page the pass has left behind is not waited for', (t) => {
+  const two = {
+    name: 'two-pages', description: 'two shared ext4 pages, stores, flusher and fsync',
+    pages: [{ id: 'P', kind: 'file' }, { id: 'Q', kind: 'file' }],
+    processes: [{ id: 'app', mappings: [{ page: 'P', shared: true, present: false, store: true }, { page: 'Q', shared: true, present: false }] }],
+    holders: [], actors: { flusher: true, fsync: true },
+  };
+  const { model, kernel: k, init } = build(two);
+  const Y = k.root.fsync!;
+  const P = pageSlot(k, 'P');
+  // fsync finds nothing dirty, passes P in its final wait; then the app stores to P and the flusher starts writing it.
+  const s0 = run(model, init(), [Y_TAG], [Y_SKIP], [Y_SKIP], [Y_RETURN]);
+  t.is(Y.pc.get(s0), FSYNC.waiting);
+  t.is(Y.idx.get(s0), 1, 'the wait has passed P');
+  const s1 = run(model, s0, [STORE_FAULT, app], [STORE, app], [F_LOCK, PAGE_P], [F_CLEAN], [F_SUBMIT]);
+  t.true(k.pg[P]!.PG_writeback.test(s1));
+  const s2 = apply(model, s1, Y_RETURN);
+  t.is(Y.pc.get(s2), FSYNC.done, 'fsync returns while P is under writeback (a write that started after it did)');
+  t.true(holds(model, 'durability', s2), 'and owed nothing for it');
+});
+

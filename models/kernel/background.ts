@@ -160,11 +160,13 @@ export function fsyncActions(k: Kernel): Action[] {
   const ids = pages.map((p) => k.sh.pages[p]!.id);
   const towrite = ids.map((id) => Y.towrite[id]!);
   const want = ids.map((id) => Y.want[id]!);
+  const completed = ids.map((id) => Y.completed[id]!);
   const at = (s: Uint32Array, pc: number) => Y.pc.get(s) === pc;
   const cur = (s: Uint32Array) => pages[Y.idx.get(s)]!;
   const next = (s: Uint32Array) => {
     const i = Y.idx.get(s) + 1;
-    Y.idx.set(s, i);
+    // After the last page, __filemap_fdatawait_range walks the range again from the start.
+    Y.idx.set(s, i >= pages.length ? 0 : i);
     Y.pc.set(s, i >= pages.length ? FSYNC.waiting : FSYNC.scanning);
   };
   const unlockNext = (s: Uint32Array) => {
@@ -187,9 +189,8 @@ export function fsyncActions(k: Kernel): Action[] {
       guard: (s) => at(s, FSYNC.idle),
       effect: (s) => {
         pages.forEach((p, i) => {
-          const cached = k.inCache(s, p);
-          towrite[i]!.setBool(s, cached && dirtyTagged(s, p));
-          want[i]!.set(s, cached ? k.pg[p]!.data.get(s) : k.pg[p]!.disk.get(s));
+          towrite[i]!.setBool(s, k.inCache(s, p) && dirtyTagged(s, p));
+          want[i]!.set(s, completed[i]!.get(s));
         });
         Y.idx.set(s, 0);
         Y.pc.set(s, pages.length === 0 ? FSYNC.waiting : FSYNC.scanning);
@@ -227,15 +228,19 @@ export function fsyncActions(k: Kernel): Action[] {
     submitLabel: 'mpage_submit_folio: set_page_writeback, clean the buffers, submit the bio, unlock_page',
   }));
   out.push(
+    // __filemap_fdatawait_range: one pass in index order, each page's writeback waited for
+    // (writeback started behind the pass is not waited for), then return 0.
     action({
-      name: 'fsync: wait and return', actor: fsyncActor,
-      label: 'fsync: __filemap_fdatawait_range (no page of the file under writeback), return 0',
-      guard: (s) => {
-        if (!at(s, FSYNC.waiting)) return false;
-        for (const p of pages) if (k.pg[p]!.PG_writeback.test(s)) return false;
-        return true;
+      name: 'fsync: __filemap_fdatawait_range', actor: fsyncActor,
+      label: 'fsync: __filemap_fdatawait_range: folio_wait_writeback on this page, on to the next; return 0 after the last',
+      guard: (s) => at(s, FSYNC.waiting) && (Y.idx.get(s) >= pages.length || !k.pg[pages[Y.idx.get(s)]!]!.PG_writeback.test(s)),
+      effect: (s) => {
+        const i = Y.idx.get(s) + 1;
+        if (i >= pages.length) {
+          Y.idx.set(s, 0);
+          Y.pc.set(s, FSYNC.done);
+        } else Y.idx.set(s, i);
       },
-      effect: (s) => { Y.pc.set(s, FSYNC.done); },
     }),
   );
   return out;
@@ -270,6 +275,7 @@ export function reclaimActions(k: Kernel): Action[] {
     k.putPage(s, p, 1);
   };
   const afterUnmap = K.reclaimAfterUnmap();
+  const noBuffers = K.noBuffersAtWriteback();
   const branch = (s: Uint32Array) => branchTaken(afterUnmap, s, cur(s));
   for (const p of k.sh.fileSlots) {
     const name = k.sh.pages[p]!.id;
@@ -343,7 +349,7 @@ export function reclaimActions(k: Kernel): Action[] {
       g.PG_dirty.set(s, 0);
       if (g.buffers.get(s) === BH.none) {
         // ext4_writepage: page_buffers() on a page without buffers.
-        if (K.noBuffersAtWriteback().handle(s, p)) { k.root.oops.set(s, 1); return; }
+        if (noBuffers.handle(s, p)) { k.root.oops.set(s, 1); return; }
         putback(s);
         return;
       }

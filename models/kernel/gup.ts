@@ -122,8 +122,12 @@ export function holderActions(k: Kernel, hi: number): Action[] {
       label: `${actor}: device DMA-writes the page`,
       guard: (s) => at(s, HOLDER.held) && !H.wrote.test(s),
       effect: (s) => {
-        k.writeData(s, H.page.get(s), q);
+        const p = H.page.get(s);
+        k.writeData(s, p, q);
         H.wrote.set(s, 1);
+        // A long-term pin's DMA (an RDMA write) completes on its own; a short-term one when the syscall returns.
+        if (h.longterm) k.writeCompleted(s, p);
+        else k.dmaWritten(s, hi, p);
       },
     }));
   }
@@ -143,6 +147,7 @@ export function holderActions(k: Kernel, hi: number): Action[] {
       effect: (s) => {
         const p = H.page.get(s);
         K.released(s, hi, p, name);
+        k.dmaCompletedAtRelease(s, hi, p);
         k.putPage(s, p, amount);
         H.pc.set(s, HOLDER.released);
       },

@@ -117,8 +117,17 @@ const fsyncSpec = (sh: Shape) => {
     idx: int(0, Math.max(0, files.length)),
     /** PAGECACHE_TAG_TOWRITE: tag_pages_for_writeback tagged the page's dirty tag at the start */
     towrite: keyed(files, () => bool()),
-    /** ghost: the data version each page had when fsync started (what must be on disk when it returns) */
+    /** ghost: what must be on disk when fsync returns: each page's `completed` when fsync started */
     want: keyed(files, () => int(0, sh.dataMax)),
+    /**
+     * ghost: the data version of each page's last write that had completed
+     * for its writer — a store at once, a DMA through a long-term pin
+     * (the device's completion), a short-term pin's DMA once the holder has
+     * released it (the syscall returned)
+     */
+    completed: keyed(files, () => int(0, sh.dataMax)),
+    /** ghost: the version a short-term holder's DMA produced, completed at its release */
+    dma: keyed(sh.holders.map((h) => h.id), () => int(0, sh.dataMax)),
   });
 };
 
@@ -218,6 +227,9 @@ export class Kernel {
   /** Every (process, va) pair, flattened, for PTE walks (rmap). */
   private readonly ptes: { q: number; v: number; present: Field; pfn: Field; w: Field; d: Field }[];
   private shape: Shape;
+  /** fsync's durability ghosts by page slot and by holder (undefined without fsync, or for a page fsync does not write). */
+  private readonly fsyncCompleted: readonly (Field | undefined)[];
+  private readonly fsyncDma: readonly (Field | undefined)[];
 
   constructor(sh: Shape, extra: ExtraState = {}) {
     this.shape = sh;
@@ -236,6 +248,9 @@ export class Kernel {
       const e = this.pr[q]!.vma[v]!;
       this.ptes.push({ q, v, present: e.present, pfn: e.pfn, w: e.w, d: e.d });
     }));
+    const Y = R.fsync;
+    this.fsyncCompleted = sh.pages.map((p) => Y?.completed[p.id]);
+    this.fsyncDma = sh.holders.map((h) => Y?.dma[h.id]);
   }
 
   /** The scenario's shape, with each holder's accounting as the hooks decide it. */
@@ -530,6 +545,25 @@ export class Kernel {
     const g = this.pg[p]!;
     g.data.set(s, g.data.get(s) + 1);
     if (this.root.forked.test(s) && g.mapping.get(s) === MAPPING.anon) g.writtenBy.set(s, q + 1);
+  }
+
+  /** The write that just gave page p its data has completed for its writer (fsync's durability ghost). */
+  writeCompleted(s: Uint32Array, p: number): void {
+    const c = this.fsyncCompleted[p];
+    if (c !== undefined) c.set(s, Math.max(c.get(s), this.pg[p]!.data.get(s)));
+  }
+  /** Holder hi's device wrote page p through a short-term pin: complete only at its release. */
+  dmaWritten(s: Uint32Array, hi: number, p: number): void {
+    const d = this.fsyncDma[hi];
+    if (d !== undefined && this.fsyncCompleted[p] !== undefined) d.set(s, this.pg[p]!.data.get(s));
+  }
+  /** Holder hi released page p: its DMA, if any, has completed. */
+  dmaCompletedAtRelease(s: Uint32Array, hi: number, p: number): void {
+    const d = this.fsyncDma[hi];
+    const c = this.fsyncCompleted[p];
+    if (d === undefined || c === undefined || d.get(s) === 0) return;
+    c.set(s, Math.max(c.get(s), d.get(s)));
+    d.set(s, 0);
   }
 }
 

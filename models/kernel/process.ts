@@ -76,6 +76,7 @@ export function userActions(k: Kernel): Action[] {
         guard: (s) => live(s) && !E.stored.test(s) && E.present.test(s) && E.w.test(s),
         effect: (s) => {
           k.writeData(s, E.pfn.get(s), q);
+          k.writeCompleted(s, E.pfn.get(s));
           E.d.set(s, 1);
           E.stored.set(s, 1);
         },

@@ -10,8 +10,8 @@
 //     hooks: ({ k, base }) => ({ writebackSteps: (point, mode) => … }),
 //   });
 
-import type { Action, Property } from '../../src/engine/model.js';
-import type { FieldSpec } from '../../src/engine/schema.js';
+import { ModelFault, type Action, type Property } from '../../src/engine/model.js';
+import { FieldRangeError, type FieldSpec } from '../../src/engine/schema.js';
 import { HOOK_NAMES, baselineHooks, type BranchStep, type KernelHooks, type NoBuffersStep } from './hooks.js';
 import { coreFieldNames, type ExtraState, type Kernel } from './kernel.js';
 import type { Shape } from './shape.js';
@@ -57,9 +57,19 @@ export interface ProposalDef {
    * inherited setting of that name (e.g. lifting a ban the base imposes).
    */
   readonly settings?: Readonly<Record<string, SettingValue | SettingDecl>>;
-  /** Extra state fields (with their ranges) on every page, holder or process, or at the top. */
+  /**
+   * Extra state fields (with their ranges) on every page, holder or process,
+   * or at the top. The layout exists before the hooks do, so `sh.holders`
+   * carry the scenario's own kind and release here (a direct-I/O holder's
+   * kind, and every holder's refcount increment, are settled later by the
+   * hooks).
+   */
   readonly state?: (sh: Shape, settings: Settings) => ExtraState;
-  /** Code at the hook points; what it leaves out stays the base's. */
+  /**
+   * Code at the hook points; what it leaves out stays the base's. It is
+   * called more than once per built model (before and after the holders
+   * are settled): keep it free of side effects.
+   */
   readonly hooks?: (ctx: HookContext) => Partial<KernelHooks>;
   /** Extra actions (after the kernel's). */
   readonly actions?: (k: Kernel, settings: Settings) => readonly Action[];
@@ -214,8 +224,9 @@ export function composeHooks(p: Proposal, k: Kernel, settings: Settings): Kernel
 const STEP_HOOKS = new Set(['writebackSteps', 'reclaimAfterUnmap', 'noBuffersAtWriteback']);
 
 function guarded(proposal: string, hook: string, fn: (...a: unknown[]) => unknown): (...a: unknown[]) => unknown {
+  // A write out of a field's range is a verdict (field-range), and a fault already names its place.
   const fail = (e: unknown): never => {
-    throw e instanceof HookError ? e : new HookError(proposal, hook, e);
+    throw e instanceof HookError || e instanceof FieldRangeError || e instanceof ModelFault ? e : new HookError(proposal, hook, e);
   };
   if (STEP_HOOKS.has(hook)) {
     return (a: unknown, b: unknown) => {
@@ -227,6 +238,7 @@ function guarded(proposal: string, hook: string, fn: (...a: unknown[]) => unknow
       }
       if (hook === 'noBuffersAtWriteback') {
         const st = out as NoBuffersStep;
+        if (typeof st !== 'object' || st === null || typeof st.handle !== 'function') return fail(new Error('must return { name, label, handle }'));
         return { ...st, handle: guarded(proposal, `${hook}.handle`, st.handle as (...a: unknown[]) => unknown) };
       }
       if (!Array.isArray(out)) return fail(new Error('must return an array of branch steps'));

@@ -1,8 +1,10 @@
-// Writeback skips pinned pages, always: the first half of Jan Kara's
-// direction of February 2023 ("[PATCH RFC 0/5] Writeback handling of pinned
-// pages", message-id 20230209121046.25360-1-jack@suse.cz, patch 3/5 "mm: Do
-// not try to write pinned folio during memory cleaning writeback"), applied
-// to every writeback instead of only to memory cleaning. In
+// Writeback skips pinned pages, always — the naive form of the 2023
+// direction, and NOT what Jan Kara's RFC ("[PATCH RFC 0/5] Writeback
+// handling of pinned pages", message-id 20230209121046.25360-1-jack@suse.cz)
+// proposes: its patch 3/5 skips pinned folios only in memory-cleaning
+// writeback (WB_SYNC_NONE) and writes them for data integrity (see
+// wb-bounce-pinned). This one applies the skip to fsync too, to show what
+// that costs. The skip sits where patch 3/5 put it: in
 // folio_clear_dirty_for_io, after folio_mkclean has write-protected the
 // PTEs, a folio_maybe_dma_pinned() folio keeps PG_dirty and is not written.
 // On top of Linux 6.6 with 6.5's long-term file-write ban lifted: allowing
@@ -16,9 +18,9 @@ export const wbSkipPinned = defineProposal({
   base: modern,
   era: 'v6.6 + skip pinned writeback',
   date: '2023-02',
-  title: 'writeback skips folio_maybe_dma_pinned() folios and leaves them dirty, for all writeback (2023 direction, naive form)',
+  title: 'writeback skips folio_maybe_dma_pinned() folios and leaves them dirty, fsync included (a strawman of the 2023 direction, not the RFC)',
   changes: 'on top of modern without the 6.5 long-term file-write ban: folio_clear_dirty_for_io keeps a pinned folio dirty and writeback skips it, for the flusher (WB_SYNC_NONE) and for fsync (WB_SYNC_ALL) alike',
-  notes: 'Closes what the pins broke in writeback: I1 and stable-pages hold where the device needs stable pages (a pin taken while the page is under writeback faults and waits in folio_wait_stable; a pinned page is never written). What it breaks is fsync: the durability column shows fsync returning while data the device wrote through the pin before fsync started is still only in memory — "skip pinned pages forever" is the objection Christoph Hellwig and Dave Chinner raised (a long-term pin is never written back). Without SB_I_STABLE_WRITES nothing waits for writeback, so a pin taken during writeback still lets the device write the page under writeback (stable-pages).',
+  notes: 'Closes what the pins broke in writeback: I1 and stable-pages hold where the device needs stable pages (a pin taken while the page is under writeback faults and waits in folio_wait_stable; a pinned page is never written). What it breaks is fsync: the durability column shows fsync returning while data the device wrote through a long-term pin before fsync started is still only in memory — a page pinned for as long as an RDMA region lives is never written back. That is why the RFC writes pinned pages for data-integrity writeback (wb-bounce-pinned). Without SB_I_STABLE_WRITES nothing waits for writeback, so a pin taken during writeback still lets the device write the page under writeback (stable-pages).',
   settings: { longtermFileWriteBan: false },
   hooks: ({ k, base }) => ({
     writebackSteps: (point, mode) => point !== 'clean' ? base.writebackSteps(point, mode) : [...base.writebackSteps(point, mode), {

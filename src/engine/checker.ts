@@ -221,10 +221,10 @@ export class Checker implements Search {
       }
       if (!this.finished) this.explore(t0, sliceMs);
     } catch (e) {
-      // The model's own code threw: stop, and say where (never a verdict).
-      this.finished = true;
-      if (e instanceof ModelFault || e instanceof RangeError) throw e;
-      throw new ModelFault('a property, the initial states or a state classifier', undefined, e);
+      // The model's own code threw: stop as incomplete (a later result() is never a verdict), say where.
+      this.stop('fault');
+      if (e instanceof ModelFault) throw e;
+      throw new ModelFault('the model (a property, an initial state, a classifier) or the engine', undefined, e);
     } finally {
       this.elapsedMs += performance.now() - t0;
     }

@@ -224,7 +224,10 @@ export class ParallelSearch implements Search {
         const r = m.message as Report;
         if (r.t === 'error') {
           // The model's own code threw in a worker: the same one-line fault as in one thread.
-          if (r.name === 'ModelFault') throw new ModelFault(`worker ${r.worker}`, undefined, new Error(r.message));
+          if (r.name === 'ModelFault') {
+            this.stopReason = 'fault';
+            throw new ModelFault(`worker ${r.worker}`, undefined, new Error(r.message));
+          }
           const e = new WorkerError(`worker ${r.worker}: ${r.message}`);
           if (r.stack !== undefined) e.stack = r.stack;
           throw e;

@@ -66,7 +66,7 @@ const cDecided = (workers: number, p: number): number => C_WORKER + 64 * workers
 export const controlInts = (workers: number, properties: number): number => C_WORKER + 64 * workers + properties + 16;
 
 /** Stop reasons in C_STOP. */
-export const STOP_CODES = ['', 'max-depth', 'max-states', 'time-limit', 'max-memory', 'interrupted'] as const;
+export const STOP_CODES = ['', 'max-depth', 'max-states', 'time-limit', 'max-memory', 'interrupted', 'fault'] as const;
 export type StopCode = Exclude<(typeof STOP_CODES)[number], ''>;
 
 /** A ring: HEAD (consumer's) and TAIL (producer's) counters in words, then QWORDS words of records. */

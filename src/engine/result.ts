@@ -16,7 +16,8 @@ export type PropertyStatus = t.TypeOf<typeof PropertyStatusC>;
 
 export const PropertyKindC = t.keyof({ always: null, step: null, quiescent: null, sometimes: null, deadlock: null, range: null });
 
-export const StopReasonC = t.keyof({ 'max-depth': null, 'max-states': null, 'time-limit': null, 'max-memory': null, interrupted: null });
+/** Why a search stopped before the end; 'fault': the model's own code threw (ModelFault), never a verdict. */
+export const StopReasonC = t.keyof({ 'max-depth': null, 'max-states': null, 'time-limit': null, 'max-memory': null, interrupted: null, fault: null });
 export type StopReason = t.TypeOf<typeof StopReasonC>;
 
 export const TraceStepC = t.intersection([

@@ -19,7 +19,7 @@ import * as t from 'io-ts';
 import type { Model } from '../engine/model.js';
 import { InputError, resolveParams, type ModelEntry } from '../engine/registry.js';
 import { describeErrors, oneLine } from '../io/decode.js';
-import { kernelOf, proposalEntry, resolveScenario } from '../../models/kernel/build.js';
+import { buildKernel, proposalEntry, resolveScenario } from '../../models/kernel/build.js';
 import { ExtraStateError } from '../../models/kernel/kernel.js';
 import { defineProposal, PROPOSAL_KIND, ProposalError, HookError, type Proposal, type ProposalDef } from '../../models/kernel/proposal.js';
 
@@ -97,15 +97,16 @@ export async function loadModule(file: string): Promise<LoadedModule> {
     if (isLeft(d)) throw bad(file, `${where} is not a proposal: ${describeErrors(d.left)}`);
     let proposal: Proposal;
     try {
-      proposal = obj['kind'] === PROPOSAL_KIND ? (exp as Proposal) : defineProposal(exp as ProposalDef);
+      // Checked again even when it says it came from defineProposal (it may have been built by hand).
+      proposal = defineProposal(exp as ProposalDef);
     } catch (e) {
       if (e instanceof ProposalError || e instanceof HookError) throw bad(file, e.message);
       throw e;
     }
-    // Build it once on the default scenario, so mistakes only a built kernel shows (a hook name,
-    // a field, a hook that throws while it is set up) name this file.
+    // Build it once on the default scenario, so mistakes only a built model shows (a hook name,
+    // a field, a hook, action or property that throws while it is set up) name this file.
     try {
-      kernelOf(resolveScenario(undefined), proposal);
+      buildKernel(resolveScenario(undefined), proposal);
     } catch (e) {
       if (e instanceof ProposalError || e instanceof HookError || e instanceof ExtraStateError) throw bad(file, e.message);
       throw e;
