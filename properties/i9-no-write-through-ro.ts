@@ -15,7 +15,9 @@ function readOnlyFilePages(k: Parameters<KernelProperty['applies']>[0]): number[
 export const I9: KernelProperty = {
   id: 'I9',
   title: 'no write through a read-only mapping',
-  applies: (k) => readOnlyFilePages(k).length > 0 && k.sh.procs.some((pr) => pr.vmas.some((v) => v.file && !v.shared && v.writable)),
+  // Someone may try to write such a page: a writable private mapping, or a write GUP of a private one (FOLL_FORCE).
+  applies: (k) => readOnlyFilePages(k).length > 0 && (k.sh.procs.some((pr) => pr.vmas.some((v) => v.file && !v.shared && v.writable)) ||
+    k.sh.holders.some((h) => h.write && !k.sh.procs[h.proc]!.vmas[h.va]!.shared && k.sh.procs[h.proc]!.vmas[h.va]!.file)),
   properties: (k) => {
     const ro = readOnlyFilePages(k);
     const privateFileVmas = k.sh.procs.flatMap((pr, q) => pr.vmas.map((v, i) => ({ v, q, i }))).filter(({ v }) => v.file && !v.shared);

@@ -30,11 +30,13 @@ test.serial('list shows the proposals, classic models with parameters, scenarios
   const sections = r.stdout.split('\n\n');
   t.regex(sections[0]!, /^proposals \(kernel models: .*\):\n {2}baseline {12}pre-2019 kernel/);
   t.regex(sections[0]!, /\n {2}lock-page-over-gup {2}\S/, 'names are aligned');
-  t.regex(sections[1]!, /^classic models .*\n {2}peterson .*\n {4}--set N=2\.\.6 +number of processes/);
-  t.regex(sections[2]!, /^scenarios .*\n(?: {2}.*\n)*? {2}ext4-gup-write \(default\) +The 2018 ext4 BUG/);
-  t.regex(sections[3]!, /^kernel properties .*\n {2}I1 {2}no dirty page without buffers\n {4}I1 +always +an ext4 page-cache page that is PG_dirty has buffers/);
-  t.regex(sections[3]!, /\n {4}I1\.crash +step +writeback never reaches page_buffers/);
-  t.regex(sections[3]!, /\n {2}I11 {2}lock discipline\n/);
+  t.regex(sections[1]!, /^kernel releases .*\n {2}v4\.8 +Linux 4\.8\. /);
+  t.regex(sections[1]!, /\n {2}v6\.6 +Linux 6\.6\. /);
+  t.regex(sections[2]!, /^classic models .*\n {2}peterson .*\n {4}--set N=2\.\.6 +number of processes/);
+  t.regex(sections[3]!, /^scenarios .*\n(?: {2}.*\n)*? {2}ext4-gup-write \(default\) +The 2018 ext4 BUG/);
+  t.regex(sections[4]!, /^kernel properties .*\n {2}I1 {2}no dirty page without buffers\n {4}I1 +always +an ext4 page-cache page that is PG_dirty has buffers/);
+  t.regex(sections[4]!, /\n {4}I1\.crash +step +writeback never reaches page_buffers/);
+  t.regex(sections[4]!, /\n {2}I11 {2}lock discipline\n/);
   const topics = await runMain('list', 'scenarios', 'properties', '--json');
   const j = JSON.parse(topics.stdout) as { scenarios: { name: string; default: boolean }[]; properties: { family: string; properties: { name: string }[] }[] };
   t.true(j.scenarios.some((s) => s.name === 'ext4-gup-write' && s.default));
@@ -42,7 +44,7 @@ test.serial('list shows the proposals, classic models with parameters, scenarios
   t.true(j.properties.every((p) => p.properties.length > 0), 'every family has properties with descriptions');
   const bad = await runMain('list', 'frobs');
   t.is(bad.code, 2);
-  t.is(bad.stderr, "gupcheck: list: unknown topic 'frobs' (topics: models, proposals, scenarios, properties); see gupcheck list --help\n");
+  t.is(bad.stderr, "gupcheck: list: unknown topic 'frobs' (topics: models, proposals, releases, scenarios, properties); see gupcheck list --help\n");
 });
 
 for (const [what, args, message] of [

@@ -12,7 +12,8 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gupcheck } from './helpers/cli.js';
 import { build, shipped } from './helpers/kernel.js';
-import { defineProposal, ProposalError, settingsOf, withSettings } from '../models/kernel/proposal.js';
+import { defineProposal, MAX_HOOK_ARITY, ProposalError, settingsOf, withSettings } from '../models/kernel/proposal.js';
+import { baselineHooks, HOOK_NAMES } from '../models/kernel/hooks.js';
 import { modern } from '../models/proposals/modern.js';
 import { wbSkipPinned } from '../models/proposals/wb-skip-pinned.js';
 import { PROPOSALS } from '../models/index.js';
@@ -152,14 +153,14 @@ export default defineProposal({
 test('settings: declared by the proposal that introduces them, overridden by name further down, checked', (t) => {
   t.deepEqual(settingsOf(modern).values, { longtermFileWriteBan: true });
   t.deepEqual(settingsOf(wbSkipPinned).values, { longtermFileWriteBan: false });
-  t.is(settingsOf(wbSkipPinned).declared['longtermFileWriteBan']?.by, 'modern');
+  t.is(settingsOf(wbSkipPinned).declared['longtermFileWriteBan']?.by, 'v6.5', 'declared by the release that brought the ban');
   // The override reaches the base's code: the long-term write pin is refused on modern, allowed on wb-skip-pinned.
   const rdma = shipped('rdma-file-mr');
   t.is(build(rdma, modern).kernel.hooks.checkVmaFlags(build(rdma, modern).kernel.sh.holders[0]!), 'FOLL_LONGTERM write pin of a dirty-tracked file mapping');
   t.is(build(rdma, wbSkipPinned).kernel.hooks.checkVmaFlags(build(rdma, wbSkipPinned).kernel.sh.holders[0]!), undefined);
   const banned = withSettings(wbSkipPinned, 'wb-skip-pinned-banned', { longtermFileWriteBan: true });
   t.not(build(rdma, banned).kernel.hooks.checkVmaFlags(build(rdma, banned).kernel.sh.holders[0]!), undefined, 'and back');
-  t.throws(() => defineProposal({ name: 'x', base: modern, title: 't', changes: 'c', notes: 'n', settings: { longtermFileWriteBan: { default: false, about: 'again' } } }), { instanceOf: ProposalError, message: /already declared by modern/ });
+  t.throws(() => defineProposal({ name: 'x', base: modern, title: 't', changes: 'c', notes: 'n', settings: { longtermFileWriteBan: { default: false, about: 'again' } } }), { instanceOf: ProposalError, message: /already declared by v6.5/ });
 });
 
 test('every shipped proposal is found in models/proposals/ and listed in the order of history, each after its base', (t) => {
@@ -211,4 +212,19 @@ test('a write out of a field\'s range inside a hook is the field-range verdict, 
   const s = init();
   k.pg[0]!.ref.set(s, 6);
   t.throws(() => k.hooks.writebackBioGet(s, 0), { instanceOf: FieldRangeError });
+});
+
+test('every hook takes at most the arguments the wrapper of a proposal\'s hooks passes on', (t) => {
+  const { kernel: k } = build(shipped('ext4-gup-write'));
+  const defaults = baselineHooks(k) as unknown as Record<string, unknown>;
+  for (const name of HOOK_NAMES) {
+    const f = defaults[name];
+    if (typeof f === 'function') t.true(f.length <= MAX_HOOK_ARITY, `${name} takes ${f.length}`);
+  }
+  // The widest hook really gets all its arguments through a proposal's wrapper.
+  const seen: unknown[] = [];
+  const probe = defineProposal({ name: 'probe', base: modern, title: 't', changes: 'c', notes: 'n', hooks: () => ({ canFollowWritePte: (...a: unknown[]) => { seen.push(a.length, a[5]); return true; } }) });
+  const pk = build(shipped('ext4-gup-write'), probe).kernel;
+  pk.hooks.canFollowWritePte(pk.L.blank(), pk.sh.holders[0]!, false, 0, false, true);
+  t.deepEqual(seen, [MAX_HOOK_ARITY, true]);
 });

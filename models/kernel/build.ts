@@ -159,7 +159,7 @@ function scenarioAbout(input: string): string | undefined {
 export function proposalEntry(p: Proposal): ModelEntry {
   return {
     name: p.name,
-    group: 'proposal',
+    group: p.release === true ? 'release' : 'proposal',
     description: `${p.title}. Changes: ${p.changes}`,
     params: [],
     input: { option: 'scenario', default: DEFAULT_SCENARIO, names: scenarioNames, about: scenarioAbout },

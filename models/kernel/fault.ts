@@ -28,11 +28,15 @@ export function faultBlocked(k: Kernel, s: Uint32Array, q: number, v: number, wr
   return write && vma.shared && vma.writable && k.inCache(s, p) && K.pageMkwriteWaits(s, p);
 }
 
-/** Does an access (write or R/O-pin unshare) at (q, v) need a fault first? */
-export function needsFault(k: Kernel, s: Uint32Array, q: number, v: number, write: boolean, unshare: boolean): boolean {
+/**
+ * Does an access (write or R/O-pin unshare) at (q, v) need a fault first?
+ * `refused`: GUP's follow would not take the PTE as it is (faultin_page
+ * then runs even on a write-protected PTE it may follow for writing later).
+ */
+export function needsFault(k: Kernel, s: Uint32Array, q: number, v: number, write: boolean, unshare: boolean, refused = write && !k.pr[q]!.vma[v]!.w.test(s)): boolean {
   const e = k.pr[q]!.vma[v]!;
   if (!e.present.test(s)) return true;
-  if (write && !e.w.test(s)) return true;
+  if (write && refused) return true;
   return unshare;
 }
 
@@ -57,7 +61,7 @@ function doWpPageAnon(k: Kernel, s: Uint32Array, q: number, v: number, p: number
   }
   k.pg[p]!.PG_anon_exclusive.set(s, 1);
   const e = k.pr[q]!.vma[v]!;
-  if (!unshare) e.w.set(s, 1);
+  if (!unshare && k.sh.procs[q]!.vmas[v]!.writable) e.w.set(s, 1);
   if (write) e.d.set(s, 1);
 }
 
@@ -66,10 +70,12 @@ function doWpPageAnon(k: Kernel, s: Uint32Array, q: number, v: number, p: number
  * at (q, v). The caller has checked faultBlocked() (a sleeping lock is a
  * guard, not a step) and that the address is still mapped.
  */
-export function handleMmFault(k: Kernel, s: Uint32Array, q: number, v: number, write: boolean, unshare: boolean): FaultResult {
+export function handleMmFault(k: Kernel, s: Uint32Array, q: number, v: number, write: boolean, unshare: boolean, force = false): FaultResult {
   const vma = k.sh.procs[q]!.vmas[v]!;
   const e = k.pr[q]!.vma[v]!;
-  if (write && !vma.writable) return 'segv';
+  // A write to a mapping without VM_WRITE: only a FOLL_FORCE (or forced COW-break) GUP of a
+  // private mapping, which breaks COW into a copy the PTE maps read-only (maybe_mkwrite).
+  if (write && !vma.writable && (!force || vma.shared)) return 'segv';
   if (!e.present.test(s)) {
     if (!vma.file) return 'segv'; // anonymous pages exist only while mapped
     // filemap_fault: beyond i_size after truncate → SIGBUS.
@@ -87,7 +93,7 @@ export function handleMmFault(k: Kernel, s: Uint32Array, q: number, v: number, w
     if (write && !vma.shared) {
       // do_cow_fault: copy the file page into a private anon page.
       const c = k.copyToNewAnonPage(s, p);
-      k.mapPte(s, q, v, c, true, true);
+      k.mapPte(s, q, v, c, vma.writable, true);
       return 'ok';
     }
     // do_read_fault / do_shared_fault: map the cache page; a write runs page_mkwrite.

@@ -20,12 +20,19 @@ export function holderActions(k: Kernel, hi: number): Action[] {
   const actor = h.id;
   const params = { holder: h.id };
   const api = h.kind === 'PIN' ? (h.fast ? 'pin_user_pages_fast' : 'pin_user_pages') : (h.fast ? 'get_user_pages_fast' : 'get_user_pages');
-  const flags = [h.kind === 'PIN' ? 'FOLL_PIN' : 'FOLL_GET', ...(h.write ? ['FOLL_WRITE'] : []), ...(h.longterm ? ['FOLL_LONGTERM'] : [])].join('|');
+  const flags = [h.kind === 'PIN' ? 'FOLL_PIN' : 'FOLL_GET', ...(h.write ? ['FOLL_WRITE'] : []), ...(h.force ? ['FOLL_FORCE'] : []), ...(h.longterm ? ['FOLL_LONGTERM'] : [])].join('|');
   const alive = k.pr[q]!.alive;
+  const vma = k.sh.procs[q]!.vmas[v]!;
   // GUP walks a live mm: a fork child's holder waits for fork.
   const at = (s: Uint32Array, pc: number) => H.pc.get(s) === pc && alive.test(s);
   const onSlowPath = (s: Uint32Array) => !h.fast || H.slow.test(s);
-  const permits = (s: Uint32Array) => E.present.test(s) && (!h.write || E.w.test(s));
+  // FOLL_WRITE as __get_user_pages has it: asked for, or forced to break COW (5.8), unless a COW
+  // fault in a mapping without VM_WRITE made the kernel drop it (before 4.9).
+  const breaksCow = K.gupBreaksCow(h);
+  const keepsWrite = K.gupKeepsWriteAfterCow();
+  const wantsWrite = (s: Uint32Array) => (h.write || breaksCow) && (keepsWrite || !H.cowed.test(s));
+  const permits = (s: Uint32Array) => E.present.test(s) &&
+    (!wantsWrite(s) || K.canFollowWritePte(s, h, H.cowed.test(s), E.pfn.get(s), E.w.test(s), E.d.test(s)));
   // check_vma_flags decides by the VMA alone: once per model.
   const refused = K.checkVmaFlags(h);
   const mustUnshare = (s: Uint32Array) => E.present.test(s) && K.gupMustUnshare(s, h, E.pfn.get(s));
@@ -39,17 +46,22 @@ export function holderActions(k: Kernel, hi: number): Action[] {
     effect: (s) => { H.pc.set(s, HOLDER.refused); },
   }));
 
-  // §2.1 slow path, part 1: faultin_page → handle_mm_fault.
-  out.push(action({
-    name: 'gup: faultin_page', actor, params,
-    label: `${actor}: ${api}(${flags}): faultin_page → handle_mm_fault${h.write ? '(FAULT_FLAG_WRITE)' : ''}`,
-    guard: (s) => at(s, HOLDER.start) && onSlowPath(s) && !E.unmapped.test(s) && refused === undefined &&
-      needsFault(k, s, q, v, h.write, mustUnshare(s)) && !faultBlocked(k, s, q, v, h.write),
+  // §2.1 slow path, part 1: faultin_page → handle_mm_fault. Before 4.9 a COW in a mapping without
+  // VM_WRITE drops FOLL_WRITE, and the retry faults for reading: a step of its own.
+  const faultin = (write: boolean) => action({
+    name: write || !(h.write || breaksCow) ? 'gup: faultin_page' : 'gup: faultin_page after FOLL_WRITE was dropped', actor, params,
+    label: `${actor}: ${api}(${flags}): faultin_page → handle_mm_fault${write ? '(FAULT_FLAG_WRITE)' : h.write || breaksCow ? ' (a read fault: FOLL_WRITE was dropped after the COW)' : ''}`,
+    guard: (s) => at(s, HOLDER.start) && wantsWrite(s) === write && onSlowPath(s) && !E.unmapped.test(s) && refused === undefined &&
+      needsFault(k, s, q, v, write, mustUnshare(s), !permits(s)) && !faultBlocked(k, s, q, v, write),
     effect: (s) => {
-      const r = handleMmFault(k, s, q, v, h.write, mustUnshare(s));
+      const r = handleMmFault(k, s, q, v, write, mustUnshare(s), h.force || breaksCow);
       if (r !== 'ok') H.pc.set(s, HOLDER.refused);
+      // VM_FAULT_WRITE in a mapping without VM_WRITE: FOLL_COW (or, before 4.9, FOLL_WRITE dropped).
+      else if (write && !vma.writable) H.cowed.set(s, 1);
     },
-  }));
+  });
+  out.push(faultin(h.write || breaksCow));
+  if ((h.write || breaksCow) && !keepsWrite && !vma.writable) out.push(faultin(false));
 
   // §2.1 slow path, part 2: follow_page_pte + try_grab_page (+ FOLL_TOUCH for get_user_pages).
   out.push(action({
@@ -68,7 +80,7 @@ export function holderActions(k: Kernel, hi: number): Action[] {
       // FOLL_TOUCH: set by get_user_pages*() and by the slow fallback of *_fast(), not by
       // pin_user_pages(); a write GUP then dirties a clean page.
       const touch = h.kind === 'GET' || h.fast;
-      if (touch && h.write && !E.d.test(s) && !k.pg[p]!.PG_dirty.test(s)) k.setPageDirty(s, p);
+      if (touch && wantsWrite(s) && !E.d.test(s) && !k.pg[p]!.PG_dirty.test(s)) k.setPageDirty(s, p);
     },
   }));
 
@@ -119,7 +131,8 @@ export function holderActions(k: Kernel, hi: number): Action[] {
   if (h.write) {
     out.push(action({
       name: 'dma: device writes page', actor: `${actor}/device`, params,
-      label: `${actor}: device DMA-writes the page`,
+      // A FOLL_FORCE holder is the kernel writing for /proc/PID/mem (access_process_vm → copy_to_user_page).
+      label: h.force ? `${actor}: access_process_vm: copy_to_user_page writes the page` : `${actor}: device DMA-writes the page`,
       guard: (s) => at(s, HOLDER.held) && !H.wrote.test(s),
       effect: (s) => {
         const p = H.page.get(s);

@@ -71,6 +71,19 @@ export interface KernelHooks {
   defaultRelease(kind: GupKind, write: boolean): Release;
   /** check_vma_flags: why this GUP call fails outright with -EFAULT, or undefined (decided by the VMA alone). */
   checkVmaFlags(h: HolderSpec): string | undefined;
+  /** should_force_cow_break (5.8 only): does this GUP of a COW mapping fault for writing, to break COW, even to read? */
+  gupBreaksCow(h: HolderSpec): boolean;
+  /**
+   * After a write fault that broke COW in a mapping without VM_WRITE, does
+   * the GUP keep FOLL_WRITE (and set FOLL_COW, 4.9+)? If not (before 4.9)
+   * it follows whatever the PTE maps next — Dirty COW.
+   */
+  gupKeepsWriteAfterCow(): boolean;
+  /**
+   * can_follow_write_pte: may a GUP that writes follow this PTE (write bit
+   * w, dirty bit d, mapping page p)? cowed: this GUP broke COW (FOLL_COW).
+   */
+  canFollowWritePte(s: Uint32Array, h: HolderSpec, cowed: boolean, p: number, w: boolean, d: boolean): boolean;
   /** gup_must_unshare: must this R/O pin of page p break COW (FAULT_FLAG_UNSHARE) before it may grab? */
   gupMustUnshare(s: Uint32Array, h: HolderSpec, p: number): boolean;
   /** Does this GUP take page p's lock and keep it until the release? (The holder is then the lock's owner.) */
@@ -155,7 +168,8 @@ export interface KernelHooks {
 
 /** The names of every hook, in the order above (for validation and error messages). */
 export const HOOK_NAMES: readonly (keyof KernelHooks)[] = [
-  'gupRefIncrement', 'dioGupKind', 'defaultRelease', 'checkVmaFlags', 'gupMustUnshare', 'gupLocksPage', 'gupPinned',
+  'gupRefIncrement', 'dioGupKind', 'defaultRelease', 'checkVmaFlags', 'gupBreaksCow', 'gupKeepsWriteAfterCow', 'canFollowWritePte',
+  'gupMustUnshare', 'gupLocksPage', 'gupPinned',
   'gupFastGrabbed', 'gupFastUndone', 'gupFastPinAllowed',
   'releaseAmount', 'released', 'releaseWords', 'releaseMatches',
   'folioMaybeDmaPinned', 'pinsWithoutGupHolder', 'extraRefs',
@@ -183,6 +197,10 @@ export function baselineHooks(k: Kernel): KernelHooks {
       ? (write ? 'unpin_user_pages_dirty_lock' : 'unpin_user_page')
       : (write ? 'set_page_dirty_lock+put_page' : 'put_page')),
     checkVmaFlags: () => undefined,
+    gupBreaksCow: () => false,
+    // 4.8's __get_user_pages: `if ((ret & VM_FAULT_WRITE) && !(vma->vm_flags & VM_WRITE)) foll_flags &= ~FOLL_WRITE`.
+    gupKeepsWriteAfterCow: () => false,
+    canFollowWritePte: (_s, _h, _cowed, _p, w) => w,
     gupMustUnshare: () => false,
     gupLocksPage: () => false,
     gupPinned: () => {},

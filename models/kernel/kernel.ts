@@ -93,6 +93,12 @@ function holderSpec(sh: Shape) {
     wrote: bool(),
     /** a fast-GUP holder that fell back to the slow path */
     slow: bool(),
+    /**
+     * a write fault of this GUP broke COW in a mapping without VM_WRITE
+     * (VM_FAULT_WRITE): the kernel of the release then drops FOLL_WRITE
+     * (before 4.9) or sets FOLL_COW (4.9 until 6.0)
+     */
+    cowed: bool(),
     /** a bio holder: the bio's second page (ZERO_PAGE, or a merged second iovec) has been added */
     bioAdded: bool(),
   });

@@ -60,6 +60,15 @@ export function userActions(k: Kernel): Action[] {
         },
       }));
     }
+    if (vma.dontneed) {
+      // madvise(MADV_DONTNEED) → zap_page_range: the PTE goes (its dirty bit to the page), the VMA stays.
+      out.push(action({
+        name: 'madvise: MADV_DONTNEED', actor: pr.id, params: { process: pr.id, address: where },
+        label: `${pr.id}: madvise(${where}, MADV_DONTNEED) → zap_page_range`,
+        guard: (s) => live(s) && E.present.test(s),
+        effect: (s) => { k.zapPte(s, q, v); },
+      }));
+    }
     if (vma.store) {
       out.push(action({
         name: 'store: write fault', actor: pr.id, params: { process: pr.id, address: where },

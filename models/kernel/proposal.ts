@@ -34,6 +34,29 @@ export interface HookContext {
   readonly settings: Settings;
 }
 
+/**
+ * A commit a kernel release merged: its id and subject (as in the kernel's
+ * history), and its code at the hook points — the same parts a proposal
+ * has. A release is its base release plus its commits, applied in order,
+ * so `gupcheck history` can name the commit that flips a verdict.
+ */
+export interface Commit {
+  /** The commit id, 12 hex digits. */
+  readonly id: string;
+  /** Its subject line. */
+  readonly subject: string;
+  /** What it changes, in the model's terms (one line). */
+  readonly what: string;
+  /** Stable releases it was backported to, where that changes what a distribution kernel does. */
+  readonly backports?: readonly string[];
+  readonly state?: (sh: Shape, settings: Settings) => ExtraState;
+  readonly hooks?: (ctx: HookContext) => Partial<KernelHooks>;
+  readonly actions?: (k: Kernel, settings: Settings) => readonly Action[];
+  readonly properties?: (k: Kernel, settings: Settings) => readonly Property[];
+  /** Function names this commit renames (the model's key → the new name), for trace labels. */
+  readonly words?: Readonly<Record<string, string>>;
+}
+
 export interface ProposalDef {
   /** CLI name, e.g. "wb-skip-pinned" ([a-z0-9][a-z0-9.+-]*). */
   readonly name: string;
@@ -50,8 +73,14 @@ export interface ProposalDef {
    * listed in this order, each after its base.
    */
   readonly date?: string;
-  /** The proposal this one changes (absent only for the baseline kernel). */
+  /** The proposal this one changes (absent only for the oldest kernel). */
   readonly base?: Proposal;
+  /** A kernel release (listed by `gupcheck list releases`, walked by `gupcheck history`), not a design. */
+  readonly release?: boolean;
+  /** The commits it merged, in order (a release), applied before its own code. */
+  readonly commits?: readonly Commit[];
+  /** Function names as this proposal's kernel spells them (the model's key → the name), for trace labels. */
+  readonly words?: Readonly<Record<string, string>>;
   /**
    * Settings: a new one as { default, about }; a plain value overrides an
    * inherited setting of that name (e.g. lifting a ban the base imposes).
@@ -112,6 +141,14 @@ export function defineProposal(def: ProposalDef): Proposal {
   for (const f of ['state', 'hooks', 'actions', 'properties'] as const) {
     if (def[f] !== undefined && typeof def[f] !== 'function') throw new ProposalError(`${where}: '${f}' must be a function`);
   }
+  if (def.commits !== undefined && !Array.isArray(def.commits)) throw new ProposalError(`${where}: 'commits' must be an array`);
+  for (const [i, c] of (def.commits ?? []).entries()) {
+    if (typeof c !== 'object' || c === null || typeof c.id !== 'string' || !/^[0-9a-f]{12}$/.test(c.id)) throw new ProposalError(`${where}: commits[${i}].id must be 12 hex digits`);
+    if (typeof c.subject !== 'string' || c.subject === '' || typeof c.what !== 'string') throw new ProposalError(`${where}: commits[${i}] (${c.id}) needs a subject and what it changes`);
+    for (const f of ['state', 'hooks', 'actions', 'properties'] as const) {
+      if (c[f] !== undefined && typeof c[f] !== 'function') throw new ProposalError(`${where}: commits[${i}] (${c.id}).${f} must be a function`);
+    }
+  }
   if (def.era !== undefined && typeof def.era !== 'string') throw new ProposalError(`${where}: 'era' must be a string`);
   if (def.date !== undefined && (typeof def.date !== 'string' || !/^\d{4}-\d{2}(-\d{2})?$/.test(def.date))) throw new ProposalError(`${where}: 'date' must be YYYY-MM or YYYY-MM-DD`);
   const p: Proposal = Object.freeze({ ...def, kind: PROPOSAL_KIND, era: def.era ?? def.base?.era ?? def.name });
@@ -129,6 +166,36 @@ export function chainOf(p: Proposal): Proposal[] {
     out.unshift(x);
   }
   return out;
+}
+
+/** One layer of code: a commit of a release, or a proposal's own. */
+interface Layer {
+  /** "v5.9", or "v5.9 commit 09854ba94c6a" */
+  readonly name: string;
+  readonly state?: (sh: Shape, settings: Settings) => ExtraState;
+  readonly hooks?: (ctx: HookContext) => Partial<KernelHooks>;
+  readonly actions?: (k: Kernel, settings: Settings) => readonly Action[];
+  readonly properties?: (k: Kernel, settings: Settings) => readonly Property[];
+  readonly words?: Readonly<Record<string, string>>;
+}
+
+/** Every layer of p, oldest first: each proposal's commits in order, then its own code. */
+export function layersOf(p: Proposal): Layer[] {
+  return chainOf(p).flatMap((x): Layer[] => [
+    ...(x.commits ?? []).map((c) => ({ ...c, name: `${x.name} commit ${c.id}` })),
+    x,
+  ]);
+}
+
+/** The function names p's kernel uses in trace labels: every layer's renames, oldest first. */
+export function wordsOf(p: Proposal): Readonly<Record<string, string>> {
+  return Object.assign({}, ...layersOf(p).map((l) => l.words ?? {}));
+}
+
+/** p with only its first n commits (the release half-way through its merge window): for finding the commit that flips a verdict. */
+export function withFirstCommits(p: Proposal, n: number): Proposal {
+  const commits = p.commits ?? [];
+  return defineProposal({ ...p, name: `${p.name}~${commits.length - n}`, commits: commits.slice(0, n) });
 }
 
 /** What every setting of the chain is, and where each was declared (for docs and errors). */
@@ -170,7 +237,7 @@ export function extraStateOf(p: Proposal, sh: Shape, settings: Settings): ExtraS
   const merged: Record<keyof ExtraState, Record<string, FieldSpec>> = { page: {}, holder: {}, proc: {}, global: {} };
   const owner = new Map<string, string>();
   const core = coreFieldNames(sh);
-  for (const x of chainOf(p)) {
+  for (const x of layersOf(p)) {
     if (x.state === undefined) continue;
     let extra: ExtraState;
     try {
@@ -198,7 +265,7 @@ export function extraStateOf(p: Proposal, sh: Shape, settings: Settings): ExtraS
  */
 export function composeHooks(p: Proposal, k: Kernel, settings: Settings): KernelHooks {
   let hooks = baselineHooks(k);
-  for (const x of chainOf(p)) {
+  for (const x of layersOf(p)) {
     if (x.hooks === undefined) continue;
     let mine: Partial<KernelHooks>;
     try {
@@ -219,6 +286,9 @@ export function composeHooks(p: Proposal, k: Kernel, settings: Settings): Kernel
   }
   return hooks;
 }
+
+/** The most arguments a hook takes (the wrapper below passes this many). */
+export const MAX_HOOK_ARITY = 6;
 
 /** Hooks that hand back step descriptions: wrap the functions inside them too. */
 const STEP_HOOKS = new Set(['writebackSteps', 'reclaimAfterUnmap', 'noBuffersAtWriteback']);
@@ -249,10 +319,11 @@ function guarded(proposal: string, hook: string, fn: (...a: unknown[]) => unknow
       }));
     };
   }
-  // Fixed arity (no rest parameters): the wrapper allocates nothing per call.
-  return (a: unknown, b: unknown, c: unknown, d: unknown) => {
+  // Fixed arity (no rest parameters): the wrapper allocates nothing per call. It passes
+  // MAX_HOOK_ARITY arguments (a test checks every hook declares at most that many).
+  return (a: unknown, b: unknown, c: unknown, d: unknown, e: unknown, f: unknown) => {
     try {
-      return fn(a, b, c, d);
+      return fn(a, b, c, d, e, f);
     } catch (e) {
       return fail(e);
     }
@@ -261,7 +332,7 @@ function guarded(proposal: string, hook: string, fn: (...a: unknown[]) => unknow
 
 /** Extra actions or properties of the whole chain, base first; an exception names the proposal. */
 function extrasOf<T>(p: Proposal, which: 'actions' | 'properties', k: Kernel, settings: Settings): T[] {
-  return chainOf(p).flatMap((x) => {
+  return layersOf(p).flatMap((x) => {
     const make = x[which] as ((k: Kernel, s: Settings) => readonly T[]) | undefined;
     if (make === undefined) return [];
     try {

@@ -77,6 +77,8 @@ const MappingC = strictObject('mapping', { page: Id }, {
   store: t.boolean,
   /** The process may munmap the page (zap its PTE). */
   munmap: t.boolean,
+  /** Another thread of the process calls madvise(MADV_DONTNEED) on the page (zap_page_range: the PTE goes, the VMA stays), as often as it likes. */
+  dontneed: t.boolean,
 });
 const ProcessC = strictObject('process', { id: Id, mappings: t.array(MappingC) }, {
   /**
@@ -98,6 +100,12 @@ const HolderC = strictObject('holder', {
   longterm: t.boolean,
   /** get_user_pages_fast / pin_user_pages_fast: lockless grab, then recheck. */
   fast: t.boolean,
+  /**
+   * FOLL_FORCE: a write through a read-only private mapping, as
+   * /proc/PID/mem and ptrace(PTRACE_POKEDATA) do (access_process_vm); the
+   * write goes to a COW copy — the Dirty COW setting.
+   */
+  force: t.boolean,
   /** How the holder releases; defaults by kind and write. */
   release: ReleaseC,
   /**
@@ -205,7 +213,7 @@ export function validateScenario(s: Scenario): E.Either<string, Scenario> {
         const pm = parent.mappings.find((x) => x.page === m.page);
         if (pm === undefined) return fail(`${at}.page`, `the child inherits its mappings: '${m.page}' is not mapped by ${parent.id}`);
         if (m.shared !== undefined || m.writable !== undefined || m.present !== undefined) {
-          return fail(at, 'a fork child inherits shared/writable/present from its parent; give only store and munmap');
+          return fail(at, 'a fork child inherits shared/writable/present from its parent; give only store, munmap and dontneed');
         }
         if (m.store === true && pm.writable === false) return fail(`${at}.store`, 'a store needs a writable mapping');
         continue;
@@ -231,6 +239,8 @@ export function validateScenario(s: Scenario): E.Either<string, Scenario> {
     const space = pr.childOf === undefined ? pr : s.processes.find((p) => p.id === pr.childOf)!;
     if (!space.mappings.some((m) => m.page === h.page)) return fail(`${at}.page`, `process ${h.process} does not map '${h.page}'`);
     if (h.longterm === true && h.kind !== 'PIN') return fail(`${at}.longterm`, 'FOLL_LONGTERM requires FOLL_PIN (is_valid_gup_args)');
+    if (h.force === true && (h.fast === true || h.bio !== undefined)) return fail(`${at}.force`, 'FOLL_FORCE is for the slow path (access_process_vm): not with fast or bio');
+    if (h.force === true && !h.write) return fail(`${at}.force`, 'FOLL_FORCE is modelled for writes (a forced read changes nothing here)');
     if (h.bio !== undefined) {
       if (h.write) return fail(`${at}.bio`, 'a bio holder is a direct-I/O write: its GUP is read-only (write: false)');
       if (h.release !== undefined) return fail(`${at}.release`, 'a bio holder is released by bio completion (bio_release_pages), not by a release function');

@@ -26,6 +26,8 @@ export interface Vma {
   readonly present: boolean;
   readonly store: boolean;
   readonly munmap: boolean;
+  /** Another thread may madvise(MADV_DONTNEED) the page. */
+  readonly dontneed: boolean;
   /** vma_needs_dirty_tracking: a shared, writable mapping of a buffer-head file. */
   readonly dirtyTracked: boolean;
 }
@@ -46,6 +48,8 @@ export interface HolderSpec {
   readonly write: boolean;
   readonly longterm: boolean;
   readonly fast: boolean;
+  /** FOLL_FORCE (a write through a read-only private mapping: /proc/PID/mem). */
+  readonly force: boolean;
   /** The release call: the scenario's, else the kernel's default for the kind (hooks.defaultRelease). */
   readonly release: Release;
   /** Refcount this holder's GUP reference adds (hooks.gupRefIncrement: BIAS for a pin where pins are biased, else 1). */
@@ -120,6 +124,7 @@ export function shapeOf(scenario: Scenario): Shape {
       present: m.present !== false,
       store: m.store === true,
       munmap: m.munmap === true,
+      dontneed: m.dontneed === true,
       dirtyTracked: file && shared && writable && slot.fs === 'ext4',
     };
   });
@@ -131,7 +136,7 @@ export function shapeOf(scenario: Scenario): Shape {
     const own = byId.get(p.childOf)!.mappings.map((pm) => p.mappings.find((m) => m.page === pm.page));
     return {
       id: p.id, child: true,
-      vmas: parent.map((v, i) => ({ ...v, present: false, store: own[i]?.store === true, munmap: own[i]?.munmap === true })),
+      vmas: parent.map((v, i) => ({ ...v, present: false, store: own[i]?.store === true, munmap: own[i]?.munmap === true, dontneed: own[i]?.dontneed === true })),
     };
   });
   const forkParent = child === undefined ? -1 : scenario.processes.findIndex((p) => p.id === child.childOf);
@@ -150,7 +155,7 @@ export function shapeOf(scenario: Scenario): Shape {
     // Settled by settleHolders once the hooks exist; until then the scenario's words.
     return {
       id: h.id, proc, va, kind: h.kind, write: h.write,
-      longterm: h.longterm === true, fast: h.fast === true,
+      longterm: h.longterm === true, fast: h.fast === true, force: h.force === true,
       release: h.release ?? (h.kind === 'PIN' ? 'unpin_user_page' : 'put_page'), inc: 1,
       bio, bioPage, bioInc: 0,
       declared: { kind: h.kind, ...(h.release !== undefined ? { release: h.release } : {}) },

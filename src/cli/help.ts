@@ -83,7 +83,7 @@ examples:
     here I1 fails: an ext4 page-cache page that is PG_dirty has buffers (else BUG_ON(!PagePrivate(page)) in ext4_writepage)
   $ gupcheck check baseline --format mermaid > ext4.mmd
   $ gupcheck check phils --format dot | dot -Tsvg > phils.svg`,
-  list: `usage: gupcheck list [models|proposals|scenarios|properties ...] [--json]
+  list: `usage: gupcheck list [models|proposals|releases|scenarios|properties ...] [--json]
 
 Lists the proposals, the classic models with their parameters, the scenarios
 and the kernel properties with their descriptions (default: all four).

@@ -10,7 +10,7 @@ import type { ModelEntry } from '../engine/registry.js';
 import { parseArgs, UsageError } from './args.js';
 import { EXIT } from './common.js';
 
-export const LIST_TOPICS = ['models', 'proposals', 'scenarios', 'properties'] as const;
+export const LIST_TOPICS = ['models', 'proposals', 'releases', 'scenarios', 'properties'] as const;
 type Topic = (typeof LIST_TOPICS)[number];
 
 export interface PropertyInfo { readonly family: string; readonly title: string; readonly properties: { name: string; kind: string; description: string }[] }
@@ -65,8 +65,15 @@ export function listText(topics: readonly Topic[]): string {
     for (const p of ps) out.push(`  ${p.name.padEnd(w)}  ${p.description}`);
     out.push('');
   }
+  if (want('releases') || want('models')) {
+    const rs = MODELS.filter((m) => m.group === 'release');
+    const w = Math.max(...rs.map((p) => p.name.length));
+    out.push('kernel releases (gupcheck check vX.Y [--scenario S]; all of them in order: gupcheck history SCENARIO):');
+    for (const r of rs) out.push(`  ${r.name.padEnd(w)}  ${r.description}`);
+    out.push('');
+  }
   if (want('models')) {
-    const cs = MODELS.filter((m) => m.group !== 'proposal');
+    const cs = MODELS.filter((m) => m.group !== 'proposal' && m.group !== 'release');
     const w = Math.max(...cs.map((p) => p.name.length));
     out.push('classic models (gupcheck check NAME [--set NAME=VALUE ...]):');
     for (const m of cs) out.push(`  ${m.name.padEnd(w)}  ${m.description}`, ...paramLines(m));
@@ -100,7 +107,7 @@ export function cmdList(argv: string[]): number {
     if (!(LIST_TOPICS as readonly string[]).includes(p)) throw new UsageError(`list: unknown topic '${p}' (topics: ${LIST_TOPICS.join(', ')})`);
     topics.push(p as Topic);
   }
-  const chosen: readonly Topic[] = topics.length > 0 ? topics : ['proposals', 'models', 'scenarios', 'properties'];
+  const chosen: readonly Topic[] = topics.length > 0 ? topics : ['proposals', 'releases', 'models', 'scenarios', 'properties'];
   if (args.flags['json'] === true) {
     // Without a topic, the models (as before); with topics, one object keyed by topic.
     const models = (group?: string) => MODELS.filter((m) => group === undefined || m.group === group).map((m) => ({
@@ -115,6 +122,7 @@ export function cmdList(argv: string[]): number {
     for (const t of chosen) {
       if (t === 'models') out[t] = models();
       if (t === 'proposals') out[t] = models('proposal');
+      if (t === 'releases') out[t] = models('release');
       if (t === 'scenarios') out[t] = scenarioInfo();
       if (t === 'properties') out[t] = propertyInfo();
     }

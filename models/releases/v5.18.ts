@@ -1,0 +1,31 @@
+// Linux 5.18 (May 2022): ext4 stops BUG()ing on a dirty page without buffers.
+
+import { defineProposal } from '../kernel/proposal.js';
+import { v5_11 } from './v5.11.js';
+
+export const v5_18 = defineProposal({
+  name: 'v5.18',
+  base: v5_11,
+  release: true,
+  era: 'v5.18',
+  date: '2022-05',
+  title: 'Linux 5.18',
+  changes: 'ext4 WARNs and clears PG_dirty on a dirty page without buffers instead of BUG()',
+  notes: 'The ext4 crash becomes silent data loss.',
+  commits: [{
+    id: 'cc5095747edf',
+    subject: 'ext4: don\'t BUG if someone dirty pages without asking ext4 first',
+    what: 'mpage_prepare_extent_to_map (and ext4_writepage): "page does not have buffers attached" warning, ClearPageDirty, skip the page',
+    backports: ['4.9.311', '4.14.276', '4.19.238', '5.4.189', '5.10.110', '5.15.33', '5.16.19', '5.17.2'],
+    hooks: ({ k }) => ({
+      noBuffersAtWriteback: () => ({
+        name: 'WARN no buffers, ClearPageDirty',
+        label: 'mpage_prepare_extent_to_map: "page does not have buffers attached": WARN, ClearPageDirty, skip (the data is dropped)',
+        handle: (s, p) => {
+          k.pg[p]!.PG_dirty.set(s, 0);
+          return false;
+        },
+      }),
+    }),
+  }],
+});

@@ -1,0 +1,45 @@
+// Linux 5.19 (July 2022): PageAnonExclusive (David Hildenbrand, "mm: COW
+// fixes part 2: reliable GUP pins of anonymous pages").
+
+import { defineProposal } from '../kernel/proposal.js';
+import { v5_18 } from './v5.18.js';
+
+export const v5_19 = defineProposal({
+  name: 'v5.19',
+  base: v5_18,
+  release: true,
+  era: 'v5.19',
+  date: '2022-07',
+  title: 'Linux 5.19',
+  changes: 'PG_anon_exclusive: do_wp_page reuses an exclusive page, a R/O pin of a possibly shared anonymous page unshares it first, fork copies a pinned exclusive page, pinning a non-exclusive anonymous page is a VM_BUG_ON',
+  notes: 'A pin of anonymous memory stays on the page the process maps.',
+  commits: [
+    {
+      id: '6c287605fd56',
+      subject: 'mm: remember exclusively mapped anonymous pages with PG_anon_exclusive',
+      what: 'do_wp_page reuses a PageAnonExclusive page at once; fork (page_try_dup_anon_rmap) refuses to share an exclusive page that needs COW for DMA (has_pinned and maybe pinned) and copies it for the child',
+      hooks: ({ k }) => {
+        const hasPinned = k.procField('has_pinned');
+        return {
+          wpCanReuse: (s, p) => k.pg[p]!.PG_anon_exclusive.test(s) || (!k.locked(s, p) && k.pg[p]!.ref.get(s) === 1),
+          forkCopiesForChild: (s, p) => hasPinned[k.sh.forkParent]!.test(s) && k.pg[p]!.PG_anon_exclusive.test(s) && k.maybeDmaPinned(s, p),
+          forkWords: () => '; copy a pinned exclusive page for the child',
+        };
+      },
+    },
+    {
+      id: 'a7f226604170',
+      subject: 'mm/gup: trigger FAULT_FLAG_UNSHARE when R/O-pinning a possibly shared anonymous page',
+      what: 'gup_must_unshare: a R/O FOLL_PIN of an anonymous page that is not PageAnonExclusive faults with FAULT_FLAG_UNSHARE first (c89357e27f20 "mm: support GUP-triggered unsharing of anonymous pages" adds the fault)',
+      hooks: ({ k, base }) => ({
+        gupMustUnshare: (s, h, p) => (h.kind === 'PIN' && !h.write && k.isAnon(s, p) ? !k.pg[p]!.PG_anon_exclusive.test(s) : base.gupMustUnshare(s, h, p)),
+      }),
+    },
+    {
+      id: 'b6a2619c60b4',
+      subject: 'mm/gup: sanity-check with CONFIG_DEBUG_VM that anonymous pages are exclusive when (un)pinning',
+      what: 'sanity_check_pinned_pages: VM_BUG_ON if a pinned anonymous page is not PageAnonExclusive — from here on I3 is a property of the kernel',
+      // (I3 moves here from the kernel core in the next step of the history work.)
+    },
+  ],
+});

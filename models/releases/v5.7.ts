@@ -1,0 +1,29 @@
+// Linux 5.7 (May 2020): pins are counted in the refcount.
+
+import { releaseKindStep } from '../../properties/i2-pins-balanced.js';
+import { defineProposal } from '../kernel/proposal.js';
+import { v5_6 } from './v5.6.js';
+
+export const v5_7 = defineProposal({
+  name: 'v5.7',
+  base: v5_6,
+  release: true,
+  era: 'v5.7',
+  date: '2020-05',
+  title: 'Linux 5.7',
+  changes: 'a pin adds GUP_PIN_COUNTING_BIAS to the refcount, unpin subtracts it, page_maybe_dma_pinned() exists',
+  notes: 'Tracking without policy: writeback, reclaim and fork do not look at pins yet.',
+  commits: [{
+    id: '3faa52c03f44',
+    subject: 'mm/gup: track FOLL_PIN pages',
+    what: 'try_grab_page(FOLL_PIN) adds GUP_PIN_COUNTING_BIAS; unpin_user_page subtracts it; page_maybe_dma_pinned() reads refcount >= BIAS',
+    hooks: ({ k }) => ({
+      gupRefIncrement: (kind) => (kind === 'PIN' ? k.sh.bias : 1),
+      releaseAmount: (fn) => (fn === 'put_page' ? 1 : k.sh.bias),
+      folioMaybeDmaPinned: (s, p) => k.pg[p]!.ref.get(s) >= k.sh.bias,
+      // Pins go back with unpin_user_page (put_user_page is its earlier name); everything else with put_page.
+      releaseMatches: (taken, released) => (taken === 'PIN' ? released !== 'put_page' : released === 'put_page'),
+    }),
+    properties: (k) => releaseKindStep(k, 'I2.kind', 'every reference is released with the function that matches how it was taken (unpin_user_page for FOLL_PIN, put_page for FOLL_GET and plain references)'),
+  }],
+});

@@ -1,0 +1,27 @@
+// Linux 5.8 (August 2020): GUP breaks COW even for reads (CVE-2020-29374).
+
+import { defineProposal } from '../kernel/proposal.js';
+import { v5_7 } from './v5.7.js';
+
+export const v5_8 = defineProposal({
+  name: 'v5.8',
+  base: v5_7,
+  release: true,
+  era: 'v5.8',
+  date: '2020-08',
+  title: 'Linux 5.8',
+  changes: 'a GUP of a private (COW) mapping breaks COW first, even for reading',
+  notes: 'The vmsplice() leak (CVE-2020-29374) closes; the next release takes the forced break out again and relies on refcount-based reuse instead.',
+  commits: [{
+    id: '17839856fd58',
+    subject: 'gup: document and work around "COW can break either way" issue',
+    what: 'should_force_cow_break: FOLL_GET or FOLL_PIN on a COW mapping sets FOLL_WRITE, so the GUP faults the page in for writing (breaking COW) and takes the copy',
+    backports: ['5.7.3', '5.6.19', '5.4.47', '4.19.189', '4.14.232', '4.9.287', '4.4.289'],
+    hooks: ({ k }) => ({
+      // is_cow_mapping(vma->vm_flags) && (flags & (FOLL_GET | FOLL_PIN)): the model's private mappings are COW mappings.
+      gupBreaksCow: (h) => !k.sh.procs[h.proc]!.vmas[h.va]!.shared,
+      // can_follow_write_pte: pte_write || (FOLL_COW && pte_dirty) — the forced break follows without FOLL_FORCE.
+      canFollowWritePte: (_s, _h, cowed, _p, w, d) => w || (cowed && d),
+    }),
+  }],
+});

@@ -1,0 +1,31 @@
+// Linux 6.2 (February 2023): reliable R/O long-term pins in COW mappings.
+
+import { defineProposal } from '../kernel/proposal.js';
+import { v6_0 } from './v6.0.js';
+
+export const v6_2 = defineProposal({
+  name: 'v6.2',
+  base: v6_0,
+  release: true,
+  era: 'v6.2',
+  date: '2023-02',
+  title: 'Linux 6.2',
+  changes: 'a R/O FOLL_LONGTERM pin of a page-cache page in a private (COW) mapping unshares it into an exclusive anonymous copy first',
+  notes: 'A later write through the private mapping can no longer leave the long-term pin behind on the page-cache page.',
+  commits: [
+    {
+      id: '8d6a0ac09a16',
+      subject: 'mm: extend FAULT_FLAG_UNSHARE support to anything in a COW mapping',
+      what: 'FAULT_FLAG_UNSHARE of a page-cache page (or the zero page) in a COW mapping replaces it with an exclusive anonymous copy, mapped R/O',
+    },
+    {
+      id: '84209e87c696',
+      subject: 'mm/gup: reliable R/O long-term pinning in COW mappings',
+      what: 'gup_must_unshare: under FOLL_LONGTERM, a non-anonymous page in a COW mapping must be unshared (is_cow_mapping)',
+      hooks: ({ k, base }) => ({
+        gupMustUnshare: (s, h, p) => base.gupMustUnshare(s, h, p) ||
+          (h.kind === 'PIN' && !h.write && !k.isAnon(s, p) && h.longterm && !k.sh.procs[h.proc]!.vmas[h.va]!.shared),
+      }),
+    },
+  ],
+});
