@@ -19,6 +19,7 @@ export const I1: KernelProperty = {
         for (const p of ext4) if (k.inCache(s, p) && k.pg[p]!.PG_dirty.test(s) && k.pg[p]!.buffers.get(s) === BH.none) return false;
         return true;
       }),
+      always('I1.bug', 'the kernel does not BUG() on the dirty page without buffers (≤5.17; 5.18\'s cc5095747edf makes it a WARN that drops the data, I6)', (s) => !k.root.oops.test(s)),
       step('I1.crash', 'writeback never reaches page_buffers() on a page without buffers (the ext4 BUG, or its 5.18+ WARN that drops the data)', (prev, a) =>
         !(a.role === NO_BUFFERS || (a.name === 'reclaim: pageout' && k.pg[k.root.kswapd!.page.get(prev)]!.buffers.get(prev) === BH.none))),
       sometimes('I1.witness', 'an ext4 page-cache page is dirty while a write GUP reference holds it', (s) => {

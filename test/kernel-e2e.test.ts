@@ -49,7 +49,7 @@ test('baseline, fork-vmsplice: CVE-2020-29374 (reference 5.3) violates I10', (t)
   const i10 = prop(r, 'I10');
   t.is(i10.status, 'violated');
   t.deepEqual(steps(i10.trace), [
-    'init', 'fork: copy_page_range', 'gup: follow_page_pte + try_grab_page', 'munmap: zap_pte_range',
+    'init', 'fork: copy_present_pte decides', 'fork: share write-protected', 'gup: follow_page_pte + try_grab_page', 'munmap: zap_pte_range',
     'store: write fault', // do_wp_page reuses A: mapcount is 1 (the GUP reference is ignored)
     'store: user writes',
   ]);
@@ -62,7 +62,7 @@ test('baseline, fork-rdma: a write GUP and fork: the pin and the PTE diverge (re
   const r = run('fork-rdma');
   const c = prop(r, 'I3c');
   t.is(c.status, 'violated');
-  t.deepEqual(steps(c.trace), ['init', 'gup: follow_page_pte + try_grab_page', 'fork: copy_page_range', 'store: write fault']);
+  t.deepEqual(steps(c.trace), ['init', 'gup: follow_page_pte + try_grab_page', 'fork: copy_present_pte decides', 'fork: share write-protected', 'store: write fault']);
   const last = c.trace!.at(-1)!.state as { proc: Record<string, { vma: Record<string, { present: boolean; pfn: string; w: boolean }> }>; holder: Record<string, { pc: string; page: string }> };
   const pte = last.proc['parent']!.vma['A']!;
   t.deepEqual([pte.present, pte.pfn, pte.w], [true, 'cow0', true], 'the parent now maps its own copy, writable');

@@ -14,7 +14,7 @@ import {
   type Params,
 } from './helpers/kernel.js';
 import {
-  sharedFile, getW, getR, anon, dio, FAULT, FOLLOW, EFAULT, GRAB, RECHECK, FALLBACK, DMA, F_LOCK, F_CLEAN, F_SUBMIT, F_BUG, F_SKIP_WB, END_WB, R_ISOLATE, R_LOCK, R_LOCK_FAIL, R_WB_KEEP, R_UNMAP, R_PAGEOUT, R_ACTIVATE, R_FREE_BH, R_REMOVE, T_START, T_LOCK, T_CLEAN, T_DELETE, FORK, STORE_FAULT, STORE, MUNMAP,
+  sharedFile, getW, getR, anon, dio, FAULT, FOLLOW, EFAULT, GRAB, RECHECK, FALLBACK, DMA, F_LOCK, F_CLEAN, F_SUBMIT, F_BUG, F_SKIP_WB, END_WB, R_ISOLATE, R_LOCK, R_LOCK_FAIL, R_WB_KEEP, R_UNMAP, R_PAGEOUT, R_ACTIVATE, R_FREE_BH, R_REMOVE, T_START, T_LOCK, T_CLEAN, T_DELETE, FORK, FORK_STEPS, STORE_FAULT, STORE, MUNMAP,
 } from './helpers/kernel.js';
 
 // =============================================================================
@@ -739,7 +739,7 @@ test('2.10 fork shares an anon page write-protected: PageAnonExclusive cleared, 
   t.true(k.pg[A]!.PG_anon_exclusive.test(s0));
   t.is(k.pg[A]!.map.get(s0), 1);
   t.false(k.pr[1]!.alive.test(s0));
-  const s1 = apply(model, s0, FORK, { process: 'parent' });
+  const s1 = run(model, s0, ...FORK_STEPS);
   t.true(k.root.forked.test(s1));
   t.true(k.pr[1]!.alive.test(s1));
   t.false(k.pg[A]!.PG_anon_exclusive.test(s1));
@@ -767,7 +767,7 @@ test('2.10 fork does not copy a shared file PTE (the child refaults) and inherit
   const { model, kernel: k, init } = build(sc);
   const P = pageSlot(k, 'P');
   const s0 = apply(model, init(), MUNMAP, { process: 'parent', address: 'A' });
-  const s1 = apply(model, s0, FORK, { process: 'parent' });
+  const s1 = run(model, s0, ...FORK_STEPS);
   t.false(pte(k, 'child', 'P').present.test(s1));
   t.is(k.pg[P]!.map.get(s1), 1);
   t.true(pte(k, 'child', 'A').unmapped.test(s1));
@@ -782,7 +782,7 @@ test('2.10 a fork child\'s GUP waits for fork (the process does not exist before
   const s0 = init();
   const enabled = model.actions.filter((x) => x.params['holder'] === 'vmsplice' && x.enabled(s0)).map((a) => a.name);
   t.deepEqual(enabled, [], 'GUP actions of a process that does not exist yet');
-  const s1 = apply(model, s0, FORK, { process: 'parent' });
+  const s1 = run(model, s0, ...FORK_STEPS);
   t.true(isEnabled(model, s1, FOLLOW, { holder: 'vmsplice' }), 'the child\'s PTE is present after fork');
   const s2 = apply(model, s1, FOLLOW, { holder: 'vmsplice' });
   t.is(k.hd[0]!.pc.get(s2), HOLDER.held);
@@ -798,7 +798,7 @@ test('2.11 COW after fork with mapcount 2: the writer gets a fresh exclusive cop
   const A = pageSlot(k, 'A');
   const C = firstSpare(k);
   const pe = pte(k, 'parent', 'A');
-  const s0 = apply(model, init(), FORK, { process: 'parent' });
+  const s0 = run(model, init(), ...FORK_STEPS);
   const s1 = apply(model, s0, STORE_FAULT, { process: 'parent', address: 'A' });
   t.is(pe.pfn.get(s1), C);
   t.true(pe.w.test(s1));
@@ -822,7 +822,7 @@ test('2.11 baseline COW reuse is by mapcount: an extra GUP reference does not pr
   const A = pageSlot(k, 'A');
   const pe = pte(k, 'parent', 'A');
   const vs = { holder: 'vmsplice' };
-  const s0 = run(model, init(), [FORK, { process: 'parent' }], [FOLLOW, vs], [MUNMAP, { process: 'child', address: 'A' }]);
+  const s0 = run(model, init(), ...FORK_STEPS, [FOLLOW, vs], [MUNMAP, { process: 'child', address: 'A' }]);
   t.is(k.pg[A]!.map.get(s0), 1);
   t.is(k.pg[A]!.ref.get(s0), 2, 'parent PTE + the child\'s GUP reference');
   t.false(pe.w.test(s0));

@@ -8,13 +8,14 @@ import test from 'ava';
 import { BH, HOLDER, MAPPING, OWNER } from '../models/kernel/kernel.js';
 import { gupBias } from '../models/proposals/gup-bias.js';
 import { modern } from '../models/proposals/modern.js';
+import { anonExclusive } from '../models/proposals/anon-exclusive.js';
 import { putUserPage } from '../models/proposals/put-user-page.js';
 import {
   apply, build, edit, findAction, force, holds, names, pageSlot, pte, run, shipped, stepHolds, witness,
   type Params,
 } from './helpers/kernel.js';
 import {
-  sharedFile, getW, dio, FAULT, FOLLOW, DMA, F_LOCK, F_CLEAN, F_SUBMIT, F_BUG, END_WB, R_ISOLATE, R_LOCK, R_UNMAP, R_PAGEOUT, R_FREE_BH, R_REMOVE, T_START, T_LOCK, T_CLEAN, T_DELETE, FORK, STORE_FAULT, STORE, MUNMAP, PAGE_P,
+  sharedFile, getW, dio, FAULT, FOLLOW, DMA, F_LOCK, F_CLEAN, F_SUBMIT, F_BUG, END_WB, R_ISOLATE, R_LOCK, R_UNMAP, R_PAGEOUT, R_FREE_BH, R_REMOVE, T_START, T_LOCK, T_CLEAN, T_DELETE, FORK_STEPS, STORE_FAULT, STORE, MUNMAP, PAGE_P,
 } from './helpers/kernel.js';
 
 
@@ -175,24 +176,30 @@ const pinFork = {
   holders: [{ id: 'pin', process: 'parent', page: 'A', kind: 'PIN', write: true }],
 };
 
-test('I3: a pinned anon page must be PageAnonExclusive; baseline fork shares a pinned page and breaks it', (t) => {
-  const { model, kernel: k, init } = build(pinFork);
+test('I3: a pinned anon page must be PageAnonExclusive (5.19 on); before 5.19 there is no I3, only I3c', (t) => {
+  // Before 5.19 neither PG_anon_exclusive nor sanity_check_pinned_pages exists: I3 is n/a.
+  t.false(build(pinFork).model.properties.some((p) => p.name === 'I3'), 'no I3 in baseline (4.14)');
+  const { model, kernel: k, init } = build(pinFork, anonExclusive);
   const A = pageSlot(k, 'A');
   const held = apply(model, init(), FOLLOW, { holder: 'pin' });
   t.true(k.pg[A]!.PG_anon_exclusive.test(held));
   t.true(holds(model, 'I3', held));
-  const forked = apply(model, held, FORK, { process: 'parent' });
-  t.false(k.pg[A]!.PG_anon_exclusive.test(forked));
-  t.false(holds(model, 'I3', forked));
+  // 5.19's fork copies the pinned exclusive page for the child: the parent's stays exclusive.
+  const forked = run(model, held, ...FORK_STEPS);
+  t.true(k.pg[A]!.PG_anon_exclusive.test(forked));
+  t.true(holds(model, 'I3', forked));
+  // A pinned page that lost PG_anon_exclusive (what baseline's fork does) fails it.
+  const shared = edit(held, (s) => k.pg[A]!.PG_anon_exclusive.set(s, 0));
+  t.false(holds(model, 'I3', shared));
   // Not pinned (released): no constraint.
-  t.true(holds(model, 'I3', edit(forked, (s) => k.hd[0]!.pc.set(s, HOLDER.released))));
+  t.true(holds(model, 'I3', edit(shared, (s) => k.hd[0]!.pc.set(s, HOLDER.released))));
 });
 
 test('I3c: the pinned page is the page the PTE maps; a COW after fork moves the PTE away (§5.4)', (t) => {
   const { model, kernel: k, init } = build(shipped('fork-rdma'));
   const e = pte(k, 'parent', 'A');
   const A = pageSlot(k, 'A');
-  const forked = run(model, init(), [FOLLOW, { holder: 'rdma' }], [FORK, { process: 'parent' }]);
+  const forked = run(model, init(), [FOLLOW, { holder: 'rdma' }], ...FORK_STEPS);
   t.true(holds(model, 'I3c', forked), 'still the same page, only write-protected');
   const cowed = apply(model, forked, STORE_FAULT, { process: 'parent', address: 'A' });
   t.not(e.pfn.get(cowed), A);
@@ -210,7 +217,6 @@ test('I3c: an address the user unmapped is exempt', (t) => {
   const A = pageSlot(k, 'A');
   const s = run(model, init(), [FOLLOW, { holder: 'pin' }], [MUNMAP, { process: 'app', address: 'A' }]);
   t.true(holds(model, 'I3c', s));
-  t.true(holds(model, 'I3', s));
   // Hand-built: the PTE present again but on another page, and not unmapped → violation.
   const e = pte(k, 'app', 'A');
   const other = k.sh.pages.findIndex((p) => p.kind === 'spare');
@@ -423,7 +429,7 @@ test('I10: CVE-2020-29374 in baseline: the parent\'s write after fork is seen th
   const vs = { holder: 'vmsplice' };
   const parentA = { process: 'parent', address: 'A' };
   t.true(holds(model, 'I10', init()));
-  const reused = run(model, init(), [FORK, { process: 'parent' }], [FOLLOW, vs], [MUNMAP, { process: 'child', address: 'A' }], [STORE_FAULT, parentA]);
+  const reused = run(model, init(), ...FORK_STEPS, [FOLLOW, vs], [MUNMAP, { process: 'child', address: 'A' }], [STORE_FAULT, parentA]);
   t.true(holds(model, 'I10', reused), 'nothing written yet');
   t.false(witness(model, 'I10.witness', reused));
   const leaked = apply(model, reused, STORE, parentA);
@@ -437,10 +443,10 @@ test('I10: after a COW copy the parent writes its own page (no leak); DMA into a
   const { model, init } = build(shipped('fork-rdma'));
   const rdma = { holder: 'rdma' };
   const parentA = { process: 'parent', address: 'A' };
-  const copied = run(model, init(), [FORK, { process: 'parent' }], [STORE_FAULT, parentA], [STORE, parentA]);
+  const copied = run(model, init(), ...FORK_STEPS, [STORE_FAULT, parentA], [STORE, parentA]);
   t.true(witness(model, 'I10.witness', copied));
   t.true(holds(model, 'I10', copied));
-  const dma = run(model, init(), [FOLLOW, rdma], [FORK, { process: 'parent' }], [DMA, rdma]);
+  const dma = run(model, init(), [FOLLOW, rdma], ...FORK_STEPS, [DMA, rdma]);
   t.false(holds(model, 'I10', dma), 'the child maps the page the parent\'s device wrote');
 });
 
@@ -507,20 +513,22 @@ test('I11.witness: a cache page locked by an actor, or dirtied by a holder', (t)
 test('applicability: which properties each shipped scenario gets in baseline', (t) => {
   const of = (name: string) => names(build(shipped(name)).model);
   t.deepEqual(of('ext4-gup-write'), [
-    'I1', 'I1.crash', 'I1.witness', 'I2', 'I2.quiescent', 'I2.witness', 'I4', 'I4.uaf', 'I4.writeback', 'I4.witness',
+    'I1', 'I1.bug', 'I1.crash', 'I1.witness', 'I2', 'I2.quiescent', 'I2.witness', 'I4', 'I4.uaf', 'I4.writeback', 'I4.witness',
     'I5', 'I5.witness', 'I6', 'I6.quiescent', 'I6.witness', 'stable-pages', 'I7', 'I7.witness', 'I11', 'I11.witness',
   ]);
   t.deepEqual(of('fork-rdma'), [
-    'I2', 'I2.quiescent', 'I2.witness', 'I3', 'I3c', 'I3.witness', 'I4', 'I4.uaf', 'I4.witness',
+    'I2', 'I2.quiescent', 'I2.witness', 'I3c', 'I3.witness', 'I4', 'I4.uaf', 'I4.witness',
     'I5', 'I5.witness', 'I10', 'I10.witness',
   ]);
   t.deepEqual(of('fork-vmsplice'), [
     'I2', 'I2.quiescent', 'I2.witness', 'I4', 'I4.uaf', 'I4.witness', 'I5', 'I5.witness', 'I10', 'I10.witness',
   ]);
   t.deepEqual(of('well-behaved'), [
-    'I1', 'I1.crash', 'I1.witness', 'I2', 'I2.quiescent', 'I2.witness', 'I3', 'I3c', 'I3.witness',
+    'I1', 'I1.bug', 'I1.crash', 'I1.witness', 'I2', 'I2.quiescent', 'I2.witness', 'I3c', 'I3.witness',
     'I4', 'I4.uaf', 'I4.witness', 'I5', 'I5.witness', 'I6', 'I6.quiescent', 'I6.witness', 'I9', 'I9.witness',
   ]);
+  // From 5.19 (b6a2619c60b4) I3 joins, after the kernel's own properties.
+  t.true(names(build(shipped('fork-iouring'), anonExclusive).model).includes('I3'));
 });
 
 test('applicability: I8 needs pin bias (none in baseline, even with a FOLL_PIN holder) and a FOLL_PIN holder', (t) => {

@@ -152,7 +152,7 @@ test('truncated JSON, a wrong schema, an unknown model and an unknown --property
   const unknown = save('unknown-model.json', JSON.stringify({ ...gupWrite.report, model: 'nosuch' }));
   rejects(t, [unknown], unknown, /unknown model 'nosuch'/);
   rejects(t, [gupWrite.file, '--model', 'nosuch'], gupWrite.file, /unknown model 'nosuch'/);
-  rejects(t, [gupWrite.file, '--property', 'I7'], gupWrite.file, /no violated property 'I7' with a trace \(violated with a trace: I1, I1\.crash, stable-pages\)/);
+  rejects(t, [gupWrite.file, '--property', 'I7'], gupWrite.file, /no violated property 'I7' with a trace \(violated with a trace: I1, I1\.bug, I1\.crash, stable-pages\)/);
   const scenario = save('unknown-scenario.json', JSON.stringify({ ...gupWrite.report, params: { scenario: 'nosuch' } }));
   rejects(t, [scenario], scenario, /unknown scenario 'nosuch'/);
 });

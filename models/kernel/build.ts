@@ -19,6 +19,7 @@ import { composeHooks, extraActionsOf, extraPropertiesOf, extraStateOf, resolveS
 import { loadScenario, type Scenario } from './scenario.js';
 import { settleHolders, shapeOf } from './shape.js';
 import { kernelCanonicalizer } from './symmetry.js';
+import { bugScenario, bugScenarioNames } from '../bugs/index.js';
 
 export const SCENARIO_DIR = fileURLToPath(new URL('../../../models/scenarios/', import.meta.url));
 export const DEFAULT_SCENARIO = 'ext4-gup-write';
@@ -34,8 +35,10 @@ function initialState(k: Kernel): Uint32Array {
     if (k.isExt4(p)) k.attachBuffers(s, p, BH.clean);
   }
   if (k.sh.zeroSlot >= 0) k.pg[k.sh.zeroSlot]!.ref.set(s, 1); // reserved: the kernel's own reference
+  // An anonymous page that starts as the zero page (the process only read it) is not allocated yet.
+  const notYet = new Set(k.sh.procs.flatMap((pr) => pr.vmas.filter((v) => v.zeropage).map((v) => v.page)));
   k.sh.pages.forEach((slot, p) => {
-    if (slot.kind !== 'anon') return;
+    if (slot.kind !== 'anon' || notYet.has(p)) return;
     k.pg[p]!.mapping.set(s, MAPPING.anon);
     k.pg[p]!.PG_anon_exclusive.set(s, 1);
     k.pg[p]!.PG_lru.set(s, 1);
@@ -45,7 +48,8 @@ function initialState(k: Kernel): Uint32Array {
     k.pr[q]!.alive.set(s, 1);
     pr.vmas.forEach((vma, v) => {
       // Anonymous pages start writable (exclusive); file pages start clean and write-protected (write-notify).
-      if (vma.present) k.mapPte(s, q, v, vma.page, !vma.file && vma.writable, false);
+      if (vma.zeropage) k.mapPte(s, q, v, k.sh.zeroSlot, false, false);
+      else if (vma.present) k.mapPte(s, q, v, vma.page, !vma.file && vma.writable, false);
     });
   });
   return s;
@@ -134,12 +138,14 @@ export function scenarioNames(): string[] {
   return readdirSync(SCENARIO_DIR).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).sort();
 }
 
-/** A scenario by name (models/scenarios/NAME.json) or by path. */
+/** A scenario by name (models/scenarios/NAME.json, or a bug's own in models/bugs/) or by path. */
 export function resolveScenario(arg: string | undefined): Scenario {
   const name = arg ?? DEFAULT_SCENARIO;
   const file = name.includes('/') || name.endsWith('.json') ? name : `${SCENARIO_DIR}${name}.json`;
   if (!name.includes('/') && !name.endsWith('.json') && !existsSync(file)) {
-    throw new InputError(`unknown scenario '${name}' (scenarios: ${scenarioNames().join(', ')}; or give a path to a .json file)`);
+    const bug = bugScenario(name);
+    if (bug !== undefined) return bug;
+    throw new InputError(`unknown scenario '${name}' (scenarios: ${scenarioNames().join(', ')}; the bug corpus's: ${bugScenarioNames().join(', ')}; or give a path to a .json file)`);
   }
   const r = loadScenario(file);
   if (isLeft(r)) throw new InputError(r.left);

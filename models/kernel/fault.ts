@@ -77,7 +77,13 @@ export function handleMmFault(k: Kernel, s: Uint32Array, q: number, v: number, w
   // private mapping, which breaks COW into a copy the PTE maps read-only (maybe_mkwrite).
   if (write && !vma.writable && (!force || vma.shared)) return 'segv';
   if (!e.present.test(s)) {
-    if (!vma.file) return 'segv'; // anonymous pages exist only while mapped
+    if (!vma.file) {
+      // do_anonymous_page: a read maps the shared zero page read-only (a special PTE, no
+      // reference); a write (or an unshare) gets a new zero-filled exclusive page.
+      if (!write && !unshare && k.sh.zeroSlot >= 0) k.mapPte(s, q, v, k.sh.zeroSlot, false, false);
+      else k.mapPte(s, q, v, k.newZeroedAnonPage(s), vma.writable, write);
+      return 'ok';
+    }
     // filemap_fault: beyond i_size after truncate → SIGBUS.
     if (k.root.truncated.test(s)) return 'sigbus';
     const p = vma.page;

@@ -25,7 +25,8 @@ export function holderActions(k: Kernel, hi: number): Action[] {
   const vma = k.sh.procs[q]!.vmas[v]!;
   // GUP walks a live mm: a fork child's holder waits for fork.
   const at = (s: Uint32Array, pc: number) => H.pc.get(s) === pc && alive.test(s);
-  const onSlowPath = (s: Uint32Array) => !h.fast || H.slow.test(s);
+  // The slow path takes mmap_lock for reading: it waits while fork holds it for writing.
+  const onSlowPath = (s: Uint32Array) => (!h.fast || H.slow.test(s)) && !k.mmapLockedByFork(s, q);
   // FOLL_WRITE as __get_user_pages has it: asked for, or forced to break COW (5.8), unless a COW
   // fault in a mapping without VM_WRITE made the kernel drop it (before 4.9).
   const breaksCow = K.gupBreaksCow(h);
@@ -72,7 +73,7 @@ export function holderActions(k: Kernel, hi: number): Action[] {
       !(K.gupLocksPage(s, hi, E.pfn.get(s)) && k.locked(s, E.pfn.get(s))),
     effect: (s) => {
       const p = E.pfn.get(s);
-      k.getPage(s, p, h.inc);
+      k.getPage(s, p, k.holderInc(hi, p));
       H.page.set(s, p);
       H.pc.set(s, HOLDER.held);
       if (K.gupLocksPage(s, hi, p)) k.pg[p]!.PG_locked.set(s, holderOwner(hi));
@@ -93,7 +94,7 @@ export function holderActions(k: Kernel, hi: number): Action[] {
       guard: (s) => at(s, HOLDER.start) && !H.slow.test(s) && permits(s) && !K.gupLocksPage(s, hi, E.pfn.get(s)),
       effect: (s) => {
         const p = E.pfn.get(s);
-        k.getPage(s, p, h.inc);
+        k.getPage(s, p, k.holderInc(hi, p));
         H.page.set(s, p);
         K.gupFastGrabbed(s, hi);
         H.pc.set(s, HOLDER.grabbed);
@@ -118,7 +119,7 @@ export function holderActions(k: Kernel, hi: number): Action[] {
           K.gupPinned(s, hi, p);
           return;
         }
-        k.putPage(s, p, h.inc);
+        k.putPage(s, p, k.holderInc(hi, p));
         H.pc.set(s, HOLDER.start);
         H.slow.set(s, 1);
         H.page.set(s, 0);
@@ -161,7 +162,8 @@ export function holderActions(k: Kernel, hi: number): Action[] {
         const p = H.page.get(s);
         K.released(s, hi, p, name);
         k.dmaCompletedAtRelease(s, hi, p);
-        k.putPage(s, p, amount);
+        // Unpinning the zero page is a no-op where pinning it was (6.5).
+        k.putPage(s, p, p === k.sh.zeroSlot && k.sh.holders[hi]!.zeroInc === 0 ? 0 : amount);
         H.pc.set(s, HOLDER.released);
       },
     });

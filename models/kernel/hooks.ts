@@ -65,6 +65,8 @@ export interface KernelHooks {
   // --- GUP (mm/gup.c) ---------------------------------------------------------
   /** try_grab_page / try_grab_folio: the refcount one GUP reference of this kind adds. */
   gupRefIncrement(kind: GupKind): number;
+  /** The refcount such a reference adds when the page is the shared zero page (inc: what it adds to any other page). */
+  gupZeroPageRef(kind: GupKind, inc: number): number;
   /** Which GUP direct I/O uses for the user pages of its bios (get_user_pages until 6.5's iov_iter_extract_pages). */
   dioGupKind(): GupKind;
   /** The release call a GUP caller makes when the scenario does not say (the era's API). */
@@ -131,6 +133,16 @@ export interface KernelHooks {
   /** Words added to fork's label for that rule. */
   forkWords(): string;
 
+  // --- mprotect, clear_refs (mm/mprotect.c, fs/proc/task_mmu.c) ----------------
+  /**
+   * change_pte_range for mprotect(PROT_READ|PROT_WRITE) on the write-protected
+   * PTE of process q's VMA v mapping page p: map it writable at once, without
+   * a write fault? softDirtyArmed: clear_refs cleared the soft-dirty bits.
+   */
+  mprotectMapsWritable(s: Uint32Array, q: number, v: number, p: number, softDirtyArmed: boolean): boolean;
+  /** clear_soft_dirty: leave this PTE (of process q's VMA v, mapping page p) writable instead of write-protecting it? */
+  clearRefsSkips(s: Uint32Array, q: number, v: number, p: number): boolean;
+
   // --- writeback (write_cache_pages, ->writepages) ------------------------------
   /** What ext4 writeback does with a dirty page that has no buffers. */
   noBuffersAtWriteback(): NoBuffersStep;
@@ -168,13 +180,14 @@ export interface KernelHooks {
 
 /** The names of every hook, in the order above (for validation and error messages). */
 export const HOOK_NAMES: readonly (keyof KernelHooks)[] = [
-  'gupRefIncrement', 'dioGupKind', 'defaultRelease', 'checkVmaFlags', 'gupBreaksCow', 'gupKeepsWriteAfterCow', 'canFollowWritePte',
+  'gupRefIncrement', 'gupZeroPageRef', 'dioGupKind', 'defaultRelease', 'checkVmaFlags', 'gupBreaksCow', 'gupKeepsWriteAfterCow', 'canFollowWritePte',
   'gupMustUnshare', 'gupLocksPage', 'gupPinned',
   'gupFastGrabbed', 'gupFastUndone', 'gupFastPinAllowed',
   'releaseAmount', 'released', 'releaseWords', 'releaseMatches',
   'folioMaybeDmaPinned', 'pinsWithoutGupHolder', 'extraRefs',
   'pageMkwrite', 'pageMkwriteWaits', 'wpSleepsOnPageLock', 'wpCanReuse',
   'forkCopiesForChild', 'forkWords',
+  'mprotectMapsWritable', 'clearRefsSkips',
   'noBuffersAtWriteback', 'writebackSteps', 'writebackBioGet', 'writebackBioPut', 'writebackReadsPage',
   'reclaimAfterUnmap', 'reclaimCanPageout', 'removeMappingCanFree',
   'bioZeroPageRef', 'bioMergeRelease', 'bioReleases', 'bioEndioWords',
@@ -190,6 +203,8 @@ export function baselineHooks(k: Kernel): KernelHooks {
   const none: readonly BranchStep[] = [];
   return {
     gupRefIncrement: () => 1,
+    // follow_page_pte takes the zero page like any other (a reference, or a pin).
+    gupZeroPageRef: (_kind, inc) => inc,
     dioGupKind: () => 'GET',
     // What the pre-2019 GUP documentation told callers: set_page_dirty_lock() before put_page().
     // (A FOLL_PIN holder in a baseline scenario keeps the later API's names; it adds 1 here.)
@@ -236,6 +251,11 @@ export function baselineHooks(k: Kernel): KernelHooks {
 
     forkCopiesForChild: () => false,
     forkWords: () => '',
+
+    // Before 6.0, change_pte_range re-sets the write bit only with MM_CP_DIRTY_ACCT (shared
+    // mappings with dirty accounting); a private PTE stays write-protected until a write fault.
+    mprotectMapsWritable: () => false,
+    clearRefsSkips: () => false,
 
     noBuffersAtWriteback: () => ({
       name: 'BUG in page_buffers',

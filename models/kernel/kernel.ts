@@ -20,6 +20,8 @@ export const FLUSHER = { idle: 0, locked: 1, cleaned: 2 } as const;
 export const RECLAIM = { idle: 0, isolated: 1, locked: 2, unmapped: 3, released: 4 } as const;
 export const TRUNCATE = { idle: 0, scanning: 1, locked: 2, cleaned: 3, done: 4 } as const;
 export const FSYNC = { idle: 0, scanning: 1, locked: 2, cleaned: 3, waiting: 4, done: 5 } as const;
+/** fork(): not yet; copying page tables (the parent's mmap_lock held for write, write_protect_seq odd); done. */
+export const FORK = { no: 0, copying: 1, done: 2 } as const;
 
 /** Names no page, process or holder may take: the background actors, who also own page locks. */
 export const RESERVED_IDS = ['flusher', 'kswapd', 'truncate', 'fsync', 'disk'] as const;
@@ -82,6 +84,14 @@ function pteSpec(sh: Shape) {
     unmapped: bool(),
     /** the user's one store to this address happened */
     stored: bool(),
+    ...(sh.anyMprotect ? {
+      /** the user's mprotect(PROT_READ), mprotect(PROT_READ|PROT_WRITE) happened */
+      mprotected: bool(),
+    } : {}),
+    ...(sh.anySoftDirty ? {
+      /** clear_refs cleared the soft-dirty bits: VM_SOFTDIRTY and the PTE's bit are clear (soft-dirty tracking armed) */
+      softDirtyCleared: bool(),
+    } : {}),
   });
 }
 
@@ -154,6 +164,7 @@ export interface KernelRoot {
   readonly kswapd?: KswapdHandles;
   readonly truncate?: TruncateHandles;
   readonly fsync?: FsyncHandles;
+  /** fork's progress (FORK) */
   readonly forked: Field;
   /** i_size was cut to 0: faults on the file fail */
   readonly truncated: Field;
@@ -203,7 +214,7 @@ export function kernelLayout(sh: Shape, extra: ExtraState = {}): Layout {
     ...(sh.reclaim ? { kswapd: kswapdSpec(sh) } : {}),
     ...(sh.truncate ? { truncate: truncateSpec(sh) } : {}),
     ...(sh.fsync ? { fsync: fsyncSpec(sh) } : {}),
-    forked: bool(),
+    forked: enumOf(['-', 'copying', 'done']),
     truncated: bool(),
     oops: bool(),
     lostWrite: bool(),
@@ -330,10 +341,12 @@ export class Kernel {
    */
   expectedRef(s: Uint32Array, p: number): number {
     const g = this.pg[p]!;
-    let r = (this.inCache(s, p) ? 1 : 0) + (g.buffers.get(s) !== BH.none ? 1 : 0) + this.ptesMapping(s, p) + (g.isolated.test(s) ? 1 : 0);
+    // A PTE of the zero page is a special mapping: no mapcount, no reference (vm_normal_page is NULL).
+    const ptes = p === this.sh.zeroSlot ? 0 : this.ptesMapping(s, p);
+    let r = (this.inCache(s, p) ? 1 : 0) + (g.buffers.get(s) !== BH.none ? 1 : 0) + ptes + (g.isolated.test(s) ? 1 : 0);
     for (let h = 0; h < this.NH; h++) {
       const spec = this.sh.holders[h]!;
-      if (this.holding(s, h) && this.hd[h]!.page.get(s) === p) r += spec.inc;
+      if (this.holding(s, h) && this.hd[h]!.page.get(s) === p) r += this.holderInc(h, p);
       if (spec.bioPage === p && this.hd[h]!.bioAdded.test(s) && this.hd[h]!.pc.get(s) !== HOLDER.released) r += spec.bioInc;
     }
     if (p === this.sh.zeroSlot) r += 1; // the kernel's own reference on ZERO_PAGE
@@ -353,17 +366,18 @@ export class Kernel {
       r[p] = (this.inCache(s, p) ? 1 : 0) + (g.buffers.get(s) !== BH.none ? 1 : 0) + (g.isolated.test(s) ? 1 : 0)
         + (p === this.sh.zeroSlot ? 1 : 0) + (this.hooks.extraRefs(s, p));
     }
+    const zero = this.sh.zeroSlot;
     for (const e of this.ptes) {
       if (!e.present.test(s)) continue;
       const q = e.pfn.get(s);
-      if (q >= 0 && q < NP) r[q]!++;
+      if (q >= 0 && q < NP && q !== zero) r[q]!++;
     }
     for (let h = 0; h < this.NH; h++) {
       const spec = this.sh.holders[h]!;
       const hd = this.hd[h]!;
       if (this.holding(s, h)) {
         const q = hd.page.get(s);
-        if (q >= 0 && q < NP) r[q] += spec.inc;
+        if (q >= 0 && q < NP) r[q] += q === zero ? spec.zeroInc : spec.inc;
       }
       const b = spec.bioPage;
       if (b >= 0 && b < NP && hd.bioAdded.test(s) && hd.pc.get(s) !== HOLDER.released) r[b] += spec.bioInc;
@@ -372,6 +386,15 @@ export class Kernel {
     return true;
   }
   private readonly refScratch: Int32Array;
+  /** The refcount holder h's GUP reference adds to page p (the zero page may differ: 6.5 does not pin it). */
+  holderInc(h: number, p: number): number {
+    const spec = this.sh.holders[h]!;
+    return p === this.sh.zeroSlot ? spec.zeroInc : spec.inc;
+  }
+  /** Is process q's mmap_lock held for writing by fork (copying its page tables)? Faults, GUP's slow path and madvise/mprotect then wait. */
+  mmapLockedByFork(s: Uint32Array, q: number): boolean {
+    return q === this.sh.forkParent && this.root.forked.get(s) === FORK.copying;
+  }
   /** A free page: no references and no mapping. */
   isFree(s: Uint32Array, p: number): boolean {
     return this.pg[p]!.ref.get(s) === 0 && this.pg[p]!.mapping.get(s) === MAPPING.none;
@@ -470,6 +493,15 @@ export class Kernel {
     this.pg[p]!.PG_locked.set(s, OWNER.none);
   }
 
+  /** do_anonymous_page's write fault: a new, zero-filled, exclusive anonymous page. */
+  newZeroedAnonPage(s: Uint32Array): number {
+    const c = this.allocPage(s);
+    const n = this.pg[c]!;
+    n.mapping.set(s, MAPPING.anon);
+    n.PG_lru.set(s, 1);
+    n.PG_anon_exclusive.set(s, 1);
+    return c;
+  }
   /** A new exclusive anonymous page holding a copy of page p's contents (wp_page_copy, do_cow_fault, fork's copy). */
   copyToNewAnonPage(s: Uint32Array, p: number): number {
     const c = this.allocPage(s);
@@ -508,6 +540,7 @@ export class Kernel {
     e.pfn.set(s, p);
     e.w.setBool(s, w);
     e.d.setBool(s, d);
+    if (p === this.sh.zeroSlot) return; // a special PTE: no mapcount, no reference
     this.pg[p]!.map.set(s, this.pg[p]!.map.get(s) + 1);
     this.getPage(s, p, 1);
   }
@@ -521,6 +554,7 @@ export class Kernel {
     e.pfn.set(s, 0);
     e.w.set(s, 0);
     e.d.set(s, 0);
+    if (p === this.sh.zeroSlot) return;
     this.pg[p]!.map.set(s, this.pg[p]!.map.get(s) - 1);
     this.putPage(s, p, 1);
   }

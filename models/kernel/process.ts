@@ -3,52 +3,80 @@
 
 import { action, type Action } from '../../src/engine/model.js';
 import { faultBlocked, handleMmFault, needsFault } from './fault.js';
-import type { Kernel } from './kernel.js';
+import { FORK, type Kernel } from './kernel.js';
 
-/** fork → dup_mmap → copy_page_range → copy_present_pte, one atomic step (mmap_lock, PT locks, write_protect_seq). */
+/**
+ * fork → dup_mmap → copy_page_range, in two steps, because GUP-fast does not
+ * take the locks fork holds (mmap_lock for write, the PT locks) and can run
+ * between them: copy_present_pte first decides whether the child needs its
+ * own copy of a page now (the kernel's rule, a hook: a maybe-pinned page
+ * from 5.9), then write-protects the parent's PTE and shares the page. From
+ * 5.11 copy_page_range holds mm->write_protect_seq odd across both (the
+ * `forked` field is that sequence's phase). A VMA with MADV_DONTFORK
+ * (VM_DONTCOPY) is not copied at all.
+ */
 export function forkActions(k: Kernel): Action[] {
   const P = k.sh.forkParent;
   const C = k.sh.forkChild;
   if (P < 0 || C < 0) return [];
   const parent = k.sh.procs[P]!;
   const K = k.hooks;
-  return [action({
-    name: 'fork: copy_page_range', actor: parent.id, params: { process: parent.id },
-    label: `${parent.id}: fork() → copy_page_range (share anon pages write-protected${K.forkWords()})`,
-    guard: (s) => !k.root.forked.test(s),
-    effect: (s) => {
-      k.root.forked.set(s, 1);
-      k.pr[C]!.alive.set(s, 1);
-      parent.vmas.forEach((vma, v) => {
-        const pe = k.pr[P]!.vma[v]!;
-        const ce = k.pr[C]!.vma[v]!;
-        ce.unmapped.setBool(s, pe.unmapped.test(s));
-        if (!pe.present.test(s)) return;
-        const p = pe.pfn.get(s);
-        // Shared file mappings (and file pages in private ones) are not copied: the child refaults.
-        if (!k.isAnon(s, p)) return;
-        const g = k.pg[p]!;
-        if (K.forkCopiesForChild(s, p)) {
+  const forked = k.root.forked;
+  const sharesAnon = (s: Uint32Array, v: number) => {
+    const pe = k.pr[P]!.vma[v]!;
+    return !parent.vmas[v]!.dontfork && pe.present.test(s) && k.isAnon(s, pe.pfn.get(s)) && !k.pr[C]!.vma[v]!.present.test(s);
+  };
+  return [
+    action({
+      name: 'fork: copy_present_pte decides', actor: parent.id, params: { process: parent.id },
+      label: `${parent.id}: fork() → dup_mmap → copy_page_range: copy_present_pte reads each PTE${K.forkWords()}`,
+      guard: (s) => forked.get(s) === FORK.no,
+      effect: (s) => {
+        forked.set(s, FORK.copying);
+        parent.vmas.forEach((vma, v) => {
+          const pe = k.pr[P]!.vma[v]!;
+          const ce = k.pr[C]!.vma[v]!;
+          // VM_DONTCOPY: dup_mmap skips the VMA; so does a VMA the parent has munmapped.
+          ce.unmapped.setBool(s, pe.unmapped.test(s) || vma.dontfork);
+          if (vma.dontfork || !pe.present.test(s)) return;
+          const p = pe.pfn.get(s);
+          // Shared file mappings (and file pages in private ones) are not copied: the child refaults.
+          if (!k.isAnon(s, p)) return;
           // The kernel's rule says the child gets its own copy now (copy_present_page).
-          k.mapPte(s, C, v, k.copyToNewAnonPage(s, p), vma.writable, false);
-          return;
-        }
-        // Share: the page is no longer exclusive; both PTEs are write-protected.
-        g.PG_anon_exclusive.set(s, 0);
-        pe.w.set(s, 0);
-        k.mapPte(s, C, v, p, false, false);
-      });
-    },
-  })];
+          if (K.forkCopiesForChild(s, p)) k.mapPte(s, C, v, k.copyToNewAnonPage(s, p), vma.writable, false);
+        });
+      },
+    }),
+    action({
+      name: 'fork: share write-protected', actor: parent.id, params: { process: parent.id },
+      label: `${parent.id}: fork(): copy_present_pte: ptep_set_wrprotect the parent's PTE, map the page into the child (shared, COW)`,
+      guard: (s) => forked.get(s) === FORK.copying,
+      effect: (s) => {
+        parent.vmas.forEach((_, v) => {
+          if (!sharesAnon(s, v)) return;
+          const pe = k.pr[P]!.vma[v]!;
+          const p = pe.pfn.get(s);
+          // Shared: the page is no longer exclusive; both PTEs are write-protected.
+          k.pg[p]!.PG_anon_exclusive.set(s, 0);
+          pe.w.set(s, 0);
+          k.mapPte(s, C, v, p, false, false);
+        });
+        forked.set(s, FORK.done);
+        k.pr[C]!.alive.set(s, 1);
+      },
+    }),
+  ];
 }
 
 /** Per (process, address): munmap and the user's store, where the scenario has them. */
 export function userActions(k: Kernel): Action[] {
   const out: Action[] = [];
+  const K = k.hooks;
   k.sh.procs.forEach((pr, q) => pr.vmas.forEach((vma, v) => {
     const E = k.pr[q]!.vma[v]!;
     const where = k.sh.pages[vma.page]!.id;
-    const live = (s: Uint32Array) => k.pr[q]!.alive.test(s) && !E.unmapped.test(s);
+    // A thread of the process runs these with mmap_lock held: they wait while fork copies.
+    const live = (s: Uint32Array) => k.pr[q]!.alive.test(s) && !E.unmapped.test(s) && !k.mmapLockedByFork(s, q);
     if (vma.munmap) {
       out.push(action({
         name: 'munmap: zap_pte_range', actor: pr.id, params: { process: pr.id, address: where },
@@ -67,6 +95,35 @@ export function userActions(k: Kernel): Action[] {
         label: `${pr.id}: madvise(${where}, MADV_DONTNEED) → zap_page_range`,
         guard: (s) => live(s) && E.present.test(s),
         effect: (s) => { k.zapPte(s, q, v); },
+      }));
+    }
+    if (vma.mprotect) {
+      const M = E.mprotected!;
+      const armed = E.softDirtyCleared;
+      out.push(action({
+        name: 'mprotect: R/O then R/W', actor: pr.id, params: { process: pr.id, address: where },
+        label: `${pr.id}: mprotect(${where}, PROT_READ); mprotect(${where}, PROT_READ|PROT_WRITE) → change_pte_range`,
+        guard: (s) => live(s) && !M.test(s),
+        effect: (s) => {
+          M.set(s, 1);
+          if (!E.present.test(s)) return;
+          // PROT_READ write-protects the PTE; PROT_READ|PROT_WRITE maps it writable again only where the kernel's rule allows.
+          E.w.setBool(s, K.mprotectMapsWritable(s, q, v, E.pfn.get(s), armed !== undefined && armed.test(s)));
+        },
+      }));
+    }
+    if (vma.clearSoftDirty) {
+      const A = E.softDirtyCleared!;
+      out.push(action({
+        name: 'clear_refs: clear soft-dirty', actor: pr.id, params: { process: pr.id, address: where },
+        label: `${pr.id}: echo 4 > /proc/self/clear_refs → clear_refs_write → clear_soft_dirty`,
+        guard: (s) => live(s) && !A.test(s),
+        effect: (s) => {
+          A.set(s, 1);
+          if (!E.present.test(s) || K.clearRefsSkips(s, q, v, E.pfn.get(s))) return;
+          // ptep_modify_prot: pte_wrprotect + pte_clear_soft_dirty (the next write faults, to mark it soft-dirty).
+          E.w.set(s, 0);
+        },
       }));
     }
     if (vma.store) {

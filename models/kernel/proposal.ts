@@ -125,7 +125,7 @@ export class HookError extends Error {
   }
 }
 
-const NAME = /^[a-z0-9][a-z0-9.+-]{0,62}$/;
+const NAME = /^[a-z0-9][a-z0-9.+~-]{0,62}$/;
 
 /** Check a definition and return the proposal. Throws ProposalError naming the field. */
 export function defineProposal(def: ProposalDef): Proposal {

@@ -79,6 +79,25 @@ const MappingC = strictObject('mapping', { page: Id }, {
   munmap: t.boolean,
   /** Another thread of the process calls madvise(MADV_DONTNEED) on the page (zap_page_range: the PTE goes, the VMA stays), as often as it likes. */
   dontneed: t.boolean,
+  /** madvise(MADV_DONTFORK) before fork (VM_DONTCOPY): dup_mmap skips the VMA, the child has no mapping there. */
+  dontfork: t.boolean,
+  /**
+   * The process calls mprotect(PROT_READ) and then mprotect(PROT_READ|PROT_WRITE)
+   * on the page, once (change_pte_range write-protects the PTE; whether the
+   * second call maps it writable again is the kernel's rule). Private mappings.
+   */
+  mprotect: t.boolean,
+  /**
+   * The process writes 4 to /proc/self/clear_refs once (clear_soft_dirty:
+   * the PTE is write-protected and soft-dirty tracking armed). Private mappings.
+   */
+  clearSoftDirty: t.boolean,
+  /**
+   * An anonymous page the process has only read so far: the PTE maps the
+   * shared zero page (do_anonymous_page without FAULT_FLAG_WRITE); the
+   * page is allocated by the first write or unshare.
+   */
+  zeropage: t.boolean,
 });
 const ProcessC = strictObject('process', { id: Id, mappings: t.array(MappingC) }, {
   /**
@@ -212,20 +231,35 @@ export function validateScenario(s: Scenario): E.Either<string, Scenario> {
       if (parent !== undefined) {
         const pm = parent.mappings.find((x) => x.page === m.page);
         if (pm === undefined) return fail(`${at}.page`, `the child inherits its mappings: '${m.page}' is not mapped by ${parent.id}`);
-        if (m.shared !== undefined || m.writable !== undefined || m.present !== undefined) {
-          return fail(at, 'a fork child inherits shared/writable/present from its parent; give only store, munmap and dontneed');
+        if (m.shared !== undefined || m.writable !== undefined || m.present !== undefined || m.zeropage !== undefined || m.dontfork !== undefined) {
+          return fail(at, 'a fork child inherits shared/writable/present/zeropage/dontfork from its parent; give only store, munmap, dontneed, mprotect and clearSoftDirty');
         }
+        if (pm.dontfork === true) return fail(`${at}.page`, `'${m.page}' is MADV_DONTFORK in ${parent.id}: the child has no mapping there`);
         if (m.store === true && pm.writable === false) return fail(`${at}.store`, 'a store needs a writable mapping');
         continue;
       }
       if (pg.kind === 'anon') {
         if (m.shared === true) return fail(`${at}.shared`, 'shared anonymous mappings are not modelled');
-        if (m.present === false) return fail(`${at}.present`, 'an anonymous page exists only while mapped');
+        if (m.present === false) return fail(`${at}.present`, 'an anonymous page exists only while mapped (a page read but never written is "zeropage": true)');
         const owner = anonOwner.get(m.page);
         if (owner !== undefined) return fail(`${at}.page`, `anonymous page '${m.page}' is already mapped by ${owner}; share it with fork ("childOf")`);
         anonOwner.set(m.page, pr.id);
       }
       if (m.store === true && m.writable === false) return fail(`${at}.store`, 'a store needs a writable mapping');
+      if (m.zeropage === true && pg.kind !== 'anon') return fail(`${at}.zeropage`, 'only an anonymous page can start as the shared zero page');
+      if (m.dontfork === true && !s.processes.some((c) => c.childOf === pr.id)) return fail(`${at}.dontfork`, `MADV_DONTFORK needs a fork child of ${pr.id}`);
+    }
+  }
+  for (const [i, pr] of s.processes.entries()) {
+    const parent = pr.childOf === undefined ? undefined : s.processes.find((p) => p.id === pr.childOf);
+    for (const [j, m] of pr.mappings.entries()) {
+      const at = `processes[${i}].mappings[${j}]`;
+      const decl = parent === undefined ? m : parent.mappings.find((x) => x.page === m.page)!;
+      for (const f of ['mprotect', 'clearSoftDirty'] as const) {
+        if (m[f] !== true) continue;
+        if (decl.shared === true) return fail(`${at}.${f}`, `${f} is modelled for private mappings`);
+        if (decl.writable === false) return fail(`${at}.${f}`, `${f} is modelled for writable mappings (mprotect back to PROT_READ|PROT_WRITE)`);
+      }
     }
   }
   for (const p of s.pages) {

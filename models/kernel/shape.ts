@@ -30,6 +30,14 @@ export interface Vma {
   readonly dontneed: boolean;
   /** vma_needs_dirty_tracking: a shared, writable mapping of a buffer-head file. */
   readonly dirtyTracked: boolean;
+  /** MADV_DONTFORK (VM_DONTCOPY): fork does not copy the VMA. */
+  readonly dontfork: boolean;
+  /** The process mprotect()s the page R/O and back R/W, once. */
+  readonly mprotect: boolean;
+  /** The process clears soft-dirty bits (/proc/self/clear_refs), once. */
+  readonly clearSoftDirty: boolean;
+  /** An anonymous VMA whose PTE maps the shared zero page at the start. */
+  readonly zeropage: boolean;
 }
 
 export interface Proc {
@@ -54,6 +62,8 @@ export interface HolderSpec {
   readonly release: Release;
   /** Refcount this holder's GUP reference adds (hooks.gupRefIncrement: BIAS for a pin where pins are biased, else 1). */
   readonly inc: number;
+  /** Refcount it adds when the page is the shared zero page (hooks.gupZeroPageRef: 0 where pinning it is a no-op). */
+  readonly zeroInc: number;
   /** A direct-I/O bio with ZERO_PAGE, or with a second iovec in the same page (reference §3.5, §3.6). */
   readonly bio: 'zero-page' | 'same-page' | null;
   /** The page slot of the bio's second page (the zero page, or the holder's own page), or -1. */
@@ -87,6 +97,9 @@ export interface Shape {
   readonly fileSlots: readonly number[];
   /** The ZERO_PAGE slot, or -1. */
   readonly zeroSlot: number;
+  /** Some VMA is mprotect()ed / has its soft-dirty bits cleared (the PTEs then carry a field for it). */
+  readonly anyMprotect: boolean;
+  readonly anySoftDirty: boolean;
   /** Groups of interchangeable file pages with their VMAs and holders (symmetry reduction). */
   readonly symmetry: readonly SymmetryGroup[];
 }
@@ -106,10 +119,16 @@ export function shapeOf(scenario: Scenario): Shape {
   const child = scenario.processes.find((p) => p.childOf !== undefined);
   const privateMappings = scenario.processes.filter((p) => p.childOf === undefined).flatMap((p) => p.mappings).filter((m) => m.shared !== true).length;
   const spares = scenario.bounds?.spares ?? Math.min(4, privateMappings + (child !== undefined ? anons.length : 0));
+  const allMappings = scenario.processes.flatMap((p) => p.mappings);
+  const anonIds = new Set(anons.map((p) => p.id));
+  // The shared zero page: a bio's zero-fill, or an anonymous PTE that maps it (a read fault on
+  // a PTE that is not there: at the start, or after MADV_DONTNEED).
+  const zero = scenario.holders.some((h) => h.bio === 'zero-page') ||
+    allMappings.some((m) => anonIds.has(m.page) && (m.zeropage === true || m.dontneed === true));
   const pages: PageSlot[] = [
     ...files.map((p) => ({ id: p.id, kind: 'file' as const, fs: p.fs ?? 'ext4' })),
     ...anons.map((p) => ({ id: p.id, kind: 'anon' as const, fs: null })),
-    ...(scenario.holders.some((h) => h.bio === 'zero-page') ? [{ id: 'ZERO_PAGE', kind: 'zero' as const, fs: null }] : []),
+    ...(zero ? [{ id: 'ZERO_PAGE', kind: 'zero' as const, fs: null }] : []),
     ...Array.from({ length: spares }, (_, i) => ({ id: `cow${i}`, kind: 'spare' as const, fs: null })),
   ];
   const slotOf = (id: string) => pages.findIndex((p) => p.id === id);
@@ -126,6 +145,10 @@ export function shapeOf(scenario: Scenario): Shape {
       munmap: m.munmap === true,
       dontneed: m.dontneed === true,
       dirtyTracked: file && shared && writable && slot.fs === 'ext4',
+      dontfork: m.dontfork === true,
+      mprotect: m.mprotect === true,
+      clearSoftDirty: m.clearSoftDirty === true,
+      zeropage: m.zeropage === true,
     };
   });
   const byId = new Map(scenario.processes.map((p) => [p.id, p]));
@@ -136,7 +159,11 @@ export function shapeOf(scenario: Scenario): Shape {
     const own = byId.get(p.childOf)!.mappings.map((pm) => p.mappings.find((m) => m.page === pm.page));
     return {
       id: p.id, child: true,
-      vmas: parent.map((v, i) => ({ ...v, present: false, store: own[i]?.store === true, munmap: own[i]?.munmap === true, dontneed: own[i]?.dontneed === true })),
+      vmas: parent.map((v, i) => ({
+        ...v, present: false, zeropage: false,
+        store: own[i]?.store === true, munmap: own[i]?.munmap === true, dontneed: own[i]?.dontneed === true,
+        mprotect: own[i]?.mprotect === true, clearSoftDirty: own[i]?.clearSoftDirty === true,
+      })),
     };
   });
   const forkParent = child === undefined ? -1 : scenario.processes.findIndex((p) => p.id === child.childOf);
@@ -156,7 +183,7 @@ export function shapeOf(scenario: Scenario): Shape {
     return {
       id: h.id, proc, va, kind: h.kind, write: h.write,
       longterm: h.longterm === true, fast: h.fast === true, force: h.force === true,
-      release: h.release ?? (h.kind === 'PIN' ? 'unpin_user_page' : 'put_page'), inc: 1,
+      release: h.release ?? (h.kind === 'PIN' ? 'unpin_user_page' : 'put_page'), inc: 1, zeroInc: 1,
       bio, bioPage, bioInc: 0,
       declared: { kind: h.kind, ...(h.release !== undefined ? { release: h.release } : {}) },
     };
@@ -177,6 +204,8 @@ export function shapeOf(scenario: Scenario): Shape {
     dataMax: Math.max(1, writes),
     fileSlots: pages.flatMap((p, i) => (p.kind === 'file' ? [i] : [])),
     zeroSlot: pages.findIndex((p) => p.kind === 'zero'),
+    anyMprotect: procs.some((p) => p.vmas.some((v) => v.mprotect)),
+    anySoftDirty: procs.some((p) => p.vmas.some((v) => v.clearSoftDirty)),
     symmetry: (scenario.symmetry ?? []).map((group) => ({
       pages: group.map(slotOf),
       vmas: group.map((id) => procs.map((pr) => pr.vmas.findIndex((v) => v.page === slotOf(id)))),
@@ -191,12 +220,13 @@ export function shapeOf(scenario: Scenario): Shape {
  * the refcount its reference and its bio's zero page add, and its release
  * call where the scenario names none.
  */
-export function settleHolders(sh: Shape, hooks: Pick<KernelHooks, 'dioGupKind' | 'gupRefIncrement' | 'bioZeroPageRef' | 'defaultRelease'>): Shape {
+export function settleHolders(sh: Shape, hooks: Pick<KernelHooks, 'dioGupKind' | 'gupRefIncrement' | 'gupZeroPageRef' | 'bioZeroPageRef' | 'defaultRelease'>): Shape {
   const holders = sh.holders.map((h): HolderSpec => {
     const kind = h.bio === null ? h.declared.kind : hooks.dioGupKind();
+    const inc = hooks.gupRefIncrement(kind);
     return {
-      ...h, kind,
-      inc: hooks.gupRefIncrement(kind),
+      ...h, kind, inc,
+      zeroInc: hooks.gupZeroPageRef(kind, inc),
       bioInc: h.bio === 'zero-page' ? hooks.bioZeroPageRef() : 0,
       release: h.declared.release ?? hooks.defaultRelease(kind, h.write),
     };

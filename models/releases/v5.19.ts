@@ -3,6 +3,7 @@
 
 import { defineProposal } from '../kernel/proposal.js';
 import { v5_18 } from './v5.18.js';
+import { anonPinsExclusive } from '../../properties/i3-anon-pins-exclusive.js';
 
 export const v5_19 = defineProposal({
   name: 'v5.19',
@@ -39,7 +40,7 @@ export const v5_19 = defineProposal({
       id: 'b6a2619c60b4',
       subject: 'mm/gup: sanity-check with CONFIG_DEBUG_VM that anonymous pages are exclusive when (un)pinning',
       what: 'sanity_check_pinned_pages: VM_BUG_ON if a pinned anonymous page is not PageAnonExclusive — from here on I3 is a property of the kernel',
-      // (I3 moves here from the kernel core in the next step of the history work.)
+      properties: (k) => anonPinsExclusive(k),
     },
   ],
 });

@@ -10,7 +10,7 @@ export const v6_0 = defineProposal({
   era: 'v6.0',
   date: '2022-10',
   title: 'Linux 6.0',
-  changes: 'FOLL_COW is gone: a FOLL_FORCE write may follow a read-only PTE only in a private mapping and only to a PageAnonExclusive page',
+  changes: 'FOLL_COW is gone: a FOLL_FORCE write may follow a read-only PTE only in a private mapping and only to a PageAnonExclusive page; mprotect maps a dirty exclusive anonymous PTE writable again without a fault',
   notes: 'Closes the shmem variant of Dirty COW (CVE-2022-2590, brought in by 5.16\'s 9ae0f87d009c) by a rule that does not depend on the dirty bit.',
   commits: [{
     id: '5535be309971',
@@ -19,6 +19,20 @@ export const v6_0 = defineProposal({
     backports: ['5.19.6'],
     hooks: ({ k }) => ({
       canFollowWritePte: (s, h, _cowed, p, w) => w || (h.force && !k.sh.procs[h.proc]!.vmas[h.va]!.shared && k.isAnon(s, p) && k.pg[p]!.PG_anon_exclusive.test(s)),
+    }),
+  }, {
+    id: '64fe24a3e05e',
+    subject: 'mm/mprotect: try avoiding write faults for exclusive anonymous pages when changing protection',
+    what: 'can_change_pte_writable: mprotect(PROT_READ|PROT_WRITE) maps a dirty PTE of a PageAnonExclusive page in a private mapping writable at once (its soft-dirty test is inverted: it never refuses)',
+    hooks: ({ k }) => ({
+      mprotectMapsWritable: (s, q, v, p) => k.pr[q]!.vma[v]!.d.test(s) && k.isAnon(s, p) && k.pg[p]!.PG_anon_exclusive.test(s),
+    }),
+  }, {
+    id: '76aefad628aa',
+    subject: 'mm/mprotect: fix soft-dirty check in can_change_pte_writable()',
+    what: 'vma_soft_dirty_enabled && !pte_soft_dirty: while soft-dirty tracking is armed, mprotect leaves the PTE write-protected so the next write faults',
+    hooks: ({ base }) => ({
+      mprotectMapsWritable: (s, q, v, p, armed) => !armed && base.mprotectMapsWritable(s, q, v, p, armed),
     }),
   }],
 });

@@ -27,5 +27,13 @@ export const v6_2 = defineProposal({
           (h.kind === 'PIN' && !h.write && !k.isAnon(s, p) && h.longterm && !k.sh.procs[h.proc]!.vmas[h.va]!.shared),
       }),
     },
+    {
+      id: 'd84887739d5c',
+      subject: 'mm/mprotect: allow clean exclusive anon pages to be writable',
+      what: 'can_change_pte_writable no longer needs pte_dirty for a PageAnonExclusive page in a private mapping',
+      hooks: ({ k }) => ({
+        mprotectMapsWritable: (s, _q, _v, p, armed) => !armed && k.isAnon(s, p) && k.pg[p]!.PG_anon_exclusive.test(s),
+      }),
+    },
   ],
 });

@@ -69,8 +69,11 @@ export const v6_5 = defineProposal({
     {
       id: 'c8070b787519',
       subject: 'mm: Don\'t pin ZERO_PAGE in pin_user_pages()',
-      what: 'pinning or unpinning the shared zero page is a no-op (is_zero_folio)',
-      hooks: () => ({ bioZeroPageRef: () => 0 }),
+      what: 'pinning or unpinning the shared zero page is a no-op (is_zero_folio in try_grab_folio and gup_put_folio)',
+      hooks: ({ base }) => ({
+        bioZeroPageRef: () => 0,
+        gupZeroPageRef: (kind, inc) => (kind === 'PIN' ? 0 : base.gupZeroPageRef(kind, inc)),
+      }),
     },
   ],
 });

@@ -4,7 +4,7 @@
 import { CHECK_SCHEMA_VERSION, REPLAY_SCHEMA_VERSION } from '../engine/result.js';
 import { SELFTEST_HELP } from './selftest.js';
 
-export const COMMANDS = 'compare, report, check, replay, selftest, list, start, help';
+export const COMMANDS = 'compare, report, check, history, replay, selftest, list, start, help';
 
 export const HELP: Record<string, string> = {
   selftest: `${SELFTEST_HELP}
@@ -25,6 +25,7 @@ commands:
   report          the comparison as one HTML file for a design review (or --format text|markdown)
   check <model>   explore every reachable state of one model (or a module by path) and check it
   replay TRACE    replay a saved counterexample (check --format json) on its model or another one
+  history S       scenario S on every kernel release (v4.8 … v6.6): verdicts, and the commit behind each flip
   selftest        the rows of the kernel's cow.c and gup_longterm.c selftests, on modern or --model
   list            the models, proposals, scenarios and properties
   start           the main job: compare on the default scenarios
@@ -168,6 +169,27 @@ example:
   …
      9. kswapd: try_to_unmap (zap every PTE; a dirty PTE dirties the page) ok
   modern refuses step 10 (kswapd: try_to_release_page → try_to_free_buffers (drop clean, idle buffers)): guard false; enabled for kswapd instead: kswapd: folio_maybe_dma_pinned: activate (6.4: no stripping or freeing a pinned page)`,
+  history: `usage: gupcheck history SCENARIO [--property P] [--from RELEASE] [--to RELEASE] [--json] [--quiet]
+                         [--max-states N] [--time-limit S] [--max-memory MiB] [--max-depth N]
+
+Checks SCENARIO (a shipped scenario, a bug of the corpus in models/bugs/, or a
+file) on every modelled kernel release, oldest first (gupcheck list releases),
+and prints a table of the verdicts, a row per release. For every property
+whose verdict flips between two releases it names the commit that flipped it:
+the later release is rebuilt on the earlier one with its first n commits,
+n = 0, 1, … (the release half-way through its merge window), and the first
+n with the later verdict names the commit. It then shows the shortest
+counterexample on the side where the property is violated, and that trace
+replayed on the other side: the step that release refuses, or that it runs
+and is not violated. Exit 0 when every search completed, 3 if one did not.
+
+  --property P   an exact property (I1.bug) or a family (I10); default: all
+  --from R       the first release to check (e.g. v5.7); --to R the last
+  --json         the table and the flips as JSON (schemaVersion 1)
+
+examples:
+  $ gupcheck history fork-vmsplice --property I10
+  $ gupcheck history dirty-cow --from v4.8 --to v4.14 --json`,
   start: `usage: gupcheck start [--json] [--quiet]
 
 The main job: gupcheck compare on the default scenarios (npm start runs it).

@@ -14,6 +14,7 @@ import { SchemaError } from '../engine/schema.js';
 import { MODELS, findModel } from '../../models/index.js';
 import { ExtraStateError } from '../../models/kernel/kernel.js';
 import { HookError, ProposalError } from '../../models/kernel/proposal.js';
+import { BugError } from '../../models/bugs/bug.js';
 import { isModulePath, loadModule } from '../modules/load.js';
 import { exploreGraph, graphToDot, GraphTooLarge } from '../report/dot.js';
 import { failuresAlong } from '../report/failures.js';
@@ -30,6 +31,7 @@ import { progressWanted, ProgressLine } from './progress.js';
 import { renderResult, renderTrace } from '../report/render.js';
 import { cmdReport } from './report.js';
 import { cmdSelftest } from './selftest.js';
+import { cmdHistory } from './history.js';
 import { buildFor, loadTrace, renderReplay, replayReport, replaySaved } from './replay.js';
 
 export { EXIT, exitCodeOf, runInterruptibly } from './common.js';
@@ -232,6 +234,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'selftest': return await cmdSelftest(rest);
       case 'list': return cmdList(rest);
       case 'compare': return await cmdCompare(rest);
+      case 'history': return await cmdHistory(rest);
       case 'report': return await cmdReport(rest);
       case 'start': return await cmdCompare(rest);
       default: throw new UsageError(`unknown command '${cmd}' (commands: ${COMMANDS})`);
@@ -242,7 +245,7 @@ export async function main(argv: string[]): Promise<number> {
       return EXIT.BAD_INPUT;
     }
     if (e instanceof BadInput || e instanceof ParamError || e instanceof InputError || e instanceof SchemaError || e instanceof ModelError ||
-      e instanceof ModelFault || e instanceof HookError || e instanceof ProposalError || e instanceof ExtraStateError) {
+      e instanceof ModelFault || e instanceof HookError || e instanceof ProposalError || e instanceof ExtraStateError || e instanceof BugError) {
       process.stderr.write(`gupcheck: ${e.message}\n`);
       return EXIT.BAD_INPUT;
     }

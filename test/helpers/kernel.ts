@@ -216,7 +216,10 @@ export const T_START = 'truncate: i_size_write + unmap_mapping_range';
 export const T_LOCK = 'truncate: lock_page';
 export const T_CLEAN = 'truncate: truncate_cleanup_page';
 export const T_DELETE = 'truncate: delete_from_page_cache';
-export const FORK = 'fork: copy_page_range';
+export const FORK = 'fork: copy_present_pte decides';
+export const FORK_SHARE = 'fork: share write-protected';
+/** fork() of process 'parent' to the end: both steps (decide, then write-protect and share). */
+export const FORK_STEPS = [[FORK, { process: 'parent' }], [FORK_SHARE, { process: 'parent' }]] as const;
 export const STORE_FAULT = 'store: write fault';
 export const STORE = 'store: user writes';
 export const MUNMAP = 'munmap: zap_pte_range';

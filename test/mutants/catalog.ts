@@ -191,23 +191,15 @@ export const MUTANTS: readonly Mutant[] = [
     name: 'fork-shares-pinned-anon',
     mistake: 'copy_present_pte shares a pinned PageAnonExclusive page with the child (page_try_dup_anon_rmap\'s -EBUSY ignored)',
     proposal: modern,
-    rewrite: (model, k) => rewriteAction(model, k, 'fork: copy_page_range', () => {
+    // copy_present_pte decides to share even a pinned exclusive page; the share step then shares it.
+    rewrite: (model, k) => rewriteAction(model, k, 'fork: copy_present_pte decides', () => {
       const P = k.sh.forkParent;
       const C = k.sh.forkChild;
       return {
         apply: (s) => {
           k.root.forked.set(s, 1);
-          k.pr[C]!.alive.set(s, 1);
-          k.sh.procs[P]!.vmas.forEach((_, v) => {
-            const pe = k.pr[P]!.vma[v]!;
-            const ce = k.pr[C]!.vma[v]!;
-            ce.unmapped.setBool(s, pe.unmapped.test(s));
-            if (!pe.present.test(s)) return;
-            const p = pe.pfn.get(s);
-            if (!k.isAnon(s, p)) return;
-            k.pg[p]!.PG_anon_exclusive.set(s, 0);
-            pe.w.set(s, 0);
-            k.mapPte(s, C, v, p, false, false);
+          k.sh.procs[P]!.vmas.forEach((vma, v) => {
+            k.pr[C]!.vma[v]!.unmapped.setBool(s, k.pr[P]!.vma[v]!.unmapped.test(s) || vma.dontfork);
           });
         },
       };
