@@ -15,7 +15,9 @@ export const I1: KernelProperty = {
   properties: (k) => {
     const ext4 = k.sh.fileSlots.filter((p) => k.isExt4(p));
     return [
-      always('I1', 'an ext4 page-cache page that is PG_dirty has buffers (else BUG_ON(!PagePrivate(page)) in ext4_writepage)', (s) => {
+      always('I1', `an ext4 page-cache page that is PG_dirty has buffers (${k.atLeast('5.18')
+        ? 'else ext4 writeback WARNs "page does not have buffers attached", clears PG_dirty and drops the data'
+        : 'else BUG_ON(!PagePrivate(page)) in page_buffers(), from mpage_prepare_extent_to_map or ext4_writepage'})`, (s) => {
         for (const p of ext4) if (k.inCache(s, p) && k.pg[p]!.PG_dirty.test(s) && k.pg[p]!.buffers.get(s) === BH.none) return false;
         return true;
       }),

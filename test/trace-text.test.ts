@@ -79,7 +79,7 @@ test('gupcheck check baseline: the ext4 trace, step by step, I1 named at step 12
     '  12  dio: set_page_dirty_lock',
     '         page.P.PG_dirty false→true',
     '         holder.dio.pc held→dirtied',
-    '  here I1 fails: an ext4 page-cache page that is PG_dirty has buffers (else BUG_ON(!PagePrivate(page)) in ext4_writepage)',
+    '  here I1 fails: an ext4 page-cache page that is PG_dirty has buffers (else BUG_ON(!PagePrivate(page)) in page_buffers(), from mpage_prepare_extent_to_map or ext4_writepage)',
   ]);
   // I1.crash's trace passes through the I1 violation: named at step 12, its own at 14.
   const crash = r.stdout.slice(r.stdout.indexOf('I1.crash violated: shortest counterexample, 14 steps'));

@@ -140,8 +140,8 @@ export function flusherActions(k: Kernel): Action[] {
     actor: flusherActor, mode: 'WB_SYNC_NONE', cur, exit: done,
     locked: (s) => at(s, FLUSHER.locked), cleaned: (s) => at(s, FLUSHER.cleaned),
     toCleaned: (s) => { F.pc.set(s, FLUSHER.cleaned); },
-    cleanLabel: 'clear_page_dirty_for_io: page_mkclean (write-protect and clean every PTE), TestClearPageDirty',
-    submitLabel: 'ext4_bio_write_page: set_page_writeback, clean the buffers, submit the bio, unlock_page',
+    cleanLabel: `${k.fn('wb.clearDirty')}: ${k.fn('wb.mkclean')} (write-protect and clean every PTE), TestClearPageDirty`,
+    submitLabel: `${k.fn('wb.bioWrite')}: ${k.fn('wb.start')}, clean the buffers, submit the bio, unlock_page`,
   }));
   return out;
 }
@@ -185,7 +185,7 @@ export function fsyncActions(k: Kernel): Action[] {
   const out: Action[] = [
     action({
       name: 'fsync: tag_pages_for_writeback', actor: fsyncActor,
-      label: 'fsync: ext4_sync_file → file_write_and_wait_range(WB_SYNC_ALL): tag_pages_for_writeback (PAGECACHE_TAG_TOWRITE on every dirty page)',
+      label: `fsync: ext4_sync_file → ${k.fn('fsync.writeAndWait')}(WB_SYNC_ALL): tag_pages_for_writeback (PAGECACHE_TAG_TOWRITE on every dirty page)`,
       guard: (s) => at(s, FSYNC.idle),
       effect: (s) => {
         pages.forEach((p, i) => {
@@ -215,7 +215,7 @@ export function fsyncActions(k: Kernel): Action[] {
     // PG_writeback with WB_SYNC_ALL: folio_wait_writeback (a sleep: the steps below wait for it).
     action({
       name: 'fsync: page clean, skip', actor: fsyncActor,
-      label: 'fsync: folio_wait_writeback, then !PageDirty (written meanwhile): unlock_page, next',
+      label: `fsync: ${k.fn('wb.wait')}, then !PageDirty (written meanwhile): unlock_page, next`,
       guard: (s) => at(s, FSYNC.locked) && !g(s).PG_writeback.test(s) && !g(s).PG_dirty.test(s),
       effect: unlockNext,
     }),
@@ -224,15 +224,15 @@ export function fsyncActions(k: Kernel): Action[] {
     actor: fsyncActor, mode: 'WB_SYNC_ALL', cur, exit: unlockNext,
     locked: (s) => at(s, FSYNC.locked), cleaned: (s) => at(s, FSYNC.cleaned),
     toCleaned: (s) => { Y.pc.set(s, FSYNC.cleaned); },
-    cleanLabel: 'folio_wait_writeback, clear_page_dirty_for_io: page_mkclean, TestClearPageDirty',
-    submitLabel: 'mpage_submit_folio: set_page_writeback, clean the buffers, submit the bio, unlock_page',
+    cleanLabel: `${k.fn('wb.wait')}, ${k.fn('wb.clearDirty')}: ${k.fn('wb.mkclean')}, TestClearPageDirty`,
+    submitLabel: `${k.fn('wb.submit')}: ${k.fn('wb.start')}, clean the buffers, submit the bio, unlock_page`,
   }));
   out.push(
     // __filemap_fdatawait_range: one pass in index order, each page's writeback waited for
     // (writeback started behind the pass is not waited for), then return 0.
     action({
       name: 'fsync: __filemap_fdatawait_range', actor: fsyncActor,
-      label: 'fsync: __filemap_fdatawait_range: folio_wait_writeback on this page, on to the next; return 0 after the last',
+      label: `fsync: __filemap_fdatawait_range: ${k.fn('wb.wait')} on this page, on to the next; return 0 after the last`,
       guard: (s) => at(s, FSYNC.waiting) && (Y.idx.get(s) >= pages.length || !k.pg[pages[Y.idx.get(s)]!]!.PG_writeback.test(s)),
       effect: (s) => {
         const i = Y.idx.get(s) + 1;
@@ -281,7 +281,7 @@ export function reclaimActions(k: Kernel): Action[] {
     const name = k.sh.pages[p]!.id;
     out.push(action({
       name: 'reclaim: isolate_lru_page', actor: reclaimActor, params: { page: name },
-      label: `kswapd: isolate_lru_page(${name}) (ref += 1, off the LRU)`,
+      label: `kswapd: shrink_inactive_list → ${k.fn('reclaim.isolate')}: takes ${name} (ref += 1, off the LRU)`,
       guard: (s) => at(s, RECLAIM.idle) && k.pg[p]!.PG_lru.test(s) && k.inCache(s, p),
       effect: (s) => {
         const g = k.pg[p]!;
@@ -295,7 +295,7 @@ export function reclaimActions(k: Kernel): Action[] {
   }
   out.push(action({
     name: 'reclaim: trylock_page', actor: reclaimActor,
-    label: 'kswapd: shrink_page_list: trylock_page',
+    label: `kswapd: ${k.fn('reclaim.shrink')}: ${k.fn('reclaim.trylock')}`,
     guard: (s) => at(s, RECLAIM.isolated) && !k.locked(s, cur(s)),
     effect: (s) => {
       k.pg[cur(s)]!.PG_locked.set(s, OWNER.reclaim);
@@ -304,7 +304,7 @@ export function reclaimActions(k: Kernel): Action[] {
   }));
   out.push(action({
     name: 'reclaim: trylock failed, keep', actor: reclaimActor,
-    label: 'kswapd: trylock_page failed: keep (putback_lru_page)',
+    label: `kswapd: ${k.fn('reclaim.trylock')} failed: keep (back on the LRU)`,
     guard: (s) => at(s, RECLAIM.isolated) && k.locked(s, cur(s)),
     effect: putback,
   }));
@@ -341,7 +341,7 @@ export function reclaimActions(k: Kernel): Action[] {
   const canPageout = (s: Uint32Array) => K.reclaimCanPageout(cur(s)) && k.inCache(s, cur(s)) && freeable(s);
   out.push(action({
     name: 'reclaim: pageout', actor: reclaimActor,
-    label: 'kswapd: pageout: clear_page_dirty_for_io, ->writepage (set_page_writeback, submit), unlock',
+    label: `kswapd: pageout: ${k.fn('reclaim.clearDirty')}, ->writepage (start writeback, submit), unlock`,
     guard: (s) => at(s, RECLAIM.unmapped) && !branch(s) && k.pg[cur(s)]!.PG_dirty.test(s) && canPageout(s),
     effect: (s) => {
       const p = cur(s);
@@ -365,7 +365,7 @@ export function reclaimActions(k: Kernel): Action[] {
   }));
   out.push(action({
     name: 'reclaim: try_to_free_buffers', actor: reclaimActor,
-    label: 'kswapd: try_to_release_page → try_to_free_buffers (drop clean, idle buffers)',
+    label: `kswapd: ${k.fn('reclaim.releaseBuffers')} → try_to_free_buffers (drop clean, idle buffers)`,
     guard: (s) => at(s, RECLAIM.unmapped) && !branch(s) && !k.pg[cur(s)]!.PG_dirty.test(s) && k.pg[cur(s)]!.buffers.get(s) !== BH.none,
     effect: (s) => {
       const p = cur(s);
@@ -378,7 +378,7 @@ export function reclaimActions(k: Kernel): Action[] {
   }));
   out.push(action({
     name: 'reclaim: __remove_mapping', actor: reclaimActor,
-    label: 'kswapd: __remove_mapping: page_ref_freeze(2) then !PageDirty → delete_from_page_cache, free; else keep',
+    label: `kswapd: __remove_mapping: page_ref_freeze(2) then !PageDirty → remove from the page cache, free; else keep`,
     guard: (s) => (at(s, RECLAIM.released) || (at(s, RECLAIM.unmapped) && !branch(s) && !k.pg[cur(s)]!.PG_dirty.test(s) && k.pg[cur(s)]!.buffers.get(s) === BH.none)),
     effect: (s) => {
       const p = cur(s);
@@ -442,7 +442,7 @@ export function truncateActions(k: Kernel): Action[] {
   const choose = pick.flatMap((i) => [
     action({
       name: 'truncate: page not cached', actor: truncateActor, params: params(i),
-      label: `truncate: find_lock_entries: no page at ${i < 0 ? 'this index' : `${k.sh.pages[files[i]!]!.id}'s index`}, next`,
+      label: `truncate: truncate_inode_pages_range: no page at ${i < 0 ? 'this index' : `${k.sh.pages[files[i]!]!.id}'s index`}, next`,
       guard: (s) => scanning(s, i) && !k.inCache(s, files[here(s, i)]!),
       effect: (s) => {
         T.idx.set(s, here(s, i));
@@ -465,7 +465,7 @@ export function truncateActions(k: Kernel): Action[] {
     ...choose,
     action({
       name: 'truncate: truncate_cleanup_page', actor: truncateActor,
-      label: 'truncate: wait_on_page_writeback, truncate_cleanup_page (unmap, do_invalidatepage drops the buffers, cancel_dirty_page)',
+      label: `truncate: ${k.fn('wb.wait')}, ${k.fn('truncate.cleanup')} (unmap, ${k.fn('truncate.invalidate')} drops the buffers, ${k.fn('truncate.cancelDirty')})`,
       guard: (s) => at(s, TRUNCATE.locked) && !k.pg[slot(s)]!.PG_writeback.test(s),
       effect: (s) => {
         const p = slot(s);
@@ -477,7 +477,7 @@ export function truncateActions(k: Kernel): Action[] {
     }),
     action({
       name: 'truncate: delete_from_page_cache', actor: truncateActor,
-      label: 'truncate: delete_from_page_cache, unlock_page, put_page (a page still referenced lives on as an orphan)',
+      label: `truncate: ${k.fn('cache.remove')}, unlock_page, put_page (a page still referenced lives on as an orphan)`,
       guard: (s) => at(s, TRUNCATE.cleaned),
       effect: (s) => {
         const p = slot(s);

@@ -50,7 +50,7 @@ export function bioActions(k: Kernel, hi: number): Action[] {
     })
     : action({
       name: BIO_MERGE, actor, params,
-      label: `${actor}: second iovec in ${k.sh.pages[h.bioPage]!.id}: GUP it again (ref += ${h.inc > 1 ? 'BIAS' : '1'}), __bio_try_merge_page merges it, the merge site drops the duplicate with ${merged!.released === 'put_page' ? 'put_page' : 'bio_release_page (by the bio\'s flag)'}`,
+      label: `${actor}: second iovec in ${k.sh.pages[h.bioPage]!.id}: GUP it again (ref += ${h.inc > 1 ? 'BIAS' : '1'}), ${k.fn('bio.merge')} merges it, the merge site drops the duplicate with ${merged!.released === 'put_page' ? 'put_page' : 'bio_release_page (by the bio\'s flag)'}`,
       guard: (s) => !H.bioAdded.test(s) && H.pc.get(s) === HOLDER.held && H.page.get(s) === h.bioPage,
       effect: (s) => {
         H.bioAdded.set(s, 1);

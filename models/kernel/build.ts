@@ -15,7 +15,7 @@ import { flusherActions, fsyncActions, ioCompletionActions, reclaimActions, trun
 import { holderActions } from './gup.js';
 import { BH, FLUSHER, FSYNC, HOLDER, Kernel, MAPPING, RECLAIM, TRUNCATE } from './kernel.js';
 import { forkActions, userActions } from './process.js';
-import { composeHooks, extraActionsOf, extraPropertiesOf, extraStateOf, resolveSettings, type Proposal } from './proposal.js';
+import { composeHooks, extraActionsOf, extraPropertiesOf, extraStateOf, releaseOf, resolveSettings, wordsOf, type Proposal } from './proposal.js';
 import { loadScenario, type Scenario } from './scenario.js';
 import { settleHolders, shapeOf } from './shape.js';
 import { kernelCanonicalizer } from './symmetry.js';
@@ -69,6 +69,8 @@ export function kernelOf(scenario: Scenario, proposal: Proposal): Kernel {
   const settings = resolveSettings(proposal);
   const geometry = shapeOf(scenario);
   const k = new Kernel(geometry, extraStateOf(proposal, geometry, settings));
+  k.release = releaseOf(proposal);
+  k.words = wordsOf(proposal);
   k.hooks = composeHooks(proposal, k, settings);
   k.settle(settleHolders(geometry, k.hooks));
   k.hooks = composeHooks(proposal, k, settings);

@@ -19,8 +19,11 @@ export function holderActions(k: Kernel, hi: number): Action[] {
   const E = k.pr[q]!.vma[v]!;
   const actor = h.id;
   const params = { holder: h.id };
-  const api = h.kind === 'PIN' ? (h.fast ? 'pin_user_pages_fast' : 'pin_user_pages') : (h.fast ? 'get_user_pages_fast' : 'get_user_pages');
-  const flags = [h.kind === 'PIN' ? 'FOLL_PIN' : 'FOLL_GET', ...(h.write ? ['FOLL_WRITE'] : []), ...(h.force ? ['FOLL_FORCE'] : []), ...(h.longterm ? ['FOLL_LONGTERM'] : [])].join('|');
+  // In the release's words: before 5.6 a FOLL_PIN user (io_uring, RDMA) called get_user_pages, and
+  // FOLL_LONGTERM exists from 5.2 (4.15–5.1 had get_user_pages_longterm, 4.14 nothing).
+  const api = h.kind === 'PIN' ? k.fn(h.fast ? 'gup.pinFast' : 'gup.pin') : (h.fast ? 'get_user_pages_fast' : 'get_user_pages');
+  const flags = [h.kind === 'PIN' ? k.fn('flag.pin') : 'FOLL_GET', ...(h.write ? ['FOLL_WRITE'] : []), ...(h.force ? ['FOLL_FORCE'] : []),
+    ...(h.longterm && k.atLeast('5.2') ? ['FOLL_LONGTERM'] : [])].join('|');
   const alive = k.pr[q]!.alive;
   const vma = k.sh.procs[q]!.vmas[v]!;
   // GUP walks a live mm: a fork child's holder waits for fork.
@@ -67,7 +70,7 @@ export function holderActions(k: Kernel, hi: number): Action[] {
   // §2.1 slow path, part 2: follow_page_pte + try_grab_page (+ FOLL_TOUCH for get_user_pages).
   out.push(action({
     name: 'gup: follow_page_pte + try_grab_page', actor, params,
-    label: `${actor}: ${api}(${flags}): follow_page_pte + try_grab_page${h.inc > 1 ? ' (ref += BIAS)' : ' (ref += 1)'}`,
+    label: `${actor}: ${api}(${flags}): follow_page_pte + ${k.fn('gup.grab')}${h.inc > 1 ? ' (ref += BIAS)' : ' (ref += 1)'}`,
     guard: (s) => at(s, HOLDER.start) && onSlowPath(s) && !E.unmapped.test(s) && refused === undefined && permits(s) && !mustUnshare(s) &&
       // A GUP that takes the page lock sleeps while someone else holds it.
       !(K.gupLocksPage(s, hi, E.pfn.get(s)) && k.locked(s, E.pfn.get(s))),
@@ -89,7 +92,7 @@ export function holderActions(k: Kernel, hi: number): Action[] {
     // §2.2 fast path, part 1: lockless walk, speculative grab.
     out.push(action({
       name: 'gup_fast: try_grab_folio_fast', actor, params,
-      label: `${actor}: ${api}(${flags}): lockless walk, try_grab_folio_fast`,
+      label: `${actor}: ${api}(${flags}): lockless walk, ${k.fn('gup.fastGrab')}`,
       // The lockless walk cannot sleep in lock_page: a GUP that must lock the page falls back.
       guard: (s) => at(s, HOLDER.start) && !H.slow.test(s) && permits(s) && !K.gupLocksPage(s, hi, E.pfn.get(s)),
       effect: (s) => {
@@ -109,7 +112,7 @@ export function holderActions(k: Kernel, hi: number): Action[] {
     // §2.2 fast path, part 2: recheck the PTE (and whatever the kernel's fast path checks); undo on a change.
     out.push(action({
       name: 'gup_fast: recheck pte', actor, params,
-      label: `${actor}: ${api}: recheck PTE${h.kind === 'PIN' ? ' and write_protect_seq' : ''}`,
+      label: `${actor}: ${api}: recheck PTE${h.kind === 'PIN' && k.atLeast('5.11') ? ' and write_protect_seq' : ''}`,
       guard: (s) => at(s, HOLDER.grabbed),
       effect: (s) => {
         const p = H.page.get(s);
@@ -152,11 +155,13 @@ export function holderActions(k: Kernel, hi: number): Action[] {
   // §2.9 release.
   // Roles: a driver converted to another era's release API takes the same steps.
   const words = K.releaseWords(h);
+  // unpin_user_page in the release's words (put_user_page in 5.2–5.5, put_page before).
+  const called = (name: ReleaseKind) => (name === 'unpin_user_page' ? k.fn('release.unpin') : name);
   const put = (name: ReleaseKind) => {
     const amount = K.releaseAmount(name);
     return action({
       name: `release: ${name}`, actor, params, role: 'release: drop the GUP reference',
-      label: `${actor}: ${name}(${amount > 1 ? `ref -= ${amount}` : 'ref -= 1'})${words}`,
+      label: `${actor}: ${called(name)}(${amount > 1 ? `ref -= ${amount}` : 'ref -= 1'})${words}`,
       guard: (s) => at(s, h.release === 'put_page' || h.release === 'put_user_page' || h.release === 'unpin_user_page' ? HOLDER.held : HOLDER.dirtied),
       effect: (s) => {
         const p = H.page.get(s);
@@ -168,9 +173,9 @@ export function holderActions(k: Kernel, hi: number): Action[] {
       },
     });
   };
-  const dirty = (name: string, locks: boolean, onlyIfClean: boolean) => action({
+  const dirty = (name: string, locks: boolean, onlyIfClean: boolean, label = name) => action({
     name: `release: ${name}`, actor, params, role: `release: dirty the page${locks ? ' under the page lock' : ''}`,
-    label: `${actor}: ${name}`,
+    label: `${actor}: ${label}`,
     guard: (s) => {
       if (!at(s, HOLDER.held)) return false;
       const p = H.page.get(s);
@@ -191,7 +196,13 @@ export function holderActions(k: Kernel, hi: number): Action[] {
     case 'set_page_dirty+put_page': out.push(dirty('set_page_dirty', false, false), put('put_page')); break;
     case 'set_page_dirty_lock+put_page': out.push(dirty('set_page_dirty_lock', true, false), put('put_page')); break;
     case 'put_user_pages_dirty_lock': out.push(dirty('put_user_pages_dirty_lock: set_page_dirty_lock', true, true), put('put_user_page')); break;
-    case 'unpin_user_pages_dirty_lock': out.push(dirty('unpin_user_pages_dirty_lock: folio_mark_dirty', true, true), put('unpin_user_page')); break;
+    case 'unpin_user_pages_dirty_lock': {
+      // unpin_user_pages_dirty_lock (5.6), put_user_pages_dirty_lock (5.2–5.5), set_page_dirty_lock before.
+      const fn = k.fn('release.unpinDirty');
+      const mark = k.fn('release.markDirty');
+      out.push(dirty('unpin_user_pages_dirty_lock: folio_mark_dirty', true, true, fn === mark ? fn : `${fn}: ${mark}`), put('unpin_user_page'));
+      break;
+    }
   }
   return out;
 }

@@ -9,6 +9,7 @@
 
 import { Layout, bool, enumOf, int, record, type Field, type FieldSpec, type Handles } from '../../src/engine/schema.js';
 import type { KernelHooks } from './hooks.js';
+import { nameAt, releaseAtLeast, type Role, type Version } from './names.js';
 import type { Shape } from './shape.js';
 
 export const BH = { none: 0, clean: 1, dirty: 2 } as const;
@@ -241,6 +242,18 @@ export class Kernel {
    * once the layout exists; nothing runs before).
    */
   hooks!: KernelHooks;
+  /** The kernel release the model runs as (a design: the release it builds on), e.g. "v6.6". */
+  release: Version = 'v6.6';
+  /** Names a proposal gives to a role (proposal.words), over the release's own. */
+  words: Readonly<Record<string, string>> = {};
+  /** The function (or flag) the release calls for a step that was renamed over the years (names.ts ROLES). */
+  fn(role: Role): string {
+    return this.words[role] ?? nameAt(role, this.release);
+  }
+  /** Is the release at least `v` (for wording that changes at a release)? */
+  atLeast(v: Version): boolean {
+    return releaseAtLeast(this.release, v);
+  }
   /** Every (process, va) pair, flattened, for PTE walks (rmap). */
   private readonly ptes: { q: number; v: number; present: Field; pfn: Field; w: Field; d: Field }[];
   private shape: Shape;

@@ -29,7 +29,7 @@ export function forkActions(k: Kernel): Action[] {
   return [
     action({
       name: 'fork: copy_present_pte decides', actor: parent.id, params: { process: parent.id },
-      label: `${parent.id}: fork() → dup_mmap → copy_page_range: copy_present_pte reads each PTE${K.forkWords()}`,
+      label: `${parent.id}: fork() → dup_mmap → copy_page_range: ${k.fn('fork.copyPte')} reads each PTE${K.forkWords()}`,
       guard: (s) => forked.get(s) === FORK.no,
       effect: (s) => {
         forked.set(s, FORK.copying);
@@ -49,7 +49,7 @@ export function forkActions(k: Kernel): Action[] {
     }),
     action({
       name: 'fork: share write-protected', actor: parent.id, params: { process: parent.id },
-      label: `${parent.id}: fork(): copy_present_pte: ptep_set_wrprotect the parent's PTE, map the page into the child (shared, COW)`,
+      label: `${parent.id}: fork(): ${k.fn('fork.copyPte')}: ptep_set_wrprotect the parent's PTE, map the page into the child (shared, COW)`,
       guard: (s) => forked.get(s) === FORK.copying,
       effect: (s) => {
         parent.vmas.forEach((_, v) => {
@@ -92,7 +92,7 @@ export function userActions(k: Kernel): Action[] {
       // madvise(MADV_DONTNEED) → zap_page_range: the PTE goes (its dirty bit to the page), the VMA stays.
       out.push(action({
         name: 'madvise: MADV_DONTNEED', actor: pr.id, params: { process: pr.id, address: where },
-        label: `${pr.id}: madvise(${where}, MADV_DONTNEED) → zap_page_range`,
+        label: `${pr.id}: madvise(${where}, MADV_DONTNEED) → zap_pte_range`,
         guard: (s) => live(s) && E.present.test(s),
         effect: (s) => { k.zapPte(s, q, v); },
       }));

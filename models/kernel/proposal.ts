@@ -192,6 +192,12 @@ export function wordsOf(p: Proposal): Readonly<Record<string, string>> {
   return Object.assign({}, ...layersOf(p).map((l) => l.words ?? {}));
 }
 
+/** The release p runs as: p itself if it is one, else the nearest release it builds on (v4.8 if none). */
+export function releaseOf(p: Proposal): string {
+  for (let x: Proposal | undefined = p; x !== undefined; x = x.base) if (x.release === true) return x.name.replace(/~\d+$/, '');
+  return 'v4.8';
+}
+
 /** p with only its first n commits (the release half-way through its merge window): for finding the commit that flips a verdict. */
 export function withFirstCommits(p: Proposal, n: number): Proposal {
   const commits = p.commits ?? [];
