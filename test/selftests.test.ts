@@ -3,6 +3,7 @@
 // differ on older kernels do, and `gupcheck selftest` prints and exits as
 // kselftest would.
 import test from 'ava';
+import { RELEASES } from '../models/index.js';
 import { readdirSync } from 'node:fs';
 import { isRight } from 'fp-ts/lib/Either.js';
 import { check } from '../src/engine/checker.js';
@@ -31,9 +32,9 @@ const actions = (steps: readonly { action: string }[] | undefined) => (steps ?? 
 const VMSPLICE_CHILD = row('cow.c', 'vmsplice() + unmap in child ... with base page');
 const RW_SHARED_EXT4 = row('gup_longterm.c', 'R/W longterm GUP pin in MAP_SHARED file mapping ... with local tmpfile');
 
-test('the table: 35 rows modelled, each with a scenario file of its own and a checkable expectation; every other row says why not', (t) => {
-  t.is(modelled.length, 35);
-  t.is(SELFTEST_ROWS.length - modelled.length, 26);
+test('the table: 43 rows modelled (35 before mprotect, clear_refs and the zero page were modelled), each with a scenario file of its own and a checkable expectation; every other row says why not', (t) => {
+  t.is(modelled.length, 43);
+  t.is(SELFTEST_ROWS.length - modelled.length, 18);
   const files = ['cow', 'gup_longterm'].flatMap((d) => readdirSync(`${SELFTEST_DIR}${d}`).filter((f) => f.endsWith('.json')).map((f) => `${d}/${f}`)).sort();
   t.deepEqual(modelled.map((r) => r.scenario).sort(), files, 'one scenario file per modelled row, none left over');
   for (const r of modelled) {
@@ -55,7 +56,7 @@ test('modern (6.6): every modelled row meets the kernel\'s expectation, each in 
     t.true(o.verdict.ok, `${o.row.file}: ${o.row.case}: ${o.verdict.findings.join('; ')}`);
     t.true(o.result!.stats.states < 1000, `${o.row.case}: ${o.result!.stats.states} states`);
   }
-  t.is(outcomes.filter((o) => o.verdict?.ok === true).length, 35);
+  t.is(outcomes.filter((o) => o.verdict?.ok === true).length, 43);
 });
 
 test('baseline: CVE-2020-29374 (cow.c "vmsplice() + unmap in child") leaks: I10 violated in the kernel\'s order of steps', (t) => {
@@ -130,15 +131,15 @@ test('gupcheck selftest: kselftest lines, SKIP with reasons, totals, exit 0 on m
   t.regex(out, /^ok 3 cow\.c: vmsplice\(\) \+ unmap in child \.\.\. with base page: expected PASS "No leak from parent into child" \[I10 holds, I10\.witness holds; \d+ states\]$/m);
   t.regex(out, /^ok 41 gup_longterm\.c: R\/W longterm GUP pin in MAP_SHARED file mapping \.\.\. with local tmpfile: expected fails \(EFAULT\): PASS "Should have failed" \[gup_test refused \(EFAULT\); \d+ states\]$/m);
   t.regex(out, /^ok 16 cow\.c: \(each anonymous case\) \.\.\. with THP \(2048 kB\) # SKIP THP is not modelled/m);
-  t.is(lines.filter((l) => / # SKIP /.test(l)).length, 26);
-  t.is(lines.at(-1), '# Totals: pass:35 fail:0 xfail:0 xpass:0 skip:26 error:0');
+  t.is(lines.filter((l) => / # SKIP /.test(l)).length, 18);
+  t.is(lines.at(-1), '# Totals: pass:43 fail:0 xfail:0 xpass:0 skip:18 error:0');
 
   let old = '';
   t.is(await cmdSelftest(['--model', 'baseline'], (s) => { old += s; }), 1);
   t.regex(old, /^not ok 3 cow\.c: vmsplice\(\) \+ unmap in child \.\.\. with base page: expected PASS "No leak from parent into child" \[I10 holds, I10\.witness holds\]; found: I10 violated \(7 steps\)$/m);
   t.regex(old, /^# +5  child: munmap\(A\) → zap_pte_range$/m);
   t.regex(old, /^not ok 41 gup_longterm\.c: .*; found: gup_test is never refused: gets its page in 2 steps \[efault\(gup_test\) violated, efault\(gup_test\)\.witness vacuous\]$/m);
-  t.regex(old, /^# Totals: pass:20 fail:15 xfail:0 xpass:0 skip:26 error:0$/m);
+  t.regex(old, /^# Totals: pass:22 fail:21 xfail:0 xpass:0 skip:18 error:0$/m);
 });
 
 test('gupcheck selftest --json decodes; a bound gives errors (exit 3), never a verdict; bad flags are usage errors', async (t) => {
@@ -147,7 +148,7 @@ test('gupcheck selftest --json decodes; a bound gives errors (exit 3), never a v
   const rep = SelftestReportC.decode(JSON.parse(out));
   if (!isRight(rep)) return t.fail('selftest --json does not match SelftestReportC');
   t.is(rep.right.model, 'baseline');
-  t.deepEqual(rep.right.totals, { pass: 20, fail: 15, skip: 26, error: 0 });
+  t.deepEqual(rep.right.totals, { pass: 22, fail: 21, skip: 18, error: 0 });
   const r3 = rep.right.rows.find((r) => r.n === 3)!;
   t.is(r3.status, 'not ok');
   t.deepEqual(r3.findings, ['I10 violated (7 steps)']);
@@ -155,10 +156,26 @@ test('gupcheck selftest --json decodes; a bound gives errors (exit 3), never a v
 
   let bounded = '';
   t.is(await cmdSelftest(['--max-states', '2'], (s) => { bounded += s; }), 3);
-  t.regex(bounded, /# Totals: pass:0 fail:0 xfail:0 xpass:0 skip:26 error:35$/m);
+  t.regex(bounded, /# Totals: pass:0 fail:0 xfail:0 xpass:0 skip:18 error:43$/m);
 
   await t.throwsAsync(cmdSelftest(['--model', 'no-such-kernel'], () => {}), { instanceOf: UsageError, message: /unknown proposal 'no-such-kernel'/ });
   await t.throwsAsync(cmdSelftest(['--frobnicate'], () => {}), { instanceOf: UsageError, message: /unknown option --frobnicate/ });
   await t.throwsAsync(cmdSelftest(['--max-states', 'lots'], () => {}), { instanceOf: UsageError });
   await t.throwsAsync(cmdSelftest(['modern'], () => {}), { instanceOf: UsageError, message: /unexpected argument 'modern'/ });
+});
+
+test('the rows mprotect, clear_refs and the zero page made possible fail where the kernel did: R/O-mapped pinned pages before 5.19, zero-page pins before 6.2', (t) => {
+  const release = (name: string) => RELEASES.find((r) => r.name === name)!;
+  const rowOf = (c: string) => row('cow.c', c);
+  for (const c of ['R/O-mapping a page registered as iouring fixed buffer ... with base page', 'R/O GUP pin on R/O-mapped exclusive page ... with base page', 'R/O GUP-fast pin on R/O-mapped exclusive page ... with base page']) {
+    t.is(run(rowOf(c), release('v5.18')).status('I3c'), 'violated', `${c} on 5.18`);
+    t.true(run(rowOf(c), release('v5.19')).verdict.ok, `${c} on 5.19`);
+  }
+  for (const c of ['R/O longterm GUP pin ... with shared zeropage', 'R/O longterm GUP-fast pin ... with shared zeropage']) {
+    t.is(run(rowOf(c), release('v6.0')).status('I3c'), 'violated', `${c} on 6.0`);
+    t.true(run(rowOf(c), release('v6.2')).verdict.ok, `${c} on 6.2`);
+  }
+  // mprotect must never map a page fork() shares writable: these hold on every release.
+  for (const r of RELEASES) t.true(run(rowOf('Basic COW after fork() with mprotect() optimization ... with base page'), r).verdict.ok, r.name);
+  for (const r of RELEASES) t.is(run(rowOf('Basic COW ... with shared zeropage'), r).status('I9'), 'holds', r.name);
 });

@@ -60,11 +60,8 @@ const WORKS = 'works: PASS "Should have worked"';
 const EFAULT = 'fails (EFAULT): PASS "Should have failed"';
 
 const UNORDERED = 'The model explores every order of the scenario\'s steps, a superset of the selftest\'s one order.';
-const MPROTECT = 'mprotect() is not modelled: the model has no way to map an anonymous page R/O (and back R/W, where 6.6\'s mprotect() may skip the write fault) other than fork()';
-const SOFTDIRTY = 'mprotect() and clearing soft-dirty bits (/proc/self/clear_refs) are not modelled: the model cannot map an exclusive anonymous page R/O';
 const THP = 'THP is not modelled: every page of the model is a small (order-0) folio, with no PMD mapping, no PTE-mapped large folio, no split, remap or collapse';
 const HUGETLB = 'hugetlb is not modelled (no hugetlbfs pages, no hugetlb COW/unshare paths)';
-const ZEROPAGE = 'the shared zero page of anonymous memory is not modelled: the model\'s anonymous pages exist only while mapped, and a read fault cannot map ZERO_PAGE into a private mapping';
 
 // --- cow.c -----------------------------------------------------------------------
 
@@ -100,15 +97,18 @@ const pinCoherent = (holder: string): Expectation => ({
 const COW_ANON_ROWS: readonly SelftestRow[] = [
   cow('Basic COW after fork()', 'basic-cow-after-fork', NO_LEAK_CHILD, noLeak,
     'The child\'s snapshot and compare is I10: no process sees an anonymous page another process wrote after fork().'),
-  cowSkip(base('Basic COW after fork() with mprotect() optimization'), NO_LEAK_CHILD, MPROTECT),
+  cow('Basic COW after fork() with mprotect() optimization', 'basic-cow-after-fork-mprotect', NO_LEAK_CHILD, noLeak,
+    `mprotect(PROT_READ) and mprotect(PROT_READ|PROT_WRITE) are one step of the parent (nothing runs between the two calls); from 6.0 the second may map an exclusive anonymous page writable, which a page fork() shares is not. ${UNORDERED}`),
   cow('vmsplice() + unmap in child', 'vmsplice-unmap-in-child', NO_LEAK_CHILD, noLeak,
     `CVE-2020-29374. vmsplice() is a R/O get_user_pages_fast(FOLL_GET) (iov_iter_get_pages2); reading the pipe is the holder's reference. ${UNORDERED}`),
-  cowSkip(base('vmsplice() + unmap in child with mprotect() optimization'), NO_LEAK_CHILD, MPROTECT),
+  cow('vmsplice() + unmap in child with mprotect() optimization', 'vmsplice-unmap-in-child-mprotect', NO_LEAK_CHILD, noLeak,
+    `The parent's mprotect pair is one step. ${UNORDERED}`),
   cow('vmsplice() before fork(), unmap in parent after fork()', 'vmsplice-before-fork-unmap-in-parent', NO_LEAK_PARENT, noLeak,
     `The model cannot order the parent's vmsplice() before fork(), so this scenario and the next one are the same: both orders are explored in both. ${UNORDERED}`),
   cow('vmsplice() + unmap in parent after fork()', 'vmsplice-unmap-in-parent-after-fork', NO_LEAK_PARENT, noLeak,
     `The same scenario as the row before (the model does not order vmsplice() against fork()). ${UNORDERED}`),
-  cowSkip(base('R/O-mapping a page registered as iouring fixed buffer'), RW_PIN_RELIABLE, SOFTDIRTY),
+  cow('R/O-mapping a page registered as iouring fixed buffer', 'iouring-ro-mapping', RW_PIN_RELIABLE, pinCoherent('iouring'),
+    `clear_refs arms soft-dirty tracking so that mprotect(PROT_READ|PROT_WRITE) leaves the PTE write-protected and the write faults: do_wp_page must reuse the pinned exclusive page (5.19). ${UNORDERED}`),
   cow('fork() with an iouring fixed buffer', 'iouring-fork', RW_PIN_RELIABLE, pinCoherent('iouring'),
     `io_uring_register_buffers() is pin_user_pages(FOLL_WRITE|FOLL_LONGTERM); write_fixed seeing the parent's write is I3c (the pin stays on the page the parent's PTE maps). ${UNORDERED}`),
   cow('R/O GUP pin on R/O-mapped shared page', 'ro-pin-on-shared', RO_PIN_RELIABLE, pinCoherent('gup_test'),
@@ -119,8 +119,10 @@ const COW_ANON_ROWS: readonly SelftestRow[] = [
     `The child's exit is its munmap; the model also lets the child exit after the pin (the shared-page row). ${UNORDERED}`),
   cow('R/O GUP-fast pin on R/O-mapped previously-shared page', 'ro-fast-pin-on-ro-previously-shared', RO_PIN_RELIABLE, pinCoherent('gup_test'),
     `As the row before, with pin_user_pages_fast. ${UNORDERED}`),
-  cowSkip(base('R/O GUP pin on R/O-mapped exclusive page'), RO_PIN_RELIABLE, SOFTDIRTY),
-  cowSkip(base('R/O GUP-fast pin on R/O-mapped exclusive page'), RO_PIN_RELIABLE, SOFTDIRTY),
+  cow('R/O GUP pin on R/O-mapped exclusive page', 'ro-pin-on-ro-exclusive', RO_PIN_RELIABLE, pinCoherent('gup_test'),
+    `mprotect(PROT_READ), clear_refs and mprotect(PROT_READ|PROT_WRITE) leave the exclusive page mapped R/O; the R/O pin needs no unshare, the write must reuse the page. ${UNORDERED}`),
+  cow('R/O GUP-fast pin on R/O-mapped exclusive page', 'ro-fast-pin-on-ro-exclusive', RO_PIN_RELIABLE, pinCoherent('gup_test'),
+    `As the row before, with pin_user_pages_fast. ${UNORDERED}`),
 ];
 
 const EACH_ANON = '(each anonymous case)';
@@ -148,19 +150,24 @@ const COW_ANON_THP: readonly SelftestRow[] = [
 // Non-anonymous pages in private mappings: memfd (tmpfs) and tmpfile (/tmp, here taken to be ext4).
 const nonAnon = (c: string, backing: 'memfd' | 'tmpfile', scenario: string, expected: string, expect: Expectation, note: string): ModelledRow =>
   ({ file: 'cow.c', case: `${c} ... with ${backing}`, modelled: true, scenario: `cow/${scenario}.json`, expected, expect, note });
+const nonAnon0 = (c: string, scenario: string, expected: string, expect: Expectation, note: string): ModelledRow =>
+  ({ file: 'cow.c', case: `${c} ... with shared zeropage`, modelled: true, scenario: `cow/${scenario}.json`, expected, expect, note });
 const TMPFILE_FS = 'tmpfile() lives in /tmp; the row takes /tmp to be ext4 (on a tmpfs /tmp it is the memfd row).';
 const COW_NON_ANON: readonly SelftestRow[] = [
-  cowSkip('Basic COW ... with shared zeropage', OTHER_NOT_MODIFIED, ZEROPAGE),
+  nonAnon0('Basic COW', 'basic-cow-zeropage', OTHER_NOT_MODIFIED, { properties: { I9: 'holds', 'I9.witness': 'holds' } },
+    'The R/O mapping belongs to a second process (a scenario maps a page once per process); both map the shared zero page. "Other mapping not modified" is I9: the zero page keeps its contents.'),
   nonAnon('Basic COW', 'memfd', 'basic-cow-memfd', OTHER_NOT_MODIFIED, { properties: { I9: 'holds', 'I9.witness': 'holds' } },
     'The second, MAP_SHARED R/O mapping belongs to a second process (a scenario maps a page once per process); for a page-cache page that is the same page. "Other mapping not modified" is I9: a file page nobody may write keeps its contents.'),
   nonAnon('Basic COW', 'tmpfile', 'basic-cow-tmpfile', OTHER_NOT_MODIFIED, { properties: { I9: 'holds', 'I9.witness': 'holds' } },
     `As the memfd row, on ext4. ${TMPFILE_FS}`),
-  cowSkip('R/O longterm GUP pin ... with shared zeropage', RO_PIN_RELIABLE, ZEROPAGE),
+  nonAnon0('R/O longterm GUP pin', 'ro-longterm-pin-zeropage', RO_PIN_RELIABLE, pinCoherent('gup_test'),
+    `Needs 6.2's rule that a R/O FOLL_LONGTERM pin of the zero page in a COW mapping unshares it first (8d6a0ac09a16, 84209e87c696). ${UNORDERED}`),
   nonAnon('R/O longterm GUP pin', 'memfd', 'ro-longterm-pin-memfd', RO_PIN_RELIABLE, pinCoherent('gup_test'),
     `Needs 6.2's rule that a R/O FOLL_LONGTERM pin of a page-cache page in a private (COW) mapping unshares it first (gup_must_unshare, is_cow_mapping). ${UNORDERED}`),
   nonAnon('R/O longterm GUP pin', 'tmpfile', 'ro-longterm-pin-tmpfile', RO_PIN_RELIABLE, pinCoherent('gup_test'),
     `As the memfd row, on ext4. ${TMPFILE_FS}`),
-  cowSkip('R/O longterm GUP-fast pin ... with shared zeropage', RO_PIN_RELIABLE, ZEROPAGE),
+  nonAnon0('R/O longterm GUP-fast pin', 'ro-longterm-fast-pin-zeropage', RO_PIN_RELIABLE, pinCoherent('gup_test'),
+    `GUP-fast cannot unshare: its recheck undoes the grab and the slow path unshares. ${UNORDERED}`),
   nonAnon('R/O longterm GUP-fast pin', 'memfd', 'ro-longterm-fast-pin-memfd', RO_PIN_RELIABLE, pinCoherent('gup_test'),
     `GUP-fast has no VMA, so gup_must_unshare answers yes for a page-cache page under FOLL_LONGTERM: the grab is undone and the slow path unshares. ${UNORDERED}`),
   nonAnon('R/O longterm GUP-fast pin', 'tmpfile', 'ro-longterm-fast-pin-tmpfile', RO_PIN_RELIABLE, pinCoherent('gup_test'),
