@@ -715,15 +715,24 @@ test('2.9 put_user_pages_dirty_lock skips the lock when the page is already dirt
   t.is(b.kernel.pg[P]!.ref.get(s2), 3);
 });
 
-test('2.9 put_page below zero is recorded as an underflow and the page is freed', (t) => {
+test('2.9 put_page below zero is recorded as an underflow and leaves the count negative; only exactly 0 frees', (t) => {
   const { kernel: k, init } = build(shipped('ext4-gup-write'));
   const P = pageSlot(k, 'P');
   const s = init();
+  t.is(k.pg[P]!.ref.get(s), 2);
+  // folio_ref_sub_and_test: 2 - 3 = -1 is not zero, so nothing frees the page (it stays cached, with its buffers).
   k.putPage(s, P, 3);
-  t.is(k.pg[P]!.ref.get(s), 0);
+  t.is(k.pg[P]!.ref.get(s), -1);
   t.true(k.pg[P]!.refcountUnderflow.test(s));
-  t.is(k.pg[P]!.mapping.get(s), MAPPING.none);
-  t.is(k.pg[P]!.buffers.get(s), BH.none);
+  t.is(k.pg[P]!.mapping.get(s), MAPPING.file);
+  t.is(k.pg[P]!.buffers.get(s), BH.clean);
+  // A put that lands on exactly 0 frees it.
+  const t0 = init();
+  k.putPage(t0, P, 2);
+  t.is(k.pg[P]!.ref.get(t0), 0);
+  t.false(k.pg[P]!.refcountUnderflow.test(t0));
+  t.is(k.pg[P]!.mapping.get(t0), MAPPING.none);
+  t.true(k.pg[P]!.freedInUse.test(t0), 'freed while still in the page cache');
 });
 
 // =============================================================================
@@ -772,6 +781,33 @@ test('2.10 fork does not copy a shared file PTE (the child refaults) and inherit
   t.is(k.pg[P]!.map.get(s1), 1);
   t.true(pte(k, 'child', 'A').unmapped.test(s1));
   t.false(pte(k, 'child', 'A').present.test(s1));
+});
+
+test('2.10 fork copies a private file VMA\'s page-cache PTE once the VMA has an anon_vma (a COW happened in it), and skips it before', (t) => {
+  const sc = {
+    name: 'fork-private-file', description: 'x',
+    pages: [{ id: 'P', kind: 'file' }],
+    processes: [
+      { id: 'parent', mappings: [{ page: 'P', shared: false, writable: true, store: true, dontneed: true }] },
+      { id: 'child', childOf: 'parent', mappings: [] },
+    ],
+    holders: [{ id: 'rd', process: 'parent', page: 'P', kind: 'GET', write: false }],
+  };
+  const { model, kernel: k, init } = build(sc);
+  const P = pageSlot(k, 'P');
+  const pe = pte(k, 'parent', 'P');
+  const ce = pte(k, 'child', 'P');
+  // No COW yet: no anon_vma, the child refaults.
+  t.false(ce.present.test(run(model, init(), ...FORK_STEPS)));
+  // COW (anon_vma_prepare), zap the copy, read the page-cache page back in, then fork: the PTE is copied.
+  const s = run(model, init(), [STORE_FAULT, { process: 'parent', address: 'P' }], ['madvise: MADV_DONTNEED', { process: 'parent', address: 'P' }], [FAULT, { holder: 'rd' }]);
+  t.is(pe.pfn.get(s), P);
+  t.true(pe.anon_vma!.test(s));
+  const f = run(model, s, ...FORK_STEPS);
+  t.true(ce.present.test(f));
+  t.is(ce.pfn.get(f), P);
+  t.false(ce.w.test(f));
+  t.is(k.pg[P]!.map.get(f), 2);
 });
 
 // Found while writing these tests (a fork child's holder could GUP before

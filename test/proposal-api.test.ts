@@ -205,7 +205,7 @@ test('a write out of a field\'s range inside a hook is the field-range verdict, 
   const r = check(build(sc, uniformBioBias).model);
   const fr = r.properties.find((p) => p.name === 'field-range')!;
   t.is(fr.status, 'violated');
-  t.regex(fr.detail ?? '', /page\.P\.ref := \d+ is outside its declared range 0\.\.6/);
+  t.regex(fr.detail ?? '', /page\.P\.ref := \d+ is outside its declared range -6\.\.6/);
   t.true(r.complete, 'the search went on past every range error, hooks\' included');
   // The hook itself lets the range error through (not a HookError, which would stop the search).
   const { kernel: k, init } = build(sc, uniformBioBias);

@@ -27,6 +27,8 @@ export const DEFAULT_SCENARIO = 'ext4-gup-write';
 /** The initial state: file pages cached, clean, with clean buffers (ext4), on the LRU; anon pages mapped and exclusive. */
 function initialState(k: Kernel): Uint32Array {
   const s = k.L.blank();
+  // A blank field holds its minimum; the refcount's is negative (an underflow must be representable).
+  for (const g of k.pg) g.ref.set(s, 0);
   for (const p of k.sh.fileSlots) {
     const g = k.pg[p]!;
     g.mapping.set(s, MAPPING.file);

@@ -42,6 +42,7 @@ export function needsFault(k: Kernel, s: Uint32Array, q: number, v: number, writ
 
 /** wp_page_copy: a new exclusive anon page with p's contents replaces p in (q, v). */
 function wpPageCopy(k: Kernel, s: Uint32Array, q: number, v: number, p: number, write: boolean, unshare: boolean): void {
+  k.anonVmaPrepare(s, q, v);
   const c = k.copyToNewAnonPage(s, p);
   const e = k.pr[q]!.vma[v]!;
   if (e.present.test(s)) k.zapPte(s, q, v);
@@ -98,6 +99,7 @@ export function handleMmFault(k: Kernel, s: Uint32Array, q: number, v: number, w
     }
     if (write && !vma.shared) {
       // do_cow_fault: copy the file page into a private anon page.
+      k.anonVmaPrepare(s, q, v);
       const c = k.copyToNewAnonPage(s, p);
       k.mapPte(s, q, v, c, vma.writable, true);
       return 'ok';

@@ -41,8 +41,8 @@ const keyed = <S extends FieldSpec>(ids: readonly string[], of: (id: string, i: 
 function pageSpec(sh: Shape) {
   const NQ = sh.procs.length;
   return record({
-    /** folio->_refcount */
-    ref: int(0, sh.refMax),
+    /** folio->_refcount (an atomic_t: a put too many leaves it negative, and nothing frees the page) */
+    ref: int(-sh.refMax, sh.refMax),
     /** _mapcount + 1 */
     map: int(0, NQ),
     /** PG_locked, with its owner */
@@ -88,6 +88,10 @@ function pteSpec(sh: Shape) {
     ...(sh.anyMprotect ? {
       /** the user's mprotect(PROT_READ), mprotect(PROT_READ|PROT_WRITE) happened */
       mprotected: bool(),
+    } : {}),
+    ...(sh.forkParent >= 0 && sh.procs[sh.forkParent]!.vmas.some((v) => v.file && !v.shared) ? {
+      /** a private file VMA has an anon_vma: a COW copy was made in it (fork then copies its page-cache PTEs too) */
+      anon_vma: bool(),
     } : {}),
     ...(sh.anySoftDirty ? {
       /** clear_refs cleared the soft-dirty bits: VM_SOFTDIRTY and the PTE's bit are clear (soft-dirty tracking armed) */
@@ -419,17 +423,20 @@ export class Kernel {
   getPage(s: Uint32Array, p: number, n: number): void {
     this.pg[p]!.ref.set(s, this.pg[p]!.ref.get(s) + n);
   }
-  /** put_page / folio_put: ref -= n; at 0 the page is freed. Below 0 is an underflow (I4). */
+  /**
+   * put_page / folio_put_refs: ref -= n, and the page is freed when the count
+   * reaches exactly 0 (put_page_testzero, folio_ref_sub_and_test). A put too
+   * many (an unpin of a FOLL_GET reference subtracts GUP_PIN_COUNTING_BIAS)
+   * leaves the count negative: the page is not freed, and from 5.7
+   * page_maybe_dma_pinned's unsigned compare reads it as pinned. I4 flags it.
+   */
   putPage(s: Uint32Array, p: number, n: number): void {
     const g = this.pg[p]!;
-    const r = g.ref.get(s) - n;
-    if (r < 0) {
-      g.refcountUnderflow.set(s, 1);
-      g.ref.set(s, 0);
-    } else {
-      g.ref.set(s, r);
-    }
-    if (r <= 0) {
+    const was = g.ref.get(s);
+    const r = was - n;
+    g.ref.set(s, r);
+    if (r < 0) g.refcountUnderflow.set(s, 1);
+    if (r === 0 && was > 0) {
       if (g.mapping.get(s) === MAPPING.file || this.ptesMapping(s, p) > 0) g.freedInUse.set(s, 1);
       this.freePage(s, p);
     }
@@ -514,6 +521,10 @@ export class Kernel {
     n.PG_lru.set(s, 1);
     n.PG_anon_exclusive.set(s, 1);
     return c;
+  }
+  /** anon_vma_prepare for a COW in process q's VMA v (only tracked where fork can ask). */
+  anonVmaPrepare(s: Uint32Array, q: number, v: number): void {
+    this.pr[q]!.vma[v]!.anon_vma?.set(s, 1);
   }
   /** A new exclusive anonymous page holding a copy of page p's contents (wp_page_copy, do_cow_fault, fork's copy). */
   copyToNewAnonPage(s: Uint32Array, p: number): number {

@@ -40,8 +40,13 @@ export function forkActions(k: Kernel): Action[] {
           ce.unmapped.setBool(s, pe.unmapped.test(s) || vma.dontfork);
           if (vma.dontfork || !pe.present.test(s)) return;
           const p = pe.pfn.get(s);
-          // Shared file mappings (and file pages in private ones) are not copied: the child refaults.
-          if (!k.isAnon(s, p)) return;
+          if (!k.isAnon(s, p)) {
+            // A file page (or the zero page): copy_page_range skips a VMA whose faults refill it — shared,
+            // or private without an anon_vma — and the child refaults; a private VMA that has an
+            // anon_vma (a COW happened in it) has its PTEs copied (vma_needs_copy; 4.x to 6.6 alike).
+            if (pe.anon_vma?.test(s) === true) k.mapPte(s, C, v, p, false, pe.d.test(s));
+            return;
+          }
           // The kernel's rule says the child gets its own copy now (copy_present_page).
           if (K.forkCopiesForChild(s, p)) k.mapPte(s, C, v, k.copyToNewAnonPage(s, p), vma.writable, false);
         });

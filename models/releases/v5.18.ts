@@ -13,6 +13,10 @@ export const v5_18 = defineProposal({
   changes: 'ext4 WARNs and clears PG_dirty on a dirty page without buffers instead of BUG()',
   notes: 'The ext4 crash becomes silent data loss.',
   commits: [{
+    id: 'a458b76a4171',
+    subject: 'mm: gup: pack has_pinned in MMF_HAS_PINNED',
+    what: 'mm->has_pinned (5.9) becomes the MMF_HAS_PINNED bit of mm->flags, set by mm_set_has_pinned_flag and still never cleared (5.14): the same rule, which the model keeps as proc.has_pinned',
+  }, {
     id: 'cc5095747edf',
     subject: 'ext4: don\'t BUG if someone dirty pages without asking ext4 first',
     what: 'mpage_prepare_extent_to_map (and ext4_writepage): "page does not have buffers attached" warning, ClearPageDirty, skip the page',

@@ -20,7 +20,8 @@ export const v5_7 = defineProposal({
     hooks: ({ k }) => ({
       gupRefIncrement: (kind) => (kind === 'PIN' ? k.sh.bias : 1),
       releaseAmount: (fn) => (fn === 'put_page' ? 1 : k.sh.bias),
-      folioMaybeDmaPinned: (s, p) => k.pg[p]!.ref.get(s) >= k.sh.bias,
+      // (unsigned int)page_ref_count(page) >= GUP_PIN_COUNTING_BIAS: a negative count reads as pinned.
+      folioMaybeDmaPinned: (s, p) => { const r = k.pg[p]!.ref.get(s); return r < 0 || r >= k.sh.bias; },
       // Pins go back with unpin_user_page (put_user_page is its earlier name); everything else with put_page.
       releaseMatches: (taken, released) => (taken === 'PIN' ? released !== 'put_page' : released === 'put_page'),
     }),
