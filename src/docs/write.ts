@@ -1,8 +1,12 @@
-// `npm run docs`: regenerate docs/proposals.md.
+// `npm run docs`: regenerate docs/proposals.md and docs/history.md.
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { renderProposalsDoc } from './proposals.js';
+import { renderHistoryDoc } from './history.js';
 
 export const PROPOSALS_DOC = fileURLToPath(new URL('../../../docs/proposals.md', import.meta.url));
+export const HISTORY_DOC = fileURLToPath(new URL('../../../docs/history.md', import.meta.url));
 writeFileSync(PROPOSALS_DOC, renderProposalsDoc());
 process.stdout.write(`wrote ${PROPOSALS_DOC}\n`);
+writeFileSync(HISTORY_DOC, await renderHistoryDoc());
+process.stdout.write(`wrote ${HISTORY_DOC}\n`);
