@@ -1,4 +1,4 @@
-// I1 NoDirtyWithoutBuffers (reference §4, the mission): a dirty page in an
+// I1 NoDirtyWithoutBuffers (the mission): a dirty page in an
 // ext4 page cache has buffers. Kernel symptom: BUG_ON(!PagePrivate(page)) in
 // page_buffers(), from ext4_writepage or mpage_prepare_extent_to_map (≤5.17);
 // from 5.18 a WARN and ClearPageDirty that drops the data.

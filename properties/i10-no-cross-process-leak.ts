@@ -1,4 +1,4 @@
-// I10 NoCrossProcessLeak (reference §4, CVE-2020-29374 and its reverse):
+// I10 NoCrossProcessLeak (CVE-2020-29374 and its reverse):
 // after fork, what one process writes to its private anonymous memory is
 // not observable through the other process's PTEs or GUP references.
 // Kernel symptom: vmsplice() leaking the parent's later writes to the child

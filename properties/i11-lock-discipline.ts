@@ -1,4 +1,4 @@
-// I11 LockDiscipline (reference §4): clear_page_dirty_for_io,
+// I11 LockDiscipline: clear_page_dirty_for_io,
 // try_to_free_buffers and truncate's cleanup run with the page locked by
 // the one doing them, and set_page_dirty on a page-cache page runs with the
 // page locked (set_page_dirty_lock), not racing truncate. Deadlock freedom

@@ -1,4 +1,4 @@
-// I2 PinsBalanced (reference §4, the mission): the refcount is exactly its
+// I2 PinsBalanced (the mission): the refcount is exactly its
 // holders (page cache, buffers, PTEs, GUP references at the kernel's weight,
 // bio references, reclaim's isolation, and what the kernel's hooks add);
 // at quiescence every count is back. Kernel symptom of a break: a leaked

@@ -1,4 +1,4 @@
-// I4 NoUnderflow / NoUAF (reference §4): the refcount never goes below zero,
+// I4 NoUnderflow / NoUAF: the refcount never goes below zero,
 // and a page whose refcount reached zero (freed) has no PTE, no GUP holder,
 // no page-cache membership and is not on the LRU. Kernel symptom: "page
 // dumped because: VM_BUG_ON_PAGE(page_ref_count(page) == 0)", use after free.

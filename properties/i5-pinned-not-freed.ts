@@ -1,4 +1,4 @@
-// I5 PinnedNotFreedOrStripped (reference §4): a page with a GUP holder is
+// I5 PinnedNotFreedOrStripped: a page with a GUP holder is
 // never freed. (Where a kernel promises more — 6.4's d824ec2a1546: reclaim
 // neither strips the buffers of nor frees a page_maybe_dma_pinned() page —
 // that kernel's proposal file adds I5.strip.) Kernel symptom: DMA into

@@ -1,7 +1,7 @@
-// I6 NoLostWrite (reference §4): data written to a page-cache page reaches
+// I6 NoLostWrite: data written to a page-cache page reaches
 // the disk, or the page stays dirty (or under writeback) until it does.
 // Kernel symptom: silent data loss: reclaim drops a page whose newest data
-// never reached disk (the __remove_mapping race of §5.7), or ext4 5.18+
+// never reached disk (the __remove_mapping race), or ext4 5.18+
 // "does not have buffers attached" clears PG_dirty and skips the page.
 // stable-pages (its own column in compare, so it does not hide I6's data
 // loss): the device must not write a page while a write in flight reads it

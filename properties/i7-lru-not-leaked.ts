@@ -1,4 +1,4 @@
-// I7 LRUNotLeaked (reference §4): a page-cache page, or a mapped anonymous
+// I7 LRUNotLeaked: a page-cache page, or a mapped anonymous
 // page, that nobody holds and reclaim has not isolated is on an LRU list,
 // so reclaim can eventually find it. Kernel symptom: memory that can never
 // be reclaimed until the file is truncated or unmounted (Dave Chinner's

@@ -1,4 +1,4 @@
-// I8 NoFalseNegative (reference §4): a page with a FOLL_PIN holder reads as
+// I8 NoFalseNegative: a page with a FOLL_PIN holder reads as
 // page_maybe_dma_pinned(). False positives are allowed ("false is not
 // fuzzy, true may be a false positive"). Only eras with pin tracking have
 // the predicate. Kernel symptom: fork shares, or reclaim strips, a page that
@@ -6,8 +6,8 @@
 //
 // I8.falsePositive is a `sometimes`: where a false positive can arise (a
 // scenario that scales BIAS down to its count of plain references, or an
-// era whose bios pin every page) it must be reached — the reference's
-// "1024 plain refs read as pinned" shown, not assumed.
+// era whose bios pin every page) it must be reached — "1024 plain refs
+// read as pinned" shown, not assumed.
 
 import { always, sometimes, type Property } from '../src/engine/model.js';
 import { HOLDER, type Kernel } from '../models/kernel/kernel.js';

@@ -1,4 +1,4 @@
-// The kernel invariants I1–I11 (reference §4), in order, then durability.
+// The kernel invariants I1–I11, in order, then durability.
 import { I1 } from './i1-no-dirty-without-buffers.js';
 import { I2 } from './i2-pins-balanced.js';
 import { I3 } from './i3-anon-pins-exclusive.js';

@@ -1,4 +1,4 @@
-// A kernel property module: the invariant(s) of one reference §4 entry, the
+// A kernel property module: the invariant(s) of one kernel property, the
 // `sometimes` companion that shows the guarded situation is reachable, and
 // whether the scenario and era can exercise it at all (if not: n/a).
 

@@ -33,7 +33,7 @@ test.serial('list shows the proposals, classic models with parameters, scenarios
   t.regex(sections[1]!, /^kernel releases .*\n {2}v4\.8 +Linux 4\.8\. /);
   t.regex(sections[1]!, /\n {2}v6\.6 +Linux 6\.6\. /);
   t.regex(sections[2]!, /^classic models .*\n {2}peterson .*\n {4}--set N=2\.\.6 +number of processes/);
-  t.regex(sections[3]!, /^scenarios .*\n(?: {2}.*\n)*? {2}ext4-gup-write \(default\) +The 2018 ext4 BUG/);
+  t.regex(sections[3]!, /^scenarios .*\n(?: {2}.*\n)*? {2}ext4-gup-write \(default\) +The ext4 BUG \(Jan Kara/);
   t.regex(sections[4]!, /^kernel properties .*\n {2}I1 {2}no dirty page without buffers\n {4}I1 +always +an ext4 page-cache page that is PG_dirty has buffers/);
   t.regex(sections[4]!, /\n {4}I1\.crash +step +writeback never reaches page_buffers/);
   t.regex(sections[4]!, /\n {2}I11 {2}lock discipline\n/);

@@ -1,12 +1,12 @@
-// Background actors: the flusher (§2.6, WB_SYNC_NONE), fsync's
-// data-integrity writeback (WB_SYNC_ALL), I/O completion, kswapd's reclaim
-// (§2.7) and truncate (§2.8), each split into the kernel's own steps so
+// Background actors: the flusher (WB_SYNC_NONE), fsync's data-integrity
+// writeback (WB_SYNC_ALL), I/O completion, kswapd's reclaim and truncate,
+// each split into the kernel's own steps so
 // that every interleaving with GUP holders is explored. Where kernels and
 // proposals differ, the steps ask the hooks (hooks.ts); a proposal's branch
 // steps are built here, at their hook point, next to the steps they pre-empt.
 //
-// Where the reference and the source differ, the source wins (see
-// docs/kernel-source-notes.md): the flusher is ext4's delalloc writeback
+// The steps follow the kernel source (see docs/kernel-source-notes.md):
+// the flusher is ext4's delalloc writeback
 // (mpage_prepare_extent_to_map checks page_buffers() before
 // clear_page_dirty_for_io), and kswapd's pageout writes a page only when
 // is_page_cache_freeable (no references beyond cache, buffers, isolation).

@@ -1,4 +1,4 @@
-// Direct-I/O bios (reference §3.5–3.7, and 6.5's BIO_PAGE_PINNED): a bio
+// Direct-I/O bios (and 6.5's BIO_PAGE_PINNED): a bio
 // holding the GUP'd user page plus one more thing —
 //  - "zero-page": ZERO_PAGE from the legacy DIO zero-fill (dio_zero_block),
 //    in a bvec of its own, released at completion with the GUP page;

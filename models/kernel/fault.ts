@@ -1,4 +1,4 @@
-// Page faults (reference §2.4, §2.11): handle_mm_fault for a user store or
+// Page faults: handle_mm_fault for a user store or
 // for GUP's faultin_page, as one atomic step (the kernel holds the PT lock
 // and, for page_mkwrite, the page lock across it). What ->page_mkwrite does,
 // whether the fault must wait first, and do_wp_page's reuse rule are hooks.

@@ -1,4 +1,4 @@
-// GUP holders (reference §2.1–2.3, §2.9): the slow path split into fault and
+// GUP holders: the slow path split into fault and
 // follow/grab, the fast path split into grab and recheck, the device's DMA
 // write, and the release the driver does. Where kernels and proposals
 // differ (accounting, refusals, unshare, the page lock, what the end of GUP
@@ -42,7 +42,7 @@ export function holderActions(k: Kernel, hi: number): Action[] {
   const mustUnshare = (s: Uint32Array) => E.present.test(s) && K.gupMustUnshare(s, h, E.pfn.get(s));
   const out: Action[] = [];
 
-  // §2.1 check_vma_flags: the address is gone, or the kernel refuses this GUP for this VMA.
+  // check_vma_flags: the address is gone, or the kernel refuses this GUP for this VMA.
   out.push(action({
     name: 'gup: check_vma_flags → EFAULT', actor, params,
     label: `${actor}: ${api}(${flags}) → -EFAULT (${refused ?? 'no VMA'})`,
@@ -50,7 +50,7 @@ export function holderActions(k: Kernel, hi: number): Action[] {
     effect: (s) => { H.pc.set(s, HOLDER.refused); },
   }));
 
-  // §2.1 slow path, part 1: faultin_page → handle_mm_fault. Before 4.9 a COW in a mapping without
+  // slow path, part 1: faultin_page → handle_mm_fault. Before 4.9 a COW in a mapping without
   // VM_WRITE drops FOLL_WRITE, and the retry faults for reading: a step of its own.
   const faultin = (write: boolean) => action({
     name: write || !(h.write || breaksCow) ? 'gup: faultin_page' : 'gup: faultin_page after FOLL_WRITE was dropped', actor, params,
@@ -67,7 +67,7 @@ export function holderActions(k: Kernel, hi: number): Action[] {
   out.push(faultin(h.write || breaksCow));
   if ((h.write || breaksCow) && !keepsWrite && !vma.writable) out.push(faultin(false));
 
-  // §2.1 slow path, part 2: follow_page_pte + try_grab_page (+ FOLL_TOUCH for get_user_pages).
+  // slow path, part 2: follow_page_pte + try_grab_page (+ FOLL_TOUCH for get_user_pages).
   out.push(action({
     name: 'gup: follow_page_pte + try_grab_page', actor, params,
     label: `${actor}: ${api}(${flags}): follow_page_pte + ${k.fn('gup.grab')}${h.inc > 1 ? ' (ref += BIAS)' : ' (ref += 1)'}`,
@@ -89,7 +89,7 @@ export function holderActions(k: Kernel, hi: number): Action[] {
   }));
 
   if (h.fast) {
-    // §2.2 fast path, part 1: lockless walk, speculative grab.
+    // fast path, part 1: lockless walk, speculative grab.
     out.push(action({
       name: 'gup_fast: try_grab_folio_fast', actor, params,
       label: `${actor}: ${api}(${flags}): lockless walk, ${k.fn('gup.fastGrab')}`,
@@ -109,7 +109,7 @@ export function holderActions(k: Kernel, hi: number): Action[] {
       guard: (s) => at(s, HOLDER.start) && !H.slow.test(s) && (!permits(s) || K.gupLocksPage(s, hi, E.pfn.get(s))),
       effect: (s) => { H.slow.set(s, 1); },
     }));
-    // §2.2 fast path, part 2: recheck the PTE (and whatever the kernel's fast path checks); undo on a change.
+    // fast path, part 2: recheck the PTE (and whatever the kernel's fast path checks); undo on a change.
     out.push(action({
       name: 'gup_fast: recheck pte', actor, params,
       label: `${actor}: ${api}: recheck PTE${h.kind === 'PIN' && k.atLeast('5.11') ? ' and write_protect_seq' : ''}`,
@@ -131,7 +131,7 @@ export function holderActions(k: Kernel, hi: number): Action[] {
     }));
   }
 
-  // §2.3 the device writes the page (DMA): no PTE dirty bit, no PG_dirty, any page state.
+  // the device writes the page (DMA): no PTE dirty bit, no PG_dirty, any page state.
   if (h.write) {
     out.push(action({
       name: 'dma: device writes page', actor: `${actor}/device`, params,
@@ -152,7 +152,7 @@ export function holderActions(k: Kernel, hi: number): Action[] {
   // A bio holder's references go at bio completion (bio.ts).
   if (h.bio !== null) return out;
 
-  // §2.9 release.
+  // release.
   // Roles: a driver converted to another era's release API takes the same steps.
   const words = K.releaseWords(h);
   // unpin_user_page in the release's words (put_user_page in 5.2–5.5, put_page before).

@@ -1,5 +1,5 @@
-// The kernel page model: the packed state (reference §1) and the kernel
-// functions that act on it (§2), written once and shared by every action.
+// The kernel page model: the packed state and the kernel functions that
+// act on it, written once and shared by every action.
 // Each method names the kernel function it abstracts. What differs between
 // kernels and proposals is not here but behind the hooks (hooks.ts).
 //
@@ -353,7 +353,7 @@ export class Kernel {
   }
   /**
    * What the refcount must be: page cache + buffers (PG_private holds a
-   * reference, which reference §1.1 omits) + PTEs + holders + isolation,
+   * reference) + PTEs + holders + isolation,
    * plus whatever the hooks say the kernel holds besides (extraRefs).
    */
   expectedRef(s: Uint32Array, p: number): number {
@@ -417,7 +417,7 @@ export class Kernel {
     return this.pg[p]!.ref.get(s) === 0 && this.pg[p]!.mapping.get(s) === MAPPING.none;
   }
 
-  // --- refcounting (§2.9) ----------------------------------------------------
+  // --- refcounting -----------------------------------------------------------
 
   /** get_page / try_grab_page: ref += n (past refMax the model reports field-range). */
   getPage(s: Uint32Array, p: number, n: number): void {
@@ -465,7 +465,7 @@ export class Kernel {
     return -1;
   }
 
-  // --- writeback (§2.6) ---------------------------------------------------------
+  // --- writeback ----------------------------------------------------------------
 
   /**
    * folio_clear_dirty_for_io (page locked): folio_mkclean write-protects and
@@ -539,15 +539,15 @@ export class Kernel {
     return c;
   }
 
-  // --- dirtying (§2.5) -------------------------------------------------------
+  // --- dirtying --------------------------------------------------------------
 
   /**
    * set_page_dirty / folio_mark_dirty. mapping NULL: noop_dirty_folio (just
    * PG_dirty). ext4: block_dirty_folio marks the buffers dirty if there are
    * any, then sets PG_dirty (and tags the page dirty in the xarray, so the
-   * flusher will visit it: the reference's §2.5 says it "only sets PG_dirty",
-   * which is true of the page flags but not of the tag); without buffers the
-   * result is the dirty-page-without-buffers state of the ext4 BUG.
+   * flusher will visit it: of the page flags it only sets PG_dirty, but it
+   * also sets the tag); without buffers the result is the
+   * dirty-page-without-buffers state of the ext4 BUG.
    */
   setPageDirty(s: Uint32Array, p: number): void {
     const g = this.pg[p]!;
@@ -555,7 +555,7 @@ export class Kernel {
     g.PG_dirty.set(s, 1);
   }
 
-  // --- page tables (§2.4, §2.10–2.12) ----------------------------------------
+  // --- page tables -----------------------------------------------------------
 
   /** set_pte_at after a fault: map page p at (q, v); the mapping takes a reference. */
   mapPte(s: Uint32Array, q: number, v: number, p: number, w: boolean, d: boolean): void {
@@ -602,7 +602,7 @@ export class Kernel {
     for (const e of this.ptes) if (e.present.test(s) && e.pfn.get(s) === p) e.w.set(s, 0);
   }
 
-  // --- the device and user writes (§2.3) -------------------------------------
+  // --- the device and user writes --------------------------------------------
 
   /** New contents in page p, written on behalf of process q (for the fork leak ghost). */
   writeData(s: Uint32Array, p: number, q: number): void {

@@ -1,5 +1,5 @@
-// What user processes do: fork (§2.10), munmap (§2.12), and a user store
-// through a PTE, with the write fault it may need first (§2.4, §2.11).
+// What user processes do: fork, munmap, and a user store through a PTE,
+// with the write fault it may need first.
 
 import { action, type Action } from '../../src/engine/model.js';
 import { faultBlocked, handleMmFault, needsFault } from './fault.js';

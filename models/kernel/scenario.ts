@@ -47,7 +47,7 @@ const smallInt = (min: number, max: number) => new t.Type<number, number, unknow
 export const ReleaseC = t.keyof({
   /** put_page(): drop a plain reference (read-only GUP, or a driver that forgot to dirty). */
   put_page: null,
-  /** set_page_dirty() then put_page(), without the page lock (racy, reference §2.5). */
+  /** set_page_dirty() then put_page(), without the page lock (racy). */
   'set_page_dirty+put_page': null,
   /** set_page_dirty_lock() then put_page(): what the pre-2019 GUP docs told callers to do. */
   'set_page_dirty_lock+put_page': null,
@@ -130,8 +130,8 @@ const HolderC = strictObject('holder', {
   /**
    * The holder is a direct-I/O write whose bio holds more than its GUP'd
    * page, released at bio completion: "zero-page": the legacy DIO zero-fill
-   * adds ZERO_PAGE (reference §3.6); "same-page": a second iovec in the same
-   * page is GUP'd again and merged into the first bvec (§3.5). Its kind is
+   * adds ZERO_PAGE; "same-page": a second iovec in the same page is GUP'd
+   * again and merged into the first bvec. Its kind is
    * the era's: FOLL_PIN where bios know pins (the bio proposals, 6.5+),
    * FOLL_GET before (direct I/O used get_user_pages until 6.5).
    */

@@ -64,7 +64,7 @@ export interface HolderSpec {
   readonly inc: number;
   /** Refcount it adds when the page is the shared zero page (hooks.gupZeroPageRef: 0 where pinning it is a no-op). */
   readonly zeroInc: number;
-  /** A direct-I/O bio with ZERO_PAGE, or with a second iovec in the same page (reference §3.5, §3.6). */
+  /** A direct-I/O bio with ZERO_PAGE, or with a second iovec in the same page. */
   readonly bio: 'zero-page' | 'same-page' | null;
   /** The page slot of the bio's second page (the zero page, or the holder's own page), or -1. */
   readonly bioPage: number;

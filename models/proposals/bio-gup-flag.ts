@@ -1,6 +1,6 @@
 // One GUP flag per bio (Boaz Harrosh, April 2019, in the thread "[PATCH v1
 // 00/15] Keep track of GUPed pages in fs and block"; or the low bit of a
-// page pointer; reference §3.6): a bio is either all-GUP or all-plain, and
+// page pointer): a bio is either all-GUP or all-plain, and
 // completion unpins every page of a GUP bio. The legacy direct-I/O path puts
 // ZERO_PAGE references into the same bios as GUP pages.
 
@@ -16,7 +16,7 @@ export const bioGupFlag = defineProposal({
   date: '2019-04',
   title: 'GUP flag per bio (2019, Boaz Harrosh / pointer low bit): completion unpins every page of a GUP bio',
   changes: 'on top of gup-bias: a bio with a GUP page is flagged, bio_release_pages unpins all its pages, plain references included',
-  notes: 'The §3.6 derived failure is confirmed: ZERO_PAGE in a GUP bio is unpinned and its refcount underflows (I4, 3 steps). The merge site of dio-merge drops a pinned duplicate with put_page, as with the bvec flag (I2).',
+  notes: 'The failure expected where legacy direct I/O puts ZERO_PAGE into a GUP bio is confirmed: ZERO_PAGE in a GUP bio is unpinned and its refcount underflows (I4, 3 steps). The merge site of dio-merge drops a pinned duplicate with put_page, as with the bvec flag (I2).',
   hooks: ({ k }) => ({
     dioGupKind: () => 'PIN',
     // Completion: the bio has a GUP page, so every page of it is unpinned — ZERO_PAGE's plain reference too.

@@ -1,5 +1,5 @@
 // dma_pinned_flags / dma_pinned_count (John Hubbard, Oct 2018, "mm:
-// introduce page->dma_pinned_flags, _count"; reference §3.4), with the
+// introduce page->dma_pinned_flags, _count"), with the
 // put_user_page*() API of the same series: the pin count lives in a union
 // with page->lru, so pin_page_for_dma() at the end of __get_user_pages takes
 // the page off the LRU first (isolate_lru_page; its failure is not acted
@@ -23,7 +23,7 @@ export const dmaPinnedFlags = defineProposal({
   date: '2018-10',
   title: 'dma_pinned_flags/count in a union with page->lru (Oct 2018): pinned pages leave the LRU',
   changes: 'GUP isolates the page from the LRU and counts the pin in page->lru; put_user_page uncounts it and does not put the page back',
-  notes: 'Modelled as the October 2018 version Dave Chinner reviewed; his LRU leak is found (I7, 4 steps: GUP takes the page off the LRU, put_user_page leaves it off). The November 2018 v2 put the page back (PageDmaPinnedWasLru), which this model does not have. Beyond the reference, for both versions: pin_page_for_dma does not act on isolate_lru_page\'s failure, so a GUP that races kswapd\'s isolation leaves the pin untracked; the checker then finds the ext4 BUG again (I1, 12 steps) and put_user_page on a zero dma_pinned_count (I2.dmaCount) — the union conflict §3.4 derives. Releases by put_page (bio completion, an unconverted driver) are latent mismatches (I2.latent).',
+  notes: 'Modelled as the October 2018 version Dave Chinner reviewed; his LRU leak is found (I7, 4 steps: GUP takes the page off the LRU, put_user_page leaves it off). The November 2018 v2 put the page back (PageDmaPinnedWasLru), which this model does not have. Beyond that review, for both versions: pin_page_for_dma does not act on isolate_lru_page\'s failure, so a GUP that races kswapd\'s isolation leaves the pin untracked; the checker then finds the ext4 BUG again (I1, 12 steps) and put_user_page on a zero dma_pinned_count (I2.dmaCount) — the conflict of keeping the count in a union with page->lru. Releases by put_page (bio completion, an unconverted driver) are latent mismatches (I2.latent).',
   // dma_pinned_count (PageDmaPinned = count > 0), stored in page->lru.
   state: (sh) => ({ page: { dma_pinned_count: int(0, sh.holders.length) } }),
   hooks: ({ k }) => {

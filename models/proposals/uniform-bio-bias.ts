@@ -1,5 +1,5 @@
 // Uniform bias (Jan Kara, April 2019, in the thread "[PATCH v1 00/15] Keep
-// track of GUPed pages in fs and block"; reference §3.7): every page
+// track of GUPed pages in fs and block"): every page
 // reference a bio holds is gup-like — bio creators pin even page-cache and
 // zero pages, and bio completion always unpins. No per-bvec state, so
 // nothing to get wrong at merge or split; the price is that every page
@@ -17,7 +17,7 @@ export const uniformBioBias = defineProposal({
   date: '2019-04',
   title: 'uniform bio bias (2019, Jan Kara): every bio page reference is a pin',
   changes: 'on top of gup-bias: every bio reference (direct I/O, zero page, buffered writeback) adds BIAS and completion unpins it',
-  notes: 'Both bio scenarios balance: every bio reference is a pin and every bio release an unpin, so nothing per-bvec can go wrong, the merge site included. §3.7 (a) is found as a witness, not a failure: every page under writeback, and ZERO_PAGE in a DIO bio, reads as page_maybe_dma_pinned() (I8.falsePositive). This era has no policy keyed on the predicate (that came with 5.9\'s fork copy and 6.4\'s reclaim check), so what those policies would do with the false positives is not exercised here; (b), a pinned non-exclusive swap-cache page, needs swap, which is not modelled.',
+  notes: 'Both bio scenarios balance: every bio reference is a pin and every bio release an unpin, so nothing per-bvec can go wrong, the merge site included. The price, false positives, is found as a witness, not a failure: every page under writeback, and ZERO_PAGE in a DIO bio, reads as page_maybe_dma_pinned() (I8.falsePositive). This era has no policy keyed on the predicate (that came with 5.9\'s fork copy and 6.4\'s reclaim check), so what those policies would do with the false positives is not exercised here; the swap-cache case (a pinned non-exclusive swap-cache page) needs swap, which is not modelled.',
   hooks: ({ k }) => ({
     dioGupKind: () => 'PIN',
     // Every bio reference is a pin: ZERO_PAGE too, and the merge site's duplicate goes back as one.

@@ -10,7 +10,7 @@ export const v6_2 = defineProposal({
   era: 'v6.2',
   date: '2023-02',
   title: 'Linux 6.2',
-  changes: 'a R/O FOLL_LONGTERM pin of a page-cache page in a private (COW) mapping unshares it into an exclusive anonymous copy first',
+  changes: 'a R/O FOLL_LONGTERM pin of a page-cache page (or the zero page) in a private (COW) mapping unshares it into an exclusive anonymous copy first; ext4 has no ->writepage (kswapd cannot write its pages); mprotect may map a clean exclusive anonymous PTE writable',
   notes: 'A later write through the private mapping can no longer leave the long-term pin behind on the page-cache page.',
   commits: [
     {
@@ -26,6 +26,12 @@ export const v6_2 = defineProposal({
         gupMustUnshare: (s, h, p) => base.gupMustUnshare(s, h, p) ||
           (h.kind === 'PIN' && !h.write && !k.isAnon(s, p) && h.longterm && !k.sh.procs[h.proc]!.vmas[h.va]!.shared),
       }),
+    },
+    {
+      id: 'dae999602eeb',
+      subject: 'ext4: stop providing .writepage hook',
+      what: 'ext4_aops, ext4_da_aops and ext4_journalled_aops list .writepages and no .writepage: kswapd\'s pageout() cannot write an ext4 page (it activates it); writeback of ext4 pages is the flusher\'s and fsync\'s only',
+      hooks: () => ({ reclaimCanPageout: () => false }),
     },
     {
       id: 'd84887739d5c',

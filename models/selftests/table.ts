@@ -1,4 +1,4 @@
-// The kernel's own selftests as a table (reference §6): each row of
+// The kernel's own selftests as a table: each row of
 // tools/testing/selftests/mm/cow.c and gup_longterm.c, as the selftest
 // prints it ("[RUN] <case> ... with <backing>"), with the outcome Linux 6.6
 // gives and, where the model can express the row, a scenario file under
