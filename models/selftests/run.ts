@@ -69,6 +69,7 @@ export function buildRowModel(row: ModelledRow, proposal: Proposal): Model {
 export function expectationFacts(e: Expectation): string[] {
   return [
     ...Object.entries(e.properties ?? {}).map(([name, status]) => `${name} ${status}`),
+    ...Object.entries(e.wherePresent ?? {}).map(([name, status]) => `${name} ${status} (where the release has it)`),
     ...(e.holder !== undefined ? [`${e.holder.id} ${e.holder.outcome === 'pinned' ? 'pinned' : 'refused (EFAULT)'}`] : []),
   ];
 }
@@ -123,6 +124,10 @@ export function judgeRow(row: ModelledRow, r: CheckResult): RowVerdict {
     const p = byName.get(name);
     if (p === undefined) note(`${name} n/a (the scenario or era cannot exercise it)`);
     else if (p.status !== want && !(incomplete && p.status === 'unknown')) note(`${name} ${statusText(p)}`, p);
+  }
+  for (const [name, want] of Object.entries(row.expect.wherePresent ?? {})) {
+    const p = byName.get(name);
+    if (p !== undefined && p.status !== want && !(incomplete && p.status === 'unknown')) note(`${name} ${statusText(p)}`, p);
   }
   const h = row.expect.holder;
   if (h !== undefined) {
