@@ -70,8 +70,7 @@ export function buildKernelModel(scenario: Scenario, proposal: Proposal): Model 
 export function kernelOf(scenario: Scenario, proposal: Proposal): Kernel {
   const settings = resolveSettings(proposal);
   const geometry = shapeOf(scenario);
-  const k = new Kernel(geometry, extraStateOf(proposal, geometry, settings));
-  k.release = releaseOf(proposal);
+  const k = new Kernel(geometry, extraStateOf(proposal, geometry, settings), releaseOf(proposal));
   k.words = wordsOf(proposal);
   k.hooks = composeHooks(proposal, k, settings);
   k.settle(settleHolders(geometry, k.hooks));

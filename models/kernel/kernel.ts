@@ -38,9 +38,16 @@ export interface ExtraState {
 const keyed = <S extends FieldSpec>(ids: readonly string[], of: (id: string, i: number) => S) =>
   record(Object.fromEntries(ids.map((id, i) => [id, of(id, i)])) as Record<string, S>);
 
+/**
+ * The name of the exclusivity field in the state: PG_anon_exclusive from 5.19 (6c287605fd56);
+ * before it the model still tracks whether one process alone maps an anonymous page (what fork
+ * and COW reuse decide), as a ghost named for what it is, not for a flag the release lacks.
+ */
+export const exclusiveFieldName = (release: Version): string => (releaseAtLeast(release, '5.19') ? 'PG_anon_exclusive' : 'exclusive');
+
 function pageSpec(sh: Shape) {
   const NQ = sh.procs.length;
-  return record({
+  const fields = {
     /** folio->_refcount (an atomic_t: a put too many leaves it negative, and nothing frees the page) */
     ref: int(-sh.refMax, sh.refMax),
     /** _mapcount + 1 */
@@ -56,7 +63,7 @@ function pageSpec(sh: Shape) {
     isolated: bool(),
     /** folio->mapping: none (free or truncated), the file, or an anon_vma */
     mapping: enumOf(['none', 'file', 'anon']),
-    /** PG_anon_exclusive (a ghost in kernels that lack it: tracked, not used) */
+    /** PG_anon_exclusive (5.19+); before 5.19 a ghost named `exclusive`: one process alone maps the page */
     PG_anon_exclusive: bool(),
     /** contents, as a version counter */
     data: int(0, sh.dataMax),
@@ -70,7 +77,14 @@ function pageSpec(sh: Shape) {
     refcountUnderflow: bool(),
     /** ghost: freed (refcount 0) while still in the page cache or mapped by a PTE */
     freedInUse: bool(),
-  });
+  };
+  return record(fields);
+}
+
+/** A record spec with one field renamed, in place (the state layout is unchanged). */
+function renamed<S extends FieldSpec & { kind: 'record'; fields: Record<string, FieldSpec> }>(rec: S, from: string, to: string): S {
+  if (from === to) return rec;
+  return { ...rec, fields: Object.fromEntries(Object.entries(rec.fields).map(([k, v]) => [k === from ? to : k, v])) };
 }
 
 function pteSpec(sh: Shape) {
@@ -195,16 +209,16 @@ export class ExtraStateError extends Error {}
 /** The kernel core's own field names, where a proposal's extra fields go (they must not clash). */
 export function coreFieldNames(sh: Shape): Record<keyof ExtraState, readonly string[]> {
   return {
-    page: Object.keys(pageSpec(sh).fields),
+    page: [...Object.keys(pageSpec(sh).fields), 'exclusive'],
     holder: Object.keys(holderSpec(sh).fields),
     proc: ['alive', 'vma'],
     global: ['page', 'proc', 'holder', 'flusher', 'kswapd', 'truncate', 'fsync', 'forked', 'truncated', 'oops', 'lostWrite', 'noFreePage'],
   };
 }
 
-export function kernelLayout(sh: Shape, extra: ExtraState = {}): Layout {
+export function kernelLayout(sh: Shape, extra: ExtraState = {}, release: Version = 'v6.6'): Layout {
   const pageIds = sh.pages.map((p) => p.id);
-  const page = withExtra(pageSpec(sh), extra.page, 'page');
+  const page = withExtra(renamed(pageSpec(sh), 'PG_anon_exclusive', exclusiveFieldName(release)), extra.page, 'page');
   const pte = pteSpec(sh);
   const holder = withExtra(holderSpec(sh), extra.holder, 'holder');
   const procCore = (q: number) => record({
@@ -265,12 +279,18 @@ export class Kernel {
   private readonly fsyncCompleted: readonly (Field | undefined)[];
   private readonly fsyncDma: readonly (Field | undefined)[];
 
-  constructor(sh: Shape, extra: ExtraState = {}) {
+  constructor(sh: Shape, extra: ExtraState = {}, release: Version = 'v6.6') {
     this.shape = sh;
-    this.L = kernelLayout(sh, extra);
+    this.release = release;
+    this.L = kernelLayout(sh, extra, release);
     this.root = this.L.root as unknown as KernelRoot;
     const R = this.root;
-    this.pg = sh.pages.map((p) => R.page[p.id]!);
+    // The exclusivity field has the release's name in the state; the code knows it by one name.
+    const ex = exclusiveFieldName(release);
+    this.pg = sh.pages.map((p) => {
+      const h = R.page[p.id]!;
+      return ex === 'PG_anon_exclusive' ? h : { ...h, PG_anon_exclusive: (h as unknown as Record<string, Field>)[ex]! };
+    });
     this.pr = sh.procs.map((pr) => ({ alive: R.proc[pr.id]!.alive, vma: pr.vmas.map((v) => R.proc[pr.id]!.vma[sh.pages[v.page]!.id]!) }));
     this.hd = sh.holders.map((h) => R.holder[h.id]!);
     this.NP = sh.pages.length;
