@@ -173,3 +173,40 @@ test('compare\'s cross-replay block matches a direct replay of the same pair', (
   const text = gupcheck('compare', '--models', 'baseline,modern', '--scenario', 'ext4-pin-write');
   t.regex(text.stdout, /\nbaseline \/ ext4-pin-write: I1 trace \(12 steps\) on the other proposals:\n {2}modern {2}refuses step 10: kswapd: try_to_release_page → try_to_free_buffers .* \(guard false\); enabled for kswapd instead: kswapd: folio_maybe_dma_pinned/);
 });
+
+test('a trace from another scenario is refused on any model (exit 2, naming the field), never read as "the model refuses step 1"', (t) => {
+  // A custom scenario that reuses a shipped name but differs: one more PTE on the page (a second process maps it).
+  const custom = JSON.parse(JSON.stringify({
+    name: 'ext4-gup-write',
+    description: 'not the shipped one: a second process also maps the page',
+    pages: [{ id: 'P', kind: 'file', fs: 'ext4' }],
+    processes: [
+      { id: 'app', mappings: [{ page: 'P', shared: true, writable: true, present: false }] },
+      { id: 'other', mappings: [{ page: 'P', shared: true, writable: true, present: true }] },
+    ],
+    holders: [{ id: 'dio', process: 'app', page: 'P', kind: 'GET', write: true, release: 'set_page_dirty_lock+put_page' }],
+    actors: { flusher: true, reclaim: true },
+  }));
+  const file = join(dir, 'custom-ext4.json');
+  writeFileSync(file, JSON.stringify(custom));
+  const r = gupcheck('check', 'baseline', '--scenario', file, '--json');
+  const trace = join(dir, 'custom-trace.json');
+  writeFileSync(trace, r.stdout);
+  const report = JSON.parse(r.stdout) as CheckReport;
+  t.is(report.inputFile?.path, file, 'the report records the scenario file');
+  t.regex(report.inputFile?.sha256 ?? '', /^[0-9a-f]{64}$/);
+  // It replays on another proposal from the recorded file, without --scenario.
+  const ok = gupcheck('replay', trace, '--model', 'modern');
+  t.not(ok.code, 2, ok.stderr);
+  // Forcing the shipped scenario of the same name: the initial states differ, so it is bad input, not a verdict.
+  const foreign = gupcheck('replay', trace, '--model', 'modern', '--scenario', 'models/scenarios/ext4-gup-write.json');
+  t.is(foreign.code, 2);
+  t.is(foreign.stdout, '');
+  t.regex(foreign.stderr, /does not start from modern's initial state: page\.P\.(ref|map) \(recorded \d+, re-executed \d+\); it was recorded on baseline scenario=ext4-gup-write/);
+  t.is(foreign.stderr.trim().split('\n').length, 1);
+  // The recorded file changed: said so, exit 2.
+  writeFileSync(file, JSON.stringify({ ...custom, description: 'edited' }));
+  const changed = gupcheck('replay', trace, '--model', 'modern');
+  t.is(changed.code, 2);
+  t.regex(changed.stderr, /has changed since the trace was recorded; give --scenario FILE/);
+});

@@ -11,7 +11,7 @@ import test, { type ExecutionContext } from 'ava';
 import { Checker, check, rebuildTrace, type CheckOptions, type CheckResult, type ModelSource } from '../src/engine/checker.js';
 import { linkLimits } from '../src/engine/links.js';
 import type { Model } from '../src/engine/model.js';
-import { WorkerError } from '../src/engine/parallel.js';
+import { ModelSourceMismatch, WorkerError } from '../src/engine/parallel.js';
 import { seededModel, type SeededOptions } from './helpers/seeded-model.js';
 import { peterson } from '../models/classic/peterson.js';
 import { anderson } from '../models/classic/anderson.js';
@@ -167,4 +167,15 @@ test('--exact runs on one worker and says so', (t) => {
   t.is(r.mode, 'exact');
   t.true(r.warnings.some((w) => /one worker/.test(w)));
   t.deepEqual(essence(r), essence(check(peterson({ N: 2 }), { exact: true })));
+});
+
+test('a source that builds another model than the one given is refused (one error naming what differs), never a wrong count or verdict', (t) => {
+  // The caller checks 5 philosophers but the source builds 4: the old engine searched 4 and reported it as 5.
+  const e = t.throws(() => new Checker(phils({ N: 5 }), { workers: 2, source: classic('phils', 'phils', { N: 4 }) }).run(), { instanceOf: ModelSourceMismatch });
+  t.regex(e!.message, /^worker \d built a different model from CheckOptions\.source than the one given \(.*layout.*\)/);
+  // Same layout and actions, a seeded bug only in the source: the properties or init differ, so it is caught too.
+  const seeded = t.throws(() => new Checker(peterson({ N: 3 }), { workers: 2, source: classic('peterson', 'peterson', { N: 3, mutant: true }) }).run(), { instanceOf: ModelSourceMismatch });
+  t.regex(seeded!.message, /differ/);
+  // The right source still runs.
+  t.true(new Checker(phils({ N: 5 }), { workers: 2, source: classic('phils', 'phils', { N: 5 }) }).run().complete);
 });

@@ -9,7 +9,9 @@ import { Checker, type CheckOptions } from '../engine/checker.js';
 import type { Model } from '../engine/model.js';
 import { ModelError, ModelFault } from '../engine/model.js';
 import { InputError, ParamError, entrySource, resolveParams } from '../engine/registry.js';
-import { CHECK_SCHEMA_VERSION, type CheckReport, type CheckResult, type PropertyResult, type TraceStep } from '../engine/result.js';
+import { CHECK_SCHEMA_VERSION, type CheckReport, type CheckResult, type InputFile, type PropertyResult, type TraceStep } from '../engine/result.js';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { SchemaError } from '../engine/schema.js';
 import { MODELS, findModel } from '../../models/index.js';
 import { ExtraStateError } from '../../models/kernel/kernel.js';
@@ -32,7 +34,7 @@ import { renderResult, renderTrace } from '../report/render.js';
 import { cmdReport } from './report.js';
 import { cmdSelftest } from './selftest.js';
 import { cmdHistory } from './history.js';
-import { buildFor, loadTrace, renderReplay, replayReport, replaySaved } from './replay.js';
+import { buildFor, loadTrace, recordedInput, renderReplay, replayReport, replaySaved } from './replay.js';
 
 export { EXIT, exitCodeOf, runInterruptibly } from './common.js';
 
@@ -52,6 +54,13 @@ function pickTrace(r: CheckResult, property: string | undefined): { p: Traced; k
   if (p.trace !== undefined) return { p: { ...p, trace: p.trace }, kind: 'violation' };
   if (p.witness !== undefined) return { p: { ...p, trace: p.witness }, kind: 'witness' };
   throw new BadInput(`--property ${property} is ${p.status} with no trace to draw; name a violated property or a witnessed sometimes property`);
+}
+
+/** A scenario given by path, recorded in the JSON report so that `replay` finds the same file again (or notices it changed). */
+function inputFileOf(arg: string | undefined): { inputFile?: InputFile } {
+  if (arg === undefined || !(arg.includes('/') || arg.endsWith('.json'))) return {};
+  const path = resolve(arg);
+  return { inputFile: { path, sha256: createHash('sha256').update(readFileSync(path)).digest('hex') } };
 }
 
 const paramText = (r: CheckResult) => Object.entries(r.params).map(([k, v]) => `${k}=${v}`).join(' ');
@@ -97,7 +106,7 @@ async function cmdCheck(argv: string[]): Promise<number> {
   const failures = (p: Traced) => failuresAlong(p, model);
   switch (format) {
     case 'json': {
-      const report: CheckReport = { schemaVersion: CHECK_SCHEMA_VERSION, exitCode: code, ...result };
+      const report: CheckReport = { schemaVersion: CHECK_SCHEMA_VERSION, exitCode: code, ...result, ...inputFileOf(flags.scenario) };
       process.stdout.write(JSON.stringify(report) + '\n');
       return code;
     }
@@ -201,8 +210,10 @@ async function cmdReplay(argv: string[]): Promise<number> {
   // Only --model may be a path; a trace file's own model name is looked up, never loaded.
   const entry = typeof other === 'string' && isModulePath(other) ? (await loadModule(other)).entry : findModel(name);
   if (entry === undefined) throw new BadInput(`${file}: unknown model '${name}' (models: ${MODELS.map((m) => m.name).join(', ')}; or give --model PATH for a module)`);
-  // --scenario: the scenario file the trace was recorded on, when it is not a shipped one.
-  const params = typeof scenario === 'string' ? { ...saved.params, scenario } : saved.params;
+  // --scenario: the scenario file the trace was recorded on, when it is not a shipped one; else the
+  // file the report recorded, if it did (unchanged since), else the scenario by its name.
+  const recorded = typeof scenario === 'string' ? undefined : recordedInput(saved, file);
+  const params = typeof scenario === 'string' ? { ...saved.params, scenario } : recorded !== undefined ? { ...saved.params, scenario: recorded } : saved.params;
   const { result, verdict } = replaySaved(saved, buildFor(entry, params, file), file);
   process.stdout.write((json === true ? JSON.stringify(replayReport(verdict)) : renderReplay(saved, result, verdict)) + '\n');
   return verdict.outcome === 'violated' ? EXIT.VIOLATED : EXIT.OK;

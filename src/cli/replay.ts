@@ -4,6 +4,7 @@
 // another one, and say where it stops or whether the violation is still
 // there (src/replay/saved.ts does the replaying).
 
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { isLeft } from 'fp-ts/lib/Either.js';
 import type { Model } from '../engine/model.js';
@@ -38,11 +39,11 @@ export function loadTrace(file: string, property: string | undefined): SavedTrac
   if (property === undefined) {
     const first = withTrace[0];
     if (first === undefined) throw bad(file, `no violated property with a trace (${report.model} ${paramText(report.params)})`);
-    return { model: report.model, params: report.params, property: first.name, trace: first.trace };
+    return { model: report.model, params: report.params, property: first.name, trace: first.trace, ...(report.inputFile !== undefined ? { inputFile: report.inputFile } : {}) };
   }
   const chosen = withTrace.find((p) => p.name === property);
   if (chosen === undefined) throw bad(file, `no violated property '${property}' with a trace (violated with a trace: ${names})`);
-  return { model: report.model, params: report.params, property, trace: chosen.trace };
+  return { model: report.model, params: report.params, property, trace: chosen.trace, ...(report.inputFile !== undefined ? { inputFile: report.inputFile } : {}) };
 }
 
 /** Build `entry` with the parameters a trace was recorded with (those it declares; its input from `scenario`). */
@@ -58,3 +59,17 @@ export function buildFor(entry: ModelEntry, params: Readonly<Record<string, unkn
   }
 }
 
+
+/** The scenario file a report recorded, if it is still there and unchanged; bad input if it changed or is gone. */
+export function recordedInput(saved: SavedTrace, file: string): string | undefined {
+  const f = saved.inputFile;
+  if (f === undefined) return undefined;
+  let text: Buffer;
+  try {
+    text = readFileSync(f.path);
+  } catch {
+    throw bad(file, `the trace was recorded on the scenario file ${f.path}, which is gone; give --scenario FILE`);
+  }
+  if (createHash('sha256').update(text).digest('hex') !== f.sha256) throw bad(file, `the scenario file ${f.path} has changed since the trace was recorded; give --scenario FILE to replay it on the file as it is now`);
+  return f.path;
+}

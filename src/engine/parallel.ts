@@ -18,7 +18,8 @@
 import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { Links, LINK_CHUNK, LINK_CHUNK_BITS, LINK_MASK, linkLimits } from './links.js';
 import type { Model } from './model.js';
-import { ModelFault, validateModel } from './model.js';
+import { ModelError, ModelFault, validateModel } from './model.js';
+import { modelSignature, signatureDifference, type ModelSignature } from './signature.js';
 import {
   C_MAIN_KIB, C_REPORTS, C_STOP, STOP_CODES, cKiB, cStates, controlInts, ringInts, trackedDefs,
   type LevelReport, type Report, type TrackedDef,
@@ -36,6 +37,8 @@ interface Decision {
 
 /** A worker failed (its model did not build, or it threw): rethrown in the main thread. */
 export class WorkerError extends Error {}
+/** A worker's model is not the caller's (CheckOptions.source builds another model): bad input, never a verdict. */
+export class ModelSourceMismatch extends ModelError {}
 
 export class ParallelSearch implements Search {
   readonly model: Model;
@@ -77,9 +80,12 @@ export class ParallelSearch implements Search {
   private readonly found: Float64Array;
   private tableBytes: number[];
 
+  private readonly signature: ModelSignature;
+
   constructor(model: Model, opts: CheckOptions, source: ModelSource) {
     validateModel(model);
     this.model = model;
+    this.signature = modelSignature(model);
     this.opts = opts;
     this.nW = opts.workers!;
     this.nA = model.actions.length;
@@ -233,6 +239,12 @@ export class ParallelSearch implements Search {
           throw e;
         }
         if (r.t === 'ready') {
+          // The worker must have built the model the caller passed, not merely one from the same source.
+          const diff = signatureDifference(this.signature, r.signature);
+          if (diff !== '') {
+            this.stopReason = 'fault';
+            throw new ModelSourceMismatch(`worker ${r.worker} built a different model from CheckOptions.source than the one given (${diff} differ): the source does not build ${this.model.name}${Object.keys(this.model.params).length > 0 ? ` ${JSON.stringify(this.model.params)}` : ''}`);
+          }
           this.readyCount++;
           continue;
         }

@@ -124,7 +124,7 @@ export interface LevelReport {
   readonly stopped: boolean;
 }
 export interface ErrorReport { readonly t: 'error'; readonly worker: number; readonly message: string; readonly stack?: string; readonly name?: string }
-export interface ReadyReport { readonly t: 'ready'; readonly worker: number }
+export interface ReadyReport { readonly t: 'ready'; readonly worker: number; readonly signature: import('./signature.js').ModelSignature }
 export type Report = LevelReport | ErrorReport | ReadyReport;
 
 export interface PartitionOptions {

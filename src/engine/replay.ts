@@ -72,7 +72,9 @@ export type MismatchKind =
   /** The recorded step cannot run on re-execution. */
   | 'step'
   /** The path does not end at the first violation of the expected property. */
-  | 'end';
+  | 'end'
+  /** On another model: the trace's step 0 is none of that model's initial states (it comes from another scenario or parameters). */
+  | 'foreign-init';
 
 /** A recorded trace differs from the re-execution. */
 export interface Mismatch {
@@ -141,12 +143,30 @@ export function firstDifference(recorded: unknown, replayed: unknown, path = '')
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/**
+ * The first difference between two states on the fields both have (another
+ * model may add fields, or name one differently): where a trace recorded on
+ * one model cannot start from this model's initial state.
+ */
+export function commonDifference(recorded: unknown, replayed: unknown, path = ''): string | undefined {
+  if (isObject(recorded) && isObject(replayed)) {
+    for (const k of Object.keys(recorded)) {
+      if (!(k in replayed)) continue;
+      const d = commonDifference(recorded[k], replayed[k], path + pathSegment(k, path === '', true));
+      if (d !== undefined) return d;
+    }
+    return undefined;
+  }
+  return firstDifference(recorded, replayed, path);
+}
+
 /** Index of the initial state to start from: the one the trace recorded, when verifying; else the first. */
 function pickInit(model: Model, step0: ReplayStep | undefined, verify: boolean): number {
   if (model.init.length === 0) throw new ReplayError(`model ${model.name} has no initial state`);
-  if (!verify || step0?.state === undefined) return 0;
+  if (step0?.state === undefined) return 0;
   const describe = describer(model);
-  return Math.max(0, model.init.findIndex((s) => firstDifference(step0.state, describe(s)) === undefined));
+  const same = verify ? firstDifference : commonDifference;
+  return Math.max(0, model.init.findIndex((s) => same(step0.state, describe(s)) === undefined));
 }
 
 /** Labels of the actions enabled in `s`, restricted to `actor` when given. */
@@ -233,6 +253,15 @@ export function replay(model: Model, trace: readonly ReplayStep[], opts: ReplayO
   }
   const m0 = check(0);
   if (m0 !== undefined) return done(0, { mismatch: m0 });
+  // On another model the trace must still start where that model starts (the same scenario):
+  // else every refusal it reports would be about a different setting.
+  const st0 = trace[0];
+  if (!verify && st0?.state !== undefined) {
+    const differences = model.init.map((i) => commonDifference(st0.state, describe(i)));
+    if (differences.every((d) => d !== undefined)) {
+      return done(0, { mismatch: { step: 0, kind: 'foreign-init', detail: `the trace does not start from ${model.name}'s initial state: ${differences[0]}` } });
+    }
+  }
   props.state(s, 0);
   for (let i = 1; i < trace.length; i++) {
     const st = trace[i]!;

@@ -119,9 +119,13 @@ export type CheckResult = t.TypeOf<typeof CheckResultC>;
 
 /** The JSON document `gupcheck check --json` prints: a result plus a schema version. */
 export const CHECK_SCHEMA_VERSION = 1;
+/** The input file a model was built from (a scenario given by path): where, and its content's hash, so a replay finds it again or says it changed. */
+export const InputFileC = t.type({ path: t.string, sha256: t.string }, 'InputFile');
+export type InputFile = t.TypeOf<typeof InputFileC>;
 export const CheckReportC = t.intersection([
   t.type({ schemaVersion: t.literal(CHECK_SCHEMA_VERSION), exitCode: t.number }),
   CheckResultC,
+  t.partial({ inputFile: InputFileC }),
 ], 'CheckReport');
 export type CheckReport = t.TypeOf<typeof CheckReportC>;
 

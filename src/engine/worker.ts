@@ -4,6 +4,7 @@
 // shared memory, so a coordinator asleep in Atomics.wait wakes up). The
 // workers pace themselves (partition.ts); the coordinator never answers.
 
+import { modelSignature } from './signature.js';
 import { workerData, type MessagePort } from 'node:worker_threads';
 import { pathToFileURL } from 'node:url';
 import type { Model } from './model.js';
@@ -47,8 +48,9 @@ async function main(): Promise<void> {
     Atomics.notify(ctl, C_REPORTS);
   };
   try {
-    const explorer = new PartitionExplorer(await buildFromSource(input.source), input.options);
-    send({ t: 'ready', worker: me });
+    const model = await buildFromSource(input.source);
+    const explorer = new PartitionExplorer(model, input.options);
+    send({ t: 'ready', worker: me, signature: modelSignature(model) });
     explorer.run(send);
   } catch (e) {
     const err = e as Error;

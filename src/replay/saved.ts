@@ -16,6 +16,8 @@ export interface SavedTrace {
   readonly params: Params;
   readonly property: string;
   readonly trace: readonly TraceStep[];
+  /** The input file (a scenario given by path) the model was built from, where the report recorded it. */
+  readonly inputFile?: { readonly path: string; readonly sha256: string };
 }
 
 const bad = (file: string, what: string) => new InputError(`${file}: ${what}`);
@@ -31,6 +33,10 @@ export function replaySaved(saved: SavedTrace, model: Model, file: string): { re
   const same = model.name === saved.model;
   // On its own model the trace must re-execute exactly and end where its property first fails.
   const result = replay(model, toSteps(saved.trace), { verify: same, ...(same ? { expect: saved.property } : {}) });
+  if (result.mismatch?.kind === 'foreign-init') {
+    // Not a verdict about the other model: the trace was recorded on another scenario (or other parameters).
+    throw bad(file, `${result.mismatch.detail}; it was recorded on ${saved.model} ${paramText(saved.params)}, so replay it on a model of the same scenario (--scenario FILE if it is not a shipped one)`);
+  }
   if (result.mismatch !== undefined) {
     const m = result.mismatch;
     const what = m.kind === 'state' ? `the recorded state differs from ${model.name}'s re-execution at ${m.detail}` : m.detail;
