@@ -6,7 +6,7 @@
 // properties, settings declared and overridden, workers on a module).
 
 import test from 'ava';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -188,9 +188,17 @@ test('--scenario PATH for replay: a trace of a scenario that is not shipped repl
   t.is(json.code, 1);
   const trace = path.join(dir, 'trace.json');
   writeFileSync(trace, json.stdout);
+  // The report recorded the file: replay finds it by itself.
+  const found = gupcheck('replay', trace);
+  t.is(found.code, 1, found.stderr);
+  t.regex(found.stdout, /I1 still violated at step 12/);
+  // Moved away: said so, and --scenario gives it.
+  const moved = path.join(dir, 'my-scenario-moved.json');
+  renameSync(sc, moved);
   const lost = gupcheck('replay', trace);
   t.is(lost.code, 2);
-  t.regex(lost.stderr, /unknown scenario 'my-scenario'/);
+  t.regex(lost.stderr, /recorded on the scenario file .*my-scenario\.json, which is gone; give --scenario FILE/);
+  renameSync(moved, sc);
   const r = gupcheck('replay', trace, '--scenario', sc);
   t.is(r.code, 1, r.stderr);
   t.regex(r.stdout, /I1 still violated at step 12/);
