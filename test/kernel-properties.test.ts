@@ -515,18 +515,21 @@ test('applicability: which properties each shipped scenario gets in baseline', (
   t.deepEqual(of('ext4-gup-write'), [
     'I1', 'I1.bug', 'I1.crash', 'I1.witness', 'I2', 'I2.quiescent', 'I2.witness', 'I4', 'I4.uaf', 'I4.writeback', 'I4.witness',
     'I5', 'I5.witness', 'I6', 'I6.quiescent', 'I6.witness', 'stable-pages', 'I7', 'I7.witness', 'I11', 'I11.witness',
+    'S.pte-in-vma', 'S.file-pte-cached', 'S.mapcount', 'S.witness',
   ]);
   t.deepEqual(of('fork-rdma'), [
     'I2', 'I2.quiescent', 'I2.witness', 'I3c', 'I3.witness', 'I4', 'I4.uaf', 'I4.witness',
-    'I5', 'I5.witness', 'I10', 'I10.witness',
+    'I5', 'I5.witness', 'I10', 'I10.witness', 'S.pte-in-vma', 'S.file-pte-cached', 'S.mapcount', 'S.witness',
   ]);
   t.deepEqual(of('fork-vmsplice'), [
-    'I2', 'I2.quiescent', 'I2.witness', 'I4', 'I4.uaf', 'I4.witness', 'I5', 'I5.witness', 'I10', 'I10.witness',
+    'I2', 'I2.quiescent', 'I2.witness', 'I4', 'I4.uaf', 'I4.witness', 'I5', 'I5.witness', 'I10', 'I10.witness', 'S.pte-in-vma', 'S.file-pte-cached', 'S.mapcount', 'S.witness',
   ]);
   t.deepEqual(of('well-behaved'), [
     'I1', 'I1.bug', 'I1.crash', 'I1.witness', 'I2', 'I2.quiescent', 'I2.witness', 'I3c', 'I3.witness',
-    'I4', 'I4.uaf', 'I4.witness', 'I5', 'I5.witness', 'I6', 'I6.quiescent', 'I6.witness', 'I9', 'I9.witness',
+    'I4', 'I4.uaf', 'I4.witness', 'I5', 'I5.witness', 'I6', 'I6.quiescent', 'I6.witness', 'I9', 'I9.witness', 'S.pte-in-vma', 'S.file-pte-cached', 'S.mapcount', 'S.witness',
   ]);
+  // From 5.19 the writable-anon-PTE rule joins S.
+  t.true(names(build(shipped('fork-iouring'), anonExclusive).model).includes('S.anon-writable-exclusive'));
   // From 5.19 (b6a2619c60b4) I3 joins, after the kernel's own properties.
   t.true(names(build(shipped('fork-iouring'), anonExclusive).model).includes('I3'));
 });
@@ -580,4 +583,24 @@ test('a BUG ends the run: after the flusher oopses no action is enabled and the 
   t.true(model.isLegalEnd!(s));
   t.false(model.isQuiescent!(s));
   t.is(k.pg[P]!.buffers.get(s), BH.none);
+});
+
+test('S: a PTE outside a live VMA, a file PTE of a page not in the cache, a mapcount off by one, and (5.19+) a writable PTE of a shared anon page each fail their structural invariant', (t) => {
+  const { model, kernel: k, init } = build(shipped('well-behaved'));
+  const s0 = init();
+  for (const n of ['S.pte-in-vma', 'S.file-pte-cached', 'S.mapcount']) t.true(holds(model, n, s0), n);
+  const procId = k.sh.procs.findIndex((p) => p.vmas.some((v) => v.present));
+  const vi = k.sh.procs[procId]!.vmas.findIndex((v) => v.present);
+  const e = k.pr[procId]!.vma[vi]!;
+  const p = e.pfn.get(s0);
+  t.false(holds(model, 'S.pte-in-vma', edit(s0, (s) => e.unmapped.set(s, 1))), 'a present PTE at a munmapped address');
+  t.false(holds(model, 'S.mapcount', edit(s0, (s) => k.pg[p]!.map.set(s, k.pg[p]!.map.get(s) - 1))), 'mapcount one less than the PTEs');
+  const fileVma = k.sh.procs[procId]!.vmas[vi]!;
+  if (fileVma.file) t.false(holds(model, 'S.file-pte-cached', edit(s0, (s) => k.root.truncated.set(s, 1))), 'a file PTE beyond i_size');
+  // 5.19: a writable PTE of an anonymous page that is not exclusive.
+  const fr = build(shipped('fork-iouring'), anonExclusive);
+  const a0 = fr.init();
+  const A = pageSlot(fr.kernel, 'A');
+  t.true(holds(fr.model, 'S.anon-writable-exclusive', a0));
+  t.false(holds(fr.model, 'S.anon-writable-exclusive', edit(a0, (s) => fr.kernel.pg[A]!.PG_anon_exclusive.set(s, 0))));
 });

@@ -94,6 +94,7 @@ export const KERNEL_NAMES: readonly KernelName[] = [
   n('copy_one_pte', '4.8', '5.9'), n('copy_present_pte', '5.9', undefined, '70e806e4e645 era (5.9): copy_one_pte split into copy_present_pte'),
   n('zap_pte_range', '4.8'), n('change_pte_range', '4.8'), n('clear_refs_write', '4.8'), n('clear_soft_dirty', '4.8'),
   n('clear_refs', '4.8', undefined, 'the /proc/PID/clear_refs file (fs/proc/base.c), not a function'),
+  n('set_pte_at', '4.8'), n('i_size', '4.8', undefined, 'struct inode\'s field'),
   n('MADV_DONTNEED', '4.8'), n('MADV_DONTFORK', '4.8'), n('PROT_READ', '4.8'), n('PROT_WRITE', '4.8'),
   // writeback
   n('write_cache_pages', '4.8'), n('tag_pages_for_writeback', '4.8'), n('PAGECACHE_TAG_TOWRITE', '4.8'),

@@ -4,6 +4,7 @@
 import { defineProposal } from '../kernel/proposal.js';
 import { v5_18 } from './v5.18.js';
 import { anonPinsExclusive } from '../../properties/i3-anon-pins-exclusive.js';
+import { anonWritableExclusive } from '../../properties/structure.js';
 
 export const v5_19 = defineProposal({
   name: 'v5.19',
@@ -27,6 +28,7 @@ export const v5_19 = defineProposal({
           forkWords: () => '; copy a pinned exclusive page for the child',
         };
       },
+      properties: (k) => anonWritableExclusive(k),
     },
     {
       id: 'a7f226604170',

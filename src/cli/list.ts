@@ -40,7 +40,7 @@ export function propertyInfo(): PropertyInfo[] {
       }
     }
   }
-  const family = (name: string) => /^(I\d+)/.exec(name)?.[1] ?? name;
+  const family = (name: string) => /^(I\d+)/.exec(name)?.[1] ?? name.split('.')[0]!;
   return KERNEL_PROPERTIES.map((kp) => ({
     family: kp.id,
     title: kp.title,
