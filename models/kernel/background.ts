@@ -13,7 +13,7 @@
 
 import { action, type Action } from '../../src/engine/model.js';
 import type { BranchStep, SyncMode } from './hooks.js';
-import { BH, FLUSHER, FSYNC, MAPPING, OWNER, RECLAIM, TRUNCATE, fsyncPages, type Kernel } from './kernel.js';
+import { underPageLock, type PageLockDecl, BH, FLUSHER, FSYNC, MAPPING, OWNER, RECLAIM, TRUNCATE, fsyncPages, type Kernel } from './kernel.js';
 
 const flusherActor = 'flusher';
 /** The BUG (≤5.17) and the WARN (5.18+) are the same step of a trace: writeback meets a dirty page without buffers. */
@@ -43,6 +43,8 @@ function branchActions(actor: string, nameActor: string, branches: readonly Bran
 
 interface WritePageAt {
   readonly actor: string;
+  /** Who holds the page lock while writing it (OWNER.flusher, OWNER.fsync). */
+  readonly owner: number;
   readonly mode: SyncMode;
   /** The page being written. */
   readonly cur: (s: Uint32Array) => number;
@@ -72,6 +74,8 @@ function writePageSteps(k: Kernel, w: WritePageAt): Action[] {
   const noBuffers = K.noBuffersAtWriteback();
   const dirtyWith = (s: Uint32Array, buffers: boolean) =>
     w.locked(s) && !g(s).PG_writeback.test(s) && g(s).PG_dirty.test(s) && (g(s).buffers.get(s) !== BH.none) === buffers;
+  // Every step of writing a page runs with the page locked by the writer (mpage_prepare_extent_to_map locked it).
+  const held: PageLockDecl = { page: cur, owner: w.owner, how: 'held' };
   return [
     action({
       name: `${actor}: ${noBuffers.name}`, actor, role: NO_BUFFERS,
@@ -102,7 +106,7 @@ function writePageSteps(k: Kernel, w: WritePageAt): Action[] {
         w.exit(s);
       },
     }),
-  ];
+  ].map((a) => underPageLock(a, held));
 }
 
 /** ext4_writepages over the dirty pages, one at a time (WB_SYNC_NONE: a page under writeback is skipped). */
@@ -130,14 +134,14 @@ export function flusherActions(k: Kernel): Action[] {
       },
     }));
   }
-  out.push(action({
+  out.push(underPageLock(action({
     name: 'flusher: skip page under writeback', actor: flusherActor,
     label: 'flusher: PageWriteback, WB_SYNC_NONE: unlock_page and skip',
     guard: (s) => at(s, FLUSHER.locked) && k.pg[cur(s)]!.PG_writeback.test(s),
     effect: done,
-  }));
+  }), { page: cur, owner: OWNER.flusher, how: 'held' }));
   out.push(...writePageSteps(k, {
-    actor: flusherActor, mode: 'WB_SYNC_NONE', cur, exit: done,
+    actor: flusherActor, owner: OWNER.flusher, mode: 'WB_SYNC_NONE', cur, exit: done,
     locked: (s) => at(s, FLUSHER.locked), cleaned: (s) => at(s, FLUSHER.cleaned),
     toCleaned: (s) => { F.pc.set(s, FLUSHER.cleaned); },
     cleanLabel: `${k.fn('wb.clearDirty')}: ${k.fn('wb.mkclean')} (write-protect and clean every PTE), TestClearPageDirty`,
@@ -213,15 +217,15 @@ export function fsyncActions(k: Kernel): Action[] {
       },
     }),
     // PG_writeback with WB_SYNC_ALL: folio_wait_writeback (a sleep: the steps below wait for it).
-    action({
+    underPageLock(action({
       name: 'fsync: page clean, skip', actor: fsyncActor,
       label: `fsync: ${k.fn('wb.wait')}, then !PageDirty (written meanwhile): unlock_page, next`,
       guard: (s) => at(s, FSYNC.locked) && !g(s).PG_writeback.test(s) && !g(s).PG_dirty.test(s),
       effect: unlockNext,
-    }),
+    }), { page: cur, owner: OWNER.fsync, how: 'held' }),
   ];
   out.push(...writePageSteps(k, {
-    actor: fsyncActor, mode: 'WB_SYNC_ALL', cur, exit: unlockNext,
+    actor: fsyncActor, owner: OWNER.fsync, mode: 'WB_SYNC_ALL', cur, exit: unlockNext,
     locked: (s) => at(s, FSYNC.locked), cleaned: (s) => at(s, FSYNC.cleaned),
     toCleaned: (s) => { Y.pc.set(s, FSYNC.cleaned); },
     cleanLabel: `${k.fn('wb.wait')}, ${k.fn('wb.clearDirty')}: ${k.fn('wb.mkclean')}, TestClearPageDirty`,
@@ -275,6 +279,8 @@ export function reclaimActions(k: Kernel): Action[] {
     k.putPage(s, p, 1);
   };
   const afterUnmap = K.reclaimAfterUnmap();
+  // shrink_page_list works on the page under the lock its trylock took.
+  const reclaimHolds: PageLockDecl = { page: cur, owner: OWNER.reclaim, how: 'held' };
   const noBuffers = K.noBuffersAtWriteback();
   const branch = (s: Uint32Array) => branchTaken(afterUnmap, s, cur(s));
   for (const p of k.sh.fileSlots) {
@@ -308,13 +314,13 @@ export function reclaimActions(k: Kernel): Action[] {
     guard: (s) => at(s, RECLAIM.isolated) && k.locked(s, cur(s)),
     effect: putback,
   }));
-  out.push(action({
+  out.push(underPageLock(action({
     name: 'reclaim: PageWriteback, keep', actor: reclaimActor,
     label: 'kswapd: PageWriteback: SetPageReclaim, activate',
     guard: (s) => at(s, RECLAIM.locked) && k.pg[cur(s)]!.PG_writeback.test(s),
     effect: putback,
-  }));
-  out.push(action({
+  }), reclaimHolds));
+  out.push(underPageLock(action({
     name: 'reclaim: try_to_unmap', actor: reclaimActor,
     label: 'kswapd: try_to_unmap (zap every PTE; a dirty PTE dirties the page)',
     guard: (s) => at(s, RECLAIM.locked) && !k.pg[cur(s)]!.PG_writeback.test(s),
@@ -322,9 +328,9 @@ export function reclaimActions(k: Kernel): Action[] {
       k.unmapAll(s, cur(s));
       R.pc.set(s, RECLAIM.unmapped);
     },
-  }));
+  }), reclaimHolds));
   // The hook point after try_to_unmap: a kernel's reasons to activate the page here (6.4: pinned).
-  out.push(...afterUnmap.map((b) => action({
+  out.push(...afterUnmap.map((b) => underPageLock(action({
     name: `reclaim: ${b.name}`, actor: reclaimActor, ...(b.role !== undefined ? { role: b.role } : {}),
     label: `kswapd: ${b.label}`,
     guard: (s) => at(s, RECLAIM.unmapped) && b.when(s, cur(s)),
@@ -332,14 +338,14 @@ export function reclaimActions(k: Kernel): Action[] {
       b.effect?.(s, cur(s));
       putback(s);
     },
-  })));
+  }), reclaimHolds)));
   /** is_page_cache_freeable: only the cache, buffer and isolation references remain. */
   const freeable = (s: Uint32Array) => {
     const g = k.pg[cur(s)]!;
     return g.ref.get(s) - (g.buffers.get(s) !== BH.none ? 1 : 0) === 2;
   };
   const canPageout = (s: Uint32Array) => K.reclaimCanPageout(cur(s)) && k.inCache(s, cur(s)) && freeable(s);
-  out.push(action({
+  out.push(underPageLock(action({
     name: 'reclaim: pageout', actor: reclaimActor,
     label: `kswapd: pageout: ${k.fn('reclaim.clearDirty')}, ->writepage (start writeback, submit), unlock`,
     guard: (s) => at(s, RECLAIM.unmapped) && !branch(s) && k.pg[cur(s)]!.PG_dirty.test(s) && canPageout(s),
@@ -356,14 +362,14 @@ export function reclaimActions(k: Kernel): Action[] {
       k.submitWriteback(s, p);
       putback(s);
     },
-  }));
-  out.push(action({
+  }), reclaimHolds));
+  out.push(underPageLock(action({
     name: 'reclaim: dirty, activate', actor: reclaimActor,
     label: 'kswapd: PageDirty and pageout not possible (extra references, or no ->writepage): activate',
     guard: (s) => at(s, RECLAIM.unmapped) && !branch(s) && k.pg[cur(s)]!.PG_dirty.test(s) && !canPageout(s),
     effect: putback,
-  }));
-  out.push(action({
+  }), reclaimHolds));
+  out.push(underPageLock(action({
     name: 'reclaim: try_to_free_buffers', actor: reclaimActor,
     label: `kswapd: ${k.fn('reclaim.releaseBuffers')} → try_to_free_buffers (drop clean, idle buffers)`,
     guard: (s) => at(s, RECLAIM.unmapped) && !branch(s) && !k.pg[cur(s)]!.PG_dirty.test(s) && k.pg[cur(s)]!.buffers.get(s) !== BH.none,
@@ -375,8 +381,8 @@ export function reclaimActions(k: Kernel): Action[] {
       k.dropBuffers(s, p);
       R.pc.set(s, RECLAIM.released);
     },
-  }));
-  out.push(action({
+  }), reclaimHolds));
+  out.push(underPageLock(action({
     name: 'reclaim: __remove_mapping', actor: reclaimActor,
     label: `kswapd: __remove_mapping: page_ref_freeze(2) then !PageDirty → remove from the page cache, free; else keep`,
     guard: (s) => (at(s, RECLAIM.released) || (at(s, RECLAIM.unmapped) && !branch(s) && !k.pg[cur(s)]!.PG_dirty.test(s) && k.pg[cur(s)]!.buffers.get(s) === BH.none)),
@@ -394,7 +400,7 @@ export function reclaimActions(k: Kernel): Action[] {
       R.pc.set(s, RECLAIM.idle);
       R.page.set(s, 0);
     },
-  }));
+  }), reclaimHolds));
   return out;
 }
 
@@ -460,10 +466,11 @@ export function truncateActions(k: Kernel): Action[] {
       },
     }),
   ]);
+  const truncateHolds: PageLockDecl = { page: slot, owner: OWNER.truncate, how: 'held' };
   return [
     start,
     ...choose,
-    action({
+    underPageLock(action({
       name: 'truncate: truncate_cleanup_page', actor: truncateActor,
       label: `truncate: ${k.fn('wb.wait')}, ${k.fn('truncate.cleanup')} (unmap, ${k.fn('truncate.invalidate')} drops the buffers, ${k.fn('truncate.cancelDirty')})`,
       guard: (s) => at(s, TRUNCATE.locked) && !k.pg[slot(s)]!.PG_writeback.test(s),
@@ -474,8 +481,8 @@ export function truncateActions(k: Kernel): Action[] {
         k.pg[p]!.PG_dirty.set(s, 0);
         T.pc.set(s, TRUNCATE.cleaned);
       },
-    }),
-    action({
+    }), truncateHolds),
+    underPageLock(action({
       name: 'truncate: delete_from_page_cache', actor: truncateActor,
       label: `truncate: ${k.fn('cache.remove')}, unlock_page, put_page (a page still referenced lives on as an orphan)`,
       guard: (s) => at(s, TRUNCATE.cleaned),
@@ -486,6 +493,6 @@ export function truncateActions(k: Kernel): Action[] {
         k.putPage(s, p, 1);
         next(s);
       },
-    }),
+    }), truncateHolds),
   ];
 }

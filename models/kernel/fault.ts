@@ -3,7 +3,8 @@
 // and, for page_mkwrite, the page lock across it). What ->page_mkwrite does,
 // whether the fault must wait first, and do_wp_page's reuse rule are hooks.
 
-import { MAPPING, type Kernel } from './kernel.js';
+import type { Action } from '../../src/engine/model.js';
+import { MAPPING, underPageLock, type Kernel } from './kernel.js';
 
 export type FaultResult = 'ok' | 'sigbus' | 'segv';
 
@@ -123,4 +124,23 @@ export function handleMmFault(k: Kernel, s: Uint32Array, q: number, v: number, w
   // A private mapping still showing the file page: copy on write (or unshare for a R/O long-term pin).
   if (write || unshare) wpPageCopy(k, s, q, v, p, write, unshare);
   return 'ok';
+}
+
+/**
+ * A fault of a file VMA takes the page-cache page's lock for its duration
+ * (filemap_fault's lock_page, do_page_mkwrite): declared on the fault step
+ * so I11 sees it never runs while someone else holds the lock. A fault on a
+ * private COW copy (an anonymous page) takes no page-cache lock.
+ */
+export function faultLocks(k: Kernel, q: number, v: number, owner: number, a: Action): Action {
+  const vma = k.sh.procs[q]!.vmas[v]!;
+  if (!vma.file) return a;
+  const e = k.pr[q]!.vma[v]!;
+  return underPageLock(a, {
+    page: (s) => {
+      const p = e.present.test(s) ? e.pfn.get(s) : vma.page;
+      return k.inCache(s, p) ? p : -1;
+    },
+    owner, how: 'takes',
+  });
 }

@@ -5,9 +5,9 @@
 // and each release do) the core asks the hooks.
 
 import { action, type Action } from '../../src/engine/model.js';
-import { faultBlocked, handleMmFault, needsFault } from './fault.js';
+import { faultBlocked, faultLocks, handleMmFault, needsFault } from './fault.js';
 import { holderOwner, type ReleaseKind } from './hooks.js';
-import { HOLDER, type Kernel } from './kernel.js';
+import { HOLDER, underPageLock, type Kernel } from './kernel.js';
 
 export { holderOwner };
 
@@ -64,11 +64,12 @@ export function holderActions(k: Kernel, hi: number): Action[] {
       else if (write && !vma.writable) H.cowed.set(s, 1);
     },
   });
-  out.push(faultin(h.write || breaksCow));
-  if ((h.write || breaksCow) && !keepsWrite && !vma.writable) out.push(faultin(false));
+  out.push(faultLocks(k, q, v, holderOwner(hi), faultin(h.write || breaksCow)));
+  if ((h.write || breaksCow) && !keepsWrite && !vma.writable) out.push(faultLocks(k, q, v, holderOwner(hi), faultin(false)));
 
   // slow path, part 2: follow_page_pte + try_grab_page (+ FOLL_TOUCH for get_user_pages).
-  out.push(action({
+  // A GUP that locks the page (lock-page-over-gup) takes the lock here and keeps it.
+  out.push(underPageLock(action({
     name: 'gup: follow_page_pte + try_grab_page', actor, params,
     label: `${actor}: ${api}(${flags}): follow_page_pte + ${k.fn('gup.grab')}${h.inc > 1 ? ' (ref += BIAS)' : ' (ref += 1)'}`,
     guard: (s) => at(s, HOLDER.start) && onSlowPath(s) && !E.unmapped.test(s) && refused === undefined && permits(s) && !mustUnshare(s) &&
@@ -86,7 +87,7 @@ export function holderActions(k: Kernel, hi: number): Action[] {
       const touch = h.kind === 'GET' || h.fast;
       if (touch && wantsWrite(s) && !E.d.test(s) && !k.pg[p]!.PG_dirty.test(s)) k.setPageDirty(s, p);
     },
-  }));
+  }), { page: (s) => (E.present.test(s) && K.gupLocksPage(s, hi, E.pfn.get(s)) ? E.pfn.get(s) : -1), owner: holderOwner(hi), how: 'takes' }));
 
   if (h.fast) {
     // fast path, part 1: lockless walk, speculative grab.
@@ -155,6 +156,15 @@ export function holderActions(k: Kernel, hi: number): Action[] {
   // release.
   // Roles: a driver converted to another era's release API takes the same steps.
   const words = K.releaseWords(h);
+  // set_page_dirty_lock and its successors take the page lock around the dirtying (unless the page is already dirty).
+  // (the unpin_user_pages_dirty_lock family skips the lock for a page already dirty).
+  const lockedIf = (locks: boolean, onlyIfClean: boolean, a: Action) => (!locks ? a : underPageLock(a, {
+    page: (s) => {
+      const p = H.page.get(s);
+      return H.pc.get(s) === HOLDER.held && !(onlyIfClean && k.pg[p]!.PG_dirty.test(s)) ? p : -1;
+    },
+    owner: holderOwner(hi), how: 'takes',
+  }));
   // unpin_user_page in the release's words (put_user_page in 5.2–5.5, put_page before).
   const called = (name: ReleaseKind) => (name === 'unpin_user_page' ? k.fn('release.unpin') : name);
   const put = (name: ReleaseKind) => {
@@ -173,7 +183,7 @@ export function holderActions(k: Kernel, hi: number): Action[] {
       },
     });
   };
-  const dirty = (name: string, locks: boolean, onlyIfClean: boolean, label = name) => action({
+  const dirty = (name: string, locks: boolean, onlyIfClean: boolean, label = name) => lockedIf(locks, onlyIfClean, action({
     name: `release: ${name}`, actor, params, role: `release: dirty the page${locks ? ' under the page lock' : ''}`,
     label: `${actor}: ${label}`,
     guard: (s) => {
@@ -188,7 +198,7 @@ export function holderActions(k: Kernel, hi: number): Action[] {
       if (!(onlyIfClean && k.pg[p]!.PG_dirty.test(s))) k.setPageDirty(s, p);
       H.pc.set(s, HOLDER.dirtied);
     },
-  });
+  }));
   switch (h.release) {
     case 'put_page': out.push(put('put_page')); break;
     case 'put_user_page': out.push(put('put_user_page')); break;

@@ -24,6 +24,31 @@ export const FSYNC = { idle: 0, scanning: 1, locked: 2, cleaned: 3, waiting: 4, 
 /** fork(): not yet; copying page tables (the parent's mmap_lock held for write, write_protect_seq odd); done. */
 export const FORK = { no: 0, copying: 1, done: 2 } as const;
 
+/**
+ * A step that runs under a page lock declares it where it is defined
+ * (underPageLock); I11 checks every declared step, not a list of names.
+ * `held`: the actor locked the page in an earlier step and still holds it
+ * (clear_page_dirty_for_io, try_to_free_buffers, truncate's cleanup…);
+ * `takes`: the step takes and drops the lock itself, so it may not run
+ * while someone else holds it (set_page_dirty_lock, filemap_fault,
+ * do_page_mkwrite). page(s) < 0: the step takes no lock in this state.
+ */
+export interface PageLockDecl {
+  readonly page: (s: Uint32Array) => number;
+  /** The PG_locked owner the step runs as (OWNER.*, or holderOwner). */
+  readonly owner: number;
+  readonly how: 'held' | 'takes';
+}
+export const PAGE_LOCK: unique symbol = Symbol('gupcheck.pageLock');
+type Locked = { [PAGE_LOCK]?: PageLockDecl };
+/** Declare that action `a` runs under a page lock (returns a, for chaining). */
+export function underPageLock<A extends object>(a: A, decl: PageLockDecl): A {
+  (a as A & Locked)[PAGE_LOCK] = decl;
+  return a;
+}
+/** The page-lock declaration of a step (it survives copies of the action object). */
+export const pageLockOf = (a: object): PageLockDecl | undefined => (a as Locked)[PAGE_LOCK];
+
 /** Names no page, process or holder may take: the background actors, who also own page locks. */
 export const RESERVED_IDS = ['flusher', 'kswapd', 'truncate', 'fsync', 'disk'] as const;
 

@@ -2,8 +2,8 @@
 // with the write fault it may need first.
 
 import { action, type Action } from '../../src/engine/model.js';
-import { faultBlocked, handleMmFault, needsFault } from './fault.js';
-import { FORK, type Kernel } from './kernel.js';
+import { faultBlocked, faultLocks, handleMmFault, needsFault } from './fault.js';
+import { FORK, OWNER, type Kernel } from './kernel.js';
 
 /**
  * fork → dup_mmap → copy_page_range, in two steps, because GUP-fast does not
@@ -132,7 +132,8 @@ export function userActions(k: Kernel): Action[] {
       }));
     }
     if (vma.store) {
-      out.push(action({
+      // The process's own faults run as no lock owner of the model: it only has to find the lock free.
+      out.push(faultLocks(k, q, v, OWNER.none, action({
         name: 'store: write fault', actor: pr.id, params: { process: pr.id, address: where },
         label: `${pr.id}: store to ${where} faults: handle_mm_fault(FAULT_FLAG_WRITE)`,
         guard: (s) => live(s) && !E.stored.test(s) && needsFault(k, s, q, v, true, false) && !faultBlocked(k, s, q, v, true),
@@ -140,7 +141,7 @@ export function userActions(k: Kernel): Action[] {
           // SIGBUS/SIGSEGV: the store never happens.
           if (handleMmFault(k, s, q, v, true, false) !== 'ok') E.stored.set(s, 1);
         },
-      }));
+      })));
       out.push(action({
         name: 'store: user writes', actor: pr.id, params: { process: pr.id, address: where },
         label: `${pr.id}: stores to ${where} through its writable PTE`,
