@@ -345,24 +345,27 @@ export function reclaimActions(k: Kernel): Action[] {
     return g.ref.get(s) - (g.buffers.get(s) !== BH.none ? 1 : 0) === 2;
   };
   const canPageout = (s: Uint32Array) => K.reclaimCanPageout(cur(s)) && k.inCache(s, cur(s)) && freeable(s);
-  out.push(underPageLock(action({
-    name: 'reclaim: pageout', actor: reclaimActor,
-    label: `kswapd: pageout: ${k.fn('reclaim.clearDirty')}, ->writepage (start writeback, submit), unlock`,
-    guard: (s) => at(s, RECLAIM.unmapped) && !branch(s) && k.pg[cur(s)]!.PG_dirty.test(s) && canPageout(s),
-    effect: (s) => {
-      const p = cur(s);
-      const g = k.pg[p]!;
-      g.PG_dirty.set(s, 0);
-      if (g.buffers.get(s) === BH.none) {
-        // ext4_writepage: page_buffers() on a page without buffers.
-        if (noBuffers.handle(s, p)) { k.root.oops.set(s, 1); return; }
+  // Only where some page's filesystem has ->writepage (ext4 lost it in 6.2).
+  if (k.sh.fileSlots.some((p) => K.reclaimCanPageout(p))) {
+    out.push(underPageLock(action({
+      name: 'reclaim: pageout', actor: reclaimActor,
+      label: `kswapd: pageout: ${k.fn('reclaim.clearDirty')}, ->writepage (start writeback, submit), unlock`,
+      guard: (s) => at(s, RECLAIM.unmapped) && !branch(s) && k.pg[cur(s)]!.PG_dirty.test(s) && canPageout(s),
+      effect: (s) => {
+        const p = cur(s);
+        const g = k.pg[p]!;
+        g.PG_dirty.set(s, 0);
+        if (g.buffers.get(s) === BH.none) {
+          // ext4_writepage: page_buffers() on a page without buffers.
+          if (noBuffers.handle(s, p)) { k.root.oops.set(s, 1); return; }
+          putback(s);
+          return;
+        }
+        k.submitWriteback(s, p);
         putback(s);
-        return;
-      }
-      k.submitWriteback(s, p);
-      putback(s);
-    },
-  }), reclaimHolds));
+      },
+    }), reclaimHolds));
+  }
   out.push(underPageLock(action({
     name: 'reclaim: dirty, activate', actor: reclaimActor,
     label: 'kswapd: PageDirty and pageout not possible (extra references, or no ->writepage): activate',

@@ -25,7 +25,7 @@ import { traceToMermaid } from '../report/mermaid.js';
 import { styleFor } from '../report/style.js';
 import { parseArgs, UsageError } from './args.js';
 import { BadInput, buildModel, EXIT, exitCodeOf, runInterruptibly } from './common.js';
-import { addedProposals, cellTraces, renderCrossReplays, renderScenarioTables, runComparisonFromFlags, traceVerb } from './compare.js';
+import { addedProposals, cellTraces, coverageAcross, renderCoverageAcross, renderCrossReplays, renderScenarioTables, runComparisonFromFlags, traceVerb } from './compare.js';
 import { COMMANDS, HELP } from './help.js';
 import { cmdList } from './list.js';
 import { CHECK_FLAGS, decodeCheckFlags, toCheckOptions, type CheckFlags } from './options.js';
@@ -171,6 +171,7 @@ async function cmdCompare(argv: string[]): Promise<number> {
       schemaVersion: CHECK_SCHEMA_VERSION,
       rows: rows.map((r) => ({ proposal: r.proposal, scenario: r.scenario, exitCode: exitCodeOf(r.result), result: r.result })),
       crossReplay: cross,
+      coverage: coverageAcross(rows),
     }) + '\n');
   } else {
     const states = rows.reduce((a, r) => a + r.result.stats.states, 0);
@@ -188,6 +189,7 @@ async function cmdCompare(argv: string[]): Promise<number> {
       out.push(...renderTrace(c.property.trace));
       out.push('');
     }
+    out.push(...renderCoverageAcross(coverageAcross(rows)), '');
     if (cross.length > 0) out.push(`== Cross-replay: each ${run.reference} counterexample on the other proposals (does the proposal stop this interleaving?)`, '');
     out.push(...renderCrossReplays(cross, rows));
     process.stdout.write(out.join('\n') + '\n');

@@ -173,3 +173,37 @@ export function renderCrossReplays(blocks: readonly CrossReplay[], rows: readonl
   }
   return out;
 }
+
+/** One proposal's actions over every compared scenario: each action kind, how often it fired and where. */
+export interface CoverageAcross {
+  readonly proposal: string;
+  readonly actions: readonly { readonly action: string; readonly fired: number; readonly scenarios: readonly string[] }[];
+  /** Action kinds some scenario has and none fired: a part of the proposal the comparison does not exercise. */
+  readonly never: readonly string[];
+}
+
+/** Per proposal, every action kind (by name) across all its rows: what a scenario-by-scenario coverage table hides. */
+export function coverageAcross(rows: readonly CompareRow[]): CoverageAcross[] {
+  const out: CoverageAcross[] = [];
+  for (const proposal of [...new Set(rows.map((r) => r.proposal))]) {
+    const acc = new Map<string, { fired: number; scenarios: Set<string> }>();
+    for (const r of rows.filter((x) => x.proposal === proposal)) {
+      for (const c of r.result.coverage) {
+        const e = acc.get(c.action) ?? { fired: 0, scenarios: new Set<string>() };
+        e.fired += c.fired;
+        if (c.fired > 0) e.scenarios.add(r.scenario);
+        acc.set(c.action, e);
+      }
+    }
+    const actions = [...acc].map(([action, e]) => ({ action, fired: e.fired, scenarios: [...e.scenarios] }));
+    out.push({ proposal, actions, never: actions.filter((a) => a.fired === 0).map((a) => a.action) });
+  }
+  return out;
+}
+
+/** One line per proposal with an action kind no scenario fired (none: one line saying so). */
+export function renderCoverageAcross(cov: readonly CoverageAcross[]): string[] {
+  const gaps = cov.filter((c) => c.never.length > 0);
+  const head = `coverage across the scenarios: ${cov.length - gaps.length} of ${cov.length} proposals fire every action kind in some scenario`;
+  return gaps.length === 0 ? [head] : [`${head}; never fired:`, ...gaps.map((c) => `  ${c.proposal}: ${c.never.join('; ')}`)];
+}

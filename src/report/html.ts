@@ -8,7 +8,7 @@
 // statistics and coverage. Every string is escaped (esc, scriptJson); the
 // script writes trace data into the page with textContent only.
 
-import { cellText, crossLine, traceVerb } from '../compare/matrix.js';
+import { coverageAcross, renderCoverageAcross, cellText, crossLine, traceVerb } from '../compare/matrix.js';
 import type { CheckResult, TraceStep } from '../engine/result.js';
 import { cellFor, totals, traceOfCell, type ReportData, type ReportTrace } from './data.js';
 import { anchor, esc, scriptJson } from './html-escape.js';
@@ -226,6 +226,7 @@ function statsHtml(data: ReportData): string[] {
     }
     out.push('</tbody></table>');
   }
+  out.push(`<p>${renderCoverageAcross(coverageAcross(data.scenarios.flatMap((sc) => sc.rows))).map(esc).join('<br>')}</p>`);
   out.push('</section>');
   return out;
 }

@@ -3,7 +3,7 @@
 // ```mermaid sequence diagram (GitHub draws it), the cross-replay, and each
 // run's statistics. Text from models and scenario files is escaped.
 
-import { cellText, crossLine, traceVerb } from '../compare/matrix.js';
+import { coverageAcross, renderCoverageAcross, cellText, crossLine, traceVerb } from '../compare/matrix.js';
 import { renderTrace } from '../report/render.js';
 import { cellFor, totals, traceOfCell, type ReportData } from './data.js';
 import { traceToMermaid } from './mermaid.js';
@@ -70,5 +70,6 @@ export function reportMarkdown(data: ReportData): string {
       out.push(`| ${mdText(r.proposal)} | ${r.result.complete ? 'complete' : `incomplete (${r.result.stopReason ?? 'bound'})`} | ${s.states.toLocaleString('en-US')} | ${s.transitions.toLocaleString('en-US')} | ${s.levels} | ${s.seconds.toFixed(3)} | ${fired} of ${r.result.coverage.length} | ${never || '—'} |`);
     }
   }
+  out.push('', ...renderCoverageAcross(coverageAcross(data.scenarios.flatMap((sc) => sc.rows))).map((l) => mdText(l)));
   return out.join('\n') + '\n';
 }

@@ -4,7 +4,7 @@
 // each trace numbered steps with the kernel functions, wrapped with hanging
 // indents.
 
-import { crossLine, traceVerb } from '../compare/matrix.js';
+import { coverageAcross, renderCoverageAcross, crossLine, traceVerb } from '../compare/matrix.js';
 import type { Cell } from '../compare/matrix.js';
 import { cellFor, totals, type ReportData, type ReportTrace } from './data.js';
 import { changes, isBlankValue } from './state.js';
@@ -203,6 +203,7 @@ export function reportText(data: ReportData): string {
       if (never.length > 0) out.push(...wrap(`${r.proposal} never fired: ${never.join('; ')}`, '  ', '      '));
     }
   }
+  out.push('', ...renderCoverageAcross(coverageAcross(data.scenarios.flatMap((sc) => sc.rows))).flatMap((l) => wrap(l, '  ', '      ')));
   return out.map((l) => ascii(l)).join('\n') + '\n';
 }
 
