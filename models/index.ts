@@ -4,6 +4,7 @@
 // order of history, the kernel releases found in models/releases/, then the
 // classic models.
 
+import { spinlockEntry } from './classic/spinlock.js';
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { ModelEntry } from '../src/engine/registry.js';
@@ -43,6 +44,7 @@ export const MODELS: readonly ModelEntry[] = [
   bakeryEntry,
   philsEntry,
   leaderElectionEntry,
+  spinlockEntry,
 ];
 
 /** A shipped proposal or release by name. */

@@ -1,4 +1,5 @@
-// The kernel invariants I1–I11, in order, then durability.
+// The kernel invariants I1–I11, in order, then durability, the structural
+// invariants and liveness.
 import { I1 } from './i1-no-dirty-without-buffers.js';
 import { I2 } from './i2-pins-balanced.js';
 import { I3 } from './i3-anon-pins-exclusive.js';
@@ -12,7 +13,8 @@ import { I10 } from './i10-no-cross-process-leak.js';
 import { I11 } from './i11-lock-discipline.js';
 import { DURABILITY } from './durability.js';
 import { STRUCTURE } from './structure.js';
+import { LIVENESS } from './liveness.js';
 import type { KernelProperty } from './kernel-property.js';
 
-export const KERNEL_PROPERTIES: readonly KernelProperty[] = [I1, I2, I3, I4, I5, I6, I7, I8, I9, I10, I11, DURABILITY, STRUCTURE];
+export const KERNEL_PROPERTIES: readonly KernelProperty[] = [I1, I2, I3, I4, I5, I6, I7, I8, I9, I10, I11, DURABILITY, STRUCTURE, LIVENESS];
 export type { KernelProperty };

@@ -3,6 +3,7 @@
 // whether the scenario and era can exercise it at all (if not: n/a).
 
 import type { Property } from '../src/engine/model.js';
+import type { LivenessProperty } from '../src/engine/liveness.js';
 import type { Kernel } from '../models/kernel/kernel.js';
 
 export interface KernelProperty {
@@ -12,6 +13,8 @@ export interface KernelProperty {
   /** Can this scenario on this kernel exercise the property? If not it is omitted (n/a). */
   applies(k: Kernel): boolean;
   properties(k: Kernel): Property[];
+  /** Liveness properties (leads-to, eventually), checked on the full graph after the safety search. */
+  liveness?(k: Kernel): LivenessProperty[];
 }
 
 /** Holders the kernel does not refuse outright (check_vma_flags decides by the VMA alone, e.g. 6.5's long-term file-write ban). */

@@ -127,10 +127,11 @@ test('wb-skip-pinned: with stable pages, I1 and stable-pages hold, but fsync ret
   t.true(steps(n, 'stable-pages').includes('flusher: submit page'));
 });
 
-test('wb-bounce-pinned: with stable pages every property holds and every witness is reached; without, fsync writes the pinned page itself', (t) => {
+test('wb-bounce-pinned: with stable pages every safety property holds and every witness is reached, but the flusher never writes a long-term pinned page (only fsync does); without, fsync writes the pinned page itself', (t) => {
   const r = result(wbBouncePinned, 'rdma-file-mr-fsync-stable');
   t.true(r.complete);
-  t.deepEqual(r.properties.filter((p) => p.status !== 'holds').map((p) => p.name), [], 'nothing violated or vacuous');
+  t.deepEqual(r.properties.filter((p) => p.status !== 'holds').map((p) => p.name), ['L.writeback'], 'nothing else violated or vacuous');
+  t.not(r.properties.find((p) => p.name === 'L.writeback')!.loop, undefined, 'a lasso: the flusher skips the pinned page for as long as the region stays registered');
   t.true(r.coverage.some((c) => c.action === 'fsync: submit a bounce copy of the pinned page' && c.fired > 0), 'the bounce is taken');
   t.true(r.coverage.some((c) => c.action === 'flusher: folio_clear_dirty_for_io: pinned, keep dirty, skip' && c.fired > 0), 'the flusher skips');
   const n = result(wbBouncePinned, 'rdma-file-mr-fsync');

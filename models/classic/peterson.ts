@@ -15,6 +15,7 @@
 
 import { action, type Action, type Model } from '../../src/engine/model.js';
 import { mutexProperties } from './mutex.js';
+import { leadsTo } from '../../src/engine/liveness.js';
 import type { ModelEntry } from '../../src/engine/registry.js';
 import { Layout, arrayOf, enumOf, int, record } from '../../src/engine/schema.js';
 
@@ -27,6 +28,8 @@ export interface PetersonOptions {
   readonly mutant?: boolean;
   /** Add a `sometimes` that no run can witness, to show vacuity being reported. */
   readonly unreachableWitness?: boolean;
+  /** Liveness: P_0 in its critical section is the progress state, and P_0 waiting leads to P_0 entering. */
+  readonly liveness?: boolean;
 }
 
 export function peterson(opts: PetersonOptions): Model {
@@ -66,13 +69,18 @@ export function peterson(opts: PetersonOptions): Model {
   }
 
   const properties = mutexProperties({ pcs: P.map((p) => p.pc), cs: CS, unreachableWitness: opts.unreachableWitness === true });
+  const p0 = P[0]!.pc;
   return {
     name: 'peterson',
-    params: { N, mutant: opts.mutant ?? false, unreachableWitness: opts.unreachableWitness ?? false },
+    params: { N, mutant: opts.mutant ?? false, unreachableWitness: opts.unreachableWitness ?? false, ...(opts.liveness === true ? { liveness: true } : {}) },
     layout,
     init: [layout.blank()],
     actions,
     properties,
+    ...(opts.liveness === true ? {
+      progress: (s: Uint32Array) => p0.get(s) === CS,
+      liveness: [leadsTo('P_0-enters', 'P_0 waiting eventually enters its critical section (the filter lock is starvation-free)', (s) => p0.get(s) !== NCS && p0.get(s) !== CS, (s) => p0.get(s) === CS)],
+    } : {}),
   };
 }
 
@@ -85,6 +93,7 @@ export const petersonEntry: ModelEntry = {
     { name: 'N', kind: 'int', min: 2, max: 6, default: 3, description: 'number of processes' },
     { name: 'mutant', kind: 'bool', default: false, description: 'seeded bug: leave q3 without waiting (breaks mutual exclusion)' },
     { name: 'unreachableWitness', kind: 'bool', default: false, description: 'add a sometimes property nothing can witness (shows vacuity)' },
+    { name: 'liveness', kind: 'bool', default: false, description: 'check P_0\'s progress: non-progress cycles (P_0 in CS is progress) and P_0 waiting ~> P_0 in CS' },
   ],
-  build: (p) => peterson({ N: p['N'] as number, mutant: p['mutant'] as boolean, unreachableWitness: p['unreachableWitness'] as boolean }),
+  build: (p) => peterson({ N: p['N'] as number, mutant: p['mutant'] as boolean, unreachableWitness: p['unreachableWitness'] as boolean, liveness: p['liveness'] as boolean }),
 };

@@ -4,6 +4,7 @@
 // can take (the proposal's own after the kernel's), and the properties the
 // scenario and kernel can exercise.
 
+import { withLivenessFlags } from './progress.js';
 import { fileURLToPath } from 'node:url';
 import { existsSync, readdirSync } from 'node:fs';
 import { isLeft } from 'fp-ts/lib/Either.js';
@@ -96,11 +97,13 @@ export function buildKernel(scenario: Scenario, proposal: Proposal): { model: Mo
     ...extraActionsOf(proposal, k, settings),
   ];
   // After a BUG() nothing runs.
-  const actions = raw.map((a): Action => ({ ...a, enabled: (s) => !oops.test(s) && a.enabled(s) }));
+  // Each step declares whether it is progress and whether fairness may force it (progress.ts).
+  const actions = raw.map((a): Action => withLivenessFlags(k, { ...a, enabled: (s) => !oops.test(s) && a.enabled(s) }));
   const properties = [
     ...KERNEL_PROPERTIES.filter((p) => p.applies(k)).flatMap((p) => p.properties(k)),
     ...extraPropertiesOf(proposal, k, settings),
   ];
+  const liveness = KERNEL_PROPERTIES.filter((p) => p.applies(k)).flatMap((p) => p.liveness?.(k) ?? []);
   const F = k.root.flusher;
   const R = k.root.kswapd;
   const T = k.root.truncate;
@@ -125,6 +128,10 @@ export function buildKernel(scenario: Scenario, proposal: Proposal): { model: Mo
     init: [initialState(k)],
     actions,
     properties,
+    liveness,
+    // The kernel's retry loops (GUP's fault and follow, a sleeping lock_page) end unless
+    // another thread wins the race every time: strong fairness per step (progress.ts).
+    fairness: 'strong',
     isQuiescent: quiet,
     // A BUG() ends the run (its property reports it); so does having nothing left to do.
     isLegalEnd: (s) => oops.test(s) || quiet(s),

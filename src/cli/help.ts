@@ -40,7 +40,8 @@ exit codes: 0 complete search, all properties hold; 1 a property violated or vac
   check: `usage: gupcheck check <model|PATH> [--scenario NAME|FILE] [--set NAME=VALUE ...]
                        [--format text|json|itf|mermaid|dot] [--json] [--full] [--property NAME]
                        [--exact] [--max-depth N] [--max-states N] [--time-limit SECONDS]
-                       [--max-memory MIB] [--no-deadlock] [--quiet]
+                       [--max-memory MIB] [--workers N] [--no-symmetry] [--no-deadlock]
+                       [--fairness weak|none] [--no-liveness] [--quiet]
 
   <model|PATH>      a shipped model (gupcheck list), or the path of a proposal or model
                     module (.mjs/.js; README "Adding a proposal")
@@ -62,7 +63,14 @@ exit codes: 0 complete search, all properties hold; 1 a property violated or vac
   --max-states N    stop after N distinct states
   --time-limit S    stop after S seconds
   --max-memory M    stop before the search's tables exceed M MiB (default: half of RAM)
+  --workers N       search with N worker threads (fingerprint mode)
+  --no-symmetry     ignore the model's symmetry reduction (explore every permutation)
   --no-deadlock     do not report states without enabled actions
+  --fairness F      liveness (non-progress cycles, eventually, leads-to), default the model's:
+                    weak (an actor that stays able to move eventually moves, as SPIN's -f;
+                    the classic models), strong (a step enabled again and again is
+                    eventually taken; the kernel models) or none
+  --no-liveness     skip the liveness search (its properties report unknown)
   --quiet           no progress line (it is only drawn on a terminal, on stderr)
 
 examples:

@@ -5,6 +5,7 @@
 // scenario and era can exercise it).
 
 import { KERNEL_PROPERTIES } from '../../properties/index.js';
+import { livenessProperties } from '../engine/liveness.js';
 import { MODELS } from '../../models/index.js';
 import type { ModelEntry } from '../engine/registry.js';
 import { parseArgs, UsageError } from './args.js';
@@ -34,7 +35,8 @@ export function propertyInfo(): PropertyInfo[] {
   for (const entry of proposals()) {
     for (const sc of input?.names() ?? []) {
       try {
-        for (const p of entry.build({}, sc).properties) if (!seen.has(p.name)) seen.set(p.name, { kind: p.kind, description: p.description });
+        const m = entry.build({}, sc);
+        for (const p of [...m.properties, ...livenessProperties(m)]) if (!seen.has(p.name)) seen.set(p.name, { kind: p.kind, description: p.description });
       } catch {
         // A scenario that does not build is reported by check/compare, not here.
       }

@@ -178,15 +178,17 @@ async function cmdCompare(argv: string[]): Promise<number> {
     const seconds = rows.reduce((a, r) => a + r.result.stats.seconds, 0);
     const out: string[] = [
       `gupcheck compare: ${chosen.length} proposals × ${new Set(rows.map((r) => r.scenario)).size} scenarios, ${rows.filter((r) => r.result.complete).length} of ${rows.length} searches complete, ${states.toLocaleString('en-US')} states, ${seconds.toFixed(1)} s`,
-      'cells: holds | violated (N steps: the shortest counterexample) | latent (N steps: a wrong release with no effect in this era, a real one once pins are counted) | vacuous (the situation the property guards was never reached) | n/a (the scenario or era cannot exercise it) | incomplete',
+      'cells: holds | violated (N steps: the shortest counterexample; "lasso": a liveness counterexample whose last steps repeat forever) | latent (N steps: a wrong release with no effect in this era, a real one once pins are counted) | vacuous (the situation the property guards was never reached) | n/a (the scenario or era cannot exercise it) | incomplete',
       '',
       ...renderScenarioTables(rows, run.about),
       '== Counterexamples (shortest; proposals that take exactly the same steps share one)',
       '',
     ];
     for (const c of cellTraces(rows)) {
-      out.push(`${c.scenario} / ${c.property.name} ${traceVerb(c.property.name)} in ${c.property.trace.length - 1} steps on ${c.proposals.join(', ')}: ${c.property.description}`);
-      out.push(...renderTrace(c.property.trace));
+      const loop = c.property.loop;
+      out.push(`${c.scenario} / ${c.property.name} ${traceVerb(c.property.name)} in ${c.property.trace.length - 1} steps${loop !== undefined ? ` (a lasso: steps ${loop + 1}–${c.property.trace.length - 1} repeat forever)` : ''} on ${c.proposals.join(', ')}: ${c.property.description}`);
+      if (c.property.detail !== undefined && loop !== undefined) out.push(`  (${c.property.detail})`);
+      out.push(...renderTrace(c.property.trace, loop !== undefined ? { loop } : {}));
       out.push('');
     }
     out.push(...renderCoverageAcross(coverageAcross(rows)), '');

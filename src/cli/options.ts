@@ -51,12 +51,15 @@ export const CheckFlagsC = t.type({
   'max-memory': t.union([numberFromString('--max-memory: MiB, an integer from 1', 1, 1 << 30, true), t.undefined]),
   'workers': t.union([numberFromString('--workers: an integer from 1 to 64', 1, 64, true), t.undefined]),
   'no-symmetry': flag,
+  'fairness': t.union([t.keyof({ strong: null, weak: null, none: null }, '--fairness: strong, weak or none'), t.undefined]),
+  'no-liveness': flag,
 });
 export type CheckFlags = t.TypeOf<typeof CheckFlagsC>;
 
 export const CHECK_FLAGS = {
   set: 'multi', scenario: 'value', json: 'bool', format: 'value', full: 'bool', property: 'value', exact: 'bool', quiet: 'bool', 'no-deadlock': 'bool',
   'max-depth': 'value', 'max-states': 'value', 'time-limit': 'value', 'max-memory': 'value', workers: 'value', 'no-symmetry': 'bool',
+  fairness: 'value', 'no-liveness': 'bool',
 } as const;
 
 /** Default memory bound: half the machine, so the search stops cleanly before the OS kills it. */
@@ -75,5 +78,7 @@ export function toCheckOptions(f: Partial<CheckFlags>): CheckOptions {
     maxMemoryBytes: f['max-memory'] !== undefined ? f['max-memory'] * 2 ** 20 : defaultMaxMemoryBytes(),
     ...(f['no-deadlock'] === true ? { checkDeadlock: false } : {}),
     ...(f['no-symmetry'] === true ? { symmetry: false } : {}),
+    ...(f.fairness !== undefined ? { fairness: f.fairness } : {}),
+    ...(f['no-liveness'] === true ? { liveness: false } : {}),
   };
 }

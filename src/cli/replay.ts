@@ -39,12 +39,16 @@ export function loadTrace(file: string, property: string | undefined): SavedTrac
   if (property === undefined) {
     const first = withTrace[0];
     if (first === undefined) throw bad(file, `no violated property with a trace (${report.model} ${paramText(report.params)})`);
-    return { model: report.model, params: report.params, property: first.name, trace: first.trace, ...(report.inputFile !== undefined ? { inputFile: report.inputFile } : {}) };
+    return { model: report.model, params: report.params, property: first.name, trace: first.trace, ...lassoOf(report, first), ...(report.inputFile !== undefined ? { inputFile: report.inputFile } : {}) };
   }
   const chosen = withTrace.find((p) => p.name === property);
   if (chosen === undefined) throw bad(file, `no violated property '${property}' with a trace (violated with a trace: ${names})`);
-  return { model: report.model, params: report.params, property, trace: chosen.trace, ...(report.inputFile !== undefined ? { inputFile: report.inputFile } : {}) };
+  return { model: report.model, params: report.params, property, trace: chosen.trace, ...lassoOf(report, chosen), ...(report.inputFile !== undefined ? { inputFile: report.inputFile } : {}) };
 }
+
+/** A lasso's cycle start and the fairness it was found under. */
+const lassoOf = (report: { liveness?: { fairness: 'strong' | 'weak' | 'none' } }, p: PropertyResult): { loop?: number; fairness?: 'strong' | 'weak' | 'none' } =>
+  (p.loop === undefined ? {} : { loop: p.loop, ...(report.liveness !== undefined ? { fairness: report.liveness.fairness } : {}) });
 
 /** Build `entry` with the parameters a trace was recorded with (those it declares; its input from `scenario`). */
 export function buildFor(entry: ModelEntry, params: Readonly<Record<string, unknown>>, file: string): Model {

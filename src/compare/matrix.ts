@@ -10,7 +10,7 @@ import type { Model } from '../engine/model.js';
 import type { CheckResult, CrossReplay, PropertyResult, ReplayVerdict, TraceStep } from '../engine/result.js';
 import { insteadText, labelAt, othersText, replaySaved, type SavedTrace } from '../replay/saved.js';
 
-export type Cell = { readonly status: 'holds' | 'violated' | 'latent' | 'vacuous' | 'n/a' | 'incomplete'; readonly steps?: number; readonly by?: string };
+export type Cell = { readonly status: 'holds' | 'violated' | 'latent' | 'vacuous' | 'n/a' | 'incomplete'; readonly steps?: number; readonly by?: string; /** A liveness counterexample: a lasso. */ readonly lasso?: boolean };
 
 /** A property named `*.latent` flags a mistake with no effect in this model yet (it becomes one elsewhere). */
 const isLatent = (name: string) => name.endsWith('.latent');
@@ -18,7 +18,7 @@ const isLatent = (name: string) => name.endsWith('.latent');
 /** How a cell's trace is named: "latent" for a `*.latent` property, else "violated". */
 export const traceVerb = (property: string): 'latent' | 'violated' => (isLatent(property) ? 'latent' : 'violated');
 
-/** Column order: I1..I11 numerically, then other named properties, then deadlock and field-range. */
+/** Column order: I1..I11 numerically, then other named properties, then deadlock and field-range, then liveness (L, non-progress). */
 export function familyOf(name: string): string {
   const inv = /^(I\d+)/.exec(name);
   if (inv) return inv[1]!;
@@ -29,7 +29,7 @@ export function familyOf(name: string): string {
 function familyRank(f: string): number {
   const m = /^I(\d+)$/.exec(f);
   if (m) return Number(m[1]);
-  return f === 'deadlock' ? 100 : f === 'field-range' ? 101 : 50;
+  return f === 'deadlock' ? 100 : f === 'field-range' ? 101 : f === 'L' ? 102 : f === 'non-progress' ? 103 : 50;
 }
 
 export function columnsOf(results: readonly CheckResult[]): string[] {
@@ -47,13 +47,13 @@ export function cellOf(r: CheckResult, family: string): Cell {
     if (p.status !== 'violated' || (real && isLatent(p.name))) continue;
     if (worst === undefined || (p.trace?.length ?? 0) < (worst.trace?.length ?? 0)) worst = p;
   }
-  if (worst !== undefined) return { status: real ? 'violated' : 'latent', steps: (worst.trace?.length ?? 1) - 1, by: worst.name };
+  if (worst !== undefined) return { status: real ? 'violated' : 'latent', steps: (worst.trace?.length ?? 1) - 1, by: worst.name, ...(worst.loop !== undefined ? { lasso: true } : {}) };
   if (members.some((p) => p.status === 'vacuous')) return { status: 'vacuous', by: members.find((p) => p.status === 'vacuous')!.name };
   if (members.some((p) => p.status === 'unknown')) return { status: 'incomplete' };
   return { status: 'holds' };
 }
 
-export const cellText = (c: Cell): string => (c.status === 'violated' || c.status === 'latent' ? `${c.status} (${c.steps} steps)` : c.status);
+export const cellText = (c: Cell): string => (c.status === 'violated' || c.status === 'latent' ? `${c.status} (${c.lasso === true ? 'lasso, ' : ''}${c.steps} steps)` : c.status);
 
 /** Aligned plain-text table. */
 function table(header: readonly string[], body: readonly (readonly string[])[]): string[] {

@@ -69,7 +69,8 @@ export function renderProposalsDoc(): string {
         const prop = r.properties.find((x) => x.name === mine.by)!;
         const base = b.properties.find((x) => x.name === mine.by);
         if (p.name !== 'baseline' && base?.status === 'violated' && stepsKey(base) === stepsKey(prop)) continue;
-        out.push(`### ${p.name} / ${sc}: ${prop.name} ${mine.status} in ${prop.trace!.length - 1} steps`, '', `${prop.description}.`, '', '```text', ...renderTrace(prop.trace!), '```', '');
+        const lasso = prop.loop !== undefined ? ` (a lasso: steps ${prop.loop + 1}–${prop.trace!.length - 1} repeat forever)` : '';
+        out.push(`### ${p.name} / ${sc}: ${prop.name} ${mine.status} in ${prop.trace!.length - 1} steps${lasso}`, '', `${prop.description}.`, '', '```text', ...renderTrace(prop.trace!, prop.loop !== undefined ? { loop: prop.loop } : {}), '```', '');
       }
     }
   }

@@ -36,6 +36,7 @@ import { ModelFault, validateModel } from './model.js';
 import { FingerprintSet, INITIAL_SLOTS, lanesFor } from './visited.js';
 import type { CheckResult, CoverageEntry, PropertyResult, Remaining, StopReason, TraceStep } from './result.js';
 import { ParallelSearch } from './parallel.js';
+import { checkLiveness, hasLiveness, livenessProperties, type LivenessOutcome } from './liveness.js';
 import { collisionEstimate, concretePath, growFingerprintSet, machineMemoryBytes, MEMORY_CEILING, rebuildTrace, type CheckOptions, type Search, type TraceEnd } from './search.js';
 
 export type { CheckResult, CoverageEntry, PropertyResult, PropertyStatus, Remaining, Stats, StopReason, TraceStep } from './result.js';
@@ -204,7 +205,10 @@ export class Checker implements Search {
 
   /** Run to the end (or to a bound) synchronously. */
   run(): CheckResult {
-    if (this.parallel !== undefined) return this.parallel.run();
+    if (this.parallel !== undefined) {
+      this.parallel.run();
+      return this.result();
+    }
     while (!this.runSlice(Infinity));
     return this.result();
   }
@@ -625,7 +629,41 @@ export class Checker implements Search {
     };
   }
 
+  /** The safety result, then the liveness search's properties (once, after a complete search). */
   result(): CheckResult {
+    const safety = this.parallel !== undefined ? this.parallel.result() : this.safetyResult();
+    if (!hasLiveness(this.model)) return safety;
+    const fairness = this.opts.fairness ?? this.model.fairness ?? 'weak';
+    if (!safety.complete || this.opts.liveness === false) {
+      const why = this.opts.liveness === false ? 'the liveness search was not asked for' : 'the safety search did not complete';
+      return { ...safety, properties: [...safety.properties, ...livenessProperties(this.model).map((p) => ({ ...p, status: 'unknown' as const, detail: why }))] };
+    }
+    if (this.livenessOutcome === undefined) {
+      const spentMs = safety.stats.seconds * 1000;
+      this.livenessOutcome = checkLiveness(this.model, {
+        fairness,
+        ...(this.opts.maxStates !== undefined ? { maxStates: this.opts.maxStates } : {}),
+        maxMemoryBytes: this.memoryLimit,
+        ...(this.opts.timeLimitMs !== undefined ? { deadline: Date.now() + Math.max(0, this.opts.timeLimitMs - spentMs) } : {}),
+      });
+    }
+    const l = this.livenessOutcome;
+    const warnings = [...safety.warnings];
+    if (!l.complete) warnings.push(`the liveness search stopped (${l.stopReason ?? 'bound'}) after ${l.states} states: its properties are unknown`);
+    if (this.model.canonicalize !== undefined && (this.opts.symmetry ?? true)) warnings.push('liveness is checked on the concrete graph (without symmetry reduction)');
+    return {
+      ...safety,
+      complete: safety.complete && l.complete,
+      ...(l.complete ? {} : { stopReason: l.stopReason ?? 'max-states' }),
+      warnings,
+      properties: [...safety.properties, ...l.properties],
+      liveness: { fairness: l.fairness, complete: l.complete, states: l.states, edges: l.edges, seconds: l.seconds },
+    };
+  }
+
+  private livenessOutcome: LivenessOutcome | undefined;
+
+  private safetyResult(): CheckResult {
     if (this.parallel !== undefined) return this.parallel.result();
     const complete = this.finished && this.stopReason === undefined;
     const properties: PropertyResult[] = this.tracked.map((t) => {

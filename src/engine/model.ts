@@ -6,6 +6,7 @@
 // their own domain's words on top of these types.
 
 import { Layout, type FieldSpec, type JsonValue } from './schema.js';
+import type { LivenessProperty } from './liveness.js';
 
 export type ParamValue = number | string | boolean;
 export type Params = Readonly<Record<string, ParamValue>>;
@@ -26,6 +27,13 @@ export interface Action {
    * by name first, then by role with the same parameters.
    */
   readonly role?: string;
+  /** A progress step: a cycle that takes none (and passes no progress state) is a non-progress cycle. */
+  readonly progress?: boolean;
+  /**
+   * false: the environment's choice (a user who may never do it); weak
+   * fairness never forces it. Default true.
+   */
+  readonly fair?: boolean;
   /** Guard: read-only over s. */
   enabled(s: Uint32Array): boolean;
   /** Effect: mutates s, which is a private copy of the source state. */
@@ -38,6 +46,8 @@ export interface ActionDef {
   readonly actor?: string;
   readonly label?: string;
   readonly role?: string;
+  readonly progress?: boolean;
+  readonly fair?: boolean;
   readonly guard: (s: Uint32Array) => boolean;
   readonly effect: (s: Uint32Array) => void;
 }
@@ -55,6 +65,8 @@ export function action(def: ActionDef): Action {
     params: Object.freeze({ ...(def.params ?? {}) }),
     ...(def.actor !== undefined ? { actor: def.actor } : {}),
     ...(def.role !== undefined ? { role: def.role } : {}),
+    ...(def.progress === true ? { progress: true } : {}),
+    ...(def.fair === false ? { fair: false } : {}),
     label: def.label ?? formatLabel(def.name, def.params),
     enabled: guard,
     apply: effect,
@@ -117,6 +129,12 @@ export interface Model<S extends FieldSpec = FieldSpec> {
   readonly isQuiescent?: (s: Uint32Array) => boolean;
   /** Report deadlocks (default true). */
   readonly checkDeadlock?: boolean;
+  /** Liveness properties (liveness.ts): checked on the full graph after a complete safety search. */
+  readonly liveness?: readonly LivenessProperty[];
+  /** The fairness liveness is checked under unless the caller says otherwise (default 'weak'). */
+  readonly fairness?: 'strong' | 'weak' | 'none';
+  /** Progress states (SPIN's progress labels): with progress steps, what a non-progress cycle must avoid. */
+  readonly progress?: (s: Uint32Array) => boolean;
   /** Optional renderer for a state in traces (defaults to layout.toJSON). */
   readonly describe?: (s: Uint32Array) => JsonValue;
   /**

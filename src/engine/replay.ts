@@ -9,6 +9,7 @@
 
 import type { Action, Model, Params, Property } from './model.js';
 import { FieldRangeError, type JsonValue } from './schema.js';
+import { lassoVerdict, livenessProperties, type Fairness } from './liveness.js';
 import { oneLine, pathSegment, show } from '../io/decode.js';
 
 /** One step of a recorded trace; step 0 is the initial state. */
@@ -39,6 +40,17 @@ export interface ReplayOptions {
    * (a trace cut short, steps added, another property's name) is a mismatch.
    */
   readonly expect?: string;
+  /**
+   * The trace is a lasso (a liveness counterexample): the steps after this
+   * one repeat forever. After the last step the lasso is re-checked for the
+   * trace's property (`expect`, or `property`): that it closes, is fair, and
+   * never reaches the goal or progress (liveness.ts, lassoVerdict).
+   */
+  readonly loop?: number;
+  /** The liveness property a lasso is checked for on another model (default: expect). */
+  readonly property?: string;
+  /** Fairness the lasso is checked under (default weak). */
+  readonly fairness?: Fairness;
 }
 
 /** Why a step could not run. */
@@ -95,6 +107,8 @@ export interface ReplayResult {
   readonly mismatch?: Mismatch;
   /** Each violated property once, at its first step, in step order. */
   readonly violations: readonly Violation[];
+  /** For a lasso that does not violate its property here: why not. */
+  readonly lassoNote?: string;
 }
 
 export class ReplayError extends Error {}
@@ -187,6 +201,12 @@ class PathProperties {
     return [...this.found.values()];
   }
 
+  /** Why a lasso did not violate its property here (shown with the verdict). */
+  readonly notes = new Map<string, string>();
+  note(property: string, why: string): void {
+    this.notes.set(property, why);
+  }
+
   record(property: string, step: number, detail?: string): void {
     if (!this.found.has(property)) this.found.set(property, { property, step, ...(detail !== undefined ? { detail } : {}) });
   }
@@ -212,7 +232,7 @@ class PathProperties {
 /** Names of the properties a replay can report: the model's own (but `sometimes`), deadlock and field-range. */
 export function replayableProperties(model: Model): string[] {
   const own = model.properties.filter((p: Property) => p.kind !== 'sometimes').map((p) => p.name);
-  return [...own, ...((model.checkDeadlock ?? true) ? ['deadlock'] : []), 'field-range'];
+  return [...own, ...((model.checkDeadlock ?? true) ? ['deadlock'] : []), 'field-range', ...livenessProperties(model).map((p) => p.name)];
 }
 
 /**
@@ -231,7 +251,8 @@ export function replay(model: Model, trace: readonly ReplayStep[], opts: ReplayO
   const prev = new Uint32Array(s.length);
   const labels = [`initial state ${init}`];
   const done = (ran: number, extra: { refusal?: Refusal; mismatch?: Mismatch } = {}): ReplayResult =>
-    ({ steps, ran, labels: labels.slice(0, ran + 1), ...extra, violations: props.violations() });
+    ({ steps, ran, labels: labels.slice(0, ran + 1), ...extra, violations: props.violations(), ...(lassoNote() !== undefined ? { lassoNote: lassoNote()! } : {}) });
+  const lassoNote = () => (opts.property ?? opts.expect) === undefined ? undefined : props.notes.get((opts.property ?? opts.expect)!);
   const check = (i: number): Mismatch | undefined => {
     const recorded = trace[i]?.state;
     if (!verify || recorded === undefined) return undefined;
@@ -263,6 +284,9 @@ export function replay(model: Model, trace: readonly ReplayStep[], opts: ReplayO
     }
   }
   props.state(s, 0);
+  // A lasso keeps every state and action, to re-check its cycle at the end.
+  const lassoStates: Uint32Array[] = opts.loop !== undefined ? [Uint32Array.from(s)] : [];
+  const lassoActions: Action[] = [];
   for (let i = 1; i < trace.length; i++) {
     const st = trace[i]!;
     const candidates = index.get(paramsKey(st.action, st.params)) ??
@@ -287,6 +311,18 @@ export function replay(model: Model, trace: readonly ReplayStep[], opts: ReplayO
     labels.push(a.label);
     props.transition(prev, a, s, i);
     props.state(s, i);
+    if (opts.loop !== undefined) {
+      lassoStates.push(Uint32Array.from(s));
+      lassoActions[i] = a;
+    }
+  }
+  const lassoProperty = opts.property ?? opts.expect;
+  if (opts.loop !== undefined && lassoProperty !== undefined) {
+    const v = lassoVerdict(model, lassoProperty, lassoStates, lassoActions, opts.loop, opts.fairness ?? 'weak');
+    if (v.violated) props.record(lassoProperty, steps, v.reason);
+    else if (verify && opts.expect !== undefined) return done(steps, { mismatch: { step: steps, kind: 'end', detail: `the lasso does not violate ${oneLine(lassoProperty, 60)}: ${v.reason}` } });
+    else props.note(lassoProperty, v.reason);
+    return done(steps);
   }
   if (verify && opts.expect !== undefined) {
     const end = endMismatch(model, opts.expect, steps, props.violations());

@@ -14,7 +14,7 @@ export const ParamsC = t.record(t.string, ParamValueC);
 export const PropertyStatusC = t.keyof({ holds: null, violated: null, vacuous: null, unknown: null });
 export type PropertyStatus = t.TypeOf<typeof PropertyStatusC>;
 
-export const PropertyKindC = t.keyof({ always: null, step: null, quiescent: null, sometimes: null, deadlock: null, range: null });
+export const PropertyKindC = t.keyof({ always: null, step: null, quiescent: null, sometimes: null, deadlock: null, range: null, progress: null, eventually: null, leadsTo: null });
 
 /** Why a search stopped before the end; 'fault': the model's own code threw (ModelFault), never a verdict. */
 export const StopReasonC = t.keyof({ 'max-depth': null, 'max-states': null, 'time-limit': null, 'max-memory': null, interrupted: null, fault: null });
@@ -44,6 +44,8 @@ export const PropertyResultC = t.intersection([
     witness: TraceC,
     /** What went wrong, when the trace alone does not say (e.g. a range error). */
     detail: t.string,
+    /** A liveness counterexample is a lasso: the trace's last state is the state of step `loop`, and the steps after it repeat forever (none: it stops there). */
+    loop: t.number,
   }),
 ], 'PropertyResult');
 export type PropertyResult = t.TypeOf<typeof PropertyResultC>;
@@ -113,7 +115,12 @@ export const CheckResultC = t.intersection([
     warnings: t.array(t.string),
     properties: t.array(PropertyResultC),
   }),
-  t.partial({ stopReason: StopReasonC, remaining: RemainingC }),
+  t.partial({
+    stopReason: StopReasonC,
+    remaining: RemainingC,
+    /** The liveness search (liveness.ts), when the model has liveness properties: its graph and fairness. */
+    liveness: t.type({ fairness: t.keyof({ strong: null, weak: null, none: null }), complete: t.boolean, states: t.number, edges: t.number, seconds: t.number }),
+  }),
 ], 'CheckResult');
 export type CheckResult = t.TypeOf<typeof CheckResultC>;
 

@@ -48,6 +48,10 @@ export interface CheckOptions {
   readonly source?: ModelSource;
   /** Use the model's symmetry reduction (Model.canonicalize) when it has one (default true). */
   readonly symmetry?: boolean;
+  /** Fairness for liveness properties and non-progress cycles (default: the model's, else 'weak'). */
+  readonly fairness?: 'strong' | 'weak' | 'none';
+  /** Skip the liveness search (its properties report unknown). */
+  readonly liveness?: boolean;
 }
 
 

@@ -23,8 +23,8 @@ export function modelSignature(m: Model): ModelSignature {
     name: h(m.name),
     params: h(m.params),
     layout: h({ words: m.layout.words, spec: m.layout.spec }),
-    actions: h(m.actions.map((a) => [a.name, a.actor ?? null, a.label, a.params, a.role ?? null])),
-    properties: h(m.properties.map((p) => [p.name, p.kind])),
+    actions: h(m.actions.map((a) => [a.name, a.actor ?? null, a.label, a.params, a.role ?? null, a.progress === true, a.fair !== false])),
+    properties: h([...m.properties.map((p) => [p.name, p.kind]), ...(m.liveness ?? []).map((p) => [p.name, p.kind]), m.fairness ?? null]),
     init: h(m.init.map((s) => Array.from(s))),
   };
   return { hash: h(parts), parts };

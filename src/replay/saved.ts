@@ -16,6 +16,10 @@ export interface SavedTrace {
   readonly params: Params;
   readonly property: string;
   readonly trace: readonly TraceStep[];
+  /** A lasso (liveness counterexample): the steps after this one repeat forever. */
+  readonly loop?: number;
+  /** The fairness the lasso was found under. */
+  readonly fairness?: 'strong' | 'weak' | 'none';
   /** The input file (a scenario given by path) the model was built from, where the report recorded it. */
   readonly inputFile?: { readonly path: string; readonly sha256: string };
 }
@@ -32,7 +36,8 @@ const toSteps = (trace: readonly TraceStep[]): ReplayStep[] =>
 export function replaySaved(saved: SavedTrace, model: Model, file: string): { result: ReplayResult; verdict: ReplayVerdict } {
   const same = model.name === saved.model;
   // On its own model the trace must re-execute exactly and end where its property first fails.
-  const result = replay(model, toSteps(saved.trace), { verify: same, ...(same ? { expect: saved.property } : {}) });
+  const lasso = saved.loop !== undefined ? { loop: saved.loop, property: saved.property, ...(saved.fairness !== undefined ? { fairness: saved.fairness } : {}) } : {};
+  const result = replay(model, toSteps(saved.trace), { verify: same, ...(same ? { expect: saved.property } : {}), ...lasso });
   if (result.mismatch?.kind === 'foreign-init') {
     // Not a verdict about the other model: the trace was recorded on another scenario (or other parameters).
     throw bad(file, `${result.mismatch.detail}; it was recorded on ${saved.model} ${paramText(saved.params)}, so replay it on a model of the same scenario (--scenario FILE if it is not a shipped one)`);
@@ -62,6 +67,7 @@ export function verdictOf(saved: SavedTrace, model: Model, r: ReplayResult): Rep
     outcome: own !== undefined ? 'violated' : refusal !== undefined ? 'refused' : 'not-violated',
     ...(refusal !== undefined ? { refusedAt: refusal.step, reason: refusal.reason, enabledInstead: [...refusal.enabledInstead] } : {}),
     ...(refusal === undefined && !known ? { reason: `${model.name} has no property ${saved.property} here` } : {}),
+    ...(refusal === undefined && known && own === undefined && r.lassoNote !== undefined ? { reason: r.lassoNote } : {}),
     violations: r.violations.map((v) => ({ property: v.property, step: v.step })),
   };
 }

@@ -26,6 +26,8 @@ export interface TraceTextOptions {
   readonly style?: Style;
   /** Properties that break along the trace, each named at its step. */
   readonly failures?: readonly Failure[];
+  /** A lasso: the steps after this one repeat forever (the last state is this step's state). */
+  readonly loop?: number;
 }
 
 const changeLine = (c: Change, st: Style) => `${c.path} ${st.red(c.before ?? '∅')}${st.dim('→')}${st.green(c.after ?? '∅')}`;
@@ -51,6 +53,7 @@ export function renderTrace(trace: readonly TraceStep[], opts: boolean | TraceTe
   const pad = `  ${' '.repeat(w)}     `;
   trace.forEach((st, i) => {
     const n = style.bold(String(st.index).padStart(w));
+    if (o.loop !== undefined && i === o.loop + 1) lines.push(`  ${style.bold(style.yellow(`── the cycle: steps ${o.loop + 1}–${trace.length - 1} repeat forever ──`))}`);
     if (i === 0) {
       lines.push(`  ${n}  ${st.label}`);
       for (const [k, v] of flatten(st.state)) if (full || !isBlankValue(v)) lines.push(`${pad}${k} = ${v}`);
@@ -70,10 +73,16 @@ export function renderTrace(trace: readonly TraceStep[], opts: boolean | TraceTe
     }
     for (const f of o.failures ?? []) if (f.step === i) lines.push(`  ${style.bold(style.red(failureText(f)))}`);
   });
+  if (o.loop !== undefined) {
+    lines.push(o.loop === trace.length - 1
+      ? `  ${style.bold(style.yellow(`── the behaviour stops here: it stays at step ${o.loop} forever ──`))}`
+      : `  ${style.bold(style.yellow(`── back to the state of step ${o.loop}: the cycle repeats ──`))}`);
+  }
   return lines;
 }
 
 function statusCell(p: PropertyResult): string {
+  if (p.status === 'violated' && p.loop !== undefined) return `violated (lasso ${p.loop}+${(p.trace?.length ?? 1) - 1 - p.loop})`;
   if (p.status === 'violated') return `violated (${(p.trace?.length ?? 1) - 1} steps)`;
   return p.status;
 }
@@ -115,15 +124,19 @@ export function renderResult(r: CheckResult, opts: ResultTextOptions = {}): stri
   const fired = r.coverage.filter((c) => c.fired > 0).length;
   out.push('');
   out.push(`  coverage: ${fired} of ${r.coverage.length} actions fired`);
+  if (r.liveness !== undefined) out.push(`  liveness: ${r.liveness.complete ? 'complete' : 'INCOMPLETE'} graph of ${fmtInt(r.liveness.states)} states, ${fmtInt(r.liveness.edges)} edges, ${r.liveness.fairness === 'weak' ? 'weak fairness per actor' : r.liveness.fairness === 'strong' ? 'strong fairness per step' : 'no fairness'}, ${r.liveness.seconds.toFixed(2)} s`);
   for (const w of r.warnings) out.push(`  ${style.yellow('warning:')} ${w}`);
   for (const p of r.properties) {
     if (p.status !== 'violated' || p.trace === undefined) continue;
     const withTrace = { ...p, trace: p.trace };
     out.push('');
-    out.push(style.bold(`${p.name} violated: shortest counterexample, ${p.trace.length - 1} steps`));
+    const lasso = p.loop !== undefined;
+    out.push(style.bold(lasso
+      ? `${p.name} violated: a lasso, ${p.loop} steps to the cycle, then ${p.trace.length - 1 - p.loop!} repeated (${r.liveness?.fairness === 'none' ? 'without fairness' : `under ${r.liveness?.fairness ?? 'weak'} fairness`})`
+      : `${p.name} violated: shortest counterexample, ${p.trace.length - 1} steps`));
     if (p.detail) out.push(`  (${p.detail})`);
-    const failures = opts.failures?.(withTrace) ?? [{ step: p.trace.length - 1, property: p.name, description: p.kind === 'deadlock' ? 'no action is enabled here' : p.description }];
-    out.push(...renderTrace(p.trace, { ...(opts.full !== undefined ? { full: opts.full } : {}), style, failures }));
+    const failures = lasso ? [] : opts.failures?.(withTrace) ?? [{ step: p.trace.length - 1, property: p.name, description: p.kind === 'deadlock' ? 'no action is enabled here' : p.description }];
+    out.push(...renderTrace(p.trace, { ...(opts.full !== undefined ? { full: opts.full } : {}), style, failures, ...(lasso ? { loop: p.loop! } : {}) }));
   }
   return out.join('\n');
 }

@@ -77,7 +77,7 @@ export function shortCell(c: Cell): string {
   }
 }
 
-const SHORT_HEAD: Record<string, string> = { deadlock: 'dlock', 'field-range': 'range', 'stable-pages': 'stable' };
+const SHORT_HEAD: Record<string, string> = { deadlock: 'dlock', 'field-range': 'range', 'stable-pages': 'stable', 'non-progress': 'nprog' };
 
 /**
  * An aligned table in column groups that each fit `width` (the first column
