@@ -281,6 +281,15 @@ class Graph {
     return this.states.subarray(id * this.W, id * this.W + this.W);
   }
 
+  private scratch = new Uint32Array(0);
+  /** State id in a scratch buffer (no allocation; valid until the next call). */
+  scratchState(id: number): Uint32Array {
+    if (this.scratch.length !== this.W) this.scratch = new Uint32Array(this.W);
+    const o = id * this.W;
+    for (let i = 0; i < this.W; i++) this.scratch[i] = this.states[o + i]!;
+    return this.scratch;
+  }
+
   /** Actions from an initial state to id along BFS parents: [init index, action…]. */
   pathTo(id: number): number[] {
     const acts: number[] = [];
@@ -312,6 +321,9 @@ class Sccs {
   private readonly low: Int32Array;
   private readonly onStack: Uint8Array;
   readonly comp: Int32Array;
+  /** A set of states by generation stamp (reused, so the strong-fairness recursion allocates nothing per state). */
+  private readonly stamp: Int32Array;
+  private gen = 0;
   private touched: number[] = [];
   private nextComp = 0;
 
@@ -320,6 +332,14 @@ class Sccs {
     this.low = new Int32Array(g.n);
     this.onStack = new Uint8Array(g.n);
     this.comp = new Int32Array(g.n).fill(-1);
+    this.stamp = new Int32Array(g.n);
+  }
+
+  /** A new, empty state set; mark(v) adds, has(v) tests (valid until the next newSet). */
+  newSet(): { mark: (v: number) => void; has: (v: number) => boolean } {
+    const gen = ++this.gen;
+    const stamp = this.stamp;
+    return { mark: (v) => { stamp[v] = gen; }, has: (v) => stamp[v] === gen };
   }
 
   /** The SCCs reachable from roots inside `keep` (each a fresh component number in comp). */
@@ -491,15 +511,15 @@ function fairIn(g: Graph, sub: Sub, fairness: Fairness, scc: Sccs, members: read
       else obliged.push(e);
     }
     if (bad.length === 0) return { members: set, comp, obliged };
-    const keepSet = new Uint8Array(g.n);
+    const keep = scc.newSet();
     const rest: number[] = [];
     for (const v of set) {
       if (bad.some((a) => hasBit(g.fairActEnabled, v * BW, a))) continue;
-      keepSet[v] = 1;
+      keep.mark(v);
       rest.push(v);
     }
     if (rest.length === 0) continue;
-    for (const ms of scc.run(sub, (v) => keepSet[v] === 1, rest)) if (cyclic(ms)) work.push(ms);
+    for (const ms of scc.run(sub, keep.has, rest)) if (cyclic(ms)) work.push(ms);
   }
   return undefined;
 }
@@ -544,8 +564,14 @@ function findInRegion(g: Graph, sub: Sub, fairness: Fairness, dist: Int32Array, 
   const scc = new Sccs(g);
   const top = scc.run(sub, sub.node, roots);
   const nearest = (ms: readonly number[]) => ms.reduce((b, v) => (dist[v]! < dist[b]! ? v : b), ms[0]!);
-  // Nearest SCCs first: the first fair one found is the one to show.
-  const ranked = top.map((ms) => ({ ms, d: dist[nearest(ms)]! })).sort((a, b) => a.d - b.d);
+  const cyclic = (ms: readonly number[]) => {
+    if (ms.length > 1) return true;
+    const v = ms[0]!;
+    for (let e = g.edgeStart[v]!; e < g.edgeStart[v + 1]!; e++) if (sub.edge(e) && g.edgeDst[e] === v) return true;
+    return false;
+  };
+  // Nearest SCCs with a cycle first: the first fair one found is the one to show.
+  const ranked = top.filter(cyclic).map((ms) => ({ ms, d: dist[nearest(ms)]! })).sort((a, b) => a.d - b.d);
   let best: FairCycle | undefined;
   let bestDist = Infinity;
   for (const { ms, d } of ranked) {
@@ -653,7 +679,7 @@ export function checkLiveness(model: Model, opts: LivenessOptions = {}): Livenes
       const progressState = model.progress;
       const progressAct = model.actions.map((a) => a.progress === true);
       const sub: Sub = {
-        node: (v) => progressState === undefined || !progressState(g.state(v)),
+        node: (v) => progressState === undefined || !progressState(g.scratchState(v)),
         edge: (e) => !progressAct[g.edgeAct[e]!],
       };
       // Any path leads to a non-progress cycle: the prefix is the BFS path, so distances are BFS depths.
@@ -661,7 +687,7 @@ export function checkLiveness(model: Model, opts: LivenessOptions = {}): Livenes
       const found = findInRegion(g, sub, fairness, dist, false);
       let witness: number | undefined;
       for (let v = 0; v < g.n && witness === undefined; v++) {
-        if (progressState !== undefined && progressState(g.state(v))) witness = v;
+        if (progressState !== undefined && progressState(g.scratchState(v))) witness = v;
         for (let e = g.edgeStart[v]!; e < g.edgeStart[v + 1]! && witness === undefined; e++) if (progressAct[g.edgeAct[e]!]) witness = g.edgeDst[e]!;
       }
       results.push(verdict(p, found, undefined, witness, 'non-progress'));
@@ -672,13 +698,13 @@ export function checkLiveness(model: Model, opts: LivenessOptions = {}): Livenes
     let result: PropertyResult | undefined;
     for (let i = 0; i < instances.length && result?.status !== 'violated'; i++) {
       const q = new Uint8Array(g.n);
-      for (let v = 0; v < g.n; v++) q[v] = prop.q(g.state(v), i) ? 1 : 0;
+      for (let v = 0; v < g.n; v++) q[v] = prop.q(g.scratchState(v), i) ? 1 : 0;
       const sub: Sub = { node: (v) => q[v] === 0, edge: () => true };
       const sources: number[] = [];
       if (prop.kind === 'eventually') {
         for (let v = 0; v < g.n && g.parent[v]! < 0; v++) sources.push(v);
       } else {
-        for (let v = 0; v < g.n; v++) if (q[v] === 0 && prop.p(g.state(v), i)) sources.push(v);
+        for (let v = 0; v < g.n; v++) if (q[v] === 0 && prop.p(g.scratchState(v), i)) sources.push(v);
       }
       const { dist, via } = regionBfs(g, sub, sources, (v) => g.depth[v]!);
       const found = findInRegion(g, sub, fairness, dist, true);
