@@ -13,7 +13,7 @@ import { writesExt4, type KernelProperty } from './kernel-property.js';
 
 export const LIVENESS: KernelProperty = {
   id: 'L',
-  title: 'what starts, finishes (weak fairness; the user\'s calls and a long-term pin are never forced)',
+  title: 'liveness: what starts, finishes (strong fairness; the user\'s calls and a long-term pin are never forced)',
   applies: (k) => k.NH > 0 || k.root.truncate !== undefined || k.root.fsync !== undefined || k.root.flusher !== undefined,
   properties: () => [],
   liveness: (k) => kernelLiveness(k),

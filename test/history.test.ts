@@ -79,7 +79,7 @@ test('bad input: one line and exit 2; a bound: exit 3 and no flip claimed from a
     [['history'], /history needs a scenario/],
     [['history', 'no-such-scenario'], /unknown scenario 'no-such-scenario'/],
     [['history', 'fork-vmsplice', '--property', 'I99'], /--property: no property 'I99' on this scenario/],
-    [['history', 'fork-vmsplice', '--from', 'v3.0'], /--from: unknown release 'v3\.0' \(releases: v4\.8, /],
+    [['history', 'fork-vmsplice', '--from', 'v3.0'], /--from: unknown release 'v3\.0'(; did you mean [^?]+\?)? \(releases: v4\.8, /],
     [['history', 'fork-vmsplice', '--from', 'v6.0', '--to', 'v5.0'], /--to: unknown release 'v5\.0'/],
     [['history', 'fork-vmsplice', '--from', 'v6.0', '--to', 'v5.8'], /--from v6\.0 is after --to v5\.8/],
     [['history', 'fork-vmsplice', '--frob'], /unknown option --frob/],

@@ -95,13 +95,22 @@ test('gupcheck check baseline: exit 1 with the ext4 trace; compare prints the ma
   t.regex(r.stdout, /kswapd: __remove_mapping/);
   const c = gupcheck('compare');
   t.is(c.code, 0);
-  // One table per scenario, the default scenario first; then the shared counterexamples and the cross-replay.
-  const first = c.stdout.indexOf('== ');
-  t.is(c.stdout.slice(first, first + 18), '== ext4-gup-write:');
-  t.regex(c.stdout, /^ {2}proposal +I1 +I2 /m);
-  t.regex(c.stdout, /^ {2}baseline +violated \(12 steps\)/m);
-  t.regex(c.stdout, /^ext4-gup-write \/ I1 violated in 12 steps on baseline, gup-bias, bio-gup-flag, bvec-gup-flag, /m);
-  t.regex(c.stdout, /^ {2}modern +refuses step 10: kswapd: try_to_release_page/m);
+  // The overview first (a row per proposal, a column per scenario, the default scenario first), the legend, one line per counterexample.
+  t.regex(c.stdout, /^ {2}proposal +#1 +#2 /m);
+  t.regex(c.stdout, /^ {2}baseline +I1 st /m);
+  t.regex(c.stdout, /scenarios: #1 ext4-gup-write, /);
+  t.regex(c.stdout, /^ {4}st +stable-pages: the device does not DMA into a page while it is under writeback/m);
+  t.regex(c.stdout, /^ {2}#1 ext4-gup-write \/ I1: 12 steps on baseline, gup-bias, bio-gup-flag, bvec-gup-flag, .*; ends: release: set_page_dirty_lock$/m);
+  t.true(c.stdout.split('\n').length <= 200, `${c.stdout.split('\n').length} lines`);
+  // --detail: a table per scenario and the cross-replay; --traces: every step.
+  const d = gupcheck('compare', '--detail', '--traces');
+  t.is(d.code, 0);
+  const first = d.stdout.indexOf('== ext4-gup-write:');
+  t.true(first > 0);
+  t.regex(d.stdout, /^ {2}proposal +I1 +I2 /m);
+  t.regex(d.stdout, /^ {2}baseline +violated \(12 steps\)/m);
+  t.regex(d.stdout, /^ext4-gup-write \/ I1 violated in 12 steps on baseline[,:] /m);
+  t.regex(d.stdout, /^ {2}modern +refuses step 10: kswapd: try_to_release_page/m);
 });
 
 test('a malformed scenario is one line naming the JSON path, exit 2', (t) => {

@@ -25,8 +25,8 @@
 //   the model has no isQuiescent);
 // - duplicate initial states are kept once, under their first index;
 // - after an incomplete search a violation is still 'violated'; everything
-//   not decided is 'unknown', a witnessed `sometimes` included (an
-//   incomplete search never says 'holds'; the witness is still returned).
+//   not decided is 'unknown'; a witnessed `sometimes` is 'holds' however the
+//   search ended (a witness is a fact; only an unwitnessed one is unknown).
 //
 // Tie-breaking between equally short counterexamples follows discovery order
 // (FIFO queue, actions in model order), which is also the engine's order, so
@@ -201,7 +201,7 @@ export function referenceExplore(model: Model, opts: RefOptions = {}): RefResult
   };
 
   const unknown = 'unknown' as const;
-  const witnessed = complete ? 'holds' : 'unknown';
+  const witnessed = 'holds' as const;
   const verdict = (name: string, kind: RefKind, found: { steps: number; path: number[] } | undefined, ifFound: RefStatus, ifNot: RefStatus): RefProperty =>
     found === undefined
       ? { name, kind, status: complete ? ifNot : unknown }

@@ -170,7 +170,7 @@ test('compare\'s cross-replay block matches a direct replay of the same pair', (
   const { schemaVersion, ...direct } = decodeReplay(gupcheck('replay', pinWrite.file, '--model', 'modern', '--json').stdout);
   t.is(schemaVersion, 1);
   t.deepEqual(i1.on, [direct]);
-  const text = gupcheck('compare', '--models', 'baseline,modern', '--scenario', 'ext4-pin-write');
+  const text = gupcheck('compare', '--models', 'baseline,modern', '--scenario', 'ext4-pin-write', '--detail');
   t.regex(text.stdout, /\nbaseline \/ ext4-pin-write: I1 trace \(12 steps\) on the other proposals:\n {2}modern {2}refuses step 10: kswapd: try_to_release_page → try_to_free_buffers .* \(guard false\); enabled for kswapd instead: kswapd: folio_maybe_dma_pinned/);
 });
 

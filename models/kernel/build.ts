@@ -4,6 +4,7 @@
 // can take (the proposal's own after the kernel's), and the properties the
 // scenario and kernel can exercise.
 
+import { didYouMean } from '../../src/io/suggest.js';
 import { withLivenessFlags } from './progress.js';
 import { fileURLToPath } from 'node:url';
 import { existsSync, readdirSync } from 'node:fs';
@@ -155,7 +156,7 @@ export function resolveScenario(arg: string | undefined): Scenario {
   if (!name.includes('/') && !name.endsWith('.json') && !existsSync(file)) {
     const bug = bugScenario(name);
     if (bug !== undefined) return bug;
-    throw new InputError(`unknown scenario '${name}' (scenarios: ${scenarioNames().join(', ')}; the bug corpus's: ${bugScenarioNames().join(', ')}; or give a path to a .json file)`);
+    throw new InputError(`unknown scenario '${name}'${didYouMean(name, [...scenarioNames(), ...bugScenarioNames()])} (scenarios: ${scenarioNames().join(', ')}; the bug corpus's: ${bugScenarioNames().join(', ')}; or give a path to a .json file)`);
   }
   const r = loadScenario(file);
   if (isLeft(r)) throw new InputError(r.left);

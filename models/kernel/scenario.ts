@@ -7,13 +7,26 @@ import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import { readFileSync } from 'node:fs';
 import { describeErrors, jsonPath, parseJson, pathSegment, show } from '../../src/io/decode.js';
+import { didYouMean } from '../../src/io/suggest.js';
 import { RESERVED_IDS } from './kernel.js';
 
-/** An object codec that also rejects keys it does not know (a typo is an error, not a default). */
-function strictObject<P extends t.Props, O extends t.Props>(name: string, required: P, optional: O) {
+/**
+ * An object codec that also rejects keys it does not know (a typo is an
+ * error, not a default), and carries what each field means: `docs` is the
+ * one place a field is described (docs/scenarios.md is generated from it).
+ */
+export interface ObjectDoc {
+  readonly name: string;
+  readonly required: t.Props;
+  readonly optional: t.Props;
+  readonly docs: Readonly<Record<string, string>>;
+}
+export const OBJECT_DOCS = new Map<t.Decoder<unknown, unknown>, ObjectDoc>();
+
+function strictObject<P extends t.Props, O extends t.Props>(name: string, required: P, optional: O, docs: { readonly [K in keyof P | keyof O]?: string } = {}) {
   const inner = t.intersection([t.type(required), t.partial(optional)]);
   const known = new Set([...Object.keys(required), ...Object.keys(optional)]);
-  return new t.Type<t.TypeOf<typeof inner>, t.OutputOf<typeof inner>, unknown>(
+  const codec = new t.Type<t.TypeOf<typeof inner>, t.OutputOf<typeof inner>, unknown>(
     name,
     inner.is,
     (u, c) => {
@@ -23,15 +36,17 @@ function strictObject<P extends t.Props, O extends t.Props>(name: string, requir
       }
       for (const k of Object.keys(u)) {
         if (known.has(k)) continue;
-        return t.failure(u, c, `at ${at}${pathSegment(k, at === '')}: unknown field (expected one of ${[...known].join(', ')})`);
+        return t.failure(u, c, `at ${at}${pathSegment(k, at === '')}: unknown field (expected one of ${[...known].join(', ')})${didYouMean(k, [...known])}`);
       }
       return inner.validate(u, t.appendContext(c, '', inner));
     },
     inner.encode,
   );
+  OBJECT_DOCS.set(codec, { name, required, optional, docs: docs as Record<string, string> });
+  return codec;
 }
 
-const Id = new t.Type<string, string, unknown>(
+export const Id = new t.Type<string, string, unknown>(
   'an identifier ([A-Za-z][A-Za-z0-9_-]*, at most 24 characters)',
   (u): u is string => typeof u === 'string',
   (u, c) => (typeof u === 'string' && /^[A-Za-z][A-Za-z0-9_-]{0,23}$/.test(u) ? t.success(u) : t.failure(u, c)),
@@ -44,120 +59,108 @@ const smallInt = (min: number, max: number) => new t.Type<number, number, unknow
   Number,
 );
 
+/** How a holder gives its page back (what each does is in RELEASE_DOCS). */
 export const ReleaseC = t.keyof({
-  /** put_page(): drop a plain reference (read-only GUP, or a driver that forgot to dirty). */
   put_page: null,
-  /** set_page_dirty() then put_page(), without the page lock (racy). */
   'set_page_dirty+put_page': null,
-  /** set_page_dirty_lock() then put_page(): what the pre-2019 GUP docs told callers to do. */
   'set_page_dirty_lock+put_page': null,
-  /** put_user_page() (2019 step 1: same as put_page). */
   put_user_page: null,
-  /** put_user_pages_dirty_lock() (2019 step 1: set_page_dirty_lock if !PageDirty, then put_user_page). */
   put_user_pages_dirty_lock: null,
-  /** unpin_user_page(): drop a FOLL_PIN reference. */
   unpin_user_page: null,
-  /** unpin_user_pages_dirty_lock(make_dirty=true): lock, folio_mark_dirty if clean, unlock, unpin. */
   unpin_user_pages_dirty_lock: null,
 }, 'a release function');
 export type Release = t.TypeOf<typeof ReleaseC>;
+export const RELEASE_DOCS: Readonly<Record<Release, string>> = {
+  put_page: 'put_page(): drop a plain reference (read-only GUP, or a driver that forgot to dirty).',
+  'set_page_dirty+put_page': 'set_page_dirty() then put_page(), without the page lock (racy).',
+  'set_page_dirty_lock+put_page': 'set_page_dirty_lock() then put_page(): what the pre-2019 GUP docs told callers to do.',
+  put_user_page: 'put_user_page() (2019 step 1: same as put_page).',
+  put_user_pages_dirty_lock: 'put_user_pages_dirty_lock() (2019 step 1: set_page_dirty_lock if !PageDirty, then put_user_page).',
+  unpin_user_page: 'unpin_user_page(): drop a FOLL_PIN reference.',
+  unpin_user_pages_dirty_lock: 'unpin_user_pages_dirty_lock(make_dirty=true): lock, folio_mark_dirty if clean, unlock, unpin.',
+};
 
 const PageC = strictObject('page', { id: Id, kind: t.keyof({ file: null, anon: null }, '"file" or "anon"') }, {
-  /** File pages: an ext4-like buffer-head filesystem (default) or tmpfs (no buffers, no writeback). */
   fs: t.keyof({ ext4: null, tmpfs: null }, '"ext4" or "tmpfs"'),
+}, {
+  id: 'The page\'s name, used by mappings, holders and traces.',
+  kind: 'A page of a file (in the page cache) or an anonymous page.',
+  fs: 'File pages: an ext4-like buffer-head filesystem (default) or tmpfs (no buffers, no writeback).',
 });
 const MappingC = strictObject('mapping', { page: Id }, {
-  /** MAP_SHARED (file pages only); default false (MAP_PRIVATE). */
   shared: t.boolean,
-  /** PROT_WRITE; default true. */
   writable: t.boolean,
-  /** The PTE is populated at the start; default true. */
   present: t.boolean,
-  /** The process stores to the page once (a user write through its PTE). */
   store: t.boolean,
-  /** The process may munmap the page (zap its PTE). */
   munmap: t.boolean,
-  /** Another thread of the process calls madvise(MADV_DONTNEED) on the page (zap_page_range: the PTE goes, the VMA stays), as often as it likes. */
   dontneed: t.boolean,
-  /** madvise(MADV_DONTFORK) before fork (VM_DONTCOPY): dup_mmap skips the VMA, the child has no mapping there. */
   dontfork: t.boolean,
-  /**
-   * The process calls mprotect(PROT_READ) and then mprotect(PROT_READ|PROT_WRITE)
-   * on the page, once (change_pte_range write-protects the PTE; whether the
-   * second call maps it writable again is the kernel's rule). Private mappings.
-   */
   mprotect: t.boolean,
-  /**
-   * The process writes 4 to /proc/self/clear_refs once (clear_soft_dirty:
-   * the PTE is write-protected and soft-dirty tracking armed). Private mappings.
-   */
   clearSoftDirty: t.boolean,
-  /**
-   * An anonymous page the process has only read so far: the PTE maps the
-   * shared zero page (do_anonymous_page without FAULT_FLAG_WRITE); the
-   * page is allocated by the first write or unshare.
-   */
   zeropage: t.boolean,
+}, {
+  page: 'The page this mapping maps at the start (a VMA of one page).',
+  shared: 'MAP_SHARED (file pages only); default false (MAP_PRIVATE).',
+  writable: 'PROT_WRITE; default true.',
+  present: 'The PTE is populated at the start; default true.',
+  store: 'The process stores to the page once (a user write through its PTE).',
+  munmap: 'The process may munmap the page (zap its PTE).',
+  dontneed: 'Another thread of the process calls madvise(MADV_DONTNEED) on the page (zap_page_range: the PTE goes, the VMA stays), as often as it likes.',
+  dontfork: 'madvise(MADV_DONTFORK) before fork (VM_DONTCOPY): dup_mmap skips the VMA, the child has no mapping there.',
+  mprotect: 'The process calls mprotect(PROT_READ) and then mprotect(PROT_READ|PROT_WRITE) on the page, once (change_pte_range write-protects the PTE; whether the second call maps it writable again is the kernel\'s rule). Private mappings.',
+  clearSoftDirty: 'The process writes 4 to /proc/self/clear_refs once (clear_soft_dirty: the PTE is write-protected and soft-dirty tracking armed). Private mappings.',
+  zeropage: 'An anonymous page the process has only read so far: the PTE maps the shared zero page (do_anonymous_page without FAULT_FLAG_WRITE); the page is allocated by the first write or unshare.',
 });
 const ProcessC = strictObject('process', { id: Id, mappings: t.array(MappingC) }, {
-  /**
-   * This process is the child of fork() of the named process. Its address
-   * space is the parent's (copy_page_range); its own mappings entries only
-   * say which of those pages the child stores to or munmaps.
-   */
   childOf: Id,
+}, {
+  id: 'The process\'s name.',
+  mappings: 'Its mappings, one page each.',
+  childOf: 'This process is the child of fork() of the named process. Its address space is the parent\'s (copy_page_range); its own mappings entries only say which of those pages the child stores to or munmaps.',
 });
 const HolderC = strictObject('holder', {
   id: Id,
-  /** Whose address space GUP walks. */
   process: Id,
-  /** The mapping (named by the page it maps at the start) that GUP walks. */
   page: Id,
   kind: t.keyof({ GET: null, PIN: null }, '"GET" or "PIN"'),
   write: t.boolean,
 }, {
   longterm: t.boolean,
-  /** get_user_pages_fast / pin_user_pages_fast: lockless grab, then recheck. */
   fast: t.boolean,
-  /**
-   * FOLL_FORCE: a write through a read-only private mapping, as
-   * /proc/PID/mem and ptrace(PTRACE_POKEDATA) do (access_process_vm); the
-   * write goes to a COW copy — the Dirty COW setting.
-   */
   force: t.boolean,
-  /** How the holder releases; defaults by kind and write. */
   release: ReleaseC,
-  /**
-   * The holder is a direct-I/O write whose bio holds more than its GUP'd
-   * page, released at bio completion: "zero-page": the legacy DIO zero-fill
-   * adds ZERO_PAGE; "same-page": a second iovec in the same page is GUP'd
-   * again and merged into the first bvec. Its kind is
-   * the era's: FOLL_PIN where bios know pins (the bio proposals, 6.5+),
-   * FOLL_GET before (direct I/O used get_user_pages until 6.5).
-   */
   bio: t.keyof({ 'zero-page': null, 'same-page': null }, '"zero-page" or "same-page"'),
+}, {
+  id: 'The holder\'s name (the driver, the syscall), the actor of its steps in traces.',
+  process: 'Whose address space GUP walks.',
+  page: 'The mapping (named by the page it maps at the start) that GUP walks.',
+  kind: 'FOLL_GET (get_user_pages: a plain reference) or FOLL_PIN (pin_user_pages; before 5.6 a FOLL_PIN user called get_user_pages).',
+  write: 'FOLL_WRITE: the device (or the kernel) writes the page.',
+  longterm: 'FOLL_LONGTERM (an RDMA region, an io_uring fixed buffer): the pin lives as long as the application likes; liveness never forces its release.',
+  fast: 'get_user_pages_fast / pin_user_pages_fast: lockless grab, then recheck.',
+  force: 'FOLL_FORCE: a write through a read-only private mapping, as /proc/PID/mem and ptrace(PTRACE_POKEDATA) do (access_process_vm); the write goes to a COW copy — the Dirty COW setting.',
+  release: 'How the holder releases; defaults by kind and write (one of the release functions below).',
+  bio: 'The holder is a direct-I/O write whose bio holds more than its GUP\'d page, released at bio completion: "zero-page": the legacy DIO zero-fill adds ZERO_PAGE; "same-page": a second iovec in the same page is GUP\'d again and merged into the first bvec. Its kind is the era\'s: FOLL_PIN where bios know pins (the bio proposals, 6.5+), FOLL_GET before (direct I/O used get_user_pages until 6.5).',
 });
 const ActorsC = strictObject('actors', {}, {
-  /** The flusher: write_cache_pages over dirty file pages. */
   flusher: t.boolean,
-  /** kswapd: shrink_page_list over file pages on the LRU. */
   reclaim: t.boolean,
-  /** truncate(2) of every file to 0 (truncate_inode_pages_range). */
   truncate: t.boolean,
-  /**
-   * fsync(2) of the file: data-integrity writeback (file_write_and_wait_range:
-   * WB_SYNC_ALL over the pages tagged at its start, waiting for pages under
-   * writeback), then wait for the writes. Checks durability.
-   */
   fsync: t.boolean,
+}, {
+  flusher: 'The flusher: write_cache_pages over dirty file pages.',
+  reclaim: 'kswapd: shrink_page_list over file pages on the LRU.',
+  truncate: 'truncate(2) of every file to 0 (truncate_inode_pages_range).',
+  fsync: 'fsync(2) of the file: data-integrity writeback (file_write_and_wait_range: WB_SYNC_ALL over the pages tagged at its start, waiting for pages under writeback), then wait for the writes. Checks durability.',
 });
 const BoundsC = strictObject('bounds', {}, {
-  /** Scaled GUP_PIN_COUNTING_BIAS (kernel: 1024). */
   bias: smallInt(2, 16),
-  /** Largest refcount the model can represent; past it the model reports field-range. */
   refMax: smallInt(2, 255),
-  /** Free pages available for COW copies. */
   spares: smallInt(0, 4),
+}, {
+  bias: 'Scaled GUP_PIN_COUNTING_BIAS (kernel: 1024).',
+  refMax: 'Largest refcount the model can represent; past it the model reports field-range.',
+  spares: 'Free pages available for COW copies.',
 });
 
 export const ScenarioC = strictObject('scenario', {
@@ -169,21 +172,18 @@ export const ScenarioC = strictObject('scenario', {
 }, {
   actors: ActorsC,
   bounds: BoundsC,
-  /**
-   * Groups of interchangeable file pages (same filesystem, mapped shared the
-   * same way by the same processes, each with holders alike): the model may
-   * explore one representative per permutation of a group (symmetry
-   * reduction), and truncate then visits a group's pages in any order —
-   * with identical pages every order is index order after renaming.
-   */
   symmetry: t.array(t.array(Id)),
-  /**
-   * The ext4 filesystem's device needs stable pages during writeback
-   * (SB_I_STABLE_WRITES: block integrity, data digests, RAID5 skip_copy):
-   * a write fault waits in folio_wait_stable() while the page is under
-   * writeback. Default false, like most disks.
-   */
   stableWrites: t.boolean,
+}, {
+  name: 'The scenario\'s name (shown in every report).',
+  description: 'What it sets up, in a kernel developer\'s words, citing public sources.',
+  pages: 'The pages (at most 6).',
+  processes: 'The processes (at most 3, 4 mappings each).',
+  holders: 'The GUP holders (at most 4).',
+  actors: 'The background actors that run (default: none).',
+  bounds: 'The model\'s scaled bounds.',
+  symmetry: 'Groups of interchangeable file pages (same filesystem, mapped shared the same way by the same processes, each with holders alike): the model may explore one representative per permutation of a group (symmetry reduction), and truncate then visits a group\'s pages in any order — with identical pages every order is index order after renaming.',
+  stableWrites: 'The ext4 filesystem\'s device needs stable pages during writeback (SB_I_STABLE_WRITES: block integrity, data digests, RAID5 skip_copy): a write fault waits in folio_wait_stable() while the page is under writeback. Default false, like most disks.',
 });
 export type Scenario = t.TypeOf<typeof ScenarioC>;
 

@@ -2,6 +2,9 @@
 // a usage error rather than something silently ignored. Values stay strings
 // here; io-ts codecs in options.ts turn them into typed options.
 
+import { didYouMean } from '../io/suggest.js';
+
+
 export type FlagKind = 'bool' | 'value' | 'multi';
 export type FlagSpec = Readonly<Record<string, FlagKind>>;
 
@@ -24,7 +27,7 @@ export function parseArgs(argv: readonly string[], spec: FlagSpec): ParsedArgs {
     const eq = arg.indexOf('=');
     const name = eq > 0 ? arg.slice(2, eq) : arg.slice(2);
     const kind = spec[name];
-    if (kind === undefined) throw new UsageError(`unknown option --${name}`);
+    if (kind === undefined) throw new UsageError(`unknown option --${name}${didYouMean(name, Object.keys(spec), (c) => `--${c}`)}`);
     if (kind === 'bool') {
       if (eq > 0) throw new UsageError(`--${name} takes no value`);
       flags[name] = true;

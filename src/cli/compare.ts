@@ -2,6 +2,7 @@
 // --add (proposal modules by path) to entries, run the comparison
 // (src/compare/run.ts) with a progress line on a TTY.
 
+import { didYouMean } from '../io/suggest.js';
 import type { CheckOptions } from '../engine/checker.js';
 import type { ModelEntry } from '../engine/registry.js';
 import { runComparison, type ComparisonRun } from '../compare/run.js';
@@ -21,7 +22,7 @@ export function chooseProposals(models: string | undefined, added: readonly Mode
   if (models !== undefined) {
     const names = models.split(',').map((x) => x.trim()).filter((x) => x !== '');
     if (names.length === 0) throw new UsageError('--models needs at least one proposal name (see gupcheck list proposals)');
-    for (const n of names) if (!proposals.some((p) => p.name === n)) throw new BadInput(`unknown proposal '${n}' (proposals: ${proposals.map((p) => p.name).join(', ')})`);
+    for (const n of names) if (!proposals.some((p) => p.name === n)) throw new BadInput(`unknown proposal '${n}'${didYouMean(n, proposals.map((p) => p.name))} (proposals: ${proposals.map((p) => p.name).join(', ')})`);
     chosen = names.map((n) => proposals.find((p) => p.name === n)!);
   }
   for (const [i, a] of added.entries()) {

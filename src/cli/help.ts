@@ -105,34 +105,49 @@ example:
     bench-3pages              The benchmark scenario: three identical ext4 pages of one MAP_SHARED file, …
     dio-merge                 A merged bvec (the same_page put of __bio_iov_iter_get_pages, …
   …`,
-  compare: `usage: gupcheck compare [--models a,b,...] [--add PATH ...] [--scenario S ...] [--json] [--exact]
-                         [--quiet] [bounds]
+  compare: `usage: gupcheck compare [--models a,b,...] [--add PATH ...] [--scenario S ...] [--detail] [--traces]
+                         [--json] [--exact] [--quiet] [--fairness F] [--no-liveness]
+                         [--max-states N] [--time-limit S] [--max-memory MIB] [--max-depth N]
 
 Checks every proposal (or those named) against every property on the same
-scenarios (default: every shipped scenario but bench-*), prints the matrix
-(one table per scenario: a row per proposal, a column per invariant), then the
-shortest trace of every violation, then each violation of the baseline row
-(or of the first compared proposal) replayed on the other proposals of its
-scenario: runs and still violated, runs and not violated, or the first step
-the proposal refuses. Exit 0 when every search finished, 3 if one did not.
+scenarios (default: every shipped scenario but bench-*) and prints, first, one
+table of proposals × scenarios whose cells name the properties violated there
+(✓: none), with a legend of every property; then one line per distinct
+counterexample (scenario / property, the proposals that take those steps, how
+many, which actors, where it breaks); then which action kinds no search fired.
+Exit 0 when every search finished, 3 if one did not.
 
   --models a,b,...  the shipped proposals to compare (default: all, in the order of history)
   --add PATH        a proposal module by path, compared after them (repeatable)
-  --scenario S      a scenario name or file path (repeatable; default: every shipped one but bench-*)
+  --scenario S      a scenario name or file path (repeatable; default: every shipped one but bench-*);
+                    with it, the per-scenario tables are shown as with --detail
+  --detail          a table per scenario (a row per proposal, a column per property family, each
+                    cell holds / violated (N steps) / latent / vacuous / n/a / incomplete), then each
+                    baseline counterexample replayed on the other proposals (cross-replay)
+  --traces          every counterexample step by step, in each proposal's own words
+  --json            one JSON object: rows (every search's result), crossReplay, coverage
+  --exact, --quiet, --fairness F, --no-liveness, --max-states N, --time-limit S, --max-memory M,
+  --max-depth N     as for gupcheck check, for each search
 
 examples:
   $ gupcheck compare --add ./mine.mjs --models modern --scenario rdma-file-mr-fsync-stable
   $ gupcheck compare --models baseline,modern --scenario ext4-pin-write
   gupcheck compare: 2 proposals × 1 scenarios, 2 of 2 searches complete, 821 states, 0.0 s
+
+    proposal #1
+    -------- -----
+    baseline I1 st
+    modern   st
   …
   == ext4-pin-write: The FOLL_PIN variant of the ext4 BUG (syzbot, 2022): …
 
-    proposal  I1                   I2     I4     I5     I6     I7     I8     I11    stable-pages        …
-    --------  -------------------  -----  -----  -----  -----  -----  -----  -----  ------------------  …
-    baseline  violated (12 steps)  holds  holds  holds  holds  holds  n/a    holds  violated (6 steps)  …
-    modern    holds                holds  holds  holds  holds  holds  holds  holds  violated (6 steps)  …`,
+    proposal  I1                   I2     I4     I5     I6     I7     I8     I11    S      stable-pages        …
+    --------  -------------------  -----  -----  -----  -----  -----  -----  -----  -----  ------------------  …
+    baseline  violated (12 steps)  holds  holds  holds  holds  holds  n/a    holds  holds  violated (6 steps)  …
+    modern    holds                holds  holds  holds  holds  holds  holds  holds  holds  violated (6 steps)  …`,
   report: `usage: gupcheck report [--models a,b,...] [--add PATH ...] [--scenario S ...] [--format html|text|markdown]
-                        [--out FILE] [--title TEXT] [--exact] [--quiet] [bounds]
+                        [--out FILE] [--title TEXT] [--exact] [--quiet]
+                        [--max-states N] [--time-limit S] [--max-memory MIB] [--max-depth N]
 
 Runs the comparison (as 'gupcheck compare') and writes it up for a design review:
   html      (default) ONE self-contained file, no network: the matrix per scenario,
@@ -141,7 +156,8 @@ Runs the comparison (as 'gupcheck compare') and writes it up for a design review
             cross-replay, and each run's statistics and coverage
   text      plain ASCII wrapped at 72 columns, for a mailing-list reply
   markdown  for GitHub, with Mermaid sequence diagrams
-Without --format, --out FILE.md is markdown and FILE.txt is text.
+Without --format, --out FILE.md is markdown and FILE.txt is text. --exact and the
+bounds (--max-states, --time-limit, --max-memory, --max-depth) apply to each search.
 Without --out the report goes to stdout (HTML only when stdout is not a terminal).
 Exit 0 when every search finished (violations are the report's findings), 3 if
 one did not, 2 on bad input.
@@ -152,7 +168,7 @@ examples:
   $ gupcheck report --scenario ext4-gup-write --models baseline,modern --format text`,
   replay: `usage: gupcheck replay TRACE.json [--model OTHER|PATH] [--scenario FILE] [--property NAME] [--json]
 
-Replays the counterexample saved by 'gupcheck check <model> --format json > TRACE.json'
+Replays the counterexample saved by 'gupcheck check <model> --json > TRACE.json'
 step by step, on the model it was recorded on (every recorded state is then
 compared with the re-executed one: an edited trace is bad input) or on another
 one with the same scenario and parameters. Reports the first step that cannot

@@ -4,8 +4,8 @@
 // proposal on each shipped scenario: a property only exists where a
 // scenario and era can exercise it).
 
-import { KERNEL_PROPERTIES } from '../../properties/index.js';
-import { livenessProperties } from '../engine/liveness.js';
+import { didYouMean } from '../io/suggest.js';
+import { propertyCatalog } from '../docs/properties.js';
 import { MODELS } from '../../models/index.js';
 import type { ModelEntry } from '../engine/registry.js';
 import { parseArgs, UsageError } from './args.js';
@@ -28,26 +28,9 @@ export function scenarioInfo(): ScenarioInfo[] {
   });
 }
 
-/** Each kernel invariant family (I1…I11) with every property it contributes, as the models word them. */
+/** Each kernel invariant family (I1…I11, durability, S, L) with every property it contributes, then the engine's own checks. */
 export function propertyInfo(): PropertyInfo[] {
-  const seen = new Map<string, { kind: string; description: string }>();
-  const input = proposals()[0]?.input;
-  for (const entry of proposals()) {
-    for (const sc of input?.names() ?? []) {
-      try {
-        const m = entry.build({}, sc);
-        for (const p of [...m.properties, ...livenessProperties(m)]) if (!seen.has(p.name)) seen.set(p.name, { kind: p.kind, description: p.description });
-      } catch {
-        // A scenario that does not build is reported by check/compare, not here.
-      }
-    }
-  }
-  const family = (name: string) => /^(I\d+)/.exec(name)?.[1] ?? name.split('.')[0]!;
-  return KERNEL_PROPERTIES.map((kp) => ({
-    family: kp.id,
-    title: kp.title,
-    properties: [...seen].filter(([n]) => family(n) === kp.id).map(([name, v]) => ({ name, ...v })),
-  }));
+  return propertyCatalog();
 }
 
 function paramLines(m: ModelEntry): string[] {
@@ -56,6 +39,8 @@ function paramLines(m: ModelEntry): string[] {
     return `    --set ${`${p.name}=${range}`.padEnd(30)} ${p.description} (default ${p.default})`;
   });
 }
+
+export const LIST_FLAGS = { json: 'bool' } as const;
 
 export function listText(topics: readonly Topic[]): string {
   const out: string[] = [];
@@ -103,10 +88,10 @@ export function listText(topics: readonly Topic[]): string {
 }
 
 export function cmdList(argv: string[]): number {
-  const args = parseArgs(argv, { json: 'bool' });
+  const args = parseArgs(argv, LIST_FLAGS);
   const topics: Topic[] = [];
   for (const p of args.positionals) {
-    if (!(LIST_TOPICS as readonly string[]).includes(p)) throw new UsageError(`list: unknown topic '${p}' (topics: ${LIST_TOPICS.join(', ')})`);
+    if (!(LIST_TOPICS as readonly string[]).includes(p)) throw new UsageError(`list: unknown topic '${p}'${didYouMean(p, LIST_TOPICS)} (topics: ${LIST_TOPICS.join(', ')})`);
     topics.push(p as Topic);
   }
   const chosen: readonly Topic[] = topics.length > 0 ? topics : ['proposals', 'releases', 'models', 'scenarios', 'properties'];

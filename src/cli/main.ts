@@ -3,6 +3,7 @@
 // reports "holds". stdout carries only the result; the progress line (a TTY
 // only) goes to stderr.
 
+import { didYouMean } from '../io/suggest.js';
 import { isLeft } from 'fp-ts/lib/Either.js';
 import { resolve } from 'node:path';
 import { Checker, type CheckOptions } from '../engine/checker.js';
@@ -26,6 +27,8 @@ import { styleFor } from '../report/style.js';
 import { parseArgs, UsageError } from './args.js';
 import { BadInput, buildModel, EXIT, exitCodeOf, runInterruptibly } from './common.js';
 import { addedProposals, cellTraces, coverageAcross, renderCoverageAcross, renderCrossReplays, renderScenarioTables, runComparisonFromFlags, traceVerb } from './compare.js';
+import { renderOverview } from '../compare/overview.js';
+import { KERNEL_PROPERTIES } from '../../properties/index.js';
 import { COMMANDS, HELP } from './help.js';
 import { cmdList } from './list.js';
 import { CHECK_FLAGS, decodeCheckFlags, toCheckOptions, type CheckFlags } from './options.js';
@@ -50,7 +53,7 @@ function pickTrace(r: CheckResult, property: string | undefined): { p: Traced; k
     return p === undefined ? undefined : { p, kind: 'violation' };
   }
   const p = r.properties.find((x) => x.name === property);
-  if (p === undefined) throw new BadInput(`--property ${property}: ${r.model} has no such property (properties: ${r.properties.map((x) => x.name).join(', ')})`);
+  if (p === undefined) throw new BadInput(`--property ${property}: ${r.model} has no such property${didYouMean(property, r.properties.map((x) => x.name))} (properties: ${r.properties.map((x) => x.name).join(', ')})`);
   if (p.trace !== undefined) return { p: { ...p, trace: p.trace }, kind: 'violation' };
   if (p.witness !== undefined) return { p: { ...p, trace: p.witness }, kind: 'witness' };
   throw new BadInput(`--property ${property} is ${p.status} with no trace to draw; name a violated property or a witnessed sometimes property`);
@@ -78,7 +81,7 @@ async function cmdCheck(argv: string[]): Promise<number> {
   if (flags.property !== undefined && (format === 'text' || format === 'json')) throw new UsageError('--property picks the trace of --format itf, mermaid or dot; text and json show every trace');
   const fromPath = isModulePath(name);
   const entry = fromPath ? (await loadModule(name)).entry : findModel(name);
-  if (entry === undefined) throw new BadInput(`unknown model '${name}' (models: ${MODELS.map((m) => m.name).join(', ')}; gupcheck list describes them; or a path to a proposal or model module)`);
+  if (entry === undefined) throw new BadInput(`unknown model '${name}'${didYouMean(name, MODELS.map((m) => m.name))} (models: ${MODELS.map((m) => m.name).join(', ')}; gupcheck list describes them; or a path to a proposal or model module)`);
   const model = buildModel(entry, flags.set ?? [], flags.scenario);
   const dotLimit = flags['max-states'] ?? DOT_MAX_STATES;
   let opts: CheckOptions = format === 'dot' ? { ...toCheckOptions(flags), exact: true, maxStates: dotLimit } : toCheckOptions(flags);
@@ -155,13 +158,13 @@ function writeDot(model: Model, result: CheckResult, flags: CheckFlags, limit: n
   return code;
 }
 
-const COMPARE_FLAGS = { models: 'value', add: 'multi', scenario: 'multi', json: 'bool', exact: 'bool', quiet: 'bool', 'max-states': 'value', 'time-limit': 'value', 'max-memory': 'value', 'max-depth': 'value' } as const;
+export const COMPARE_FLAGS = { models: 'value', add: 'multi', scenario: 'multi', json: 'bool', detail: 'bool', traces: 'bool', exact: 'bool', quiet: 'bool', 'max-states': 'value', 'time-limit': 'value', 'max-memory': 'value', 'max-depth': 'value', fairness: 'value', 'no-liveness': 'bool' } as const;
 
 /** Every proposal against every property on the same scenarios. */
 async function cmdCompare(argv: string[]): Promise<number> {
   const args = parseArgs(argv, COMPARE_FLAGS);
   if (args.positionals.length > 0) throw new UsageError(`unexpected argument '${args.positionals[0]}' (scenarios go after --scenario)`);
-  const { models, scenario, add, ...rest } = args.flags;
+  const { models, scenario, add, detail, traces, ...rest } = args.flags;
   const flags = decodeCheckFlags(rest);
   if (isLeft(flags)) throw new UsageError(flags.left);
   const run = await runComparisonFromFlags(models, scenario, toCheckOptions(flags.right), flags.right.quiet, await addedProposals(add));
@@ -178,29 +181,40 @@ async function cmdCompare(argv: string[]): Promise<number> {
     const seconds = rows.reduce((a, r) => a + r.result.stats.seconds, 0);
     const out: string[] = [
       `gupcheck compare: ${chosen.length} proposals × ${new Set(rows.map((r) => r.scenario)).size} scenarios, ${rows.filter((r) => r.result.complete).length} of ${rows.length} searches complete, ${states.toLocaleString('en-US')} states, ${seconds.toFixed(1)} s`,
-      'cells: holds | violated (N steps: the shortest counterexample; "lasso": a liveness counterexample whose last steps repeat forever) | latent (N steps: a wrong release with no effect in this era, a real one once pins are counted) | vacuous (the situation the property guards was never reached) | n/a (the scenario or era cannot exercise it) | incomplete',
       '',
-      ...renderScenarioTables(rows, run.about),
-      '== Counterexamples (shortest; proposals that take exactly the same steps share one)',
+      ...renderOverview(rows, { familyTitle: (f) => KERNEL_PROPERTIES.find((k) => k.id === f)?.title }),
       '',
     ];
-    for (const c of cellTraces(rows)) {
-      const loop = c.property.loop;
-      out.push(`${c.scenario} / ${c.property.name} ${traceVerb(c.property.name)} in ${c.property.trace.length - 1} steps${loop !== undefined ? ` (a lasso: steps ${loop + 1}–${c.property.trace.length - 1} repeat forever)` : ''} on ${c.proposals.join(', ')}: ${c.property.description}`);
-      if (c.property.detail !== undefined && loop !== undefined) out.push(`  (${c.property.detail})`);
-      out.push(...renderTrace(c.property.trace, loop !== undefined ? { loop } : {}));
-      out.push('');
+    // Per-scenario tables with --detail, or when scenarios were chosen.
+    if (detail === true || scenario !== undefined) {
+      out.push('cells: holds | violated (N steps: the shortest counterexample; "lasso": a liveness counterexample whose last steps repeat forever) | latent (N steps: a wrong release with no effect in this era, a real one once pins are counted) | vacuous (the situation the property guards was never reached) | n/a (the scenario or era cannot exercise it) | incomplete', '');
+      out.push(...renderScenarioTables(rows, run.about));
+    }
+    if (traces === true) {
+      out.push('== Counterexamples (shortest; proposals that take exactly the same steps, labelled alike, share one)', '');
+      for (const c of cellTraces(rows)) {
+        const loop = c.property.loop;
+        out.push(`${c.scenario} / ${c.property.name} ${traceVerb(c.property.name)} in ${c.property.trace.length - 1} steps${loop !== undefined ? ` (a lasso: steps ${loop + 1}–${c.property.trace.length - 1} repeat forever)` : ''} on ${c.proposals.join(', ')}: ${c.property.description}`);
+        if (c.property.detail !== undefined && loop !== undefined) out.push(`  (${c.property.detail})`);
+        out.push(...renderTrace(c.property.trace, loop !== undefined ? { loop } : {}));
+        out.push('');
+      }
     }
     out.push(...renderCoverageAcross(coverageAcross(rows)), '');
-    if (cross.length > 0) out.push(`== Cross-replay: each ${run.reference} counterexample on the other proposals (does the proposal stop this interleaving?)`, '');
-    out.push(...renderCrossReplays(cross, rows));
+    if (detail === true && cross.length > 0) {
+      out.push(`== Cross-replay: each ${run.reference} counterexample on the other proposals (does the proposal stop this interleaving?)`, '');
+      out.push(...renderCrossReplays(cross, rows));
+    }
+    if (detail !== true || traces !== true) {
+      out.push(`more: ${[detail !== true ? '--detail (a table per scenario, the cross-replay)' : '', traces !== true ? '--traces (every counterexample step by step)' : ''].filter((x) => x !== '').join(', ')}; gupcheck report (HTML, or --format text for a mailing list); gupcheck list properties`);
+    }
     process.stdout.write(out.join('\n') + '\n');
   }
   // The comparison succeeds when every search finished; its violations are its findings.
   return rows.every((r) => r.result.complete) ? EXIT.OK : EXIT.INCOMPLETE;
 }
 
-const REPLAY_FLAGS = { model: 'value', property: 'value', scenario: 'value', json: 'bool' } as const;
+export const REPLAY_FLAGS = { model: 'value', property: 'value', scenario: 'value', json: 'bool' } as const;
 
 /** Replay a saved counterexample on its own model (verifying it) or on another one. */
 async function cmdReplay(argv: string[]): Promise<number> {
@@ -213,7 +227,7 @@ async function cmdReplay(argv: string[]): Promise<number> {
   const name = typeof other === 'string' ? other : saved.model;
   // Only --model may be a path; a trace file's own model name is looked up, never loaded.
   const entry = typeof other === 'string' && isModulePath(other) ? (await loadModule(other)).entry : findModel(name);
-  if (entry === undefined) throw new BadInput(`${file}: unknown model '${name}' (models: ${MODELS.map((m) => m.name).join(', ')}; or give --model PATH for a module)`);
+  if (entry === undefined) throw new BadInput(`${file}: unknown model '${name}'${didYouMean(name, MODELS.map((m) => m.name))} (models: ${MODELS.map((m) => m.name).join(', ')}; or give --model PATH for a module)`);
   // --scenario: the scenario file the trace was recorded on, when it is not a shipped one; else the
   // file the report recorded, if it did (unchanged since), else the scenario by its name.
   const recorded = typeof scenario === 'string' ? undefined : recordedInput(saved, file);
@@ -239,7 +253,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (rest.includes('--help') || rest.includes('-h')) {
       const text = HELP[cmd];
-      if (text === undefined) throw new UsageError(`unknown command '${cmd}' (commands: ${COMMANDS})`);
+      if (text === undefined) throw new UsageError(`unknown command '${cmd}'${didYouMean(cmd, COMMANDS.split(', '))} (commands: ${COMMANDS})`);
       process.stdout.write(text + '\n');
       return EXIT.OK;
     }
@@ -252,7 +266,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'history': return await cmdHistory(rest);
       case 'report': return await cmdReport(rest);
       case 'start': return await cmdCompare(rest);
-      default: throw new UsageError(`unknown command '${cmd}' (commands: ${COMMANDS})`);
+      default: throw new UsageError(`unknown command '${cmd}'${didYouMean(cmd, COMMANDS.split(', '))} (commands: ${COMMANDS})`);
     }
   } catch (e) {
     if (e instanceof UsageError) {

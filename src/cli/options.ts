@@ -5,6 +5,7 @@ import * as t from 'io-ts';
 import { pipe } from 'fp-ts/lib/function.js';
 import * as E from 'fp-ts/lib/Either.js';
 import { describeErrors } from '../io/decode.js';
+import { didYouMean } from '../io/suggest.js';
 import { defaultMaxMemoryBytes, type CheckOptions } from '../engine/checker.js';
 
 /** A decimal string holding a number within [min, max]. */
@@ -31,7 +32,16 @@ export type Format = t.TypeOf<typeof FormatC>;
 const formatFlag = new t.Type<Format | undefined, unknown, unknown>(
   '--format',
   (u): u is Format | undefined => u === undefined || FormatC.is(u),
-  (u, c) => (u === undefined || FormatC.is(u) ? t.success(u) : t.failure(u, c, `--format ${String(u)}: expected one of text, json, itf, mermaid, dot`)),
+  (u, c) => (u === undefined || FormatC.is(u) ? t.success(u) : t.failure(u, c, `--format ${String(u)}: expected one of text, json, itf, mermaid, dot${typeof u === 'string' ? didYouMean(u, Object.keys(FormatC.keys)) : ''}`)),
+  (a) => a,
+);
+
+/** A flag taking one of a few words, with a one-line error that lists them (and the nearest). */
+const enumFlag = <V extends string>(flag: string, values: readonly V[]) => new t.Type<V | undefined, unknown, unknown>(
+  flag,
+  (u): u is V | undefined => u === undefined || (values as readonly unknown[]).includes(u),
+  (u, c) => (u === undefined || (values as readonly unknown[]).includes(u) ? t.success(u as V | undefined)
+    : t.failure(u, c, `${flag} ${String(u)}: expected one of ${values.join(', ')}${typeof u === 'string' ? didYouMean(u, values) : ''}`)),
   (a) => a,
 );
 
@@ -51,7 +61,7 @@ export const CheckFlagsC = t.type({
   'max-memory': t.union([numberFromString('--max-memory: MiB, an integer from 1', 1, 1 << 30, true), t.undefined]),
   'workers': t.union([numberFromString('--workers: an integer from 1 to 64', 1, 64, true), t.undefined]),
   'no-symmetry': flag,
-  'fairness': t.union([t.keyof({ strong: null, weak: null, none: null }, '--fairness: strong, weak or none'), t.undefined]),
+  'fairness': enumFlag('--fairness', ['strong', 'weak', 'none'] as const),
   'no-liveness': flag,
 });
 export type CheckFlags = t.TypeOf<typeof CheckFlagsC>;

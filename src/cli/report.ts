@@ -14,7 +14,7 @@ import { BadInput, EXIT } from './common.js';
 import { addedProposals, runComparisonFromFlags } from './compare.js';
 import { decodeCheckFlags, toCheckOptions } from './options.js';
 
-const REPORT_FLAGS = {
+export const REPORT_FLAGS = {
   models: 'value', add: 'multi', scenario: 'multi', format: 'value', out: 'value', title: 'value', quiet: 'bool', exact: 'bool',
   'max-states': 'value', 'time-limit': 'value', 'max-memory': 'value', 'max-depth': 'value',
 } as const;

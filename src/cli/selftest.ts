@@ -4,6 +4,7 @@
 // instead, "# SKIP reason" for rows the model cannot express, and a totals
 // line. Exit 0 when every modelled row meets the kernel's expectation.
 
+import { didYouMean } from '../io/suggest.js';
 import * as t from 'io-ts';
 import { isLeft } from 'fp-ts/lib/Either.js';
 import { Checker, type CheckOptions } from '../engine/checker.js';
@@ -41,7 +42,7 @@ what was found instead, "# SKIP <reason>" for rows the model cannot express.
 exit codes: 0 every modelled row meets its expectation; 1 some row does not;
 2 bad usage; 3 no row failed but some search did not finish.`;
 
-const SELFTEST_FLAGS = {
+export const SELFTEST_FLAGS = {
   model: 'value', scenario: 'value', json: 'bool', exact: 'bool', help: 'bool',
   'max-states': 'value', 'time-limit': 'value', 'max-memory': 'value',
 } as const;
@@ -117,7 +118,7 @@ export async function findSelftestProposal(name: string): Promise<Proposal> {
     return loaded.proposal;
   }
   const p = findProposal(name);
-  if (p === undefined) throw new UsageError(`--model: unknown proposal '${name}' (proposals: ${PROPOSALS.map((x) => x.name).join(', ')}; or a path to a proposal module)`);
+  if (p === undefined) throw new UsageError(`--model: unknown proposal '${name}'${didYouMean(name, PROPOSALS.map((x) => x.name))} (proposals: ${PROPOSALS.map((x) => x.name).join(', ')}; or a path to a proposal module)`);
   return p;
 }
 

@@ -88,7 +88,7 @@ export function renderScenarioTables(rows: readonly CompareRow[], about: (scenar
   return out;
 }
 
-/** A violated cell's trace, shared by every proposal on which it is the same sequence of steps. */
+/** A violated cell's trace, shared by every proposal on which it is the same sequence of steps, labelled alike. */
 export interface CellTrace {
   readonly scenario: string;
   readonly family: string;
@@ -96,8 +96,9 @@ export interface CellTrace {
   readonly proposals: readonly string[];
 }
 
-/** The shortest trace of every violated cell, grouped where proposals take exactly the same steps. */
-export function cellTraces(rows: readonly CompareRow[]): CellTrace[] {
+/** The shortest trace of every violated cell, grouped where proposals take exactly the same steps (with the same labels, unless byLabel is false). */
+export function cellTraces(rows: readonly CompareRow[], opts: { byLabel?: boolean } = {}): CellTrace[] {
+  const byLabel = opts.byLabel ?? true;
   const out: (CellTrace & { key: string; proposals: string[] })[] = [];
   for (const r of rows) {
     for (const fam of columnsOf([r.result])) {
@@ -105,7 +106,9 @@ export function cellTraces(rows: readonly CompareRow[]): CellTrace[] {
       if (c.status !== 'violated' && c.status !== 'latent') continue;
       const p = r.result.properties.find((x) => x.name === c.by);
       if (p?.trace === undefined) continue;
-      const key = JSON.stringify([r.scenario, p.name, p.trace.map((s) => [s.action, s.params])]);
+      // Shared only where the steps and their labels agree: a step that adds BIAS on one proposal
+      // and 1 on another is told in each proposal's own words.
+      const key = JSON.stringify([r.scenario, p.name, p.loop ?? null, p.trace.map((s) => (byLabel ? [s.action, s.params, s.label] : [s.action, s.params]))]);
       const same = out.find((x) => x.key === key);
       if (same !== undefined) same.proposals.push(r.proposal);
       else out.push({ key, scenario: r.scenario, family: fam, property: { ...p, trace: p.trace }, proposals: [r.proposal] });

@@ -37,7 +37,7 @@ import { FingerprintSet, INITIAL_SLOTS, lanesFor } from './visited.js';
 import type { CheckResult, CoverageEntry, PropertyResult, Remaining, StopReason, TraceStep } from './result.js';
 import { ParallelSearch } from './parallel.js';
 import { checkLiveness, hasLiveness, livenessProperties, type LivenessOutcome } from './liveness.js';
-import { collisionEstimate, concretePath, growFingerprintSet, machineMemoryBytes, MEMORY_CEILING, rebuildTrace, type CheckOptions, type Search, type TraceEnd } from './search.js';
+import { collisionEstimate, concretePath, growFingerprintSet, machineMemoryBytes, MEMORY_CEILING, rebuildTrace, recentLevels, type CheckOptions, type Search, type TraceEnd } from './search.js';
 
 export type { CheckResult, CoverageEntry, PropertyResult, PropertyStatus, Remaining, Stats, StopReason, TraceStep } from './result.js';
 export { TraceRebuildError } from './links.js';
@@ -626,6 +626,7 @@ export class Checker implements Search {
       nextLevelStates: next,
       nextLevelEstimate: expanded > 0 ? Math.round((next * levelStates) / expanded) : next,
       ...(this.stopReason === 'max-depth' ? { pastBound: this.pastBound } : {}),
+      recentLevels: recentLevels(this.links.levelStart, this.level),
     };
   }
 
@@ -669,7 +670,7 @@ export class Checker implements Search {
     const properties: PropertyResult[] = this.tracked.map((t) => {
       const base = { name: t.name, kind: t.kind, description: t.description };
       if (t.kind === 'sometimes') {
-        if (t.at !== -1) return { ...base, status: complete ? 'holds' : 'unknown', witness: this.traceFor(t) };
+        if (t.at !== -1) return { ...base, status: 'holds', witness: this.traceFor(t) }; // witnessed: true however the search ends
         return { ...base, status: complete ? 'vacuous' : 'unknown' };
       }
       if (t.at !== -1) return { ...base, status: 'violated', trace: this.traceFor(t), ...(t.detail !== undefined ? { detail: t.detail } : {}) };

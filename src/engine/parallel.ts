@@ -25,7 +25,7 @@ import {
   type LevelReport, type Report, type TrackedDef,
 } from './partition.js';
 import type { CheckResult, CoverageEntry, PropertyResult, Remaining, StopReason, TraceStep } from './result.js';
-import { MEMORY_CEILING, collisionEstimate, concretePath, machineMemoryBytes, rebuildTrace, type CheckOptions, type ModelSource, type Search, type TraceEnd } from './search.js';
+import { MEMORY_CEILING, collisionEstimate, concretePath, machineMemoryBytes, rebuildTrace, recentLevels, type CheckOptions, type ModelSource, type Search, type TraceEnd } from './search.js';
 
 interface Decision {
   readonly at: number;
@@ -369,6 +369,7 @@ export class ParallelSearch implements Search {
       nextLevelStates: this.nextSize,
       nextLevelEstimate: this.levelExpanded > 0 ? Math.round((this.nextSize * this.levelSize) / this.levelExpanded) : this.nextSize,
       ...(this.stopReason === 'max-depth' ? { pastBound: this.pastBound } : {}),
+      recentLevels: recentLevels(this.links.levelStart, this.level),
     };
   }
 
@@ -378,7 +379,7 @@ export class ParallelSearch implements Search {
       const base = { name: t.name, kind: t.kind, description: t.description };
       const d = this.decisions[i];
       if (t.kind === 'sometimes') {
-        if (d !== undefined) return { ...base, status: complete ? 'holds' : 'unknown', witness: this.traceFor(d, i) };
+        if (d !== undefined) return { ...base, status: 'holds', witness: this.traceFor(d, i) }; // witnessed: true however the search ends
         return { ...base, status: complete ? 'vacuous' : 'unknown' };
       }
       if (d !== undefined) return { ...base, status: 'violated', trace: this.traceFor(d, i), ...(d.detail !== undefined ? { detail: d.detail } : {}) };

@@ -100,6 +100,8 @@ export const RemainingC = t.intersection([
   t.partial({
     /** Stopped by --max-depth: successors past the bound that were not among the stored states (repeats counted). */
     pastBound: t.number,
+    /** The sizes of the last few complete levels, oldest first (the growth the estimate of work left extrapolates). */
+    recentLevels: t.array(t.number),
   }),
 ], 'Remaining');
 export type Remaining = t.TypeOf<typeof RemainingC>;

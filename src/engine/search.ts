@@ -247,3 +247,37 @@ export function concretePath(m: Model, path: readonly number[], end: TraceEnd = 
   }
   return out;
 }
+
+/** The sizes of up to four levels before `level` (the one being expanded, included), from the level start ids. */
+export function recentLevels(levelStart: readonly number[], level: number): number[] {
+  const out: number[] = [];
+  for (let L = Math.max(0, level - 3); L <= level; L++) {
+    const a = levelStart[L];
+    const b = levelStart[L + 1];
+    if (a !== undefined && b !== undefined) out.push(b - a);
+  }
+  return out;
+}
+
+/**
+ * What an incomplete search may still have ahead, as a range: at least the
+ * rest of the level being expanded and the next level as estimated; beyond
+ * that, the recent levels' growth. While levels shrink (ratio g < 1) the
+ * rest is a geometric tail, next × g / (1 − g), taken between the smallest
+ * and largest recent ratio; while they grow there is no upper bound.
+ */
+export function workLeft(r: { queued: number; nextLevelEstimate: number; nextLevelStates: number; recentLevels?: readonly number[] }): { low: number; high: number | undefined; growth: number | undefined } {
+  const levels = r.recentLevels ?? [];
+  const ratios: number[] = [];
+  for (let i = 1; i < levels.length; i++) if (levels[i - 1]! > 0) ratios.push(levels[i]! / levels[i - 1]!);
+  const next = Math.max(r.nextLevelEstimate, r.nextLevelStates);
+  const low = r.queued + Math.max(0, next - r.nextLevelStates);
+  if (ratios.length === 0) return { low, high: undefined, growth: undefined };
+  const gMin = Math.min(...ratios);
+  const gMax = Math.max(...ratios);
+  const growth = Math.exp(ratios.reduce((a, x) => a + Math.log(Math.max(x, 1e-9)), 0) / ratios.length);
+  const tail = (g: number) => (g >= 1 ? Infinity : (next * g) / (1 - g));
+  const lowTail = tail(gMin);
+  const highTail = tail(gMax);
+  return { low: low + (Number.isFinite(lowTail) ? lowTail : 0), high: Number.isFinite(highTail) ? low + highTail : undefined, growth };
+}

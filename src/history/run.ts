@@ -6,6 +6,7 @@
 // on the other side (the step the fixed release refuses). No command-line
 // concerns here: the CLI and docs/history.md render what this returns.
 
+import { didYouMean } from '../io/suggest.js';
 import { Checker, type CheckOptions } from '../engine/checker.js';
 import { ModelFault, type Model } from '../engine/model.js';
 import type { CheckResult, ReplayVerdict, TraceStep } from '../engine/result.js';
@@ -86,7 +87,7 @@ export function verdictOf(r: CheckResult, name: string): Verdict {
 const releaseIndex = (releases: readonly Proposal[], name: string, flag: string): number => {
   const want = name.startsWith('v') ? name : `v${name}`;
   const i = releases.findIndex((r) => r.name === want);
-  if (i < 0) throw new InputError(`${flag}: unknown release '${name}' (releases: ${releases.map((r) => r.name).join(', ')})`);
+  if (i < 0) throw new InputError(`${flag}: unknown release '${name}'${didYouMean(name, releases.map((r) => r.name))} (releases: ${releases.map((r) => r.name).join(', ')})`);
   return i;
 };
 

@@ -7,6 +7,7 @@
 // JSON.stringify, String()) can overflow the stack on it.
 
 import * as t from 'io-ts';
+import { didYouMean } from './suggest.js';
 import { isLeft, type Either, left, right } from 'fp-ts/lib/Either.js';
 
 /** Deepest nesting accepted in an input document (gupcheck's own files nest fewer than 10 levels). */
@@ -113,7 +114,32 @@ export function describeErrors(errors: t.Errors): string {
   }
   if (e.message !== undefined) return oneLine(e.message, 400);
   const path = jsonPath(e.context);
-  return `at ${path === '' ? '(top level)' : path}: expected ${oneLine(expectedAt(e.context), 200)}, got ${show(e.value)}`;
+  // A closed set of values (a keyof, a union of literals): list them, and offer the nearest.
+  const allowed = allowedValues(e.context);
+  const listed = allowed !== undefined && !/\bone of\b|"/.test(expectedAt(e.context)) ? ` (one of ${allowed.join(', ')})` : '';
+  const near = allowed !== undefined && typeof e.value === 'string' ? didYouMean(e.value, allowed) : '';
+  return `at ${path === '' ? '(top level)' : path}: expected ${oneLine(expectedAt(e.context), 200)}${oneLine(listed, 400)}, got ${show(e.value)}${oneLine(near, 80)}`;
+}
+
+/** The values a closed type at the end of a context allows (keyof, literal, union of literals), if it is one. */
+function allowedValues(context: t.Context): string[] | undefined {
+  const of = (type: t.Decoder<unknown, unknown>): string[] | undefined => {
+    const u = unwrap(type);
+    if (u instanceof t.KeyofType) return Object.keys(u.keys as Record<string, unknown>);
+    if (u instanceof t.LiteralType) return [String(u.value)];
+    if (u instanceof t.UnionType) {
+      const parts = (u.types as t.Decoder<unknown, unknown>[]).map(of);
+      return parts.every((x) => x !== undefined) ? parts.flat() as string[] : undefined;
+    }
+    return undefined;
+  };
+  // The union a literal belongs to, else the leaf itself.
+  for (let i = context.length - 1; i >= 0; i--) {
+    const v = of(context[i]!.type);
+    if (v !== undefined && (i === 0 || !(unwrap(context[i - 1]!.type) instanceof t.UnionType))) return v;
+    if (v === undefined) return undefined;
+  }
+  return undefined;
 }
 
 /** Decode with a codec; Left is the one-line message. */

@@ -8,7 +8,7 @@
 // statistics and coverage. Every string is escaped (esc, scriptJson); the
 // script writes trace data into the page with textContent only.
 
-import { coverageAcross, renderCoverageAcross, cellText, crossLine, traceVerb } from '../compare/matrix.js';
+import { coverageAcross, renderCoverageAcross, cellText, crossLine, familyOf, traceVerb, type CompareRow } from '../compare/matrix.js';
 import type { CheckResult, TraceStep } from '../engine/result.js';
 import { cellFor, totals, traceOfCell, type ReportData, type ReportTrace } from './data.js';
 import { anchor, esc, scriptJson } from './html-escape.js';
@@ -148,13 +148,34 @@ const SCRIPT = `
 })();
 `;
 
+/** What a column checks: each of its properties with its description, as the models word them. */
+function familyMembers(rows: readonly CompareRow[], family: string): { name: string; description: string }[] {
+  const seen = new Map<string, string>();
+  for (const r of rows) for (const p of r.result.properties) if (familyOf(p.name) === family && p.kind !== 'sometimes' && !seen.has(p.name)) seen.set(p.name, p.description);
+  return [...seen].map(([name, description]) => ({ name, description }));
+}
+const familyText = (rows: readonly CompareRow[], family: string): string => familyMembers(rows, family).map((m) => `${m.name}: ${m.description}`).join('\n');
+
+/** The legend under the matrices: every column family, with what each of its properties checks. */
+function legendHtml(data: ReportData): string[] {
+  const rows = data.scenarios.flatMap((sc) => sc.rows);
+  const fams = [...new Set(data.scenarios.flatMap((sc) => sc.columns))];
+  const out = ['<h3 id="legend">Properties</h3><dl class="legend">'];
+  for (const f of fams) {
+    out.push(`<dt>${esc(f)}</dt>`);
+    for (const m of familyMembers(rows, f)) out.push(`<dd><code>${esc(m.name)}</code>: ${esc(m.description)}</dd>`);
+  }
+  out.push('</dl>');
+  return out;
+}
+
 function matrixHtml(data: ReportData): string[] {
   const out: string[] = ['<section id="matrix"><h2>Comparison</h2>',
     '<p class="muted">Cells: <b>holds</b>; <b>violated (N steps)</b>, the shortest counterexample (click it); <b>latent (N steps)</b>, a wrong release with no effect in that era yet; <b>vacuous</b>, the situation the property guards was never reached; <b>n/a</b>, the scenario or era cannot exercise it; <b>incomplete</b>, a bound stopped the search.</p>'];
   for (const sc of data.scenarios) {
     out.push(`<h3 id="sc-${esc(anchor(sc.name))}">${esc(sc.name)}</h3>`);
     if (sc.about !== undefined) out.push(`<p>${esc(sc.about)}</p>`);
-    out.push('<table class="matrix"><thead><tr><th>proposal</th>', ...sc.columns.map((c) => `<th>${esc(c)}</th>`), '</tr></thead><tbody>');
+    out.push('<table class="matrix"><thead><tr><th>proposal</th>', ...sc.columns.map((c) => `<th title="${esc(familyText(sc.rows, c))}">${esc(c)}</th>`), '</tr></thead><tbody>');
     for (const r of sc.rows) {
       const cells = sc.columns.map((c) => {
         const cell = cellFor(r, c);
@@ -168,6 +189,7 @@ function matrixHtml(data: ReportData): string[] {
     }
     out.push('</tbody></table>');
   }
+  out.push(...legendHtml(data));
   out.push('</section>');
   return out;
 }

@@ -4,6 +4,7 @@
 // break named at the step where they break. Colour only when asked for (a
 // TTY: see styleFor); --full prints whole states.
 
+import { workLeft } from '../engine/search.js';
 import type { CheckResult, PropertyResult, TraceStep } from '../engine/result.js';
 import type { JsonValue } from '../engine/schema.js';
 import type { Failure } from './lanes.js';
@@ -112,6 +113,7 @@ export function renderResult(r: CheckResult, opts: ResultTextOptions = {}): stri
     out.push(left.pastBound !== undefined
       ? `  left: ${fmtInt(left.pastBound)} successors past --max-depth, not explored`
       : `  left: level ${left.level} expanded ${fmtInt(left.levelExpanded)} of ${fmtInt(left.levelStates)} states; the next level ≈ ${fmtInt(left.nextLevelEstimate)} states (${fmtInt(left.nextLevelStates)} found so far)`);
+    if (left.pastBound === undefined) out.push(`  ${estimateText(left, s.queued, s.statesPerSecond, s.states)}`);
   }
   out.push(`  ${fmtInt(s.states)} distinct states, ${fmtInt(s.transitions)} transitions, ${fmtInt(s.levels)} BFS levels (max depth ${s.maxDepth})`);
   out.push(`  ${s.seconds.toFixed(2)} s, ${fmtRate(s.statesPerSecond)} states/s, ${s.bytesPerState.toFixed(1)} bytes stored per state (${s.stateWords} words per state)`);
@@ -139,4 +141,25 @@ export function renderResult(r: CheckResult, opts: ResultTextOptions = {}): stri
     out.push(...renderTrace(p.trace, { ...(opts.full !== undefined ? { full: opts.full } : {}), style, failures, ...(lasso ? { loop: p.loop! } : {}) }));
   }
   return out.join('\n');
+}
+
+/** The work an incomplete search left, as a range of states and of time at the rate it ran. */
+export function estimateText(left: NonNullable<CheckResult['remaining']>, queued: number, rate: number, statesSoFar = 0): string {
+  const w = workLeft({ queued, nextLevelEstimate: left.nextLevelEstimate, nextLevelStates: left.nextLevelStates, ...(left.recentLevels !== undefined ? { recentLevels: left.recentLevels } : {}) });
+  const secs = (n: number) => (rate > 0 ? fmtSeconds(n / rate) : '?');
+  const growth = w.growth === undefined ? '' : `; the last levels ${w.growth >= 1 ? 'grew' : 'shrank'} ×${w.growth.toFixed(2)} each`;
+  if (w.high === undefined) {
+    // Still growing: no bound, but a bell-shaped search (most are) has about as many states ahead of its peak as behind it.
+    const bell = Math.max(w.low, statesSoFar);
+    return `estimate: ${fmtInt(Math.round(w.low))}–${fmtInt(Math.round(bell))}+ more states, ${secs(w.low)}–${secs(bell)}+ at ${fmtRate(rate)} states/s (the upper figure if the levels, still growing${growth.replace('; the last levels grew', '')}, fall as they rose; no bound while they grow)`;
+  }
+  return `estimate: ${fmtInt(Math.round(w.low))}–${fmtInt(Math.round(w.high))} more states, ${secs(w.low)}–${secs(w.high)} at ${fmtRate(rate)} states/s${growth}`;
+}
+
+function fmtSeconds(s: number): string {
+  if (s < 0.1) return '< 0.1 s';
+  if (s < 1) return `${s.toFixed(1)} s`;
+  if (s < 120) return `${Math.round(s)} s`;
+  if (s < 7200) return `${Math.round(s / 60)} min`;
+  return `${(s / 3600).toFixed(1)} h`;
 }
