@@ -145,3 +145,40 @@ test('the Mermaid diagram of the ext4 trace renders in the browser with mermaid 
   t.deepEqual(errors, []);
   await page.close();
 });
+
+test('no label of any sequence diagram is clipped: every text box lies inside its drawing (measured in the browser)', async (t) => {
+  const file = path.join(dir, 'report-svg.html');
+  const r = gupcheck('report', '--out', file, '--quiet');
+  t.is(r.code, 0, r.stderr);
+  const { page, errors } = await open(file);
+  // Open anything folded, so every diagram is laid out.
+  await page.evaluate(() => { document.querySelectorAll('details').forEach((d) => { (d as HTMLDetailsElement).open = true; }); });
+  const bad = await page.evaluate(() => {
+    const out: string[] = [];
+    let texts = 0;
+    document.querySelectorAll('svg.seq').forEach((svg, i) => {
+      const vb = (svg as SVGSVGElement).viewBox.baseVal;
+      svg.querySelectorAll('text').forEach((el) => {
+        const b = (el as SVGTextElement).getBBox();
+        if (b.width === 0) return;
+        texts++;
+        if (b.x < 0 || b.x + b.width > vb.width + 0.5 || b.y < 0 || b.y + b.height > vb.height + 0.5) out.push(`diagram ${i}: "${el.textContent}" at x ${b.x.toFixed(1)}..${(b.x + b.width).toFixed(1)} in width ${vb.width}`);
+      });
+    });
+    return { out, texts, diagrams: document.querySelectorAll('svg.seq').length };
+  });
+  t.true(bad.diagrams >= 10 && bad.texts > 500, `${bad.diagrams} diagrams, ${bad.texts} texts measured`);
+  t.deepEqual(bad.out, [], 'clipped labels');
+  // The measurement can fail: narrow one drawing and it reports the labels cut off.
+  const narrowed = await page.evaluate(() => {
+    const svg = document.querySelector('svg.seq') as SVGSVGElement;
+    const vb = svg.viewBox.baseVal;
+    svg.setAttribute('viewBox', `0 0 ${Math.round(vb.width / 2)} ${vb.height}`);
+    let cut = 0;
+    svg.querySelectorAll('text').forEach((el) => { const b = (el as SVGTextElement).getBBox(); if (b.width > 0 && b.x + b.width > vb.width + 0.5) cut++; });
+    return cut;
+  });
+  t.true(narrowed > 0, 'a narrowed drawing is reported as clipped');
+  t.deepEqual(errors, []);
+  await page.close();
+});

@@ -80,6 +80,19 @@ details { margin: 0; } tr.never td { color: #a00; } summary { cursor: pointer; }
 // that has focus, was clicked last, or is in view) and clicks on diagram rows.
 const SCRIPT = `
 (function () {
+  // Never clip a label: measure every text of each sequence diagram and widen the drawing to fit.
+  function fitSvg(svg) {
+    var vb = svg.viewBox.baseVal; if (!vb || !vb.width) return;
+    var right = vb.width;
+    svg.querySelectorAll('text').forEach(function (t) { var b = t.getBBox(); if (b.width > 0 && b.x + b.width + 8 > right) right = b.x + b.width + 8; });
+    if (right > vb.width) {
+      right = Math.ceil(right);
+      svg.querySelectorAll('rect.hit').forEach(function (r) { r.setAttribute('width', right); });
+      svg.setAttribute('viewBox', '0 0 ' + right + ' ' + vb.height);
+      svg.setAttribute('width', right);
+    }
+  }
+  document.querySelectorAll('svg.seq').forEach(fitSvg);
   'use strict';
   var traces = Array.prototype.slice.call(document.querySelectorAll('.trace'));
   var active = null;

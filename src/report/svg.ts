@@ -8,11 +8,13 @@
 import type { Lane, TraceView } from './lanes.js';
 import { esc } from './html-escape.js';
 
-const LANE_W = 96;
+const LANE_MIN_W = 96;
 const GUTTER = 34;
 const HEAD_H = 42;
 const ROW_H = 24;
-const CHAR_W = 6.4;
+// A generous width per character of the 12px labels (the report's script then measures the
+// rendered text and widens the drawing if a font is wider still).
+const CHAR_W = 7.2;
 
 const FILL: Record<Lane['kind'], string> = {
   process: '#e3ecfb', holder: '#fbe3e3', device: '#fcebd9', flusher: '#e2f2e4', kswapd: '#e2f2e4', truncate: '#e2f2e4', fsync: '#e2f2e4',
@@ -22,6 +24,8 @@ const FILL: Record<Lane['kind'], string> = {
 /** `uid` keeps the SVG's ids (its arrow marker) unique in a page holding several diagrams. */
 export function traceSvg(view: TraceView, uid: string): string {
   const lanes = view.lanes;
+  // Lanes as wide as their longest header line (name or role), at least LANE_MIN_W.
+  const LANE_W = Math.max(LANE_MIN_W, ...lanes.map((l) => Math.ceil(Math.max((l.kind === 'page' ? `page ${l.name}` : l.name).length * (CHAR_W + 0.6), l.role.length * CHAR_W) + 16)));
   const x = new Map(lanes.map((l, i) => [l.name, GUTTER + i * LANE_W + LANE_W / 2]));
   const laneX = (name: string | undefined) => x.get(name ?? '') ?? x.get('model') ?? GUTTER + LANE_W / 2;
   const labelX = GUTTER + lanes.length * LANE_W + 14;
