@@ -10,9 +10,10 @@ import { LIST_FLAGS } from '../src/cli/list.js';
 import { REPORT_FLAGS } from '../src/cli/report.js';
 import { SELFTEST_FLAGS } from '../src/cli/selftest.js';
 import { HISTORY_FLAGS } from '../src/cli/history.js';
+import { EXPLORE_FLAGS } from '../src/cli/explore.js';
 
 const COMMANDS: Record<string, Readonly<Record<string, string>>> = {
-  check: CHECK_FLAGS, compare: COMPARE_FLAGS, replay: REPLAY_FLAGS, list: LIST_FLAGS, report: REPORT_FLAGS, selftest: SELFTEST_FLAGS, history: HISTORY_FLAGS,
+  check: CHECK_FLAGS, compare: COMPARE_FLAGS, replay: REPLAY_FLAGS, list: LIST_FLAGS, report: REPORT_FLAGS, selftest: SELFTEST_FLAGS, history: HISTORY_FLAGS, explore: EXPLORE_FLAGS,
 };
 
 for (const [cmd, flags] of Object.entries(COMMANDS)) {

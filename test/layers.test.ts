@@ -33,6 +33,8 @@ const RULES: { from: string; mayNotImport: string[] }[] = [
   { from: 'src/replay', mayNotImport: ['src/cli', 'src/report', 'src/compare'] },
   { from: 'src/report', mayNotImport: ['src/cli'] },
   { from: 'src/modules', mayNotImport: ['src/cli', 'src/report', 'src/compare'] },
+  { from: 'src/explore', mayNotImport: ['src/cli', 'src/compare'] },
+  { from: 'src/docs', mayNotImport: ['src/cli'] },
 ];
 
 test('imports point one way (engine ← models ← compare/replay/report/modules ← cli)', (t) => {

@@ -4,7 +4,7 @@
 import { CHECK_SCHEMA_VERSION, REPLAY_SCHEMA_VERSION } from '../engine/result.js';
 import { SELFTEST_HELP } from './selftest.js';
 
-export const COMMANDS = 'compare, report, check, history, replay, selftest, list, start, help';
+export const COMMANDS = 'compare, report, check, explore, history, replay, selftest, list, start, help';
 
 export const HELP: Record<string, string> = {
   selftest: `${SELFTEST_HELP}
@@ -24,6 +24,7 @@ commands:
   compare         every proposal against every property on the shipped scenarios (the main job)
   report          the comparison as one HTML file for a design review (or --format text|markdown)
   check <model>   explore every reachable state of one model (or a module by path) and check it
+  explore [model] step through a model in the browser (a counterexample with --trace), branch anywhere
   replay TRACE    replay a saved counterexample (check --format json) on its model or another one
   history S       scenario S on every kernel release (v4.8 … v6.6): verdicts, and the commit behind each flip
   selftest        the rows of the kernel's cow.c and gup_longterm.c selftests, on modern or --model
@@ -222,6 +223,31 @@ example:
   $ gupcheck start
   gupcheck compare: 10 proposals × 11 scenarios, 110 of 110 searches complete, 41,788 states, 0.2 s
   …`,
+  explore: `usage: gupcheck explore [<model|PATH>] [--scenario NAME|FILE] [--set NAME=VALUE ...]
+                         [--trace TRACE.json [--property NAME]] [--path 0.3.7]
+
+Serves an interactive explorer of the model on 127.0.0.1 (a free port, a random
+token in the URL) and prints the URL to open; Ctrl-C stops it. The page shows
+the current state as a table (the fields the last step changed highlighted),
+every enabled action as a button in the kernel's words grouped by actor, back,
+forward and the whole path (click a step to jump to it; take another action
+there to branch), each property's verdict along the path, and a link and a
+command line that reproduce the path. The model runs in gupcheck itself, the
+same code check and replay run (a server, not a file, for that reason).
+
+  --scenario S      for a kernel proposal: a scenario name or a path
+  --set NAME=VALUE  a model parameter
+  --trace FILE      start from a counterexample 'gupcheck check' saved as JSON (its model and
+                    scenario unless given); --property NAME picks which one
+  --path P          start from a path the page's reproduce line gave (an initial state, then action
+                    indices)
+
+example:
+  $ gupcheck check baseline --json > ext4.json
+  $ gupcheck explore --trace ext4.json
+  gupcheck explore: baseline on ext4-gup-write, 21 actions; open
+    http://127.0.0.1:40533/?t=5c0e…#p=0.2.3.12.13.14.15.16.17.18.19.20.9&at=0
+  (serving on 127.0.0.1 only, with the token in the URL; Ctrl-C stops)`,
   help: `usage: gupcheck help [command]
 
 Shows the usage of gupcheck or of one command (the same as gupcheck <command> --help).

@@ -3,6 +3,7 @@
 // reports "holds". stdout carries only the result; the progress line (a TTY
 // only) goes to stderr.
 
+import { cmdExplore } from './explore.js';
 import { didYouMean } from '../io/suggest.js';
 import { isLeft } from 'fp-ts/lib/Either.js';
 import { resolve } from 'node:path';
@@ -265,6 +266,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'compare': return await cmdCompare(rest);
       case 'history': return await cmdHistory(rest);
       case 'report': return await cmdReport(rest);
+      case 'explore': return await cmdExplore(rest);
       case 'start': return await cmdCompare(rest);
       default: throw new UsageError(`unknown command '${cmd}'${didYouMean(cmd, COMMANDS.split(', '))} (commands: ${COMMANDS})`);
     }
