@@ -54,7 +54,7 @@ for (const [what, args, message] of [
   ['--property with text', ['check', 'baseline', '--property', 'I1'], 'gupcheck: --property picks the trace of --format itf, mermaid or dot; text and json show every trace; see gupcheck check --help\n'],
   ['an unknown --property', ['check', 'phils', '--format', 'itf', '--property', 'nope'], 'gupcheck: --property nope: phils has no such property (properties: fork-exclusion, fork-flags, someone-eats, deadlock, field-range)\n'],
   ['a replay without a file', ['replay'], 'gupcheck: replay needs a trace file: save one with gupcheck check MODEL --format json > trace.json\n'],
-  ['an unknown command', ['frob'], 'gupcheck: unknown command \'frob\' (commands: compare, report, check, explore, history, replay, selftest, list, start, help); see gupcheck help\n'],
+  ['an unknown command', ['frob'], 'gupcheck: unknown command \'frob\' (commands: compare, report, check, simulate, explore, history, replay, selftest, list, start, help); see gupcheck help\n'],
 ] as const) {
   test.serial(`${what} is one line saying what to do next, exit 2`, async (t) => {
     const r = await runMain(...args);

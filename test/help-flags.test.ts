@@ -11,9 +11,10 @@ import { REPORT_FLAGS } from '../src/cli/report.js';
 import { SELFTEST_FLAGS } from '../src/cli/selftest.js';
 import { HISTORY_FLAGS } from '../src/cli/history.js';
 import { EXPLORE_FLAGS } from '../src/cli/explore.js';
+import { SIMULATE_FLAGS } from '../src/cli/simulate.js';
 
 const COMMANDS: Record<string, Readonly<Record<string, string>>> = {
-  check: CHECK_FLAGS, compare: COMPARE_FLAGS, replay: REPLAY_FLAGS, list: LIST_FLAGS, report: REPORT_FLAGS, selftest: SELFTEST_FLAGS, history: HISTORY_FLAGS, explore: EXPLORE_FLAGS,
+  check: CHECK_FLAGS, compare: COMPARE_FLAGS, replay: REPLAY_FLAGS, list: LIST_FLAGS, report: REPORT_FLAGS, selftest: SELFTEST_FLAGS, history: HISTORY_FLAGS, explore: EXPLORE_FLAGS, simulate: SIMULATE_FLAGS,
 };
 
 for (const [cmd, flags] of Object.entries(COMMANDS)) {

@@ -4,7 +4,7 @@
 import { CHECK_SCHEMA_VERSION, REPLAY_SCHEMA_VERSION } from '../engine/result.js';
 import { SELFTEST_HELP } from './selftest.js';
 
-export const COMMANDS = 'compare, report, check, explore, history, replay, selftest, list, start, help';
+export const COMMANDS = 'compare, report, check, simulate, explore, history, replay, selftest, list, start, help';
 
 export const HELP: Record<string, string> = {
   selftest: `${SELFTEST_HELP}
@@ -24,6 +24,7 @@ commands:
   compare         every proposal against every property on the shipped scenarios (the main job)
   report          the comparison as one HTML file for a design review (or --format text|markdown)
   check <model>   explore every reachable state of one model (or a module by path) and check it
+  simulate <model> random walks through a model too big to search: violations with replayable traces
   explore [model] step through a model in the browser (a counterexample with --trace), branch anywhere
   replay TRACE    replay a saved counterexample (check --format json) on its model or another one
   history S       scenario S on every kernel release (v4.8 … v6.6): verdicts, and the commit behind each flip
@@ -222,6 +223,31 @@ The main job: gupcheck compare on the default scenarios (npm start runs it).
 example:
   $ gupcheck start
   gupcheck compare: 10 proposals × 11 scenarios, 110 of 110 searches complete, 41,788 states, 0.2 s
+  …`,
+  simulate: `usage: gupcheck simulate <model|PATH> [--scenario NAME|FILE] [--set NAME=VALUE ...] [--seed N]
+                          [--runs N] [--depth D] [--time-limit SECONDS] [--json] [--quiet] [--no-shorten]
+
+Random walks through the model, for models too big to search exhaustively:
+each run starts at an initial state and takes one enabled action at random,
+checking every always, step and quiescent property and deadlock on the way.
+The same --seed gives the same runs. Each violation is printed with its trace,
+shortened where a breadth-first search to the violation's depth finishes
+(--no-shorten keeps the walk's own). A simulation never says a property holds:
+it says how many runs and steps it sampled. Exit 1 when something is violated,
+3 otherwise (2 on bad input).
+
+  --seed N          the generator's seed (default 1)
+  --runs N          how many runs (default 1,000)
+  --depth D         steps per run at most (default 100)
+  --time-limit S    stop after S seconds
+  --json            a check report (with a "simulation" field) that gupcheck replay reads
+  --no-shorten      report the walk's trace as found
+  --quiet           no progress line
+
+example:
+  $ gupcheck simulate baseline --scenario bench-3pages --runs 200
+  simulate baseline scenario=bench-3pages: 200 random runs of up to 100 steps (seed 1), …
+    I1            always     violated (12 steps)
   …`,
   explore: `usage: gupcheck explore [<model|PATH>] [--scenario NAME|FILE] [--set NAME=VALUE ...]
                          [--trace TRACE.json [--property NAME]] [--path 0.3.7]

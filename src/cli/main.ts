@@ -3,6 +3,7 @@
 // reports "holds". stdout carries only the result; the progress line (a TTY
 // only) goes to stderr.
 
+import { cmdSimulate } from './simulate.js';
 import { cmdExplore } from './explore.js';
 import { didYouMean } from '../io/suggest.js';
 import { isLeft } from 'fp-ts/lib/Either.js';
@@ -267,6 +268,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'history': return await cmdHistory(rest);
       case 'report': return await cmdReport(rest);
       case 'explore': return await cmdExplore(rest);
+      case 'simulate': return await cmdSimulate(rest);
       case 'start': return await cmdCompare(rest);
       default: throw new UsageError(`unknown command '${cmd}'${didYouMean(cmd, COMMANDS.split(', '))} (commands: ${COMMANDS})`);
     }
