@@ -322,9 +322,9 @@ function validateSymmetry(s: Scenario): string | undefined {
       if (seen.has(id)) return `${at}: page '${id}' is in more than one place`;
       seen.add(id);
       if (page.kind !== 'file') return `${at}: only file pages can be interchangeable ('${id}' is anonymous)`;
-      if (s.processes.some((pr) => pr.childOf !== undefined)) return `${at}: symmetry is not supported with a fork child`;
       if (s.actors?.fsync === true) return `${at}: symmetry is not supported with fsync (it visits pages in index order)`;
-      if (s.processes.some((pr) => pr.mappings.some((m) => m.page === id && m.shared !== true))) return `${at}: '${id}' must be mapped MAP_SHARED (a private COW copy would break the renaming)`;
+      // A fork child inherits its parent's mapping (shared/private is the parent's).
+      if (s.processes.some((pr) => pr.childOf === undefined && pr.mappings.some((m) => m.page === id && m.shared !== true))) return `${at}: '${id}' must be mapped MAP_SHARED (a private COW copy would break the renaming)`;
       if (s.holders.some((h) => h.page === id && h.bio !== undefined)) return `${at}: holders of '${id}' must not be bio holders`;
       if (JSON.stringify(shape(id)) !== JSON.stringify(shape(group[0]!))) return `${at}: '${id}' is not set up like '${group[0]}' (filesystem, mappings and holders must be alike)`;
     }
