@@ -94,6 +94,13 @@ function rewriteAction(model: Model, k: Kernel, name: string, change: (a: Action
   return { ...model, actions };
 }
 
+/** The (process, VMA) an action's `process` and `address` parameters name. */
+function vmaOf(k: Kernel, a: Action): [number, number] {
+  const q = k.sh.procs.findIndex((p) => p.id === a.params['process']);
+  if (q < 0) throw new Error(`mutant: action ${a.label} names no process`);
+  return [q, k.sh.procs[q]!.vmas.findIndex((x) => k.sh.pages[x.page]!.id === a.params['address'])];
+}
+
 /** The holder index an action's `holder` parameter names. */
 function holderOf(k: Kernel, a: Action): number {
   const i = k.sh.holders.findIndex((h) => h.id === a.params['holder']);
@@ -337,8 +344,7 @@ export const MUTANTS: readonly Mutant[] = [
     mistake: 'zap_pte_range clears the PTE but forgets the page reference it held (no tlb_remove_page / put_page)',
     proposal: baseline,
     rewrite: (model, k) => rewriteAction(model, k, 'munmap: zap_pte_range', (a) => {
-      const q = k.sh.procs.findIndex((p) => p.id === a.params['process']);
-      const v = k.sh.procs[q]!.vmas.findIndex((x) => k.sh.pages[x.page]!.id === a.params['address']);
+      const [q, v] = vmaOf(k, a);
       const E = k.pr[q]!.vma[v]!;
       return { apply: (s) => { if (E.present.test(s)) k.getPage(s, E.pfn.get(s), 1); a.apply(s); } };
     }),
@@ -447,8 +453,7 @@ export const MUTANTS: readonly Mutant[] = [
     mistake: 'the user\'s write fault proceeds on an address munmapped meanwhile (no SIGSEGV): handle_mm_fault installs a PTE in a dead VMA',
     proposal: modern,
     rewrite: (model, k) => rewriteAction(model, k, 'store: write fault', (a) => {
-      const q = k.sh.procs.findIndex((p) => p.id === a.params['process']);
-      const v = k.sh.procs[q]!.vmas.findIndex((x) => k.sh.pages[x.page]!.id === a.params['address']);
+      const [q, v] = vmaOf(k, a);
       const E = k.pr[q]!.vma[v]!;
       const unmappedFault = (s: Uint32Array, f: (c: Uint32Array) => void) => {
         const c = s.slice();
@@ -501,8 +506,7 @@ export const MUTANTS: readonly Mutant[] = [
           const h = k.sh.holders[holderOf(k, a)]!;
           return [h.proc, h.va];
         }
-        const q = k.sh.procs.findIndex((p) => p.id === a.params['process']);
-        return [q, k.sh.procs[q]!.vmas.findIndex((x) => k.sh.pages[x.page]!.id === a.params['address'])];
+        return vmaOf(k, a);
       };
       return ['store: write fault', 'gup: faultin_page'].reduce((m, name) => (m.actions.some((a) => a.name === name)
         ? rewriteAction(m, k, name, (a) => {
@@ -532,8 +536,7 @@ export const MUTANTS: readonly Mutant[] = [
     mistake: 'do_anonymous_page maps the shared zero page writable on a write fault instead of allocating a page',
     proposal: modern,
     rewrite: (model, k) => rewriteAction(model, k, 'store: write fault', (a) => {
-      const q = k.sh.procs.findIndex((p) => p.id === a.params['process']);
-      const v = k.sh.procs[q]!.vmas.findIndex((x) => k.sh.pages[x.page]!.id === a.params['address']);
+      const [q, v] = vmaOf(k, a);
       const vma = k.sh.procs[q]!.vmas[v]!;
       const E = k.pr[q]!.vma[v]!;
       return {
@@ -555,8 +558,7 @@ export const MUTANTS: readonly Mutant[] = [
     mistake: 'do_wp_page reuses a shared anonymous page without SetPageAnonExclusive (wp_page_reuse after page_move_anon_rmap without the flag)',
     proposal: modern,
     rewrite: (model, k) => rewriteAction(model, k, 'store: write fault', (a) => {
-      const q = k.sh.procs.findIndex((p) => p.id === a.params['process']);
-      const v = k.sh.procs[q]!.vmas.findIndex((x) => k.sh.pages[x.page]!.id === a.params['address']);
+      const [q, v] = vmaOf(k, a);
       const E = k.pr[q]!.vma[v]!;
       return {
         apply: (s) => {
@@ -829,8 +831,7 @@ export const MUTANTS: readonly Mutant[] = [
     mistake: 'munmap removes the VMA but zap_pte_range is skipped: the PTE (and its reference) outlives the VMA',
     proposal: baseline,
     rewrite: (model, k) => rewriteAction(model, k, 'munmap: zap_pte_range', (a) => {
-      const q = k.sh.procs.findIndex((p) => p.id === a.params['process']);
-      const v = k.sh.procs[q]!.vmas.findIndex((x) => k.sh.pages[x.page]!.id === a.params['address']);
+      const [q, v] = vmaOf(k, a);
       return { apply: (s) => { k.pr[q]!.vma[v]!.unmapped.set(s, 1); } };
     }),
     scenarios: ['well-behaved', 'fork-child-cow'],
@@ -885,8 +886,7 @@ export const EQUIVALENT: readonly Equivalent[] = [
     mistake: 'zap_pte_range drops a dirty PTE of a file page without set_page_dirty (the pte_dirty → folio_mark_dirty transfer left out)',
     proposal: baseline,
     rewrite: (model, k) => rewriteAction(model, k, 'munmap: zap_pte_range', (a) => {
-      const q = k.sh.procs.findIndex((p) => p.id === a.params['process']);
-      const v = k.sh.procs[q]!.vmas.findIndex((x) => k.sh.pages[x.page]!.id === a.params['address']);
+      const [q, v] = vmaOf(k, a);
       return { apply: (s) => { k.pr[q]!.vma[v]!.d.set(s, 0); a.apply(s); } };
     }),
     argument: 'As for try_to_unmap: a dirty file PTE maps a page page_mkwrite already made PG_dirty, and nothing cleans the page without write-protecting its PTEs first (folio_mkclean), so zap_pte_range\'s transfer of the dirty bit never changes PG_dirty in this model.',
