@@ -10,5 +10,5 @@ const name = process.env['PROFILE_MODEL'] ?? 'baseline';
 const maxStates = Number(process.env['PROFILE_MAX_STATES'] ?? 10_000_000);
 const entry = findModel(name);
 if (entry === undefined) throw new Error(`profile-target: unknown model ${name}`);
-const r = new Checker(entry.build({}, 'bench-3pages'), { maxStates }).run();
+const r = new Checker(entry.build({}, 'bench-3pages'), { maxStates, liveness: false }).run();
 process.stdout.write(`${name} bench-3pages: ${r.stats.states} states, ${r.stats.transitions} transitions in ${r.stats.seconds.toFixed(2)} s (${Math.round(r.stats.statesPerSecond)} states/s)${r.complete ? '' : `, stopped: ${r.stopReason}`}\n`);

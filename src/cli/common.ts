@@ -14,7 +14,8 @@ export const EXIT = { OK: 0, VIOLATED: 1, BAD_INPUT: 2, INCOMPLETE: 3 } as const
 /** 1 if anything was violated or vacuous; else 3 if the search did not finish; else 0. */
 export function exitCodeOf(r: CheckResult): number {
   if (r.properties.some((p) => p.status === 'violated' || p.status === 'vacuous')) return EXIT.VIOLATED;
-  if (!r.complete) return EXIT.INCOMPLETE;
+  // A property left unknown (a liveness search that stopped) is not a verdict either.
+  if (!r.complete || r.properties.some((p) => p.status === 'unknown')) return EXIT.INCOMPLETE;
   return EXIT.OK;
 }
 

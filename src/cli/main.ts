@@ -213,7 +213,7 @@ async function cmdCompare(argv: string[]): Promise<number> {
     process.stdout.write(out.join('\n') + '\n');
   }
   // The comparison succeeds when every search finished; its violations are its findings.
-  return rows.every((r) => r.result.complete) ? EXIT.OK : EXIT.INCOMPLETE;
+  return rows.every((r) => r.result.complete && !r.result.properties.some((p) => p.status === 'unknown')) ? EXIT.OK : EXIT.INCOMPLETE;
 }
 
 export const REPLAY_FLAGS = { model: 'value', property: 'value', scenario: 'value', json: 'bool' } as const;

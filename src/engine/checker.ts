@@ -37,6 +37,9 @@ import { FingerprintSet, INITIAL_SLOTS, lanesFor } from './visited.js';
 import type { CheckResult, CoverageEntry, PropertyResult, Remaining, StopReason, TraceStep } from './result.js';
 import { ParallelSearch } from './parallel.js';
 import { checkLiveness, hasLiveness, livenessProperties, type LivenessOutcome } from './liveness.js';
+
+/** The liveness search's default bound on states (it stores the whole graph, edges included). */
+export const LIVENESS_MAX_STATES = 4_000_000;
 import { collisionEstimate, concretePath, growFingerprintSet, machineMemoryBytes, MEMORY_CEILING, rebuildTrace, recentLevels, type CheckOptions, type Search, type TraceEnd } from './search.js';
 
 export type { CheckResult, CoverageEntry, PropertyResult, PropertyStatus, Remaining, Stats, StopReason, TraceStep } from './result.js';
@@ -643,19 +646,19 @@ export class Checker implements Search {
       const spentMs = safety.stats.seconds * 1000;
       this.livenessOutcome = checkLiveness(this.model, {
         fairness,
-        ...(this.opts.maxStates !== undefined ? { maxStates: this.opts.maxStates } : {}),
+        // The liveness search keeps the whole graph: by default at most LIVENESS_MAX_STATES (--max-states raises it).
+        maxStates: this.opts.maxStates ?? LIVENESS_MAX_STATES,
         maxMemoryBytes: this.memoryLimit,
         ...(this.opts.timeLimitMs !== undefined ? { deadline: Date.now() + Math.max(0, this.opts.timeLimitMs - spentMs) } : {}),
       });
     }
     const l = this.livenessOutcome;
     const warnings = [...safety.warnings];
-    if (!l.complete) warnings.push(`the liveness search stopped (${l.stopReason ?? 'bound'}) after ${l.states} states: its properties are unknown`);
+    if (!l.complete) warnings.push(`the liveness search stopped (${l.stopReason ?? 'bound'}) after ${l.states.toLocaleString('en-US')} states: its properties are unknown (it keeps the whole graph; --max-states N raises its bound, --no-liveness skips it)`);
     if (this.model.canonicalize !== undefined && (this.opts.symmetry ?? true)) warnings.push('liveness is checked on the concrete graph (without symmetry reduction)');
+    // `complete` is the safety search's; an unfinished liveness search leaves its properties unknown (exit 3).
     return {
       ...safety,
-      complete: safety.complete && l.complete,
-      ...(l.complete ? {} : { stopReason: l.stopReason ?? 'max-states' }),
       warnings,
       properties: [...safety.properties, ...l.properties],
       liveness: { fairness: l.fairness, complete: l.complete, states: l.states, edges: l.edges, seconds: l.seconds },
