@@ -213,3 +213,15 @@ test('kernel: lock-page-over-gup\'s truncate sleeps in lock_page for as long as 
   t.is(recheck(m, r, 'L.truncate', 'strong').mismatch, undefined);
   t.is(prop(check(buildKernelModel(sc, modern)), 'L.truncate').status, 'holds');
 });
+
+test('a liveness search that stops leaves its properties unknown and the run exits 3, while the complete safety verdicts stand', async (t) => {
+  const { exitCodeOf } = await import('../src/cli/common.js');
+  const r = check(spinlock({ N: 3 }), { livenessMaxStates: 10 });
+  t.true(r.complete, 'the safety search finished');
+  t.is(prop(r, 'mutual-exclusion').status, 'holds');
+  t.is(prop(r, NON_PROGRESS).status, 'unknown');
+  t.is(prop(r, 'P_0-enters').status, 'unknown');
+  t.false(r.liveness!.complete);
+  t.true(r.warnings.some((w) => w.startsWith('the liveness search stopped (max-states) after 10 states')));
+  t.is(exitCodeOf(r), 3);
+});

@@ -647,7 +647,7 @@ export class Checker implements Search {
       this.livenessOutcome = checkLiveness(this.model, {
         fairness,
         // The liveness search keeps the whole graph: by default at most LIVENESS_MAX_STATES (--max-states raises it).
-        maxStates: this.opts.maxStates ?? LIVENESS_MAX_STATES,
+        maxStates: this.opts.livenessMaxStates ?? this.opts.maxStates ?? LIVENESS_MAX_STATES,
         maxMemoryBytes: this.memoryLimit,
         ...(this.opts.timeLimitMs !== undefined ? { deadline: Date.now() + Math.max(0, this.opts.timeLimitMs - spentMs) } : {}),
       });

@@ -52,6 +52,8 @@ export interface CheckOptions {
   readonly fairness?: 'strong' | 'weak' | 'none';
   /** Skip the liveness search (its properties report unknown). */
   readonly liveness?: boolean;
+  /** The liveness search's bound on states (default: maxStates, else LIVENESS_MAX_STATES). */
+  readonly livenessMaxStates?: number;
 }
 
 
