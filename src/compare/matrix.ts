@@ -55,10 +55,10 @@ export function cellOf(r: CheckResult, family: string): Cell {
 
 export const cellText = (c: Cell): string => (c.status === 'violated' || c.status === 'latent' ? `${c.status} (${c.lasso === true ? 'lasso, ' : ''}${c.steps} steps)` : c.status);
 
-/** Aligned plain-text table. */
-function table(header: readonly string[], body: readonly (readonly string[])[]): string[] {
+/** Aligned plain-text table (columns `sep` apart). */
+export function table(header: readonly string[], body: readonly (readonly string[])[], sep = '  '): string[] {
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
-  const line = (cells: readonly string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (cells: readonly string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join(sep).trimEnd();
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)];
 }
 

@@ -6,7 +6,7 @@
 // many scenarios and proposals there are.
 
 import type { CheckResult } from '../engine/result.js';
-import { cellOf, cellTraces, columnsOf, familyOf, type CompareRow } from './matrix.js';
+import { cellOf, cellTraces, columnsOf, familyOf, table, type CompareRow } from './matrix.js';
 
 /** Short codes of the families whose names are long (the I-families and S, L keep theirs). */
 const CODES: Readonly<Record<string, string>> = {
@@ -30,12 +30,6 @@ export function overviewCell(r: CheckResult): string {
 const scenariosOf = (rows: readonly CompareRow[]): string[] => [...new Set(rows.map((r) => r.scenario))];
 const proposalsOf = (rows: readonly CompareRow[]): string[] => [...new Set(rows.map((r) => r.proposal))];
 
-function table(header: readonly string[], body: readonly (readonly string[])[]): string[] {
-  const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
-  const line = (cells: readonly string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join(' ').trimEnd();
-  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)];
-}
-
 export interface OverviewOptions {
   /** A family's title for the legend (e.g. "I1: no dirty page without buffers"); else a property's description. */
   readonly familyTitle?: (family: string) => string | undefined;
@@ -52,7 +46,7 @@ export function renderOverview(rows: readonly CompareRow[], opts: OverviewOption
     return r === undefined ? '' : overviewCell(r.result);
   };
   const out: string[] = [];
-  out.push(...table(['proposal', ...scenarios.map((_, i) => `#${i + 1}`)], proposals.map((p) => [p, ...scenarios.map((sc) => cell(p, sc))])).map((l) => `  ${l}`), '');
+  out.push(...table(['proposal', ...scenarios.map((_, i) => `#${i + 1}`)], proposals.map((p) => [p, ...scenarios.map((sc) => cell(p, sc))]), ' ').map((l) => `  ${l}`), '');
   out.push(...wrap(`scenarios: ${scenarios.map((sc, i) => `#${i + 1} ${sc}`).join(', ')}`, 110, '  ', '    '));
   // Every family that appears anywhere, named once.
   const fams = columnsOf(rows.map((r) => r.result));

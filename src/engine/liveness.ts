@@ -13,7 +13,7 @@
 // enabled on a cycle when some *fair* action of it is enabled in every state
 // of the cycle; a fair cycle lets every such actor take a step on it. An
 // action marked `fair: false` is the environment's choice (a user who never
-// unmaps, an RDMA region never deregistered): it may run, but fairness never
+// acts again, a resource its owner never gives back): it may run, but fairness never
 // forces it. A behaviour may also stop, stuttering forever, in a state where
 // no fair action is enabled (without fairness: where nothing is enabled).
 // `eventually` and leads-to count such ends; a non-progress cycle, as in
@@ -44,7 +44,7 @@ export interface EventuallyProperty extends LivenessBase {
 /**
  * p ~> q: from every reachable state where p holds, every behaviour reaches
  * a state where q holds. With `instances`, one leads-to per instance i
- * (p(s, i) ~> q(s, i): each holder's GUP call returns), violated if any is.
+ * (p(s, i) ~> q(s, i): each client's request is answered), violated if any is.
  */
 export interface LeadsToProperty extends LivenessBase {
   readonly kind: 'leadsTo';
