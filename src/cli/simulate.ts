@@ -76,7 +76,7 @@ function reportOf(r: SimulationResult, exitCode: number, words: number): CheckRe
     schemaVersion: CHECK_SCHEMA_VERSION, exitCode, model: r.model, params: r.params, mode: 'fingerprint', complete: false,
     stats: { states: s.steps, transitions: s.steps, levels: s.longestRun + 1, maxDepth: s.longestRun, seconds: s.seconds, statesPerSecond: s.stepsPerSecond, bytesPerState: 0, storedBytes: 0, stateWords: words, collisionProbability: 0, queued: 0 },
     coverage: [], warnings: [], properties: r.properties,
-    simulation: { seed: s.seed, runs: s.runs, steps: s.steps, depth: s.depth, runsPerSecond: s.runsPerSecond, stepsPerSecond: s.stepsPerSecond, stoppedBy: s.stoppedBy, notes: [...r.notes] },
+    simulation: { seed: s.seed, runs: s.runs, steps: s.steps, depth: s.depth, runsPerSecond: s.runsPerSecond, stepsPerSecond: s.stepsPerSecond, stoppedBy: s.stoppedBy, notes: [...r.notes], found: r.found.map((f) => ({ ...f })) },
   };
 }
 

@@ -123,7 +123,7 @@ export const CheckResultC = t.intersection([
     /** The liveness search (liveness.ts), when the model has liveness properties: its graph and fairness. */
     liveness: t.type({ fairness: t.keyof({ strong: null, weak: null, none: null }), complete: t.boolean, states: t.number, edges: t.number, seconds: t.number }),
     /** A random simulation (`gupcheck simulate`), not a search: what it sampled. */
-    simulation: t.type({ seed: t.number, runs: t.number, steps: t.number, depth: t.number, runsPerSecond: t.number, stepsPerSecond: t.number, stoppedBy: t.string, notes: t.array(t.string) }),
+    simulation: t.type({ seed: t.number, runs: t.number, steps: t.number, depth: t.number, runsPerSecond: t.number, stepsPerSecond: t.number, stoppedBy: t.string, notes: t.array(t.string), found: t.array(t.type({ property: t.string, run: t.number, seconds: t.number, steps: t.number })) }),
   }),
 ], 'CheckResult');
 export type CheckResult = t.TypeOf<typeof CheckResultC>;

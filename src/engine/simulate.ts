@@ -54,6 +54,8 @@ export interface SimulationResult {
   readonly properties: PropertyResult[];
   /** How each violation's trace was found and shortened. */
   readonly notes: readonly string[];
+  /** Each violation as the walk first met it: which run, after how long, in how many steps. */
+  readonly found: readonly { property: string; run: number; seconds: number; steps: number }[];
 }
 
 /** xorshift32: small, fast, deterministic. */
@@ -178,5 +180,6 @@ export function simulate(model: Model, opts: SimulateOptions = {}): SimulationRe
     stats: { seed, depth, runs: done, steps, seconds, violations: found.size, runsPerSecond: seconds > 0 ? done / seconds : 0, stepsPerSecond: seconds > 0 ? steps / seconds : 0, stoppedBy, longestRun: longest },
     properties,
     notes,
+    found: [...found].map(([property, f]) => ({ property, run: f.run, seconds: f.ms / 1000, steps: f.path.length - 1 })),
   };
 }
