@@ -37,6 +37,28 @@ export function kernelCanonicalizer(k: Kernel): ((s: Uint32Array) => void) | und
     return { g, n, memberFields, vmaPfn, width, pos, lockAt, keys: new Int32Array(n * width), data: new Int32Array(n * width), order: Array.from({ length: n }, (_, i) => i) };
   });
 
+  type Group = (typeof groups)[number];
+  /** One entry of member i's sort key (what the renaming moves), read on demand (no allocation per state). */
+  function keyAt(G: Group, s: Uint32Array, i: number, f: number, fPage: number, rPage: number, tPage: number): number {
+    const g = G.g;
+    const fs = G.memberFields[i]!;
+    const p = g.pages[i]!;
+    if (f < fs.length) {
+      if (f === G.lockAt) {
+        // PG_locked held by a GUP holder (lock-page-over-gup): always one of the member's own.
+        const lock = k.pg[p]!.PG_locked.get(s) - OWNER.holderBase;
+        if (lock >= 0) return OWN_HOLDER + g.holders[i]!.indexOf(lock);
+      }
+      return fs[f]!.get(s);
+    }
+    switch (f - fs.length) {
+      case 0: return fPage === p ? 1 : 0;
+      case 1: return rPage === p ? 1 : 0;
+      case 2: return tPage === p ? 1 : 0;
+      default: return doneOf[G.pos[i]!]?.get(s) ?? 0;
+    }
+  }
+
   return (s: Uint32Array) => {
     for (const G of groups) {
       const { g, n, memberFields, width, keys, order } = G;
@@ -44,21 +66,28 @@ export function kernelCanonicalizer(k: Kernel): ((s: Uint32Array) => void) | und
       const rPage = R !== undefined && R.pc.get(s) !== RECLAIM.idle ? R.page.get(s) : -1;
       const tpc = T !== undefined ? T.pc.get(s) : TRUNCATE.idle;
       const tPage = tpc === TRUNCATE.locked || tpc === TRUNCATE.cleaned ? k.sh.fileSlots[T!.idx.get(s)]! : -1;
-      for (let i = 0; i < n; i++) {
-        const fs = memberFields[i]!;
-        const o = i * width;
-        for (let f = 0; f < fs.length; f++) keys[o + f] = fs[f]!.get(s);
-        const p = g.pages[i]!;
-        // PG_locked held by a GUP holder (lock-page-over-gup): always one of the member's own.
-        const lock = k.pg[p]!.PG_locked.get(s) - OWNER.holderBase;
-        if (lock >= 0) keys[o + G.lockAt] = OWN_HOLDER + g.holders[i]!.indexOf(lock);
-        keys[o + fs.length] = fPage === p ? 1 : 0;
-        keys[o + fs.length + 1] = rPage === p ? 1 : 0;
-        keys[o + fs.length + 2] = tPage === p ? 1 : 0;
-        keys[o + fs.length + 3] = doneOf[G.pos[i]!]?.get(s) ?? 0;
+      // Most states are already in canonical order: check that first, comparing members
+      // field by field only as far as they differ (no key is built for a sorted state).
+      let sorted = true;
+      for (let i = 1; i < n && sorted; i++) {
+        for (let f = 0; f < width; f++) {
+          const d = keyAt(G, s, i - 1, f, fPage, rPage, tPage) - keyAt(G, s, i, f, fPage, rPage, tPage);
+          if (d < 0) break;
+          if (d > 0) { sorted = false; break; }
+        }
+      }
+      if (!sorted) {
+        for (let i = 0; i < n; i++) {
+          const o = i * width;
+          for (let f = 0; f < width; f++) keys[o + f] = keyAt(G, s, i, f, fPage, rPage, tPage);
+        }
       }
       // Insertion sort of member indices by key (groups are small).
       for (let i = 0; i < n; i++) order[i] = i;
+      if (sorted) {
+        normalise(G, s);
+        continue;
+      }
       for (let i = 1; i < n; i++) {
         const m = order[i]!;
         let j = i - 1;
@@ -71,6 +100,7 @@ export function kernelCanonicalizer(k: Kernel): ((s: Uint32Array) => void) | und
         // Member order[r] moves to position r: copy its key (which is its data) into place.
         G.data.set(keys);
         for (let r = 0; r < n; r++) {
+          if (order[r] === r) continue; // a member that keeps its place keeps its data and its pointers
           const from = order[r]! * width;
           const fs = memberFields[r]!;
           for (let f = 0; f < fs.length; f++) {
@@ -84,17 +114,22 @@ export function kernelCanonicalizer(k: Kernel): ((s: Uint32Array) => void) | und
           if (G.data[from + fs.length + 2]) T!.idx.set(s, G.pos[r]!);
         }
       }
-      // Pointers from a member to its own page, normalised: a present PTE and a holder past its grab point at it.
-      for (let i = 0; i < n; i++) {
-        const p = g.pages[i]!;
-        for (const e of G.vmaPfn[i]!) e.pfn.set(s, e.present.test(s) ? p : 0);
-        for (const h of g.holders[i]!) {
-          const pc = k.hd[h]!.pc.get(s);
-          k.hd[h]!.page.set(s, pc === HOLDER.start || pc === HOLDER.refused ? 0 : p);
-        }
-      }
+      normalise(G, s);
     }
   };
+
+  /** Pointers from a member to its own page, normalised: a present PTE and a holder past its grab point at it. */
+  function normalise(G: Group, s: Uint32Array): void {
+    const g = G.g;
+    for (let i = 0; i < G.n; i++) {
+      const p = g.pages[i]!;
+      for (const e of G.vmaPfn[i]!) e.pfn.set(s, e.present.test(s) ? p : 0);
+      for (const h of g.holders[i]!) {
+        const pc = k.hd[h]!.pc.get(s);
+        k.hd[h]!.page.set(s, pc === HOLDER.start || pc === HOLDER.refused ? 0 : p);
+      }
+    }
+  }
 }
 
 function compare(a: Int32Array, i: number, j: number, n: number): number {
