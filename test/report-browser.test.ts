@@ -117,8 +117,10 @@ test('hostile scenario text stays text in the browser: no script runs, no elemen
   t.deepEqual(requests, [pathToFileURL(file).href]);
   t.is(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned), undefined);
   t.is(await page.locator('img, b:not(th b)').count(), await page.locator('p.muted b').count(), 'no <img> or <b> from the scenario');
-  t.is(await page.locator('h3').first().textContent(), EVIL_NAME);
-  t.is((await page.locator('#matrix p').nth(1).textContent())!, EVIL_ABOUT);
+  // The overview table comes first (its column heading is the scenario's name), then the scenario's own table.
+  t.is(await page.locator('table.overview thead th a').first().textContent(), EVIL_NAME);
+  t.is(await page.locator('#matrix h3').nth(1).textContent(), EVIL_NAME);
+  t.is((await page.locator('#matrix p').nth(2).textContent())!, EVIL_ABOUT);
   // The stepper still works on the trace of the hostile scenario.
   const art = page.locator('article.trace').first();
   t.is(await art.getAttribute('data-scenario'), EVIL_NAME);

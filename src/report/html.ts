@@ -9,6 +9,7 @@
 // script writes trace data into the page with textContent only.
 
 import { coverageAcross, renderCoverageAcross, cellText, crossLine, familyOf, traceVerb, type CompareRow } from '../compare/matrix.js';
+import { overviewCell } from '../compare/overview.js';
 import type { CheckResult, TraceStep } from '../engine/result.js';
 import { cellFor, totals, traceOfCell, type ReportData, type ReportTrace } from './data.js';
 import { anchor, esc, scriptJson } from './html-escape.js';
@@ -185,6 +186,18 @@ function legendHtml(data: ReportData): string[] {
 function matrixHtml(data: ReportData): string[] {
   const out: string[] = ['<section id="matrix"><h2>Comparison</h2>',
     '<p class="muted">Cells: <b>holds</b>; <b>violated (N steps)</b>, the shortest counterexample (click it); <b>latent (N steps)</b>, a wrong release with no effect in that era yet; <b>vacuous</b>, the situation the property guards was never reached; <b>n/a</b>, the scenario or era cannot exercise it; <b>incomplete</b>, a bound stopped the search.</p>'];
+  // The overview first: a row per proposal, a column per scenario, each cell the families violated there.
+  out.push('<h3 id="overview">Overview</h3><p class="muted">Each cell: the property families violated there (✓: none; X*: latent; X?: vacuous; X…: the search stopped); a column heading links to its scenario\'s table below.</p>');
+  out.push('<table class="matrix overview"><thead><tr><th>proposal</th>', ...data.scenarios.map((sc) => `<th title="${esc(sc.about ?? sc.name)}"><a href="#sc-${esc(anchor(sc.name))}">${esc(sc.name)}</a></th>`), '</tr></thead><tbody>');
+  for (const p of data.proposals) {
+    const cells = data.scenarios.map((sc) => {
+      const r = sc.rows.find((x) => x.proposal === p);
+      const text = r === undefined ? '' : overviewCell(r.result);
+      return `<td class="${text === '✓' ? 'c-holds' : text === '' ? 'c-na' : 'c-violated'}">${esc(text)}</td>`;
+    });
+    out.push(`<tr><th>${esc(p)}</th>${cells.join('')}</tr>`);
+  }
+  out.push('</tbody></table>');
   for (const sc of data.scenarios) {
     out.push(`<h3 id="sc-${esc(anchor(sc.name))}">${esc(sc.name)}</h3>`);
     if (sc.about !== undefined) out.push(`<p>${esc(sc.about)}</p>`);
