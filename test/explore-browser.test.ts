@@ -133,3 +133,29 @@ test('explore: the server refuses a request without its token, or for another ho
   });
   t.is(rebound, 403);
 });
+
+test('explore: a lasso opens with its cycle marked (lock-page-over-gup\'s truncate waiting forever)', async (t) => {
+  const file = path.join(dir, 'lasso.json');
+  writeFileSync(file, gupcheck('check', 'lock-page-over-gup', '--scenario', 'rdma-file-mr', '--json').stdout);
+  const child = spawn(process.execPath, [BIN, 'explore', '--trace', file, '--property', 'L.truncate'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  try {
+    const link = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      child.stdout!.on('data', (b: Buffer) => {
+        out += b.toString();
+        const m = /http:\/\/127\.0\.0\.1:\d+\/\?t=[0-9a-f]+#\S+/.exec(out);
+        if (m) resolve(m[0]);
+      });
+      setTimeout(() => reject(new Error(`no URL: ${out}`)), 30_000);
+    });
+    const page = await browser!.newPage();
+    await page.goto(link);
+    await page.waitForSelector('body[data-ready="1"]');
+    t.regex((await page.textContent('header'))!, /a lasso: steps 4–5 repeat forever/);
+    t.is(await page.locator('#steps li.cycle-start').getAttribute('data-step'), '3');
+    t.is(await page.locator('#steps li.cycle').count(), 2);
+    await page.close();
+  } finally {
+    child.kill('SIGINT');
+  }
+});

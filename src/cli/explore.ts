@@ -27,11 +27,12 @@ export async function cmdExplore(argv: string[]): Promise<number> {
   if (entry === undefined) throw new BadInput(`unknown model '${modelName}'${didYouMean(modelName, MODELS.map((m) => m.name))} (models: ${MODELS.map((m) => m.name).join(', ')})`);
   const scenario = f.scenario ?? (saved !== undefined && typeof saved.params['scenario'] === 'string' ? saved.params['scenario'] : undefined);
   const model = buildModel(entry, f.set ?? [], scenario);
-  let start: { path: ExplorePath; title: string } | undefined;
+  let start: { path: ExplorePath; title: string; loop?: number } | undefined;
   if (saved !== undefined) {
     const p = pathOfTrace(model, saved.trace);
     if (typeof p === 'string') throw new BadInput(`${f.trace}: ${p}`);
-    start = { path: p, title: `the ${saved.property} counterexample of ${saved.model} (${saved.trace.length - 1} steps)` };
+    const lasso = saved.loop !== undefined ? `, a lasso: steps ${saved.loop + 1}–${saved.trace.length - 1} repeat forever` : '';
+    start = { path: p, title: `the ${saved.property} counterexample of ${saved.model} (${saved.trace.length - 1} steps${lasso})`, ...(saved.loop !== undefined ? { loop: saved.loop } : {}) };
   } else if (f.path !== undefined) {
     const p = parsePath(f.path);
     if (p === undefined) throw new UsageError(`--path ${f.path}: expected numbers separated by dots (an initial state, then action indices), as the explorer's reproduce line gives`);

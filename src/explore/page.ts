@@ -13,7 +13,7 @@ export interface PageData {
   readonly title: string;
   readonly command: string;
   readonly properties: readonly { name: string; kind: string }[];
-  readonly start?: { readonly path: string; readonly title: string };
+  readonly start?: { readonly path: string; readonly title: string; /** A lasso's cycle start (the steps after it repeat forever). */ readonly loop?: number };
 }
 
 const CSS = `
@@ -24,7 +24,7 @@ main { display: grid; grid-template-columns: minmax(260px, 1.1fr) minmax(300px, 
 h2 { font-size: 14px; margin: 6px 0; } code, .mono, td { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: 12.5px; }
 ol#steps { margin: 0; padding: 0; list-style: none; max-height: 78vh; overflow: auto; border: 1px solid #e3e3e3; }
 ol#steps li { padding: 3px 6px; cursor: pointer; border-bottom: 1px solid #f0f0f0; font-size: 12.5px; }
-ol#steps li.current { background: #fff1a8; font-weight: 600; } ol#steps li.future { color: #999; } ol#steps li.bad { border-left: 4px solid #d22; }
+ol#steps li.current { background: #fff1a8; font-weight: 600; } ol#steps li.cycle { border-left: 4px solid #e0a000; } ol#steps li.cycle-start::after { content: "  ↻ the cycle starts after this step"; color: #a06a00; font-weight: 600; } ol#steps li.future { color: #999; } ol#steps li.bad { border-left: 4px solid #d22; }
 table { border-collapse: collapse; width: 100%; } td { border-bottom: 1px solid #eee; padding: 2px 6px; vertical-align: top; }
 tr.changed td { background: #ffe0a3; font-weight: 600; }
 .nav button, .actions button { margin: 2px 3px 2px 0; font: inherit; font-size: 12.5px; padding: 3px 8px; cursor: pointer; }
@@ -73,7 +73,8 @@ const SCRIPT = `
       v.verdicts.forEach(function (x) { if (x.status === 'violated') firstBad[x.step] = true; });
       var ol = document.getElementById('steps'); ol.textContent = '';
       steps.forEach(function (st, k) {
-        var cls = (k === pos ? 'current' : k > pos ? 'future' : '') + (firstBad[k] ? ' bad' : '');
+        var lasso = D.start && D.start.loop !== undefined && text(full).indexOf(D.start.path) === 0 ? D.start.loop : -1;
+        var cls = (k === pos ? 'current' : k > pos ? 'future' : '') + (firstBad[k] ? ' bad' : '') + (lasso >= 0 && k > lasso ? ' cycle' : '') + (k === lasso ? ' cycle-start' : '');
         ol.appendChild(el('li', { 'class': cls, 'data-step': String(k), text: k + '. ' + st.label, onclick: function () { pos = k; show(); } }));
       });
       var cur = steps[pos];

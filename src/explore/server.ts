@@ -26,7 +26,7 @@ export interface ExploreServer {
 
 export interface ExploreOptions {
   /** A counterexample to start from (its path, and what it is). */
-  readonly start?: { readonly path: ExplorePath; readonly title: string };
+  readonly start?: { readonly path: ExplorePath; readonly title: string; readonly loop?: number };
   /** Shown in the page's title. */
   readonly title: string;
   /** The command that rebuilds this model (for the reproduce line). */
@@ -48,7 +48,7 @@ export async function startExplorer(model: Model, opts: ExploreOptions): Promise
       return send(res, 200, 'text/html; charset=utf-8', explorerPage({
         token, title: opts.title, command: opts.command,
         properties: model.properties.map((p) => ({ name: p.name, kind: p.kind })),
-        ...(opts.start !== undefined ? { start: { path: pathText(opts.start.path), title: opts.start.title } } : {}),
+        ...(opts.start !== undefined ? { start: { path: pathText(opts.start.path), title: opts.start.title, ...(opts.start.loop !== undefined ? { loop: opts.start.loop } : {}) } } : {}),
       }));
     }
     if (url.pathname === '/api/view') {
