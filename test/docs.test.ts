@@ -6,18 +6,22 @@ import { PROPOSALS } from '../models/index.js';
 import { BUGS } from '../models/bugs/index.js';
 import { renderHistoryDoc } from '../src/docs/history.js';
 
+/** Where a saved generated file first differs from what the definitions give, or undefined if it is fresh. */
+function stale(name: string, saved: string, fresh: string): string | undefined {
+  if (saved === fresh) return undefined;
+  const a = saved.split('\n');
+  const b = fresh.split('\n');
+  const i = a.findIndex((l, k) => l !== b[k]);
+  return `${name} is stale from line ${i + 1}: has ${JSON.stringify(a[i])}, the definitions give ${JSON.stringify(b[i])}; run npm run docs`;
+}
+
 const file = new URL('../../docs/proposals.md', import.meta.url);
 
 test('docs/proposals.md is what the models give today (run npm run docs after changing a model)', (t) => {
   const fresh = renderProposalsDoc();
   const saved = readFileSync(file, 'utf8');
-  if (saved !== fresh) {
-    const a = saved.split('\n');
-    const b = fresh.split('\n');
-    const i = a.findIndex((l, k) => l !== b[k]);
-    t.fail(`docs/proposals.md is stale from line ${i + 1}: has ${JSON.stringify(a[i])}, the models give ${JSON.stringify(b[i])}; run npm run docs`);
-    return;
-  }
+  const msg = stale('docs/proposals.md', saved, fresh);
+  if (msg !== undefined) return t.fail(msg);
   // Every proposal has its section, its notes and at least one verdict row.
   for (const p of PROPOSALS) {
     t.true(fresh.includes(`## ${p.name}\n`), p.name);
@@ -32,13 +36,8 @@ const historyFile = new URL('../../docs/history.md', import.meta.url);
 test('docs/history.md is what the models give today: the releases, the corpus with every flip, CVE-2020-29374 at v5.8 (run npm run docs)', async (t) => {
   const fresh = await renderHistoryDoc();
   const saved = readFileSync(historyFile, 'utf8');
-  if (saved !== fresh) {
-    const a = saved.split('\n');
-    const b = fresh.split('\n');
-    const i = a.findIndex((l, k) => l !== b[k]);
-    t.fail(`docs/history.md is stale from line ${i + 1}: has ${JSON.stringify(a[i])}, the models give ${JSON.stringify(b[i])}; run npm run docs`);
-    return;
-  }
+  const msg = stale('docs/history.md', saved, fresh);
+  if (msg !== undefined) return t.fail(msg);
   for (const b of BUGS) t.true(fresh.includes(`### ${b.name}\n`), b.name);
   t.notRegex(fresh, /\(not found\)/);
   t.regex(fresh, /The flip is at v5\.8, by `17839856fd58`/);
@@ -54,14 +53,6 @@ import { loadScenario } from '../models/kernel/scenario.js';
 import { livenessProperties } from '../src/engine/liveness.js';
 import { isRight } from 'fp-ts/lib/Either.js';
 import { gupcheck } from './helpers/cli.js';
-
-const stale = (name: string, saved: string, fresh: string): string | undefined => {
-  if (saved === fresh) return undefined;
-  const a = saved.split('\n');
-  const b = fresh.split('\n');
-  const i = a.findIndex((l, k) => l !== b[k]);
-  return `${name} is stale from line ${i + 1}: has ${JSON.stringify(a[i])}, the definitions give ${JSON.stringify(b[i])}; run npm run docs`;
-};
 
 test('docs/scenarios.md is generated from the scenario codecs (every field, its type and allowed values)', (t) => {
   const fresh = renderScenariosDoc();
