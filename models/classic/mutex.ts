@@ -25,11 +25,11 @@ export function mutexProperties(m: MutexSpec): Property[] {
   const holding = m.holding ?? [m.cs];
   const cs = [m.cs];
   const out: Property[] = [
-    always('mutual-exclusion', m.holdingDescription ?? 'at most one process is in its critical section', (s) => count(s, holding) <= 1),
-    sometimes('someone-enters', 'some process reaches its critical section', (s) => count(s, cs) === 1),
+    always('mutual-exclusion', m.holdingDescription ?? 'at most one process is in its critical section', (s) => count(s, holding) <= 1, { reads: m.pcs, locations: m.pcs.map((field) => ({ field, values: holding })) }),
+    sometimes('someone-enters', 'some process reaches its critical section', (s) => count(s, cs) === 1, { reads: m.pcs, locations: m.pcs.map((field) => ({ field, values: cs })) }),
   ];
   if (m.unreachableWitness) {
-    out.push(sometimes('all-in-cs', 'every process is in its critical section at once (unreachable by design)', (s) => count(s, cs) === m.pcs.length));
+    out.push(sometimes('all-in-cs', 'every process is in its critical section at once (unreachable by design)', (s) => count(s, cs) === m.pcs.length, { reads: m.pcs, locations: m.pcs.map((field) => ({ field, values: cs })) }));
   }
   return out;
 }

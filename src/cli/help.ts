@@ -43,7 +43,7 @@ exit codes: 0 complete search, all properties hold; 1 a property violated or vac
                        [--format text|json|itf|mermaid|dot] [--json] [--full] [--property NAME]
                        [--exact] [--max-depth N] [--max-states N] [--time-limit SECONDS]
                        [--max-memory MIB] [--workers N] [--no-symmetry] [--no-deadlock]
-                       [--fairness weak|none] [--no-liveness] [--quiet]
+                       [--fairness weak|none] [--no-liveness] [--por [--shortest]] [--quiet]
 
   <model|PATH>      a shipped model (gupcheck list), or the path of a proposal or model
                     module (.mjs/.js; README "Adding a proposal")
@@ -73,6 +73,11 @@ exit codes: 0 complete search, all properties hold; 1 a property violated or vac
                     the classic models), strong (a step enabled again and again is
                     eventually taken; the kernel models) or none
   --no-liveness     skip the liveness search (its properties report unknown)
+  --por             partial-order reduction (stubborn sets) where the model declares what
+                    each action and property reads and writes (the classic peterson and
+                    anderson do; the kernel models do not yet: a warning says why not);
+                    same verdicts, fewer states, counterexamples not always shortest
+  --shortest        with --por: a full search to the counterexamples' depth makes them shortest
   --quiet           no progress line (it is only drawn on a terminal, on stderr)
 
 examples:

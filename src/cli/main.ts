@@ -8,7 +8,7 @@ import { cmdExplore } from './explore.js';
 import { didYouMean } from '../io/suggest.js';
 import { isLeft } from 'fp-ts/lib/Either.js';
 import { resolve } from 'node:path';
-import { Checker, type CheckOptions } from '../engine/checker.js';
+import { Checker, shortestCounterexamples, type CheckOptions } from '../engine/checker.js';
 import type { Model } from '../engine/model.js';
 import { ModelError, ModelFault } from '../engine/model.js';
 import { InputError, ParamError, entrySource, resolveParams } from '../engine/registry.js';
@@ -97,11 +97,13 @@ async function cmdCheck(argv: string[]): Promise<number> {
         : entrySource(entry, { url: new URL('../../models/index.js', import.meta.url).href, export: 'MODELS' }, params, flags.scenario),
     };
   }
+  if (flags.shortest === true && flags.por !== true) throw new UsageError('--shortest shortens the counterexamples of a --por search; without --por they are shortest already');
   const checker = new Checker(model, opts);
   const line = progressWanted(flags.quiet) ? new ProgressLine() : undefined;
   let result: CheckResult;
   try {
     result = await runInterruptibly(checker, line !== undefined ? { line, ...(opts.maxMemoryBytes !== undefined ? { maxMemoryBytes: opts.maxMemoryBytes } : {}) } : undefined);
+    if (flags.shortest === true) result = shortestCounterexamples(model, result, opts);
   } catch (e) {
     throw e instanceof ModelFault ? e.in(model) : e;
   } finally {

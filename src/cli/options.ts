@@ -63,13 +63,15 @@ export const CheckFlagsC = t.type({
   'no-symmetry': flag,
   'fairness': enumFlag('--fairness', ['strong', 'weak', 'none'] as const),
   'no-liveness': flag,
+  'por': flag,
+  'shortest': flag,
 });
 export type CheckFlags = t.TypeOf<typeof CheckFlagsC>;
 
 export const CHECK_FLAGS = {
   set: 'multi', scenario: 'value', json: 'bool', format: 'value', full: 'bool', property: 'value', exact: 'bool', quiet: 'bool', 'no-deadlock': 'bool',
   'max-depth': 'value', 'max-states': 'value', 'time-limit': 'value', 'max-memory': 'value', workers: 'value', 'no-symmetry': 'bool',
-  fairness: 'value', 'no-liveness': 'bool',
+  fairness: 'value', 'no-liveness': 'bool', por: 'bool', shortest: 'bool',
 } as const;
 
 /** Default memory bound: half the machine, so the search stops cleanly before the OS kills it. */
@@ -90,5 +92,6 @@ export function toCheckOptions(f: Partial<CheckFlags>): CheckOptions {
     ...(f['no-symmetry'] === true ? { symmetry: false } : {}),
     ...(f.fairness !== undefined ? { fairness: f.fairness } : {}),
     ...(f['no-liveness'] === true ? { liveness: false } : {}),
+    ...(f.por === true ? { por: true } : {}),
   };
 }

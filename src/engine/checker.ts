@@ -37,6 +37,7 @@ import { FingerprintSet, INITIAL_SLOTS, lanesFor } from './visited.js';
 import type { CheckResult, CoverageEntry, PropertyResult, Remaining, StopReason, TraceStep } from './result.js';
 import { ParallelSearch } from './parallel.js';
 import { checkLiveness, hasLiveness, livenessProperties, type LivenessOutcome } from './liveness.js';
+import { planPor, type StubbornSets } from './por.js';
 
 /** The liveness search's default bound on states (it stores the whole graph, edges included). */
 export const LIVENESS_MAX_STATES = 4_000_000;
@@ -99,6 +100,16 @@ export class Checker implements Search {
   private nextPacked = true;
   /** Successors past --max-depth that are not stored (repeats counted). */
   private pastBound = 0;
+
+  // partial-order reduction (por.ts): the stubborn-set chooser; for its proviso, the fingerprints of the
+  // level being expanded and of the next, and of every state expanded with a proper subset (in exact
+  // mode, state ids say the level, and a flag per id says reduced); scratch
+  private readonly por: StubbornSets | undefined;
+  private levelFps: FingerprintSet | undefined;
+  private curFps: FingerprintSet | undefined;
+  private reducedFps: FingerprintSet | undefined;
+  private reducedById: Uint8Array = new Uint8Array(0);
+  private readonly keep: Uint8Array;
 
   // scratch
   private readonly batch: SuccessorBatch;
@@ -171,11 +182,29 @@ export class Checker implements Search {
     this.tracked.push(this.range);
     const workers = opts.workers ?? 1;
     if (!Number.isInteger(workers) || workers < 1) throw new RangeError(`workers: ${workers} is not a positive integer`);
+    this.por = opts.por === true ? this.setUpPor(opts) : undefined;
+    this.keep = new Uint8Array(this.por !== undefined ? Math.max(1, this.nA) : 0);
+    if (this.por !== undefined && !this.exact) {
+      this.levelFps = new FingerprintSet();
+      this.curFps = new FingerprintSet();
+      this.reducedFps = new FingerprintSet();
+    }
     if (workers > 1 && this.exact) this.notes.push(`--exact runs on one worker (workers: ${workers} asked)`);
-    if (workers > 1 && !this.exact) {
+    else if (workers > 1 && this.por !== undefined) this.notes.push(`partial-order reduction runs on one worker (workers: ${workers} asked)`);
+    if (workers > 1 && !this.exact && this.por === undefined) {
       if (opts.source === undefined) throw new RangeError('workers > 1 needs CheckOptions.source (how a worker builds the model)');
       this.parallel = new ParallelSearch(model, opts, opts.source);
     } else this.parallel = undefined;
+  }
+
+  /** The stubborn-set chooser if reduction applies to this search, else undefined with a note saying why not. */
+  private setUpPor(opts: CheckOptions): StubbornSets | undefined {
+    const off = (why: string) => { this.notes.push(`partial-order reduction off: ${why}; searching the full graph`); return undefined; };
+    if (opts.maxDepth !== undefined) return off('--max-depth bounds the steps of the full graph, which a reduced search does not follow');
+    if (this.canon !== undefined) return off('it is not combined with symmetry reduction (--no-symmetry chooses reduction)');
+    const setup = planPor(this.model);
+    if (!setup.ok) return off(setup.reason);
+    return setup.plan;
   }
 
   /** Ask a running search to stop at the next check (signal handlers call this). */
@@ -429,11 +458,61 @@ export class Checker implements Search {
       }
     }
     this.links.chunks[id >>> LINK_CHUNK_BITS]![id & LINK_MASK] = link;
+    if (this.levelFps !== undefined && !this.noteIn(this.levelFps, h, l)) return -2;
     const nxt = this.nxt;
     for (let k = 0; k < W; k++) nxt[nb++] = v[k]!;
     this.nxtCount++;
     this.count = id + 1;
     return id;
+  }
+
+  /** POR: add (h, l) to one of the proviso's sets. False when memory stopped the search. */
+  private noteIn(set: FingerprintSet, h: number, l: number): boolean {
+    for (;;) {
+      if (set.count + 1 > set.growAt && !growFingerprintSet(set, { memoryAllows: (x) => this.memoryAllows(x), allocate: (make) => this.allocate(make), reserveBytes: 0 })) return false;
+      const r = set.add(h, l);
+      if (r >= 0) return true;
+      if (!growFingerprintSet(set, { memoryAllows: (x) => this.memoryAllows(x), allocate: (make) => this.allocate(make), reserveBytes: 0 })) return false;
+    }
+  }
+
+  /**
+   * POR's proviso (por.ts): may the edge to this successor close a cycle of
+   * the reduced graph with no fully expanded state on it? Only if the
+   * successor is stored at this level (expanded or not) or at an earlier
+   * one and was expanded with a proper subset; a successor found for the
+   * next level, or an earlier one that was expanded fully, cannot.
+   */
+  private provisoBlocks(v: Uint32Array, h: number, l: number): boolean {
+    if (this.exact) {
+      const slot = this.probeExact(v, h);
+      if (slot < 0) return false;
+      const id = this.table[slot]! - 1;
+      const ls = this.links.levelStart;
+      if (id >= ls[this.level + 1]!) return false;
+      if (id >= ls[this.level]!) return true;
+      return this.reducedById[id] === 1;
+    }
+    if (this.fps.probe(h, l) < 0 || this.levelFps!.probe(h, l) >= 0) return false;
+    return this.curFps!.probe(h, l) >= 0 || this.reducedFps!.probe(h, l) >= 0;
+  }
+
+  /** POR: remember that state srcId (words src) was expanded with a proper subset. */
+  private noteReduced(src: Uint32Array, srcId: number): boolean {
+    if (this.exact) {
+      if (srcId >= this.reducedById.length) {
+        const n = Math.max(1024, this.reducedById.length * 2, srcId + 1);
+        if (!this.memoryAllows(n)) return false;
+        const a = this.allocate(() => new Uint8Array(n));
+        if (a === undefined) return false;
+        a.set(this.reducedById);
+        this.reducedById = a;
+      }
+      this.reducedById[srcId] = 1;
+      return true;
+    }
+    fingerprint(src, 0, this.W);
+    return this.noteIn(this.reducedFps!, FP[0]!, FP[1]!);
   }
 
   // --- search ------------------------------------------------------------
@@ -463,6 +542,16 @@ export class Checker implements Search {
     this.nxt = a;
     this.nxtCount = 0;
     this.levelPos = 0;
+    if (this.levelFps !== undefined) {
+      // the next level's set becomes the current level's; the old current one, emptied, the next
+      const c = this.curFps!;
+      this.curFps = this.levelFps;
+      this.levelFps = c;
+      if (c.count > 0) {
+        c.table.fill(0);
+        c.count = 0;
+      }
+    }
     const ls = this.links.levelStart;
     const L = this.started && ls.length > 1 ? this.level + 1 : 0;
     // the states of level L are ids ls[L] .. ls[L] + curCount - 1; level L+1 follows
@@ -510,6 +599,8 @@ export class Checker implements Search {
     const fps = this.fps;
     const maxDepth = this.opts.maxDepth;
     const timeLimit = this.opts.timeLimitMs;
+    const por = this.por;
+    const keep = this.keep;
     let batches = 0;
     let sink = 0;
 
@@ -560,7 +651,24 @@ export class Checker implements Search {
         const jEnd = sEnd[b]!;
         const ee = eEnd[b]!;
         const anyEnabled = jEnd > j || ee > e;
+        // POR: a proper stubborn set, unless the state has a range error (a visible step) or the proviso says no
+        const j0 = j;
+        let reduce = false;
+        if (por !== undefined) {
+          por.checkMoves(src, acts, views, j0, jEnd);
+          if (ee === e && por.choose(src, acts, j0, jEnd, keep) > 0) {
+            reduce = true;
+            for (let q = j0; q < jEnd; q++) {
+              if (keep[q - j0] === 1 && this.provisoBlocks(cviews[q]!, fh[q]!, fl[q]!)) { reduce = false; por.provisoFull++; break; }
+            }
+          }
+          if (reduce) {
+            por.reduced++;
+            if (!this.noteReduced(src, srcId)) { stopped = true; break; }
+          } else por.full++;
+        }
         for (; j < jEnd; j++) {
+          if (reduce && keep[j - j0] === 0) continue;
           const a = acts[j]!;
           while (e < ee && errActs[e]! < a) { this.rangeError(srcId, errActs[e]!, errMsgs[e]!, atBound); e++; }
           const v = cviews[j]!;
@@ -683,6 +791,10 @@ export class Checker implements Search {
       action: a.name, label: a.label, params: a.params, fired: this.fired[i]!, distinct: this.found[i]!,
     }));
     const warnings: string[] = [...this.notes];
+    const por = this.por;
+    if (por !== undefined && properties.some((p) => p.status === 'violated' && p.trace !== undefined)) {
+      warnings.push(NOT_SHORTEST);
+    }
     if (this.finished) {
       const never = coverage.filter((c) => c.fired === 0);
       if (never.length > 0) warnings.push(`${never.length} action(s) never fired: ${never.map((c) => c.label).join(', ')}`);
@@ -712,11 +824,40 @@ export class Checker implements Search {
         queued,
       },
       ...(complete ? {} : { remaining: this.remaining() }),
+      ...(por !== undefined ? { reduction: { method: 'stubborn-sets' as const, reduced: por.reduced, full: por.full, proviso: por.provisoFull, visibleActions: por.visibleCount, shortest: !properties.some((p) => p.status === 'violated' && p.trace !== undefined && p.loop === undefined) } } : {}),
       coverage,
       warnings,
       properties,
     };
   }
+}
+
+/** The warning a reduced search's result carries while its counterexamples may not be shortest. */
+const NOT_SHORTEST = 'partial-order reduction: each counterexample is a real run but not necessarily a shortest one (--shortest searches the full graph to its depth for one)';
+
+/**
+ * The counterexamples of a reduced search (CheckOptions.por), made shortest:
+ * a full breadth-first search bounded at the depth of the longest one finds
+ * each violated safety property's shortest counterexample (none is
+ * longer). Verdicts stay the reduced search's; a liveness lasso stays as it
+ * is. The result says how far the full search went.
+ */
+export function shortestCounterexamples(model: Model, r: CheckResult, opts: CheckOptions = {}): CheckResult {
+  const safety = r.properties.filter((p) => p.status === 'violated' && p.trace !== undefined && p.loop === undefined);
+  if (r.reduction === undefined || safety.length === 0) return r;
+  const depth = Math.max(...safety.map((p) => p.trace!.length - 1));
+  const { por: _por, workers: _w, source: _s, ...rest } = opts;
+  const full = check(model, { ...rest, maxDepth: depth, liveness: false });
+  let shortened = 0;
+  const properties = r.properties.map((p) => {
+    if (!safety.includes(p)) return p;
+    const f = full.properties.find((q) => q.name === p.name);
+    if (f?.trace === undefined) return p;
+    if (f.trace.length < p.trace!.length) shortened++;
+    return { ...p, trace: f.trace, ...(f.detail !== undefined ? { detail: f.detail } : {}) };
+  });
+  const note = `--shortest: a full search to depth ${depth} (${full.stats.states.toLocaleString('en-US')} states, ${full.stats.seconds.toFixed(2)} s) gave the shortest counterexamples (${shortened} shorter than the reduced search's)`;
+  return { ...r, properties, reduction: { ...r.reduction, shortest: true }, warnings: [...r.warnings.filter((w) => w !== NOT_SHORTEST), note] };
 }
 
 /** Convenience: check a model synchronously. */

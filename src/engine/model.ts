@@ -5,7 +5,7 @@
 // The engine knows nothing about what the fields mean. Models are written in
 // their own domain's words on top of these types.
 
-import { Layout, type FieldSpec, type JsonValue } from './schema.js';
+import { Field, Layout, type FieldSpec, type JsonValue } from './schema.js';
 import type { LivenessProperty } from './liveness.js';
 
 export type ParamValue = number | string | boolean;
@@ -34,6 +34,26 @@ export interface Action {
    * fairness never forces it. Default true.
    */
   readonly fair?: boolean;
+  /**
+   * Footprint for partial-order reduction (por.ts): every field the guard or
+   * the effect may read, in any state. Absent: unknown, and the search
+   * cannot reduce.
+   */
+  readonly reads?: readonly Field[];
+  /** Every field the effect may write, in any state. */
+  readonly writes?: readonly Field[];
+  /**
+   * A conjunct of the guard that reads only `reads` (a process's location,
+   * as in SPIN): while it is false, only an action writing one of those
+   * fields can enable this one.
+   */
+  readonly necessary?: { readonly reads: readonly Field[]; readonly holds: (s: Uint32Array) => boolean };
+  /**
+   * A location the step moves its actor between (SPIN's process graph): the
+   * guard implies field = from, and the effect sets field = to (its only
+   * write to the field). The search checks both on every step it takes.
+   */
+  readonly moves?: Move;
   /** Guard: read-only over s. */
   enabled(s: Uint32Array): boolean;
   /** Effect: mutates s, which is a private copy of the source state. */
@@ -48,8 +68,34 @@ export interface ActionDef {
   readonly role?: string;
   readonly progress?: boolean;
   readonly fair?: boolean;
+  /** Footprint (see Action.reads): fields, or handle trees of fields (a record, an array). */
+  readonly reads?: FieldRefs;
+  readonly writes?: FieldRefs;
+  readonly necessary?: { readonly reads: FieldRefs; readonly holds: (s: Uint32Array) => boolean };
+  readonly moves?: Move;
   readonly guard: (s: Uint32Array) => boolean;
   readonly effect: (s: Uint32Array) => void;
+}
+
+/** A step from one value of a location field to another (Action.moves). */
+export interface Move { readonly field: Field; readonly from: number; readonly to: number }
+
+/** Fields named directly or by a handle tree (a record or array of fields, as Layout.root gives). */
+export type FieldRefs = readonly unknown[];
+
+/** The leaf fields of handle trees, in order, each once. */
+export function fieldsOf(refs: FieldRefs): Field[] {
+  const out: Field[] = [];
+  const seen = new Set<Field>();
+  const walk = (x: unknown): void => {
+    if (x instanceof Field) {
+      if (!seen.has(x)) { seen.add(x); out.push(x); }
+    } else if (Array.isArray(x)) for (const y of x) walk(y);
+    else if (typeof x === 'object' && x !== null) for (const y of Object.values(x)) walk(y);
+    else throw new ModelError(`a footprint names ${String(x)}, not a field`);
+  };
+  for (const r of refs) walk(r);
+  return out;
 }
 
 export function formatLabel(name: string, params: Params | undefined): string {
@@ -68,6 +114,10 @@ export function action(def: ActionDef): Action {
     ...(def.progress === true ? { progress: true } : {}),
     ...(def.fair === false ? { fair: false } : {}),
     label: def.label ?? formatLabel(def.name, def.params),
+    ...(def.reads !== undefined ? { reads: fieldsOf(def.reads) } : {}),
+    ...(def.writes !== undefined ? { writes: fieldsOf(def.writes) } : {}),
+    ...(def.necessary !== undefined ? { necessary: { reads: fieldsOf(def.necessary.reads), holds: def.necessary.holds } } : {}),
+    ...(def.moves !== undefined ? { moves: def.moves } : {}),
     enabled: guard,
     apply: effect,
   };
@@ -79,7 +129,20 @@ interface PropertyBase {
   readonly name: string;
   /** One line: what must hold (and, where the model knows it, the symptom when it does not). */
   readonly description: string;
+  /**
+   * Every field the property may read (por.ts: the actions writing them are
+   * visible). Absent: unknown, and the search cannot reduce.
+   */
+  readonly reads?: readonly Field[];
+  /**
+   * Fields among `reads` that the property tests only for membership in a
+   * set of values (a process being in its critical section): a step that
+   * moves such a field (Action.moves) within the set or within its
+   * complement is invisible to the property.
+   */
+  readonly locations?: readonly PropertyLocation[];
 }
+export interface PropertyLocation { readonly field: Field; readonly values: readonly number[] }
 /** A state invariant, checked in every reachable state. */
 export interface AlwaysProperty extends PropertyBase {
   readonly kind: 'always';
@@ -89,6 +152,8 @@ export interface AlwaysProperty extends PropertyBase {
 export interface StepProperty extends PropertyBase {
   readonly kind: 'step';
   readonly holds: (prev: Uint32Array, action: Action, next: Uint32Array) => boolean;
+  /** For partial-order reduction: the actions it can fail on (they are visible); absent: any. */
+  readonly watches?: (a: Action) => boolean;
 }
 /** An invariant checked only in states the model calls quiescent (no work pending). */
 export interface QuiescentProperty extends PropertyBase {
@@ -103,14 +168,21 @@ export interface SometimesProperty extends PropertyBase {
 export type Property = AlwaysProperty | StepProperty | QuiescentProperty | SometimesProperty;
 export type PropertyKind = Property['kind'] | 'deadlock' | 'range';
 
-export const always = (name: string, description: string, holds: (s: Uint32Array) => boolean): AlwaysProperty =>
-  ({ kind: 'always', name, description, holds });
-export const step = (name: string, description: string, holds: StepProperty['holds']): StepProperty =>
-  ({ kind: 'step', name, description, holds });
-export const quiescent = (name: string, description: string, holds: (s: Uint32Array) => boolean): QuiescentProperty =>
-  ({ kind: 'quiescent', name, description, holds });
-export const sometimes = (name: string, description: string, witness: (s: Uint32Array) => boolean): SometimesProperty =>
-  ({ kind: 'sometimes', name, description, witness });
+/** What a property may read, for partial-order reduction (see PropertyBase.reads). */
+export interface Footprint { readonly reads?: FieldRefs; readonly locations?: readonly PropertyLocation[] }
+const readsOf = (f: Footprint | undefined) => ({
+  ...(f?.reads !== undefined ? { reads: fieldsOf(f.reads) } : {}),
+  ...(f?.locations !== undefined ? { locations: f.locations } : {}),
+});
+
+export const always = (name: string, description: string, holds: (s: Uint32Array) => boolean, f?: Footprint): AlwaysProperty =>
+  ({ kind: 'always', name, description, holds, ...readsOf(f) });
+export const step = (name: string, description: string, holds: StepProperty['holds'], f?: Footprint & { readonly watches?: (a: Action) => boolean }): StepProperty =>
+  ({ kind: 'step', name, description, holds, ...readsOf(f), ...(f?.watches !== undefined ? { watches: f.watches } : {}) });
+export const quiescent = (name: string, description: string, holds: (s: Uint32Array) => boolean, f?: Footprint): QuiescentProperty =>
+  ({ kind: 'quiescent', name, description, holds, ...readsOf(f) });
+export const sometimes = (name: string, description: string, witness: (s: Uint32Array) => boolean, f?: Footprint): SometimesProperty =>
+  ({ kind: 'sometimes', name, description, witness, ...readsOf(f) });
 
 // --- the model ---------------------------------------------------------------
 
@@ -127,6 +199,8 @@ export interface Model<S extends FieldSpec = FieldSpec> {
   readonly isLegalEnd?: (s: Uint32Array) => boolean;
   /** States where `quiescent` properties are checked. Without it, quiescent properties are never checked. */
   readonly isQuiescent?: (s: Uint32Array) => boolean;
+  /** The fields isQuiescent reads (partial-order reduction with quiescent properties). */
+  readonly quiescentReads?: readonly Field[];
   /** Report deadlocks (default true). */
   readonly checkDeadlock?: boolean;
   /** Liveness properties (liveness.ts): checked on the full graph after a complete safety search. */

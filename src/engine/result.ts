@@ -122,6 +122,8 @@ export const CheckResultC = t.intersection([
     remaining: RemainingC,
     /** The liveness search (liveness.ts), when the model has liveness properties: its graph and fairness. */
     liveness: t.type({ fairness: t.keyof({ strong: null, weak: null, none: null }), complete: t.boolean, states: t.number, edges: t.number, seconds: t.number }),
+    /** Partial-order reduction (por.ts): states expanded with a proper stubborn set, fully (of which by the cycle proviso), and the visible actions. */
+    reduction: t.type({ method: t.literal('stubborn-sets'), reduced: t.number, full: t.number, proviso: t.number, visibleActions: t.number, shortest: t.boolean }),
     /** A random simulation (`gupcheck simulate`), not a search: what it sampled. */
     simulation: t.type({ seed: t.number, runs: t.number, steps: t.number, depth: t.number, runsPerSecond: t.number, stepsPerSecond: t.number, stoppedBy: t.string, notes: t.array(t.string), found: t.array(t.type({ property: t.string, run: t.number, seconds: t.number, steps: t.number })) }),
   }),

@@ -54,6 +54,13 @@ export interface CheckOptions {
   readonly liveness?: boolean;
   /** The liveness search's bound on states (default: maxStates, else LIVENESS_MAX_STATES). */
   readonly livenessMaxStates?: number;
+  /**
+   * Partial-order reduction (por.ts) where the model declares footprints for
+   * every action and property; else a warning says why not and the full
+   * graph is searched. Off by default: its counterexamples are not
+   * necessarily shortest.
+   */
+  readonly por?: boolean;
 }
 
 

@@ -117,6 +117,10 @@ export function renderResult(r: CheckResult, opts: ResultTextOptions = {}): stri
   }
   out.push(`  ${fmtInt(s.states)} distinct states, ${fmtInt(s.transitions)} transitions, ${fmtInt(s.levels)} BFS levels (max depth ${s.maxDepth})`);
   out.push(`  ${s.seconds.toFixed(2)} s, ${fmtRate(s.statesPerSecond)} states/s, ${s.bytesPerState.toFixed(1)} bytes stored per state (${s.stateWords} words per state)`);
+  if (r.reduction !== undefined) {
+    const red = r.reduction;
+    out.push(`  partial-order reduction (stubborn sets): ${fmtInt(red.reduced)} of ${fmtInt(red.reduced + red.full)} states expanded with a proper subset of their enabled actions${red.proviso > 0 ? `, ${fmtInt(red.proviso)} fully by the cycle proviso` : ''}; ${red.visibleActions} visible actions`);
+  }
   if (r.mode === 'fingerprint') out.push(`  fingerprint collision probability ≈ ${s.collisionProbability.toExponential(1)} (use --exact to rule it out)`);
   out.push('');
   const nameW = Math.max(8, ...r.properties.map((p) => p.name.length));
@@ -135,7 +139,7 @@ export function renderResult(r: CheckResult, opts: ResultTextOptions = {}): stri
     const lasso = p.loop !== undefined;
     out.push(style.bold(lasso
       ? `${p.name} violated: a lasso, ${p.loop} steps to the cycle, then ${p.trace.length - 1 - p.loop!} repeated (${r.liveness?.fairness === 'none' ? 'without fairness' : `under ${r.liveness?.fairness ?? 'weak'} fairness`})`
-      : `${p.name} violated: shortest counterexample, ${p.trace.length - 1} steps`));
+      : `${p.name} violated: ${r.reduction !== undefined && !r.reduction.shortest ? 'counterexample of the reduced search (not necessarily shortest)' : 'shortest counterexample'}, ${p.trace.length - 1} steps`));
     if (p.detail) out.push(`  (${p.detail})`);
     const failures = lasso ? [] : opts.failures?.(withTrace) ?? [{ step: p.trace.length - 1, property: p.name, description: p.kind === 'deadlock' ? 'no action is enabled here' : p.description }];
     out.push(...renderTrace(p.trace, { ...(opts.full !== undefined ? { full: opts.full } : {}), style, failures, ...(lasso ? { loop: p.loop! } : {}) }));

@@ -1,0 +1,168 @@
+// Partial-order reduction (src/engine/por.ts) must not change a verdict:
+// random models with footprints computed from their data, and the classic
+// models that declare theirs, are searched with and without reduction (in
+// fingerprint and exact mode) and every property's status must agree; each
+// counterexample of a reduced search must be a real run that ends in its
+// violation, and --shortest must find the full search's lengths. The test
+// has teeth: with one field left out of the footprints, some random model's
+// verdict changes. Where reduction cannot apply, the result says why.
+
+import test from 'ava';
+import fc from 'fast-check';
+import { check, shortestCounterexamples, type CheckResult, type PropertyResult, type TraceStep } from '../src/engine/checker.js';
+import { action, always, ModelFault, type Model } from '../src/engine/model.js';
+import { FieldRangeError, Layout, enumOf, int, record } from '../src/engine/schema.js';
+import { peterson } from '../models/classic/peterson.js';
+import { anderson } from '../models/classic/anderson.js';
+import { MODELS } from '../models/index.js';
+import { bigModelArb, buildModel, modelDataArb, type ModelData } from './helpers/random-models.js';
+
+const RUNS = Number(process.env['POR_RUNS'] ?? 400);
+const BIG_RUNS = Number(process.env['POR_BIG_RUNS'] ?? 80);
+
+const statuses = (r: CheckResult) => Object.fromEntries(r.properties.map((p) => [p.name, p.status]));
+
+/** The trace is a run of m (re-executed step by step) that ends in p's violation (or witness). */
+function endsInViolation(m: Model, p: PropertyResult, trace: readonly TraceStep[]): string | undefined {
+  const s = Uint32Array.from(m.layout.fromJSON(trace[0]!.state));
+  let prev = s.slice();
+  for (let i = 1; i < trace.length; i++) {
+    const a = m.actions.find((x) => x.label === trace[i]!.label);
+    if (a === undefined || !a.enabled(s)) return `step ${i} (${trace[i]!.label}) cannot run`;
+    prev = s.slice();
+    try {
+      a.apply(s);
+    } catch (e) {
+      if (e instanceof FieldRangeError && i === trace.length - 1 && p.kind === 'range') return undefined;
+      throw e;
+    }
+  }
+  const prop = m.properties.find((x) => x.name === p.name);
+  switch (p.kind) {
+    case 'always': return prop?.kind === 'always' && !prop.holds(s) ? undefined : 'the last state satisfies it';
+    case 'quiescent': return prop?.kind === 'quiescent' && !prop.holds(s) && m.isQuiescent!(s) ? undefined : 'the last state is not a quiescent violation';
+    case 'sometimes': return prop?.kind === 'sometimes' && prop.witness(s) ? undefined : 'the last state is no witness';
+    case 'deadlock': return m.actions.every((a) => !a.enabled(s)) && !(m.isLegalEnd?.(s) ?? false) ? undefined : 'the last state is no deadlock';
+    case 'step': {
+      const a = m.actions.find((x) => x.label === trace.at(-1)!.label)!;
+      return prop?.kind === 'step' && !prop.holds(prev, a, s) ? undefined : 'the last step satisfies it';
+    }
+    default: return `unexpected kind ${p.kind}`;
+  }
+}
+
+/** Compare a reduced search of `reduced` with a full one of `plain` (the same model without footprints); returns whether it reduced. */
+function agree(plain: Model, reduced: Model, what: string): boolean {
+  const full = check(plain);
+  for (const exact of [false, true]) {
+    const r = check(reduced, { por: true, exact });
+    if (r.reduction === undefined) throw new Error(`${what}: no reduction block (${r.warnings.join('; ')})`);
+    const a = statuses(full);
+    const b = statuses(r);
+    if (JSON.stringify(a) !== JSON.stringify(b)) throw new Error(`${what}${exact ? ' (exact)' : ''}: verdicts differ: full ${JSON.stringify(a)}, reduced ${JSON.stringify(b)}`);
+    if (r.complete !== full.complete) throw new Error(`${what}: completeness differs`);
+    if (r.stats.states > full.stats.states) throw new Error(`${what}: the reduced search stored more states (${r.stats.states} > ${full.stats.states})`);
+    for (const p of r.properties) {
+      const tr = p.trace ?? p.witness;
+      if (tr === undefined || p.loop !== undefined) continue;
+      const why = endsInViolation(reduced, p, tr);
+      if (why !== undefined) throw new Error(`${what}: ${p.name}'s trace is not a violation: ${why}`);
+    }
+    if (!exact) {
+      const s = shortestCounterexamples(reduced, r);
+      for (const p of s.properties) {
+        if (p.status !== 'violated' || p.trace === undefined || p.loop !== undefined) continue;
+        const f = full.properties.find((q) => q.name === p.name)!;
+        if (f.trace!.length !== p.trace.length) throw new Error(`${what}: --shortest gave ${p.trace.length - 1} steps for ${p.name}, the full search ${f.trace!.length - 1}`);
+      }
+      if (exact === false && r.reduction.reduced > 0) return true;
+    }
+  }
+  return false;
+}
+
+function randomRuns(arb: fc.Arbitrary<ModelData>, runs: number, seed: number): { runs: number; reduced: number } {
+  let reduced = 0;
+  let n = 0;
+  fc.assert(fc.property(arb, (d) => {
+    n++;
+    if (agree(buildModel(d), buildModel(d, { footprints: true }), 'random model')) reduced++;
+  }), { numRuns: runs, seed });
+  return { runs: n, reduced };
+}
+
+test('random models: the reduced search gives every verdict the full one does, with real counterexamples and --shortest lengths', (t) => {
+  const small = randomRuns(modelDataArb, RUNS, 7);
+  const big = randomRuns(bigModelArb, BIG_RUNS, 11);
+  t.log(`small models: ${small.reduced} of ${small.runs} reduced; larger models: ${big.reduced} of ${big.runs} reduced`);
+  // the comparison means something only if many searches were really reduced
+  t.true(big.reduced >= big.runs / 4, `only ${big.reduced} of ${big.runs} larger models were reduced`);
+  t.true(small.reduced >= small.runs / 40, `only ${small.reduced} of ${small.runs} small models were reduced`);
+});
+
+test('the differential check has teeth: footprints missing a field change some verdict', (t) => {
+  // Leave the first leaf out of every action's footprint: its readers and writers then look independent.
+  let caught = 0;
+  let tried = 0;
+  fc.assert(fc.property(bigModelArb, (d) => {
+    tried++;
+    const broken = buildModel(d, { footprints: true, omit: 0 });
+    try {
+      agree(buildModel(d), broken, 'broken');
+    } catch (e) {
+      if (!(e instanceof Error) || !/verdicts differ|not a violation|shortest/.test(e.message)) throw e;
+      caught++;
+    }
+  }), { numRuns: 150, seed: 3 });
+  t.log(`${caught} of ${tried} models with a missing field caught`);
+  t.true(caught > 0);
+});
+
+test('peterson and anderson: same verdicts with and without reduction; peterson N=4 stores 35 % fewer states', (t) => {
+  for (const [what, m] of [
+    ['peterson N=2', peterson({ N: 2 })], ['peterson N=3', peterson({ N: 3 })], ['peterson N=2 mutant', peterson({ N: 2, mutant: true })],
+    ['peterson N=3 mutant', peterson({ N: 3, mutant: true })], ['peterson N=3 unreachable witness', peterson({ N: 3, unreachableWitness: true })],
+    ['anderson N=3', anderson({ N: 3 })], ['anderson N=4', anderson({ N: 4 })], ['anderson N=3 unreachable witness', anderson({ N: 3, unreachableWitness: true })],
+  ] as const) {
+    t.notThrows(() => agree(m, m, what), what);
+  }
+  const full = check(peterson({ N: 4 }));
+  const red = check(peterson({ N: 4 }), { por: true });
+  t.deepEqual(statuses(red), statuses(full));
+  t.log(`peterson N=4: ${red.stats.states} states reduced, ${full.stats.states} full`);
+  t.true(red.stats.states < 0.7 * full.stats.states);
+  t.true(red.warnings.length === 0, red.warnings.join('; '));
+});
+
+test('liveness is checked on the full graph: peterson with its progress properties gives the same liveness verdicts under --por', (t) => {
+  const m = peterson({ N: 3, liveness: true });
+  t.deepEqual(statuses(check(m, { por: true })), statuses(check(m)));
+});
+
+test('where reduction cannot apply, the result says why in one line and searches the full graph', (t) => {
+  const kernel = MODELS.find((e) => e.name === 'baseline')!.build({}, undefined);
+  const r = check(kernel, { por: true });
+  t.is(r.reduction, undefined);
+  t.true(r.warnings.some((w) => /^partial-order reduction off: action '.*' declares no footprint/.test(w)), r.warnings.join('\n'));
+  const bounded = check(peterson({ N: 2 }), { por: true, maxDepth: 5 });
+  t.is(bounded.reduction, undefined);
+  t.true(bounded.warnings.some((w) => w.includes('--max-depth')));
+  const sym = MODELS.find((e) => e.name === 'baseline')!.build({}, 'bench-3pages-symmetry');
+  const rs = check(sym, { por: true, maxStates: 1000 });
+  t.true(rs.warnings.some((w) => w.includes('partial-order reduction off')), rs.warnings.join('\n'));
+});
+
+test('a wrong declared move stops the search with a fault naming the action, never a verdict', (t) => {
+  const layout = new Layout(record({ pc: enumOf(['a', 'b', 'c']), x: int(0, 3) }));
+  const { pc, x } = layout.root;
+  const m: Model = {
+    name: 'wrong-move', params: {}, layout, init: [layout.blank()],
+    actions: [
+      action({ name: 'a->b', moves: { field: pc, from: 0, to: 1 }, reads: [], writes: [], guard: (s) => pc.get(s) === 0, effect: (s) => pc.set(s, 2) }),
+      action({ name: 'x++', reads: [x], writes: [x], guard: (s) => x.get(s) < 3, effect: (s) => x.set(s, x.get(s) + 1) }),
+    ],
+    properties: [always('x-small', 'x stays below 3', (s) => x.get(s) < 3, { reads: [x] })],
+  };
+  const e = t.throws(() => check(m, { por: true }), { instanceOf: ModelFault });
+  t.regex(e!.message, /moves pc from 0 to 1, but it went from 0 to 2 — in action 'a->b'/);
+});
