@@ -3,7 +3,7 @@
 // threads are in the same process, so their memory is in it too).
 //
 //   node dist/bench/engine-run.js MODEL [NAME=VALUE…] [--exact] [--workers N]
-//        [--scenario NAME|PATH] [--max-states N]
+//        [--scenario NAME|PATH] [--max-states N] [--por]
 import { Checker, type CheckOptions } from '../src/engine/checker.js';
 import { entrySource, resolveParams } from '../src/engine/registry.js';
 import { findModel } from '../models/index.js';
@@ -20,6 +20,7 @@ const flag = (f: string): string | undefined => {
   return i >= 0 ? rest[i + 1] : undefined;
 };
 const exact = rest.includes('--exact');
+const por = rest.includes('--por');
 const workers = Number(flag('--workers') ?? 1);
 const scenario = flag('--scenario');
 const maxStates = flag('--max-states');
@@ -31,6 +32,7 @@ const model = entry.build(params, scenario);
 const opts: CheckOptions = {
   exact,
   liveness: false,
+  ...(por ? { por: true } : {}),
   ...(maxStates !== undefined ? { maxStates: Number(maxStates) } : {}),
   ...(workers > 1 ? {
     workers,

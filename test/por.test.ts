@@ -5,7 +5,9 @@
 // counterexample of a reduced search must be a real run that ends in its
 // violation, and --shortest must find the full search's lengths. The test
 // has teeth: with one field left out of the footprints, some random model's
-// verdict changes. Where reduction cannot apply, the result says why.
+// verdict changes. Where reduction cannot apply, the result says why. The
+// footprint checker (footprint-check.ts) proves the classic models' and the
+// random models' declarations, and names a wrong one.
 
 import test from 'ava';
 import fc from 'fast-check';
@@ -16,6 +18,10 @@ import { peterson } from '../models/classic/peterson.js';
 import { anderson } from '../models/classic/anderson.js';
 import { MODELS } from '../models/index.js';
 import { bigModelArb, buildModel, modelDataArb, type ModelData } from './helpers/random-models.js';
+import { gupcheck } from './helpers/cli.js';
+import { checkFootprints } from '../src/engine/footprint-check.js';
+
+const runCli = (args: string[]) => gupcheck(...args);
 
 const RUNS = Number(process.env['POR_RUNS'] ?? 400);
 const BIG_RUNS = Number(process.env['POR_BIG_RUNS'] ?? 80);
@@ -165,4 +171,48 @@ test('a wrong declared move stops the search with a fault naming the action, nev
   };
   const e = t.throws(() => check(m, { por: true }), { instanceOf: ModelFault });
   t.regex(e!.message, /moves pc from 0 to 1, but it went from 0 to 2 — in action 'a->b'/);
+});
+
+test('declared footprints are proven by an exact search that traces every access; a wrong one is named', (t) => {
+  for (const m of [peterson({ N: 3 }), peterson({ N: 2, mutant: true }), anderson({ N: 4 })]) {
+    const r = checkFootprints(m);
+    t.true(r.complete && r.problem === undefined, `${m.name}: ${r.problem ?? 'incomplete'}`);
+  }
+  // peterson with q3->q3 no longer declaring that it reads pos[]
+  const p = peterson({ N: 3 });
+  const q33 = (a: Model['actions'][number]) => a.name === 'q3->q3';
+  const missingRead: Model = { ...p, actions: p.actions.map((a) => (q33(a) ? { ...a, reads: a.reads!.filter((f) => !f.path.startsWith('pos')) } : a)) };
+  const r1 = checkFootprints(missingRead);
+  t.regex(r1.problem ?? '', /^action 'q3->q3\(i=\d\)' \(guard\) reads pos\[\d\], which it does not declare/);
+  // CS->NCS no longer declaring its write of pos[i]
+  const missingWrite: Model = { ...p, actions: p.actions.map((a) => (a.name === 'CS->NCS' ? { ...a, writes: [] } : a)) };
+  t.regex(checkFootprints(missingWrite).problem ?? '', /^action 'CS->NCS\(i=\d\)' writes pos\[\d\], which it does not declare/);
+  // a property reading more than it says
+  const prop = p.properties[0]!;
+  const missingProp: Model = { ...p, properties: [{ ...prop, reads: prop.reads!.slice(1) }, ...p.properties.slice(1)] };
+  t.regex(checkFootprints(missingProp).problem ?? '', /^property mutual-exclusion reads P\[0\]\.pc, which it does not declare/);
+  // random models: the footprints computed from the data hold
+  fc.assert(fc.property(modelDataArb, (d) => {
+    const r = checkFootprints(buildModel(d, { footprints: true }), { maxStates: 5000 });
+    if (r.problem !== undefined) throw new Error(r.problem);
+  }), { numRuns: 100, seed: 5 });
+});
+
+test('gupcheck check --check-footprints: proven (0), not proven within --max-states (3), no footprints (2, one line)', (t) => {
+  const ok = runCli(['check', 'peterson', '--check-footprints']);
+  t.is(ok.code, 0);
+  t.regex(ok.stdout, /every guard, effect and property in all 12,498 reachable states/);
+  const cut = runCli(['check', 'anderson', '--set', 'N=5', '--check-footprints', '--max-states', '500']);
+  t.is(cut.code, 3);
+  t.regex(cut.stdout, /not proven/);
+  const none = runCli(['check', 'baseline', '--check-footprints']);
+  t.is(none.code, 2);
+  t.is(none.stderr.trim().split('\n').length, 1);
+  t.regex(none.stderr, /declares no footprint/);
+  const por = runCli(['check', 'peterson', '--set', 'mutant=true', '--por', '--shortest', '--quiet']);
+  t.is(por.code, 1);
+  t.regex(por.stdout, /partial-order reduction \(stubborn sets\): [\d,]+ of [\d,]+ states expanded with a proper subset/);
+  t.regex(por.stdout, /mutual-exclusion violated: shortest counterexample, 16 steps/);
+  const bad = runCli(['check', 'peterson', '--shortest']);
+  t.is(bad.code, 2);
 });

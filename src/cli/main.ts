@@ -9,6 +9,7 @@ import { didYouMean } from '../io/suggest.js';
 import { isLeft } from 'fp-ts/lib/Either.js';
 import { resolve } from 'node:path';
 import { Checker, shortestCounterexamples, type CheckOptions } from '../engine/checker.js';
+import { checkFootprints } from '../engine/footprint-check.js';
 import type { Model } from '../engine/model.js';
 import { ModelError, ModelFault } from '../engine/model.js';
 import { InputError, ParamError, entrySource, resolveParams } from '../engine/registry.js';
@@ -70,6 +71,24 @@ function inputFileOf(arg: string | undefined): { inputFile?: InputFile } {
 
 const paramText = (r: CheckResult) => Object.entries(r.params).map(([k, v]) => `${k}=${v}`).join(' ');
 
+/** `check --check-footprints`: a full exact search tracing every access against the declared footprints (por.ts). */
+function checkFootprintsCommand(model: Model, maxStates: number | undefined): number {
+  const r = checkFootprints(model, maxStates !== undefined ? { maxStates } : {});
+  const params = Object.entries(model.params).map(([k, v]) => `${k}=${v}`).join(' ');
+  const name = `${model.name}${params !== '' ? ` ${params}` : ''}`;
+  if (r.undeclared === true) throw new BadInput(`--check-footprints: ${name}: ${r.problem}`);
+  if (r.problem !== undefined) {
+    process.stdout.write(`footprints of ${name}: ${r.problem}\n`);
+    return EXIT.VIOLATED;
+  }
+  if (!r.complete) {
+    process.stdout.write(`footprints of ${name}: no access outside the declarations in the first ${r.states.toLocaleString('en-US')} states, but the search stopped there (--max-states): not proven\n`);
+    return EXIT.INCOMPLETE;
+  }
+  process.stdout.write(`footprints of ${name}: every guard, effect and property in all ${r.states.toLocaleString('en-US')} reachable states reads and writes only what it declares\n`);
+  return EXIT.OK;
+}
+
 async function cmdCheck(argv: string[]): Promise<number> {
   const args = parseArgs(argv, CHECK_FLAGS);
   const decoded = decodeCheckFlags(args.flags);
@@ -97,6 +116,7 @@ async function cmdCheck(argv: string[]): Promise<number> {
         : entrySource(entry, { url: new URL('../../models/index.js', import.meta.url).href, export: 'MODELS' }, params, flags.scenario),
     };
   }
+  if (flags['check-footprints'] === true) return checkFootprintsCommand(model, flags['max-states']);
   if (flags.shortest === true && flags.por !== true) throw new UsageError('--shortest shortens the counterexamples of a --por search; without --por they are shortest already');
   const checker = new Checker(model, opts);
   const line = progressWanted(flags.quiet) ? new ProgressLine() : undefined;

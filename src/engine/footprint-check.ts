@@ -1,0 +1,134 @@
+// Checking declared footprints (por.ts) against what the code does.
+//
+// Partial-order reduction trusts each action's and property's declared reads
+// and writes. They only need to hold in reachable states, so a full search
+// that traces every guard, effect and property in every reachable state
+// proves them for that model: each field read through a Field accessor must
+// be declared (as a read, or as the location the action moves), and every
+// bit that changes must belong to a declared write. Reads are traced by
+// wrapping Field.prototype.get for the duration of the check; code that
+// reads a state's words without a Field is not seen (the models here never
+// do). The search is exact and bounded; a bound reached says so.
+
+import type { Model } from './model.js';
+import { Field, FieldRangeError } from './schema.js';
+
+export interface FootprintReport {
+  /** States examined (all reachable ones when complete). */
+  readonly states: number;
+  readonly complete: boolean;
+  /** The first access outside a declaration, in one line; undefined when none was found. */
+  readonly problem?: string;
+  /** The model declares no footprint for some action or property: nothing was checked. */
+  readonly undeclared?: boolean;
+}
+
+const describe = (m: Model, s: Uint32Array) => JSON.stringify(m.describe?.(s) ?? m.layout.toJSON(s));
+
+export function checkFootprints(m: Model, opts: { readonly maxStates?: number } = {}): FootprintReport {
+  const maxStates = opts.maxStates ?? 200_000;
+  const W = m.layout.words;
+  const declared = (fs: readonly Field[] | undefined) => new Set(fs ?? []);
+  const acts = m.actions.map((a) => ({
+    a,
+    reads: declared([...(a.reads ?? []), ...(a.moves !== undefined ? [a.moves.field] : []), ...(a.necessary?.reads ?? [])]),
+    writeMask: maskOf([...(a.writes ?? []), ...(a.moves !== undefined ? [a.moves.field] : [])], W),
+  }));
+  const props = m.properties.map((p) => ({ p, reads: declared(p.reads) }));
+  const undeclared = [...m.actions.filter((a) => a.reads === undefined || a.writes === undefined).map((a) => `action '${a.label}'`), ...m.properties.filter((p) => p.reads === undefined).map((p) => `property ${p.name}`)];
+  if (undeclared.length > 0) return { states: 0, complete: false, undeclared: true, problem: `${undeclared[0]} declares no footprint${undeclared.length > 1 ? ` (and ${undeclared.length - 1} more)` : ''}` };
+
+  // Trace reads: every Field.get while `log` is set.
+  const proto = Field.prototype;
+  const get0 = proto.get;
+  let log: Set<Field> | undefined;
+  proto.get = function (this: Field, s: Uint32Array): number {
+    log?.add(this);
+    return get0.call(this, s);
+  };
+  const traced = <T>(f: () => T): { value: T; read: Set<Field> } => {
+    const read = new Set<Field>();
+    log = read;
+    try {
+      return { value: f(), read };
+    } finally {
+      log = undefined;
+    }
+  };
+  const outside = (read: Set<Field>, ok: Set<Field>) => [...read].find((f) => !ok.has(f));
+
+  try {
+    const seen = new Set<string>();
+    const queue: Uint32Array[] = [];
+    for (const s of m.init) {
+      const k = s.join(',');
+      if (!seen.has(k)) { seen.add(k); queue.push(s.slice()); }
+    }
+    const checkState = (s: Uint32Array): string | undefined => {
+      for (const { p, reads } of props) {
+        if (p.kind === 'step') continue;
+        const { read } = traced(() => (p.kind === 'sometimes' ? p.witness(s) : p.holds(s)));
+        const f = outside(read, reads);
+        if (f !== undefined) return `property ${p.name} reads ${f.path}, which it does not declare (state ${describe(m, s)})`;
+      }
+      if (m.isQuiescent !== undefined && m.quiescentReads !== undefined && m.properties.some((p) => p.kind === 'quiescent')) {
+        const { read } = traced(() => m.isQuiescent!(s));
+        const f = outside(read, declared(m.quiescentReads));
+        if (f !== undefined) return `the quiescent-state test reads ${f.path}, which quiescentReads does not declare`;
+      }
+      return undefined;
+    };
+    for (let qi = 0; qi < queue.length; qi++) {
+      const s = queue[qi]!;
+      const bad = checkState(s);
+      if (bad !== undefined) return { states: seen.size, complete: false, problem: bad };
+      for (const { a, reads, writeMask } of acts) {
+        const g = traced(() => a.enabled(s));
+        let f = outside(g.read, reads);
+        if (f !== undefined) return { states: seen.size, complete: false, problem: `action '${a.label}' (guard) reads ${f.path}, which it does not declare (state ${describe(m, s)})` };
+        if (!g.value) continue;
+        const n = s.slice();
+        let threw = false;
+        const e = traced(() => {
+          try {
+            a.apply(n);
+          } catch (x) {
+            if (!(x instanceof FieldRangeError)) throw x;
+            threw = true;
+          }
+        });
+        f = outside(e.read, reads);
+        if (f !== undefined) return { states: seen.size, complete: false, problem: `action '${a.label}' (effect) reads ${f.path}, which it does not declare (state ${describe(m, s)})` };
+        if (threw) continue;
+        for (let w = 0; w < W; w++) {
+          const changed = (s[w]! ^ n[w]!) >>> 0;
+          if ((changed & ~writeMask[w]!) !== 0) {
+            const field = m.layout.fields.find((x) => x.word === w && ((changed >>> x.shift) & x.mask) !== 0 && ((writeMask[w]! >>> x.shift) & x.mask) === 0);
+            return { states: seen.size, complete: false, problem: `action '${a.label}' writes ${field?.path ?? `word ${w}`}, which it does not declare (state ${describe(m, s)})` };
+          }
+        }
+        for (const { p, reads: pr } of props) {
+          if (p.kind !== 'step') continue;
+          const r = traced(() => p.holds(s, a, n));
+          const bad = outside(r.read, pr);
+          if (bad !== undefined) return { states: seen.size, complete: false, problem: `step property ${p.name} reads ${bad.path}, which it does not declare` };
+        }
+        const k = n.join(',');
+        if (seen.has(k)) continue;
+        if (seen.size >= maxStates) return { states: seen.size, complete: false };
+        seen.add(k);
+        queue.push(n);
+      }
+    }
+    return { states: seen.size, complete: true };
+  } finally {
+    proto.get = get0;
+  }
+}
+
+function maskOf(fields: readonly Field[], W: number): Uint32Array {
+  const out = new Uint32Array(W);
+  for (const f of fields) out[f.word] = (out[f.word]! | ((f.mask << f.shift) >>> 0)) >>> 0;
+  return out;
+}
+
