@@ -37,7 +37,7 @@ import { FingerprintSet, INITIAL_SLOTS, lanesFor } from './visited.js';
 import type { CheckResult, CoverageEntry, PropertyResult, Remaining, StopReason, TraceStep } from './result.js';
 import { ParallelSearch } from './parallel.js';
 import { checkLiveness, hasLiveness, livenessProperties, type LivenessOutcome } from './liveness.js';
-import { planPor, type StubbornSets } from './por.js';
+import { planPor, StubbornSets } from './por.js';
 
 /** The liveness search's default bound on states (it stores the whole graph, edges included). */
 export const LIVENESS_MAX_STATES = 4_000_000;
@@ -101,12 +101,9 @@ export class Checker implements Search {
   /** Successors past --max-depth that are not stored (repeats counted). */
   private pastBound = 0;
 
-  // partial-order reduction (por.ts): the stubborn-set chooser; for its proviso, the fingerprints of the
-  // level being expanded and of the next, and of every state expanded with a proper subset (in exact
-  // mode, state ids say the level, and a flag per id says reduced); scratch
+  // partial-order reduction (por.ts): the stubborn-set chooser; for its proviso, the fingerprints of
+  // every state expanded with a proper subset (in exact mode a flag per state id); scratch
   private readonly por: StubbornSets | undefined;
-  private levelFps: FingerprintSet | undefined;
-  private curFps: FingerprintSet | undefined;
   private reducedFps: FingerprintSet | undefined;
   private reducedById: Uint8Array = new Uint8Array(0);
   private readonly keep: Uint8Array;
@@ -184,11 +181,7 @@ export class Checker implements Search {
     if (!Number.isInteger(workers) || workers < 1) throw new RangeError(`workers: ${workers} is not a positive integer`);
     this.por = opts.por === true ? this.setUpPor(opts) : undefined;
     this.keep = new Uint8Array(this.por !== undefined ? Math.max(1, this.nA) : 0);
-    if (this.por !== undefined && !this.exact) {
-      this.levelFps = new FingerprintSet();
-      this.curFps = new FingerprintSet();
-      this.reducedFps = new FingerprintSet();
-    }
+    if (this.por !== undefined && !this.exact) this.reducedFps = new FingerprintSet();
     if (workers > 1 && this.exact) this.notes.push(`--exact runs on one worker (workers: ${workers} asked)`);
     else if (workers > 1 && this.por !== undefined) this.notes.push(`partial-order reduction runs on one worker (workers: ${workers} asked)`);
     if (workers > 1 && !this.exact && this.por === undefined) {
@@ -458,7 +451,6 @@ export class Checker implements Search {
       }
     }
     this.links.chunks[id >>> LINK_CHUNK_BITS]![id & LINK_MASK] = link;
-    if (this.levelFps !== undefined && !this.noteIn(this.levelFps, h, l)) return -2;
     const nxt = this.nxt;
     for (let k = 0; k < W; k++) nxt[nb++] = v[k]!;
     this.nxtCount++;
@@ -477,24 +469,20 @@ export class Checker implements Search {
   }
 
   /**
-   * POR's proviso (por.ts): may the edge to this successor close a cycle of
-   * the reduced graph with no fully expanded state on it? Only if the
-   * successor is stored at this level (expanded or not) or at an earlier
-   * one and was expanded with a proper subset; a successor found for the
-   * next level, or an earlier one that was expanded fully, cannot.
+   * POR's proviso (por.ts): does the edge to this successor of src lead to
+   * src itself, or to a state already expanded with a proper subset? Then
+   * src is expanded fully. (A successor not expanded yet, or expanded
+   * fully, needs nothing: see por.ts.)
    */
-  private provisoBlocks(v: Uint32Array, h: number, l: number): boolean {
+  private provisoBlocks(src: Uint32Array, v: Uint32Array, h: number, l: number): boolean {
+    let self = true;
+    for (let k = 0; k < this.W; k++) if (src[k] !== v[k]) { self = false; break; }
+    if (self) return true;
     if (this.exact) {
       const slot = this.probeExact(v, h);
-      if (slot < 0) return false;
-      const id = this.table[slot]! - 1;
-      const ls = this.links.levelStart;
-      if (id >= ls[this.level + 1]!) return false;
-      if (id >= ls[this.level]!) return true;
-      return this.reducedById[id] === 1;
+      return slot >= 0 && this.reducedById[this.table[slot]! - 1] === 1;
     }
-    if (this.fps.probe(h, l) < 0 || this.levelFps!.probe(h, l) >= 0) return false;
-    return this.curFps!.probe(h, l) >= 0 || this.reducedFps!.probe(h, l) >= 0;
+    return this.reducedFps!.count > 0 && this.reducedFps!.probe(h, l) >= 0;
   }
 
   /** POR: remember that state srcId (words src) was expanded with a proper subset. */
@@ -542,16 +530,6 @@ export class Checker implements Search {
     this.nxt = a;
     this.nxtCount = 0;
     this.levelPos = 0;
-    if (this.levelFps !== undefined) {
-      // the next level's set becomes the current level's; the old current one, emptied, the next
-      const c = this.curFps!;
-      this.curFps = this.levelFps;
-      this.levelFps = c;
-      if (c.count > 0) {
-        c.table.fill(0);
-        c.count = 0;
-      }
-    }
     const ls = this.links.levelStart;
     const L = this.started && ls.length > 1 ? this.level + 1 : 0;
     // the states of level L are ids ls[L] .. ls[L] + curCount - 1; level L+1 follows
@@ -654,12 +632,12 @@ export class Checker implements Search {
         // POR: a proper stubborn set, unless the state has a range error (a visible step) or the proviso says no
         const j0 = j;
         let reduce = false;
-        if (por !== undefined) {
-          por.checkMoves(src, acts, views, j0, jEnd);
+        if (por !== undefined && por.givenUp) por.full++;
+        else if (por !== undefined) {
           if (ee === e && por.choose(src, acts, j0, jEnd, keep) > 0) {
             reduce = true;
             for (let q = j0; q < jEnd; q++) {
-              if (keep[q - j0] === 1 && this.provisoBlocks(cviews[q]!, fh[q]!, fl[q]!)) { reduce = false; por.provisoFull++; break; }
+              if (keep[q - j0] === 1 && this.provisoBlocks(src, cviews[q]!, fh[q]!, fl[q]!)) { reduce = false; por.provisoFull++; break; }
             }
           }
           if (reduce) {
@@ -792,6 +770,7 @@ export class Checker implements Search {
     }));
     const warnings: string[] = [...this.notes];
     const por = this.por;
+    if (por !== undefined && por.givenUp) warnings.push(`partial-order reduction found no proper stubborn set in the first ${StubbornSets.GIVE_UP_AFTER.toLocaleString('en-US')} states (every enabled step dependent on the others or visible) and searched the rest fully`);
     if (por !== undefined && properties.some((p) => p.status === 'violated' && p.trace !== undefined)) {
       warnings.push(NOT_SHORTEST);
     }

@@ -5,7 +5,8 @@
 // that traces every guard, effect and property in every reachable state
 // proves them for that model: each field read through a Field accessor must
 // be declared (as a read, or as the location the action moves), and every
-// bit that changes must belong to a declared write. Reads are traced by
+// bit that changes must belong to a declared write, and a declared move
+// must start and end where it says. Reads are traced by
 // wrapping Field.prototype.get for the duration of the check; code that
 // reads a state's words without a Field is not seen (the models here never
 // do). The search is exact and bounded; a bound reached says so.
@@ -100,6 +101,10 @@ export function checkFootprints(m: Model, opts: { readonly maxStates?: number } 
         f = outside(e.read, reads);
         if (f !== undefined) return { states: seen.size, complete: false, problem: `action '${a.label}' (effect) reads ${f.path}, which it does not declare (state ${describe(m, s)})` };
         if (threw) continue;
+        const mv = a.moves;
+        if (mv !== undefined && (mv.field.get(s) !== mv.from || mv.field.get(n) !== mv.to)) {
+          return { states: seen.size, complete: false, problem: `action '${a.label}' declares it moves ${mv.field.path} from ${mv.from} to ${mv.to}, but it went from ${mv.field.get(s)} to ${mv.field.get(n)} (state ${describe(m, s)})` };
+        }
         for (let w = 0; w < W; w++) {
           const changed = (s[w]! ^ n[w]!) >>> 0;
           if ((changed & ~writeMask[w]!) !== 0) {

@@ -51,7 +51,7 @@ export interface Action {
   /**
    * A location the step moves its actor between (SPIN's process graph): the
    * guard implies field = from, and the effect sets field = to (its only
-   * write to the field). The search checks both on every step it takes.
+   * write to the field). `check --check-footprints` proves it (footprint-check.ts).
    */
   readonly moves?: Move;
   /** Guard: read-only over s. */
