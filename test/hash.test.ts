@@ -28,9 +28,9 @@ test('the generated mixes are mix1 and mix2', (t) => {
   }
 });
 
-test('incremental fingerprints equal full ones, for widths 1 to 20, unrolled and looped', (t) => {
+test('incremental fingerprints equal full ones, for widths 1 to 20, unrolled and looped, under the default seed and a second pass\'s', (t) => {
   const next = rng(11);
-  for (let W = 1; W <= 20; W++) {
+  for (const seed of [0, 1]) for (let W = 1; W <= 20; W++) {
     const B = 5;
     const per = 6;
     const srcs = Array.from({ length: B }, () => new Uint32Array(W));
@@ -48,12 +48,12 @@ test('incremental fingerprints equal full ones, for widths 1 to 20, unrolled and
       }
       sEnd[b] = n;
     }
-    for (const [name, fpr] of [['unrolled', compileFingerprinter(W)], ['loop', loopFingerprinter(W)]] as const) {
+    for (const [name, fpr] of [['unrolled', compileFingerprinter(W, seed)], ['loop', loopFingerprinter(W, seed)]] as const) {
       const fh = new Int32Array(n);
       const fl = new Int32Array(n);
       fpr(B, srcs, cviews, sEnd, fh, fl);
       for (let j = 0; j < n; j++) {
-        fingerprint(cviews[j]!, 0, W);
+        fingerprint(cviews[j]!, 0, W, seed);
         t.is(fh[j], FP[0], `${name} W=${W} successor ${j}, first lane`);
         t.is(fl[j], FP[1], `${name} W=${W} successor ${j}, second lane`);
       }
@@ -74,4 +74,23 @@ test('a lane whose sum is 0 is moved off 0 alike by both', (t) => {
   fingerprint(succ[0]!, 0, 1);
   t.is(FP[0], fh[0]);
   t.is(FP[1], fl[0]);
+});
+
+test('a second pass\'s seed gives every state another fingerprint (both lanes), and the generated mixes follow it', (t) => {
+  const next = rng(13);
+  let sameLane = 0;
+  for (let k = 0; k < 2000; k++) {
+    const W = 1 + (k % 12);
+    const s = Uint32Array.from({ length: W }, () => next());
+    fingerprint(s, 0, W, 0);
+    const a = [FP[0], FP[1]];
+    fingerprint(s, 0, W, 1);
+    if (FP[0] === a[0] || FP[1] === a[1]) sameLane++;
+  }
+  t.true(sameLane <= 1, `${sameLane} of 2000 states kept a lane`);
+  const m = new Function(`${MIX_HELPERS}\nreturn [${Array.from({ length: 8 }, (_, i) => `(x) => ${mixSource1(i, 'x', 1)}, (x) => ${mixSource2(i, 'x', 1)}`).join(', ')}];`)() as ((x: number) => number)[];
+  for (let i = 0; i < 8; i++) for (const x of [0, 1, next()]) {
+    t.is(m[2 * i]!(x | 0), mix1(i, x, 1));
+    t.is(m[2 * i + 1]!(x | 0), mix2(i, x, 1));
+  }
 });

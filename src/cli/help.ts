@@ -43,7 +43,7 @@ exit codes: 0 complete search, all properties hold; 1 a property violated or vac
                        [--format text|json|itf|mermaid|dot] [--json] [--full] [--property NAME]
                        [--exact] [--max-depth N] [--max-states N] [--time-limit SECONDS]
                        [--max-memory MIB] [--workers N] [--no-symmetry] [--no-deadlock]
-                       [--fairness weak|none] [--no-liveness] [--por [--shortest]] [--check-footprints] [--quiet]
+                       [--fairness weak|none] [--no-liveness] [--por [--shortest]] [--check-footprints] [--second-pass] [--quiet]
 
   <model|PATH>      a shipped model (gupcheck list), or the path of a proposal or model
                     module (.mjs/.js; README "Adding a proposal")
@@ -80,6 +80,9 @@ exit codes: 0 complete search, all properties hold; 1 a property violated or vac
   --shortest        with --por: a full search to the counterexamples' depth makes them shortest
   --check-footprints  instead of checking, prove the declared footprints: an exact full
                     search tracing every guard, effect and property (--max-states bounds it)
+  --second-pass     search again with an independent fingerprint and compare states,
+                    transitions and verdicts: the collision estimate becomes the product of
+                    the two (no memory per state; twice the time); a disagreement is no verdict
   --quiet           no progress line (it is only drawn on a terminal, on stderr)
 
 examples:

@@ -8,7 +8,7 @@ import { cmdExplore } from './explore.js';
 import { didYouMean } from '../io/suggest.js';
 import { isLeft } from 'fp-ts/lib/Either.js';
 import { resolve } from 'node:path';
-import { Checker, shortestCounterexamples, type CheckOptions } from '../engine/checker.js';
+import { Checker, SECOND_PASS_SEED, shortestCounterexamples, withSecondPass, type CheckOptions } from '../engine/checker.js';
 import { checkFootprints } from '../engine/footprint-check.js';
 import type { Model } from '../engine/model.js';
 import { ModelError, ModelFault } from '../engine/model.js';
@@ -124,6 +124,10 @@ async function cmdCheck(argv: string[]): Promise<number> {
   try {
     result = await runInterruptibly(checker, line !== undefined ? { line, ...(opts.maxMemoryBytes !== undefined ? { maxMemoryBytes: opts.maxMemoryBytes } : {}) } : undefined);
     if (flags.shortest === true) result = shortestCounterexamples(model, result, opts);
+    if (flags['second-pass'] === true && result.mode === 'fingerprint' && result.complete) {
+      const second = await runInterruptibly(new Checker(model, { ...opts, fingerprintSeed: SECOND_PASS_SEED }), line !== undefined ? { line, ...(opts.maxMemoryBytes !== undefined ? { maxMemoryBytes: opts.maxMemoryBytes } : {}) } : undefined);
+      result = withSecondPass(result, second);
+    }
   } catch (e) {
     throw e instanceof ModelFault ? e.in(model) : e;
   } finally {

@@ -66,13 +66,14 @@ export const CheckFlagsC = t.type({
   'por': flag,
   'shortest': flag,
   'check-footprints': flag,
+  'second-pass': flag,
 });
 export type CheckFlags = t.TypeOf<typeof CheckFlagsC>;
 
 export const CHECK_FLAGS = {
   set: 'multi', scenario: 'value', json: 'bool', format: 'value', full: 'bool', property: 'value', exact: 'bool', quiet: 'bool', 'no-deadlock': 'bool',
   'max-depth': 'value', 'max-states': 'value', 'time-limit': 'value', 'max-memory': 'value', workers: 'value', 'no-symmetry': 'bool',
-  fairness: 'value', 'no-liveness': 'bool', por: 'bool', shortest: 'bool', 'check-footprints': 'bool',
+  fairness: 'value', 'no-liveness': 'bool', por: 'bool', shortest: 'bool', 'check-footprints': 'bool', 'second-pass': 'bool',
 } as const;
 
 /** Default memory bound: half the machine, so the search stops cleanly before the OS kills it. */

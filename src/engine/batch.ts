@@ -34,7 +34,7 @@ export class SuccessorBatch {
   private readonly err: ExpandError = { a: 0, k: 0, inEffect: false, e: undefined };
   private readonly expand: Expander;
 
-  constructor(private readonly actions: readonly Action[], private readonly W: number, private readonly canon: ((s: Uint32Array) => void) | undefined) {
+  constructor(private readonly actions: readonly Action[], private readonly W: number, private readonly canon: ((s: Uint32Array) => void) | undefined, seed = 0) {
     const view = (buf: Uint32Array, n: number) => Array.from({ length: n }, (_, i) => buf.subarray(i * W, (i + 1) * W));
     this.srcs = view(new Uint32Array(BATCH * W), BATCH);
     const maxSucc = Math.max(1, BATCH * actions.length);
@@ -46,7 +46,7 @@ export class SuccessorBatch {
     this.errActs = new Int32Array(maxSucc);
     this.sEnd = new Int32Array(BATCH);
     this.eEnd = new Int32Array(BATCH);
-    this.fingerprints = compileFingerprinter(W);
+    this.fingerprints = compileFingerprinter(W, seed);
     this.expand = compileExpander(actions, W);
   }
 
@@ -106,15 +106,15 @@ const MAX_UNROLLED_WORDS = 16;
  * loads (peterson N=4: the fingerprints cost a seventh of the search). It
  * computes exactly what the loop does (test/hash.test.ts).
  */
-export function compileFingerprinter(W: number): Fingerprinter {
-  if (W > MAX_UNROLLED_WORDS || W === 0) return loopFingerprinter(W);
+export function compileFingerprinter(W: number, seed = 0): Fingerprinter {
+  if (W > MAX_UNROLLED_WORDS || W === 0) return loopFingerprinter(W, seed);
   const L: string[] = ['"use strict";', MIX_HELPERS, 'return function fingerprints(B, srcs, cviews, sEnd, fh, fl) {', '  let j = 0;', '  for (let b = 0; b < B; b++) {', '    const jEnd = sEnd[b];', '    if (j === jEnd) continue;', '    const src = srcs[b];'];
   const sum1: string[] = [];
   const sum2: string[] = [];
   for (let i = 0; i < W; i++) {
     L.push(`    const s${i} = src[${i}] | 0;`);
-    L.push(`    const p${i} = ${mixSource1(i, `s${i}`)};`);
-    L.push(`    const q${i} = ${mixSource2(i, `s${i}`)};`);
+    L.push(`    const p${i} = ${mixSource1(i, `s${i}`, seed)};`);
+    L.push(`    const q${i} = ${mixSource2(i, `s${i}`, seed)};`);
     sum1.push(`p${i}`);
     sum2.push(`q${i}`);
   }
@@ -124,7 +124,7 @@ export function compileFingerprinter(W: number): Fingerprinter {
   L.push('      const d = cviews[j];');
   L.push('      let a = S1, z = S2, x;');
   for (let i = 0; i < W; i++) {
-    L.push(`      x = d[${i}] | 0; if (x !== s${i}) { a = (a + ${mixSource1(i, 'x')} - p${i}) | 0; z = (z + ${mixSource2(i, 'x')} - q${i}) | 0; }`);
+    L.push(`      x = d[${i}] | 0; if (x !== s${i}) { a = (a + ${mixSource1(i, 'x', seed)} - p${i}) | 0; z = (z + ${mixSource2(i, 'x', seed)} - q${i}) | 0; }`);
   }
   L.push(`      fh[j] = a === 0 ? ${FP_ZERO[0]} : a;`);
   L.push(`      fl[j] = z === 0 ? ${FP_ZERO[1]} : z;`);
@@ -133,7 +133,7 @@ export function compileFingerprinter(W: number): Fingerprinter {
 }
 
 /** The same as a loop over the words (wide states). */
-export function loopFingerprinter(W: number): Fingerprinter {
+export function loopFingerprinter(W: number, seed = 0): Fingerprinter {
   const c1 = new Int32Array(W);
   const c2 = new Int32Array(W);
   return (B, srcs, cviews, sEnd, fh, fl) => {
@@ -145,8 +145,8 @@ export function loopFingerprinter(W: number): Fingerprinter {
       let s2 = 0;
       for (let i = 0; i < W; i++) {
         const x = src[i]!;
-        const m1 = mix1(i, x);
-        const m2 = mix2(i, x);
+        const m1 = mix1(i, x, seed);
+        const m2 = mix2(i, x, seed);
         c1[i] = m1;
         c2[i] = m2;
         s1 = (s1 + m1) | 0;
@@ -159,8 +159,8 @@ export function loopFingerprinter(W: number): Fingerprinter {
         for (let i = 0; i < W; i++) {
           const x = d[i]!;
           if (x !== src[i]) {
-            a = (a + mix1(i, x) - c1[i]!) | 0;
-            z = (z + mix2(i, x) - c2[i]!) | 0;
+            a = (a + mix1(i, x, seed) - c1[i]!) | 0;
+            z = (z + mix2(i, x, seed) - c2[i]!) | 0;
           }
         }
         finish(a, z);

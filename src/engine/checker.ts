@@ -110,6 +110,8 @@ export class Checker implements Search {
 
   // scratch
   private readonly batch: SuccessorBatch;
+  /** The fingerprint's seed (0: the default fingerprint). */
+  private readonly seed: number;
   private readonly canon: ((s: Uint32Array) => void) | undefined;
   /** Keeps the prefetching loads observable. */
   private sink = 0;
@@ -148,7 +150,8 @@ export class Checker implements Search {
     this.fired = new Float64Array(this.nA);
     this.found = new Float64Array(this.nA);
     this.canon = opts.symmetry === false ? undefined : model.canonicalize;
-    this.batch = new SuccessorBatch(this.actions, this.W, this.canon);
+    this.seed = opts.fingerprintSeed ?? 0;
+    this.batch = new SuccessorBatch(this.actions, this.W, this.canon, this.seed);
     this.isLegalEnd = model.isLegalEnd;
     this.isQuiescent = model.isQuiescent;
     this.links = new Links(this.nA);
@@ -499,7 +502,7 @@ export class Checker implements Search {
       this.reducedById[srcId] = 1;
       return true;
     }
-    fingerprint(src, 0, this.W);
+    fingerprint(src, 0, this.W, this.seed);
     return this.noteIn(this.reducedFps!, FP[0]!, FP[1]!);
   }
 
@@ -510,7 +513,7 @@ export class Checker implements Search {
     for (let i = 0; i < init.length; i++) {
       const s = init[i]!.slice();
       this.canon?.(s);
-      fingerprint(s, 0, this.W);
+      fingerprint(s, 0, this.W, this.seed);
       const h = FP[0]!;
       const l = FP[1]!;
       const slot = this.exact ? this.probeExact(s, h) : this.fps.probe(h, l);
@@ -837,6 +840,35 @@ export function shortestCounterexamples(model: Model, r: CheckResult, opts: Chec
   });
   const note = `--shortest: a full search to depth ${depth} (${full.stats.states.toLocaleString('en-US')} states, ${full.stats.seconds.toFixed(2)} s) gave the shortest counterexamples (${shortened} shorter than the reduced search's)`;
   return { ...r, properties, reduction: { ...r.reduction, shortest: true }, warnings: [...r.warnings.filter((w) => w !== NOT_SHORTEST), note] };
+}
+
+/** The seed of a second pass's fingerprint (any non-zero seed gives other keys to every word). */
+export const SECOND_PASS_SEED = 1;
+
+/**
+ * Join a fingerprint search with a second one of the same model under
+ * another fingerprint (CheckOptions.fingerprintSeed). A collision drops
+ * states from one search; another, independent fingerprint would have to
+ * drop exactly as many for the counts to agree, so when states,
+ * transitions and every verdict (and trace length) agree, the chance that a
+ * collision changed the outcome unseen is at most the product of the two
+ * estimates. When they disagree, the result is not a verdict: incomplete,
+ * stopped by 'passes-disagree'.
+ */
+export function withSecondPass(first: CheckResult, second: CheckResult): CheckResult {
+  const verdicts = (r: CheckResult) => JSON.stringify(r.properties.map((p) => [p.name, p.status, (p.trace ?? p.witness)?.length ?? 0]));
+  const agree = first.complete && second.complete && first.stats.states === second.stats.states &&
+    first.stats.transitions === second.stats.transitions && verdicts(first) === verdicts(second);
+  const secondPass = {
+    states: second.stats.states, transitions: second.stats.transitions, seconds: second.stats.seconds, agree, estimate: second.stats.collisionProbability,
+    collisionProbability: agree ? first.stats.collisionProbability * second.stats.collisionProbability : 1,
+  };
+  if (agree || !first.complete) return { ...first, secondPass };
+  return {
+    ...first, secondPass, complete: false, stopReason: 'passes-disagree',
+    properties: first.properties.map((p) => (p.status === 'holds' && p.kind !== 'sometimes' ? { ...p, status: 'unknown' as const } : p)),
+    warnings: [...first.warnings, `the second pass with an independent fingerprint found ${second.stats.states.toLocaleString('en-US')} states and ${second.stats.transitions.toLocaleString('en-US')} transitions against ${first.stats.states.toLocaleString('en-US')} and ${first.stats.transitions.toLocaleString('en-US')}${verdicts(first) !== verdicts(second) ? ', and other verdicts' : ''}: a fingerprint collision in one of them; nothing is verified (--exact rules collisions out)`],
+  };
 }
 
 /** Convenience: check a model synchronously. */

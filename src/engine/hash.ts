@@ -18,9 +18,16 @@ export const FP = new Int32Array(2);
 /** How many distinct fingerprints there are (for the collision estimate). */
 export const FINGERPRINT_SPACE = (2 ** 32 - 1) ** 2;
 
+/**
+ * Word i's key index under a seed: seed 0 is the default fingerprint; any
+ * other seed gives every word other keys, an independent fingerprint for a
+ * second pass (CheckOptions.fingerprintSeed).
+ */
+const keyIndex = (i: number, seed: number): number => (i + 1 + Math.imul(seed, 0x01000193)) | 0;
+
 /** Lane 1's mix of word i with value x: murmur3's finaliser of x ^ key(i); a bijection of x. */
-export function mix1(i: number, x: number): number {
-  let h = x ^ Math.imul(i + 1, 0x9e3779b1);
+export function mix1(i: number, x: number, seed = 0): number {
+  let h = x ^ Math.imul(keyIndex(i, seed), 0x9e3779b1);
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
@@ -30,8 +37,8 @@ export function mix1(i: number, x: number): number {
 }
 
 /** Lane 2's mix of word i with value x: another finaliser (Wellons' lowbias32) of x + key(i); a bijection of x. */
-export function mix2(i: number, x: number): number {
-  let h = (x + Math.imul(i + 1, 0x7feb352d) + 0x3c6ef372) | 0;
+export function mix2(i: number, x: number, seed = 0): number {
+  let h = (x + Math.imul(keyIndex(i, seed), 0x7feb352d) + 0x3c6ef372) | 0;
   h ^= h >>> 16;
   h = Math.imul(h, 0x21f0aaad);
   h ^= h >>> 15;
@@ -59,21 +66,21 @@ export const MIX_HELPERS = [
   'function M1(h) { h ^= h >>> 16; h = Math.imul(h, 0x85ebca6b); h ^= h >>> 13; h = Math.imul(h, 0xc2b2ae35); return h ^ (h >>> 16); }',
   'function M2(h) { h ^= h >>> 16; h = Math.imul(h, 0x21f0aaad); h ^= h >>> 15; h = Math.imul(h, 0x735a2d97); return h ^ (h >>> 15); }',
 ].join('\n');
-export function mixSource1(i: number, x: string): string {
-  return `M1((${x}) ^ ${Math.imul(i + 1, 0x9e3779b1)})`;
+export function mixSource1(i: number, x: string, seed = 0): string {
+  return `M1((${x}) ^ ${Math.imul(keyIndex(i, seed), 0x9e3779b1)})`;
 }
-export function mixSource2(i: number, x: string): string {
-  return `M2(((${x}) + ${(Math.imul(i + 1, 0x7feb352d) + 0x3c6ef372) | 0}) | 0)`;
+export function mixSource2(i: number, x: string, seed = 0): string {
+  return `M2(((${x}) + ${(Math.imul(keyIndex(i, seed), 0x7feb352d) + 0x3c6ef372) | 0}) | 0)`;
 }
 
 /** Fingerprint words [off, off+n) of buf into FP; neither lane is 0. */
-export function fingerprint(buf: Uint32Array, off: number, n: number): void {
+export function fingerprint(buf: Uint32Array, off: number, n: number, seed = 0): void {
   let s1 = 0;
   let s2 = 0;
   for (let i = 0; i < n; i++) {
     const x = buf[off + i]! | 0;
-    s1 = (s1 + mix1(i, x)) | 0;
-    s2 = (s2 + mix2(i, x)) | 0;
+    s1 = (s1 + mix1(i, x, seed)) | 0;
+    s2 = (s2 + mix2(i, x, seed)) | 0;
   }
   finish(s1, s2);
 }

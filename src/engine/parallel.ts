@@ -124,7 +124,7 @@ export class ParallelSearch implements Search {
           source,
           port: port2,
           options: {
-            workers: this.nW, me: w, checkDeadlock, memoryLimit: this.memoryLimit, control: this.control, rings, peers: peers[w], packLimit: linkLimits.packLimit, symmetry: opts.symmetry !== false,
+            workers: this.nW, me: w, checkDeadlock, memoryLimit: this.memoryLimit, control: this.control, rings, peers: peers[w], packLimit: linkLimits.packLimit, symmetry: opts.symmetry !== false, seed: opts.fingerprintSeed ?? 0,
             ...(opts.maxStates !== undefined ? { maxStates: opts.maxStates } : {}),
             ...(opts.maxDepth !== undefined ? { maxDepth: opts.maxDepth } : {}),
           },

@@ -66,7 +66,7 @@ const cDecided = (workers: number, p: number): number => C_WORKER + 64 * workers
 export const controlInts = (workers: number, properties: number): number => C_WORKER + 64 * workers + properties + 16;
 
 /** Stop reasons in C_STOP. */
-export const STOP_CODES = ['', 'max-depth', 'max-states', 'time-limit', 'max-memory', 'interrupted', 'fault'] as const;
+export const STOP_CODES = ['', 'max-depth', 'max-states', 'time-limit', 'max-memory', 'interrupted', 'fault', 'passes-disagree'] as const;
 export type StopCode = Exclude<(typeof STOP_CODES)[number], ''>;
 
 /** A ring: HEAD (consumer's) and TAIL (producer's) counters in words, then QWORDS words of records. */
@@ -138,6 +138,8 @@ export interface PartitionOptions {
   readonly packLimit: number;
   /** Use the model's canonicalize (symmetry reduction). */
   readonly symmetry: boolean;
+  /** The fingerprint's seed (CheckOptions.fingerprintSeed). */
+  readonly seed?: number;
   readonly control: SharedArrayBuffer;
   /** rings[from][to] (from !== to). */
   readonly rings: readonly (readonly (SharedArrayBuffer | null)[])[];
@@ -238,7 +240,7 @@ export class PartitionExplorer {
     this.shareOffset = new Array(this.nW).fill(0);
     this.links = new Uint32Array(256);
     this.canon = opts.symmetry ? model.canonicalize : undefined;
-    this.batch = new SuccessorBatch(this.actions, W, this.canon);
+    this.batch = new SuccessorBatch(this.actions, W, this.canon, opts.seed ?? 0);
     this.mine = new Int32Array(Math.max(1, BATCH * this.nA));
     this.exhausted = new Array(this.nW).fill(false);
     this.rs = new Uint32Array(W);
@@ -612,7 +614,7 @@ export class PartitionExplorer {
     for (let i = 0; i < init.length && !this.stopSeen(); i++) {
       const s = init[i]!.slice();
       this.canon?.(s);
-      fingerprint(s, 0, this.W);
+      fingerprint(s, 0, this.W, this.opts.seed ?? 0);
       const h = FP[0]!;
       const l = FP[1]!;
       if (this.owner(l) !== this.me) continue;

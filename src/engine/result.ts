@@ -17,7 +17,7 @@ export type PropertyStatus = t.TypeOf<typeof PropertyStatusC>;
 export const PropertyKindC = t.keyof({ always: null, step: null, quiescent: null, sometimes: null, deadlock: null, range: null, progress: null, eventually: null, leadsTo: null });
 
 /** Why a search stopped before the end; 'fault': the model's own code threw (ModelFault), never a verdict. */
-export const StopReasonC = t.keyof({ 'max-depth': null, 'max-states': null, 'time-limit': null, 'max-memory': null, interrupted: null, fault: null });
+export const StopReasonC = t.keyof({ 'max-depth': null, 'max-states': null, 'time-limit': null, 'max-memory': null, interrupted: null, fault: null, 'passes-disagree': null });
 export type StopReason = t.TypeOf<typeof StopReasonC>;
 
 export const TraceStepC = t.intersection([
@@ -122,6 +122,8 @@ export const CheckResultC = t.intersection([
     remaining: RemainingC,
     /** The liveness search (liveness.ts), when the model has liveness properties: its graph and fairness. */
     liveness: t.type({ fairness: t.keyof({ strong: null, weak: null, none: null }), complete: t.boolean, states: t.number, edges: t.number, seconds: t.number }),
+    /** A second search with an independent fingerprint (secondPass in checker.ts): what it found, whether it agrees, and the chance that a collision changed the outcome unseen (both estimates' product). */
+    secondPass: t.type({ states: t.number, transitions: t.number, seconds: t.number, agree: t.boolean, estimate: t.number, collisionProbability: t.number }),
     /** Partial-order reduction (por.ts): states expanded with a proper stubborn set, fully (of which by the cycle proviso), and the visible actions. */
     reduction: t.type({ method: t.literal('stubborn-sets'), reduced: t.number, full: t.number, proviso: t.number, visibleActions: t.number, shortest: t.boolean }),
     /** A random simulation (`gupcheck simulate`), not a search: what it sampled. */

@@ -61,6 +61,11 @@ export interface CheckOptions {
    * necessarily shortest.
    */
   readonly por?: boolean;
+  /**
+   * Another fingerprint (hash keys) for a second, independent pass
+   * (secondPass in checker.ts); 0 or absent: the default.
+   */
+  readonly fingerprintSeed?: number;
 }
 
 

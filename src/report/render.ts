@@ -121,7 +121,13 @@ export function renderResult(r: CheckResult, opts: ResultTextOptions = {}): stri
     const red = r.reduction;
     out.push(`  partial-order reduction (stubborn sets): ${fmtInt(red.reduced)} of ${fmtInt(red.reduced + red.full)} states expanded with a proper subset of their enabled actions${red.proviso > 0 ? `, ${fmtInt(red.proviso)} fully by the cycle proviso` : ''}; ${red.visibleActions} visible actions`);
   }
-  if (r.mode === 'fingerprint') out.push(`  fingerprint collision probability ≈ ${s.collisionProbability.toExponential(1)} (use --exact to rule it out)`);
+  if (r.mode === 'fingerprint' && r.secondPass === undefined) out.push(`  fingerprint collision probability ≈ ${s.collisionProbability.toExponential(1)} (use --exact to rule it out, or --second-pass to check it)`);
+  if (r.secondPass !== undefined) {
+    const p = r.secondPass;
+    out.push(p.agree
+      ? `  second pass with an independent fingerprint: the same states, transitions and verdicts (${p.seconds.toFixed(2)} s); chance that a collision changed the outcome unseen ≤ ${s.collisionProbability.toExponential(1)} × ${p.estimate.toExponential(1)} = ${p.collisionProbability.toExponential(1)}`
+      : style.yellow(`  second pass with an independent fingerprint DISAGREES: ${fmtInt(p.states)} states, ${fmtInt(p.transitions)} transitions`));
+  }
   out.push('');
   const nameW = Math.max(8, ...r.properties.map((p) => p.name.length));
   const statW = Math.max(6, ...r.properties.map((p) => statusCell(p).length));
