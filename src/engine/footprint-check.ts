@@ -27,7 +27,7 @@ export interface FootprintReport {
 const describe = (m: Model, s: Uint32Array) => JSON.stringify(m.describe?.(s) ?? m.layout.toJSON(s));
 
 export function checkFootprints(m: Model, opts: { readonly maxStates?: number } = {}): FootprintReport {
-  const maxStates = opts.maxStates ?? 200_000;
+  const maxStates = opts.maxStates ?? 2_000_000;
   const W = m.layout.words;
   const declared = (fs: readonly Field[] | undefined) => new Set(fs ?? []);
   const acts = m.actions.map((a) => ({
