@@ -13,7 +13,7 @@
 
 import { action, type Action } from '../../src/engine/model.js';
 import type { BranchStep, SyncMode } from './hooks.js';
-import { underPageLock, type PageLockDecl, BH, FLUSHER, FSYNC, MAPPING, OWNER, RECLAIM, TRUNCATE, fsyncPages, type Kernel } from './kernel.js';
+import { underPageLock, type PageLockDecl, BH, FLUSHER, FSYNC, MAPPING, OWNER, RECLAIM, TRUNCATE, fsyncPages, fsyncPasses, type Kernel } from './kernel.js';
 
 const flusherActor = 'flusher';
 /** The BUG (≤5.17) and the WARN (5.18+) are the same step of a trace: writeback meets a dirty page without buffers. */
@@ -165,9 +165,22 @@ export function fsyncActions(k: Kernel): Action[] {
   const towrite = ids.map((id) => Y.towrite[id]!);
   const want = ids.map((id) => Y.want[id]!);
   const completed = ids.map((id) => Y.completed[id]!);
+  // Where the scenario declares interchangeable pages, both passes may take
+  // the pages in any order (every order is index order after renaming the
+  // identical pages, as for truncate): per page, written / waited say
+  // which it has done, and idx is only the page being written.
+  const anyOrder = k.sh.symmetry.length > 0;
+  const written = anyOrder ? ids.map((id) => fsyncPasses(Y).written![id]!) : [];
+  const waited = anyOrder ? ids.map((id) => fsyncPasses(Y).waited![id]!) : [];
   const at = (s: Uint32Array, pc: number) => Y.pc.get(s) === pc;
   const cur = (s: Uint32Array) => pages[Y.idx.get(s)]!;
   const next = (s: Uint32Array) => {
+    if (anyOrder) {
+      written[Y.idx.get(s)]!.set(s, 1);
+      Y.idx.set(s, 0);
+      Y.pc.set(s, written.every((w) => w.test(s)) ? FSYNC.waiting : FSYNC.scanning);
+      return;
+    }
     const i = Y.idx.get(s) + 1;
     // After the last page, __filemap_fdatawait_range walks the range again from the start.
     Y.idx.set(s, i >= pages.length ? 0 : i);
@@ -200,21 +213,34 @@ export function fsyncActions(k: Kernel): Action[] {
         Y.pc.set(s, pages.length === 0 ? FSYNC.waiting : FSYNC.scanning);
       },
     }),
-    action({
-      name: 'fsync: page not tagged', actor: fsyncActor,
-      label: 'fsync: write_cache_pages: no TOWRITE-tagged page at this index, next',
-      guard: (s) => at(s, FSYNC.scanning) && (!towrite[Y.idx.get(s)]!.test(s) || !k.inCache(s, cur(s))),
-      effect: next,
-    }),
-    action({
-      name: 'fsync: lock_page', actor: fsyncActor,
-      label: 'fsync: mpage_prepare_extent_to_map: lock_page (clears the TOWRITE tag)',
-      guard: (s) => at(s, FSYNC.scanning) && towrite[Y.idx.get(s)]!.test(s) && k.inCache(s, cur(s)) && !k.locked(s, cur(s)),
-      effect: (s) => {
-        towrite[Y.idx.get(s)]!.set(s, 0);
-        k.pg[cur(s)]!.PG_locked.set(s, OWNER.fsync);
-        Y.pc.set(s, FSYNC.locked);
-      },
+    // Index order: one action each, at idx. Any order: one per page not yet written.
+    ...(anyOrder ? pages.map((_, i) => i) : [-1]).flatMap((i) => {
+      const here = (s: Uint32Array) => (i < 0 ? Y.idx.get(s) : i);
+      const scanning = (s: Uint32Array) => at(s, FSYNC.scanning) && (i < 0 || !written[i]!.test(s));
+      const params: Record<string, string> = i < 0 ? {} : { page: ids[i]! };
+      return [
+        action({
+          name: 'fsync: page not tagged', actor: fsyncActor, params,
+          label: `fsync: write_cache_pages: no TOWRITE-tagged page at ${i < 0 ? 'this index' : `${ids[i]}'s index`}, next`,
+          guard: (s) => scanning(s) && (!towrite[here(s)]!.test(s) || !k.inCache(s, pages[here(s)]!)),
+          effect: (s) => {
+            Y.idx.set(s, here(s));
+            next(s);
+          },
+        }),
+        action({
+          name: 'fsync: lock_page', actor: fsyncActor, params,
+          label: `fsync: mpage_prepare_extent_to_map: lock_page${i < 0 ? '' : `(${ids[i]})`} (clears the TOWRITE tag)`,
+          guard: (s) => scanning(s) && towrite[here(s)]!.test(s) && k.inCache(s, pages[here(s)]!) && !k.locked(s, pages[here(s)]!),
+          effect: (s) => {
+            const j = here(s);
+            Y.idx.set(s, j);
+            towrite[j]!.set(s, 0);
+            k.pg[pages[j]!]!.PG_locked.set(s, OWNER.fsync);
+            Y.pc.set(s, FSYNC.locked);
+          },
+        }),
+      ];
     }),
     // PG_writeback with WB_SYNC_ALL: folio_wait_writeback (a sleep: the steps below wait for it).
     underPageLock(action({
@@ -234,7 +260,15 @@ export function fsyncActions(k: Kernel): Action[] {
   out.push(
     // __filemap_fdatawait_range: one pass in index order, each page's writeback waited for
     // (writeback started behind the pass is not waited for), then return 0.
-    action({
+    ...(anyOrder ? pages.map((p, i) => action({
+      name: 'fsync: __filemap_fdatawait_range', actor: fsyncActor, params: { page: ids[i]! },
+      label: `fsync: __filemap_fdatawait_range: ${k.fn('wb.wait')} on ${ids[i]}, on to the next; return 0 after the last`,
+      guard: (s) => at(s, FSYNC.waiting) && !waited[i]!.test(s) && !k.pg[p]!.PG_writeback.test(s),
+      effect: (s) => {
+        waited[i]!.set(s, 1);
+        if (waited.every((w) => w.test(s))) Y.pc.set(s, FSYNC.done);
+      },
+    })) : [action({
       name: 'fsync: __filemap_fdatawait_range', actor: fsyncActor,
       label: `fsync: __filemap_fdatawait_range: ${k.fn('wb.wait')} on this page, on to the next; return 0 after the last`,
       guard: (s) => at(s, FSYNC.waiting) && (Y.idx.get(s) >= pages.length || !k.pg[pages[Y.idx.get(s)]!]!.PG_writeback.test(s)),
@@ -245,7 +279,7 @@ export function fsyncActions(k: Kernel): Action[] {
           Y.pc.set(s, FSYNC.done);
         } else Y.idx.set(s, i);
       },
-    }),
+    })]),
   );
   return out;
 }

@@ -188,6 +188,8 @@ const fsyncSpec = (sh: Shape) => {
     completed: keyed(files, () => int(0, sh.dataMax)),
     /** ghost: the version a short-term holder's DMA produced, completed at its release */
     dma: keyed(sh.holders.map((h) => h.id), () => int(0, sh.dataMax)),
+    /** with symmetry, fsync visits pages in any order: which the write pass has done, which the wait pass has (else idx orders them) */
+    ...(sh.symmetry.length > 0 ? { written: keyed(files, () => bool()), waited: keyed(files, () => bool()) } : {}),
   });
 };
 
@@ -198,6 +200,9 @@ export type FlusherHandles = Handles<ReturnType<typeof flusherSpec>>;
 export type KswapdHandles = Handles<ReturnType<typeof kswapdSpec>>;
 export type TruncateHandles = Handles<ReturnType<typeof truncateSpec>>;
 export type FsyncHandles = Handles<ReturnType<typeof fsyncSpec>>;
+/** fsync's any-order passes (fields that exist only where the scenario declares symmetry). */
+export const fsyncPasses = (Y: FsyncHandles) =>
+  Y as unknown as { readonly written?: Readonly<Record<string, Field>>; readonly waited?: Readonly<Record<string, Field>> };
 
 /** The handles of the whole state; an actor's record exists only in scenarios that have the actor. */
 export interface KernelRoot {

@@ -182,7 +182,7 @@ export const ScenarioC = strictObject('scenario', {
   holders: 'The GUP holders (at most 4).',
   actors: 'The background actors that run (default: none).',
   bounds: 'The model\'s scaled bounds.',
-  symmetry: 'Groups of interchangeable file pages (same filesystem, mapped shared the same way by the same processes, each with holders alike): the model may explore one representative per permutation of a group (symmetry reduction), and truncate then visits a group\'s pages in any order — with identical pages every order is index order after renaming.',
+  symmetry: 'Groups of interchangeable file pages (same filesystem, mapped shared the same way by the same processes, each with holders alike): the model may explore one representative per permutation of a group (symmetry reduction), and truncate and fsync then visit a group\'s pages in any order — with identical pages every order is index order after renaming.',
   stableWrites: 'The ext4 filesystem\'s device needs stable pages during writeback (SB_I_STABLE_WRITES: block integrity, data digests, RAID5 skip_copy): a write fault waits in folio_wait_stable() while the page is under writeback. Default false, like most disks.',
 });
 export type Scenario = t.TypeOf<typeof ScenarioC>;
@@ -322,7 +322,6 @@ function validateSymmetry(s: Scenario): string | undefined {
       if (seen.has(id)) return `${at}: page '${id}' is in more than one place`;
       seen.add(id);
       if (page.kind !== 'file') return `${at}: only file pages can be interchangeable ('${id}' is anonymous)`;
-      if (s.actors?.fsync === true) return `${at}: symmetry is not supported with fsync (it visits pages in index order)`;
       // A fork child inherits its parent's mapping (shared/private is the parent's).
       if (s.processes.some((pr) => pr.childOf === undefined && pr.mappings.some((m) => m.page === id && m.shared !== true))) return `${at}: '${id}' must be mapped MAP_SHARED (a private COW copy would break the renaming)`;
       if (s.holders.some((h) => h.page === id && h.bio !== undefined)) return `${at}: holders of '${id}' must not be bio holders`;

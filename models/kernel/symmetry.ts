@@ -8,7 +8,7 @@
 // before it grabs one), so equal states are equal words.
 
 import type { Field } from '../../src/engine/schema.js';
-import { FLUSHER, HOLDER, OWNER, RECLAIM, TRUNCATE, type Kernel } from './kernel.js';
+import { FLUSHER, FSYNC, HOLDER, OWNER, RECLAIM, TRUNCATE, fsyncPages, fsyncPasses, type Kernel } from './kernel.js';
 
 /** A page lock held by one of the member's own holders, in a key: this plus its index among them. */
 const OWN_HOLDER = 1 << 20;
@@ -21,17 +21,26 @@ export function kernelCanonicalizer(k: Kernel): ((s: Uint32Array) => void) | und
   const F = k.root.flusher;
   const R = k.root.kswapd;
   const T = k.root.truncate;
+  const Y = k.root.fsync;
+  const fsPages = fsyncPages(k.sh);
+  const fsPos = new Map(fsPages.map((p, i) => [p, i]));
+  /** fsync's per-page record of member page p (its tag, ghosts and passes), or none. */
+  const fsyncFields = (p: number): Field[] => {
+    if (Y === undefined || !fsPos.has(p)) return [];
+    const id = k.sh.pages[p]!.id;
+    return [Y.towrite[id]!, Y.want[id]!, Y.completed[id]!, fsyncPasses(Y).written![id]!, fsyncPasses(Y).waited![id]!];
+  };
   const doneOf = k.sh.fileSlots.map((p) => T?.done[k.sh.pages[p]!.id]);
   const slotPos = new Map(k.sh.fileSlots.map((p, i) => [p, i]));
   const groups = k.sh.symmetry.map((g) => {
     const n = g.pages.length;
-    const pageFields = g.pages.map((p) => scalars(k.pg[p]!));
+    const pageFields = g.pages.map((p) => [...scalars(k.pg[p]!), ...fsyncFields(p)]);
     // Per member: its VMAs' fields but the page pointer, and its holders' fields but the page pointer.
     const vmaFields = g.vmas.map((vs) => vs.flatMap((v, q) => (v < 0 ? [] : scalars(k.pr[q]!.vma[v]!).filter((f) => f !== k.pr[q]!.vma[v]!.pfn))));
     const vmaPfn = g.vmas.map((vs) => vs.flatMap((v, q) => (v < 0 ? [] : [k.pr[q]!.vma[v]!])));
-    const holderFields = g.holders.map((hs) => hs.flatMap((h) => scalars(k.hd[h]!).filter((f) => f !== k.hd[h]!.page)));
+    const holderFields = g.holders.map((hs) => hs.flatMap((h) => [...scalars(k.hd[h]!).filter((f) => f !== k.hd[h]!.page), ...(Y !== undefined ? [Y.dma[k.sh.holders[h]!.id]!] : [])]));
     const memberFields = pageFields.map((pf, i) => [...pf, ...vmaFields[i]!, ...holderFields[i]!]);
-    const width = memberFields[0]!.length + 4; // + flusher, kswapd, truncate on it, truncate done
+    const width = memberFields[0]!.length + 5; // + flusher, kswapd, truncate on it, truncate done, fsync writing it
     const pos = g.pages.map((p) => slotPos.get(p)!);
     const lockAt = pageFields[0]!.indexOf(k.pg[g.pages[0]!]!.PG_locked);
     return { g, n, memberFields, vmaPfn, width, pos, lockAt, keys: new Int32Array(n * width), data: new Int32Array(n * width), order: Array.from({ length: n }, (_, i) => i) };
@@ -39,7 +48,7 @@ export function kernelCanonicalizer(k: Kernel): ((s: Uint32Array) => void) | und
 
   type Group = (typeof groups)[number];
   /** One entry of member i's sort key (what the renaming moves), read on demand (no allocation per state). */
-  function keyAt(G: Group, s: Uint32Array, i: number, f: number, fPage: number, rPage: number, tPage: number): number {
+  function keyAt(G: Group, s: Uint32Array, i: number, f: number, fPage: number, rPage: number, tPage: number, yPage: number): number {
     const g = G.g;
     const fs = G.memberFields[i]!;
     const p = g.pages[i]!;
@@ -55,7 +64,8 @@ export function kernelCanonicalizer(k: Kernel): ((s: Uint32Array) => void) | und
       case 0: return fPage === p ? 1 : 0;
       case 1: return rPage === p ? 1 : 0;
       case 2: return tPage === p ? 1 : 0;
-      default: return doneOf[G.pos[i]!]?.get(s) ?? 0;
+      case 3: return doneOf[G.pos[i]!]?.get(s) ?? 0;
+      default: return yPage === p ? 1 : 0;
     }
   }
 
@@ -66,12 +76,14 @@ export function kernelCanonicalizer(k: Kernel): ((s: Uint32Array) => void) | und
       const rPage = R !== undefined && R.pc.get(s) !== RECLAIM.idle ? R.page.get(s) : -1;
       const tpc = T !== undefined ? T.pc.get(s) : TRUNCATE.idle;
       const tPage = tpc === TRUNCATE.locked || tpc === TRUNCATE.cleaned ? k.sh.fileSlots[T!.idx.get(s)]! : -1;
+      const ypc = Y !== undefined ? Y.pc.get(s) : FSYNC.idle;
+      const yPage = ypc === FSYNC.locked || ypc === FSYNC.cleaned ? fsPages[Y!.idx.get(s)]! : -1;
       // Most states are already in canonical order: check that first, comparing members
       // field by field only as far as they differ (no key is built for a sorted state).
       let sorted = true;
       for (let i = 1; i < n && sorted; i++) {
         for (let f = 0; f < width; f++) {
-          const d = keyAt(G, s, i - 1, f, fPage, rPage, tPage) - keyAt(G, s, i, f, fPage, rPage, tPage);
+          const d = keyAt(G, s, i - 1, f, fPage, rPage, tPage, yPage) - keyAt(G, s, i, f, fPage, rPage, tPage, yPage);
           if (d < 0) break;
           if (d > 0) { sorted = false; break; }
         }
@@ -79,7 +91,7 @@ export function kernelCanonicalizer(k: Kernel): ((s: Uint32Array) => void) | und
       if (!sorted) {
         for (let i = 0; i < n; i++) {
           const o = i * width;
-          for (let f = 0; f < width; f++) keys[o + f] = keyAt(G, s, i, f, fPage, rPage, tPage);
+          for (let f = 0; f < width; f++) keys[o + f] = keyAt(G, s, i, f, fPage, rPage, tPage, yPage);
         }
       }
       // Insertion sort of member indices by key (groups are small).
@@ -112,6 +124,7 @@ export function kernelCanonicalizer(k: Kernel): ((s: Uint32Array) => void) | und
           if (G.data[from + fs.length]) F!.page.set(s, p);
           if (G.data[from + fs.length + 1]) R!.page.set(s, p);
           if (G.data[from + fs.length + 2]) T!.idx.set(s, G.pos[r]!);
+          if (G.data[from + fs.length + 4]) Y!.idx.set(s, fsPos.get(p)!);
         }
       }
       normalise(G, s);
