@@ -488,6 +488,25 @@ export class Checker implements Search {
     return this.reducedFps!.count > 0 && this.reducedFps!.probe(h, l) >= 0;
   }
 
+  /**
+   * POR for the state src (id srcId) whose successors are batch entries
+   * j0..j1: 1 to expand only those marked in keep, 0 to expand all, -1 when
+   * memory stopped the search. Kept out of explore() so that the loop the
+   * plain search runs stays small.
+   */
+  private porChoose(src: Uint32Array, srcId: number, j0: number, j1: number, noRangeError: boolean): number {
+    const por = this.por!;
+    if (por.givenUp) { por.full++; return 0; }
+    const { acts, cviews, fh, fl } = this.batch;
+    const keep = this.keep;
+    if (!noRangeError || por.choose(src, acts, j0, j1, keep) <= 0) { por.full++; return 0; }
+    for (let q = j0; q < j1; q++) {
+      if (keep[q - j0] === 1 && this.provisoBlocks(src, cviews[q]!, fh[q]!, fl[q]!)) { por.provisoFull++; por.full++; return 0; }
+    }
+    por.reduced++;
+    return this.noteReduced(src, srcId) ? 1 : -1;
+  }
+
   /** POR: remember that state srcId (words src) was expanded with a proper subset. */
   private noteReduced(src: Uint32Array, srcId: number): boolean {
     if (this.exact) {
@@ -635,18 +654,10 @@ export class Checker implements Search {
         // POR: a proper stubborn set, unless the state has a range error (a visible step) or the proviso says no
         const j0 = j;
         let reduce = false;
-        if (por !== undefined && por.givenUp) por.full++;
-        else if (por !== undefined) {
-          if (ee === e && por.choose(src, acts, j0, jEnd, keep) > 0) {
-            reduce = true;
-            for (let q = j0; q < jEnd; q++) {
-              if (keep[q - j0] === 1 && this.provisoBlocks(src, cviews[q]!, fh[q]!, fl[q]!)) { reduce = false; por.provisoFull++; break; }
-            }
-          }
-          if (reduce) {
-            por.reduced++;
-            if (!this.noteReduced(src, srcId)) { stopped = true; break; }
-          } else por.full++;
+        if (por !== undefined) {
+          const r = this.porChoose(src, srcId, j0, jEnd, ee === e);
+          if (r < 0) { stopped = true; break; }
+          reduce = r === 1;
         }
         for (; j < jEnd; j++) {
           if (reduce && keep[j - j0] === 0) continue;
