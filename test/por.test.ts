@@ -16,6 +16,10 @@ import { action, always, type Model } from '../src/engine/model.js';
 import { FieldRangeError, Layout, enumOf, int, record } from '../src/engine/schema.js';
 import { peterson } from '../models/classic/peterson.js';
 import { anderson } from '../models/classic/anderson.js';
+import { bakery } from '../models/classic/bakery.js';
+import { leaderElection } from '../models/classic/leader-election.js';
+import { phils } from '../models/classic/phils.js';
+import { spinlock } from '../models/classic/spinlock.js';
 import { MODELS } from '../models/index.js';
 import { bigModelArb, buildModel, modelDataArb, type ModelData } from './helpers/random-models.js';
 import { gupcheck } from './helpers/cli.js';
@@ -124,11 +128,13 @@ test('the differential check has teeth: footprints missing a field change some v
   t.true(caught > 0);
 });
 
-test('peterson and anderson: same verdicts with and without reduction; peterson N=4 stores 35 % fewer states', (t) => {
+test('the classic models: same verdicts with and without reduction; peterson N=4 stores 35 % fewer states, leader_election N=5 over 75 % fewer', (t) => {
   for (const [what, m] of [
     ['peterson N=2', peterson({ N: 2 })], ['peterson N=3', peterson({ N: 3 })], ['peterson N=2 mutant', peterson({ N: 2, mutant: true })],
     ['peterson N=3 mutant', peterson({ N: 3, mutant: true })], ['peterson N=3 unreachable witness', peterson({ N: 3, unreachableWitness: true })],
     ['anderson N=3', anderson({ N: 3 })], ['anderson N=4', anderson({ N: 4 })], ['anderson N=3 unreachable witness', anderson({ N: 3, unreachableWitness: true })],
+    ['leader_election N=4', leaderElection({ N: 4 })], ['leader_election N=5', leaderElection({ N: 5 })],
+    ['bakery N=2 MAX=9', bakery({ N: 2, MAX: 9 })], ['bakery N=2 MAX=9 mutant', bakery({ N: 2, MAX: 9, mutant: true })], ['phils N=5', phils({ N: 5 })], ['spinlock N=3', spinlock({ N: 3 })],
   ] as const) {
     t.notThrows(() => agree(m, m, what), what);
   }
@@ -138,6 +144,12 @@ test('peterson and anderson: same verdicts with and without reduction; peterson 
   t.log(`peterson N=4: ${red.stats.states} states reduced, ${full.stats.states} full`);
   t.true(red.stats.states < 0.7 * full.stats.states);
   t.true(red.warnings.length === 0, red.warnings.join('; '));
+  // leader election: most steps are a node's own, invisible and independent
+  const le = check(leaderElection({ N: 5 }), { por: true });
+  const leFull = check(leaderElection({ N: 5 }));
+  t.deepEqual(statuses(le), statuses(leFull));
+  t.log(`leader_election N=5: ${le.stats.states} states reduced, ${leFull.stats.states} full`);
+  t.true(le.stats.states < 0.25 * leFull.stats.states);
 });
 
 test('liveness is checked on the full graph: peterson with its progress properties gives the same liveness verdicts under --por', (t) => {
@@ -173,7 +185,7 @@ test('a wrong declared move is named by the footprint checker', (t) => {
 });
 
 test('declared footprints are proven by an exact search that traces every access; a wrong one is named', (t) => {
-  for (const m of [peterson({ N: 3 }), peterson({ N: 2, mutant: true }), anderson({ N: 4 })]) {
+  for (const m of [peterson({ N: 3 }), peterson({ N: 2, mutant: true }), anderson({ N: 4 }), leaderElection({ N: 5 }), bakery({ N: 2, MAX: 9 }), bakery({ N: 2, MAX: 9, mutant: true }), phils({ N: 5 }), spinlock({ N: 3 })]) {
     const r = checkFootprints(m);
     t.true(r.complete && r.problem === undefined, `${m.name}: ${r.problem ?? 'incomplete'}`);
   }

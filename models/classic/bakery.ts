@@ -67,39 +67,41 @@ export function bakery(opts: BakeryOptions): Model {
     const { pc, j, max } = P[i]!;
     const actor = `P_${i}`;
     const at = (s: Uint32Array, loc: number) => pc.get(s) === loc;
+    // Footprints (por.ts): each step's move between locations, and what else it may read and write.
+    const mv = (from: number, to: number) => ({ field: pc, from, to });
     // wait -> forloop: may P_i go past P_j? (j < N always holds in `wait`.)
     const passes = opts.mutant
       ? (s: Uint32Array) => { const nj = number[j.get(s)]!.get(s), ni = number[i]!.get(s); return nj === 0 || nj < ni || (nj === ni && i <= j.get(s)); }
       : (s: Uint32Array) => { const nj = number[j.get(s)]!.get(s), ni = number[i]!.get(s); return nj === 0 || nj > ni || (nj === ni && i <= j.get(s)); };
     actions.push(
-      action({ name: 'CS->NCS', actor, params: { i }, guard: (s) => at(s, CS), effect: (s) => { pc.set(s, NCS); number[i]!.set(s, 0); } }),
+      action({ name: 'CS->NCS', actor, params: { i }, moves: mv(CS, NCS), reads: [], writes: [number[i]], guard: (s) => at(s, CS), effect: (s) => { pc.set(s, NCS); number[i]!.set(s, 0); } }),
       action({
-        name: 'NCS->choose', actor, params: { i }, guard: (s) => at(s, NCS),
+        name: 'NCS->choose', actor, params: { i }, moves: mv(NCS, CHOOSE), reads: [], writes: [choosing[i], j, max], guard: (s) => at(s, NCS),
         effect: (s) => { pc.set(s, CHOOSE); choosing[i]!.set(s, 1); j.set(s, 0); max.set(s, 0); },
       }),
       action({
-        name: 'choose->choose (larger)', actor, params: { i },
+        name: 'choose->choose (larger)', actor, params: { i }, moves: mv(CHOOSE, CHOOSE), reads: [j, number, max], writes: [max, j],
         guard: (s) => at(s, CHOOSE) && j.get(s) < N && number[j.get(s)]!.get(s) > max.get(s),
         effect: (s) => { max.set(s, number[j.get(s)]!.get(s)); j.set(s, j.get(s) + 1); },
       }),
       action({
-        name: 'choose->choose', actor, params: { i },
+        name: 'choose->choose', actor, params: { i }, moves: mv(CHOOSE, CHOOSE), reads: [j, number, max], writes: [j],
         guard: (s) => at(s, CHOOSE) && j.get(s) < N && number[j.get(s)]!.get(s) <= max.get(s),
         effect: (s) => { j.set(s, j.get(s) + 1); },
       }),
       action({
-        name: 'choose->forloop', actor, params: { i },
+        name: 'choose->forloop', actor, params: { i }, moves: mv(CHOOSE, FORLOOP), reads: [j, max], writes: [number[i], j, choosing[i]],
         guard: (s) => at(s, CHOOSE) && j.get(s) === N && max.get(s) < MAX,
         effect: (s) => { pc.set(s, FORLOOP); number[i]!.set(s, max.get(s) + 1); j.set(s, 0); choosing[i]!.set(s, 0); },
       }),
       action({
-        name: 'forloop->wait', actor, params: { i },
+        name: 'forloop->wait', actor, params: { i }, moves: mv(FORLOOP, WAIT), reads: [j, choosing], writes: [],
         guard: (s) => at(s, FORLOOP) && j.get(s) < N && choosing[j.get(s)]!.get(s) === 0,
         effect: (s) => { pc.set(s, WAIT); },
       }),
-      action({ name: 'forloop->CS', actor, params: { i }, guard: (s) => at(s, FORLOOP) && j.get(s) === N, effect: (s) => { pc.set(s, CS); } }),
+      action({ name: 'forloop->CS', actor, params: { i }, moves: mv(FORLOOP, CS), reads: [j], writes: [], guard: (s) => at(s, FORLOOP) && j.get(s) === N, effect: (s) => { pc.set(s, CS); } }),
       action({
-        name: 'wait->forloop', actor, params: { i },
+        name: 'wait->forloop', actor, params: { i }, moves: mv(WAIT, FORLOOP), reads: [j, number], writes: [j],
         guard: (s) => at(s, WAIT) && passes(s),
         effect: (s) => { pc.set(s, FORLOOP); j.set(s, j.get(s) + 1); },
       }),

@@ -78,6 +78,9 @@ export function leaderElection(opts: LeaderElectionOptions): Model {
     const outCh = ch[(i + 1) % N]!;
     const actor = `Node_${i}`;
     const at = (s: Uint32Array, loc: number) => pc.get(s) === loc;
+    // Footprints (por.ts): each step's move between locations, and what else it may read and write
+    // (a send writes any slot of the outgoing channel; a receive shifts the whole incoming one).
+    const mv = (from: number, to: number) => ({ field: pc, from, to });
     const canSend = (s: Uint32Array) => outCh.buf_act.get(s) !== CAP;
     const send = (s: Uint32Array, v: number) => {
       const n = outCh.buf_act.get(s);
@@ -95,37 +98,37 @@ export function leaderElection(opts: LeaderElectionOptions): Model {
     const decode = (s: Uint32Array, to: number) => { pc.set(s, to); number.set(s, number.get(s) % 30); };
     const moveTo = (loc: number) => (s: Uint32Array) => { pc.set(s, loc); };
     actions.push(
-      action({ name: 'start->wait', actor, params: { i }, label: `Node_${i}: ch_${(i + 1) % N}!one(${ID})`, guard: (s) => at(s, START) && canSend(s), effect: (s) => { send(s, msg(ONE, ID)); pc.set(s, WAIT); } }),
-      action({ name: 'wait->got', actor, params: { i }, guard: (s) => at(s, WAIT) && inCh.buf_act.get(s) !== 0, effect: (s) => { number.set(s, receive(s)); pc.set(s, GOT); } }),
-      action({ name: 'got->one', actor, params: { i }, guard: (s) => at(s, GOT) && Math.trunc(number.get(s) / 30) === ONE, effect: (s) => decode(s, L_ONE) }),
-      action({ name: 'got->two', actor, params: { i }, guard: (s) => at(s, GOT) && Math.trunc(number.get(s) / 30) === TWO, effect: (s) => decode(s, L_TWO) }),
-      action({ name: 'got->winner', actor, params: { i }, guard: (s) => at(s, GOT) && Math.trunc(number.get(s) / 30) === WINNER, effect: (s) => decode(s, L_WINNER) }),
-      action({ name: 'one->oneAct', actor, params: { i }, guard: (s) => at(s, L_ONE) && active.get(s) !== 0, effect: moveTo(ONE_ACT) }),
-      action({ name: 'one->oneRelay', actor, params: { i }, guard: (s) => at(s, L_ONE) && active.get(s) === 0, effect: moveTo(ONE_RELAY) }),
+      action({ name: 'start->wait', actor, params: { i }, moves: mv(START, WAIT), reads: [outCh.buf_act], writes: [outCh], label: `Node_${i}: ch_${(i + 1) % N}!one(${ID})`, guard: (s) => at(s, START) && canSend(s), effect: (s) => { send(s, msg(ONE, ID)); pc.set(s, WAIT); } }),
+      action({ name: 'wait->got', actor, params: { i }, moves: mv(WAIT, GOT), reads: [inCh], writes: [number, inCh], guard: (s) => at(s, WAIT) && inCh.buf_act.get(s) !== 0, effect: (s) => { number.set(s, receive(s)); pc.set(s, GOT); } }),
+      action({ name: 'got->one', actor, params: { i }, moves: mv(GOT, L_ONE), reads: [number], writes: [number], guard: (s) => at(s, GOT) && Math.trunc(number.get(s) / 30) === ONE, effect: (s) => decode(s, L_ONE) }),
+      action({ name: 'got->two', actor, params: { i }, moves: mv(GOT, L_TWO), reads: [number], writes: [number], guard: (s) => at(s, GOT) && Math.trunc(number.get(s) / 30) === TWO, effect: (s) => decode(s, L_TWO) }),
+      action({ name: 'got->winner', actor, params: { i }, moves: mv(GOT, L_WINNER), reads: [number], writes: [number], guard: (s) => at(s, GOT) && Math.trunc(number.get(s) / 30) === WINNER, effect: (s) => decode(s, L_WINNER) }),
+      action({ name: 'one->oneAct', actor, params: { i }, moves: mv(L_ONE, ONE_ACT), reads: [active], writes: [], guard: (s) => at(s, L_ONE) && active.get(s) !== 0, effect: moveTo(ONE_ACT) }),
+      action({ name: 'one->oneRelay', actor, params: { i }, moves: mv(L_ONE, ONE_RELAY), reads: [active], writes: [], guard: (s) => at(s, L_ONE) && active.get(s) === 0, effect: moveTo(ONE_RELAY) }),
       action({
-        name: 'oneAct->wait: send two', actor, params: { i },
+        name: 'oneAct->wait: send two', actor, params: { i }, moves: mv(ONE_ACT, WAIT), reads: [outCh.buf_act, number, max], writes: [outCh, neigh],
         guard: (s) => at(s, ONE_ACT) && canSend(s) && number.get(s) !== max.get(s),
         effect: (s) => { send(s, msg(TWO, number.get(s))); pc.set(s, WAIT); neigh.set(s, number.get(s)); },
       }),
       action({
-        name: 'oneAct->wait: send winner', actor, params: { i },
+        name: 'oneAct->wait: send winner', actor, params: { i }, moves: mv(ONE_ACT, WAIT), reads: [outCh.buf_act, number, max], writes: [outCh, know],
         guard: (s) => at(s, ONE_ACT) && canSend(s) && number.get(s) === max.get(s),
         effect: (s) => { send(s, msg(WINNER, number.get(s))); pc.set(s, WAIT); know.set(s, 1); },
       }),
-      action({ name: 'oneRelay->wait', actor, params: { i }, guard: (s) => at(s, ONE_RELAY) && canSend(s), effect: (s) => { send(s, msg(ONE, number.get(s))); pc.set(s, WAIT); } }),
-      action({ name: 'two->twoAct', actor, params: { i }, guard: (s) => at(s, L_TWO) && active.get(s) !== 0, effect: moveTo(TWO_ACT) }),
-      action({ name: 'two->twoRelay', actor, params: { i }, guard: (s) => at(s, L_TWO) && active.get(s) === 0, effect: moveTo(TWO_RELAY) }),
+      action({ name: 'oneRelay->wait', actor, params: { i }, moves: mv(ONE_RELAY, WAIT), reads: [outCh.buf_act, number], writes: [outCh], guard: (s) => at(s, ONE_RELAY) && canSend(s), effect: (s) => { send(s, msg(ONE, number.get(s))); pc.set(s, WAIT); } }),
+      action({ name: 'two->twoAct', actor, params: { i }, moves: mv(L_TWO, TWO_ACT), reads: [active], writes: [], guard: (s) => at(s, L_TWO) && active.get(s) !== 0, effect: moveTo(TWO_ACT) }),
+      action({ name: 'two->twoRelay', actor, params: { i }, moves: mv(L_TWO, TWO_RELAY), reads: [active], writes: [], guard: (s) => at(s, L_TWO) && active.get(s) === 0, effect: moveTo(TWO_RELAY) }),
       action({
-        name: 'twoAct->wait: send one', actor, params: { i },
+        name: 'twoAct->wait: send one', actor, params: { i }, moves: mv(TWO_ACT, WAIT), reads: [outCh.buf_act, neigh, number, max], writes: [outCh, max],
         guard: (s) => at(s, TWO_ACT) && canSend(s) && beats(s),
         effect: (s) => { send(s, msg(ONE, neigh.get(s))); pc.set(s, WAIT); max.set(s, neigh.get(s)); },
       }),
-      action({ name: 'twoAct->wait: go passive', actor, params: { i }, guard: (s) => at(s, TWO_ACT) && !beats(s), effect: (s) => { pc.set(s, WAIT); active.set(s, 0); } }),
-      action({ name: 'twoRelay->wait', actor, params: { i }, guard: (s) => at(s, TWO_RELAY) && canSend(s), effect: (s) => { send(s, msg(TWO, number.get(s))); pc.set(s, WAIT); } }),
-      action({ name: 'winner->fwd: elected', actor, params: { i }, guard: (s) => at(s, L_WINNER) && number.get(s) === ID, effect: (s) => { pc.set(s, FWD); nr_leaders.set(s, nr_leaders.get(s) + 1); } }),
-      action({ name: 'winner->fwd', actor, params: { i }, guard: (s) => at(s, L_WINNER) && number.get(s) !== ID, effect: moveTo(FWD) }),
-      action({ name: 'fwd->wait: absorb', actor, params: { i }, guard: (s) => at(s, FWD) && know.get(s) !== 0, effect: moveTo(WAIT) }),
-      action({ name: 'fwd->wait: forward', actor, params: { i }, guard: (s) => at(s, FWD) && know.get(s) === 0 && canSend(s), effect: (s) => { send(s, msg(WINNER, number.get(s))); pc.set(s, WAIT); } }),
+      action({ name: 'twoAct->wait: go passive', actor, params: { i }, moves: mv(TWO_ACT, WAIT), reads: [neigh, number, max], writes: [active], guard: (s) => at(s, TWO_ACT) && !beats(s), effect: (s) => { pc.set(s, WAIT); active.set(s, 0); } }),
+      action({ name: 'twoRelay->wait', actor, params: { i }, moves: mv(TWO_RELAY, WAIT), reads: [outCh.buf_act, number], writes: [outCh], guard: (s) => at(s, TWO_RELAY) && canSend(s), effect: (s) => { send(s, msg(TWO, number.get(s))); pc.set(s, WAIT); } }),
+      action({ name: 'winner->fwd: elected', actor, params: { i }, moves: mv(L_WINNER, FWD), reads: [number, nr_leaders], writes: [nr_leaders], guard: (s) => at(s, L_WINNER) && number.get(s) === ID, effect: (s) => { pc.set(s, FWD); nr_leaders.set(s, nr_leaders.get(s) + 1); } }),
+      action({ name: 'winner->fwd', actor, params: { i }, moves: mv(L_WINNER, FWD), reads: [number], writes: [], guard: (s) => at(s, L_WINNER) && number.get(s) !== ID, effect: moveTo(FWD) }),
+      action({ name: 'fwd->wait: absorb', actor, params: { i }, moves: mv(FWD, WAIT), reads: [know], writes: [], guard: (s) => at(s, FWD) && know.get(s) !== 0, effect: moveTo(WAIT) }),
+      action({ name: 'fwd->wait: forward', actor, params: { i }, moves: mv(FWD, WAIT), reads: [know, outCh.buf_act, number], writes: [outCh], guard: (s) => at(s, FWD) && know.get(s) === 0 && canSend(s), effect: (s) => { send(s, msg(WINNER, number.get(s))); pc.set(s, WAIT); } }),
     );
   }
 
@@ -155,8 +158,8 @@ export function leaderElection(opts: LeaderElectionOptions): Model {
     init: [init],
     actions,
     properties: [
-      always('at-most-one-leader', 'at most one node is ever counted as leader (nr_leaders <= 1)', (s) => nr_leaders.get(s) <= 1),
-      sometimes('leader-elected', 'some run elects a leader (nr_leaders == 1)', (s) => nr_leaders.get(s) === 1),
+      always('at-most-one-leader', 'at most one node is ever counted as leader (nr_leaders <= 1)', (s) => nr_leaders.get(s) <= 1, { reads: [nr_leaders] }),
+      sometimes('leader-elected', 'some run elects a leader (nr_leaders == 1)', (s) => nr_leaders.get(s) === 1, { reads: [nr_leaders] }),
     ],
     isLegalEnd,
   };

@@ -46,11 +46,13 @@ export function phils(opts: PhilsOptions): Model {
     const left = fork[i]!;
     const right = fork[(i + 1) % N]!;
     const at = (s: Uint32Array, loc: number) => pc.get(s) === loc;
+    // Footprints (por.ts): each step's move between locations, and the fork it may read and write.
+    const mv = (from: number, to: number) => ({ field: pc, from, to });
     actions.push(
-      action({ name: 'think->one', actor, params: { i }, guard: (s) => at(s, THINK) && left.get(s) === 0, effect: (s) => { pc.set(s, ONE); left.set(s, 1); } }),
-      action({ name: 'one->eat', actor, params: { i }, guard: (s) => at(s, ONE) && right.get(s) === 0, effect: (s) => { pc.set(s, EAT); right.set(s, 1); } }),
-      action({ name: 'eat->finish', actor, params: { i }, guard: (s) => at(s, EAT), effect: (s) => { pc.set(s, FINISH); left.set(s, 0); } }),
-      action({ name: 'finish->think', actor, params: { i }, guard: (s) => at(s, FINISH), effect: (s) => { pc.set(s, THINK); right.set(s, 0); } }),
+      action({ name: 'think->one', actor, params: { i }, moves: mv(THINK, ONE), reads: [left], writes: [left], guard: (s) => at(s, THINK) && left.get(s) === 0, effect: (s) => { pc.set(s, ONE); left.set(s, 1); } }),
+      action({ name: 'one->eat', actor, params: { i }, moves: mv(ONE, EAT), reads: [right], writes: [right], guard: (s) => at(s, ONE) && right.get(s) === 0, effect: (s) => { pc.set(s, EAT); right.set(s, 1); } }),
+      action({ name: 'eat->finish', actor, params: { i }, moves: mv(EAT, FINISH), reads: [], writes: [left], guard: (s) => at(s, EAT), effect: (s) => { pc.set(s, FINISH); left.set(s, 0); } }),
+      action({ name: 'finish->think', actor, params: { i }, moves: mv(FINISH, THINK), reads: [], writes: [right], guard: (s) => at(s, FINISH), effect: (s) => { pc.set(s, THINK); right.set(s, 0); } }),
     );
   }
 
@@ -60,6 +62,8 @@ export function phils(opts: PhilsOptions): Model {
   const holdsLeft = (s: Uint32Array, p: number) => { const l = phil[p]!.pc.get(s); return l === ONE || l === EAT; };
   const holdsRight = (s: Uint32Array, p: number) => { const l = phil[p]!.pc.get(s); return l === EAT || l === FINISH; };
   const holders = (s: Uint32Array, f: number) => (holdsLeft(s, f) ? 1 : 0) + (holdsRight(s, (f + N - 1) % N) ? 1 : 0);
+  // What the fork properties observe of a control state: holding the left fork, holding the right one.
+  const holding = phil.flatMap((p) => [{ field: p.pc, values: [ONE, EAT] }, { field: p.pc, values: [EAT, FINISH] }]);
 
   return {
     name: 'phils',
@@ -71,15 +75,15 @@ export function phils(opts: PhilsOptions): Model {
       always('fork-exclusion', 'no fork is held by two philosophers at once', (s) => {
         for (let f = 0; f < N; f++) if (holders(s, f) > 1) return false;
         return true;
-      }),
+      }, { reads: phil.map((p) => p.pc), locations: holding }),
       always('fork-flags', 'fork[f] is 1 exactly when some philosopher holds fork f', (s) => {
         for (let f = 0; f < N; f++) if (fork[f]!.get(s) !== holders(s, f)) return false;
         return true;
-      }),
+      }, { reads: [fork, ...phil.map((p) => p.pc)], locations: holding }),
       sometimes('someone-eats', 'some philosopher gets both forks and eats', (s) => {
         for (let p = 0; p < N; p++) if (phil[p]!.pc.get(s) === EAT) return true;
         return false;
-      }),
+      }, { reads: phil.map((p) => p.pc), locations: phil.map((p) => ({ field: p.pc, values: [EAT] })) }),
     ],
     // No legal end states: the only terminal state is every philosopher
     // holding its left fork and waiting for its right one (a deadlock).

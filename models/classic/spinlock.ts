@@ -37,11 +37,13 @@ export function spinlock(opts: SpinlockOptions): Model {
   for (let i = 0; i < N; i++) {
     const { pc } = P[i]!;
     const actor = `P_${i}`;
+    // Footprints (por.ts): each step's move between locations, and the lock it may read and write.
+    const mv = (from: number, to: number) => ({ field: pc, from, to });
     actions.push(
-      action({ name: 'NCS->TRY', actor, params: { i }, guard: (s) => pc.get(s) === NCS, effect: (s) => { pc.set(s, TRY); } }),
-      action({ name: 'TRY->CS', actor, params: { i }, guard: (s) => pc.get(s) === TRY && !lock.test(s), effect: (s) => { lock.set(s, 1); pc.set(s, CS); } }),
-      ...(opts.blocking === true ? [] : [action({ name: 'spin', actor, params: { i }, guard: (s) => pc.get(s) === TRY && lock.test(s), effect: () => {} })]),
-      action({ name: 'CS->NCS', actor, params: { i }, guard: (s) => pc.get(s) === CS, effect: (s) => { lock.set(s, 0); pc.set(s, NCS); } }),
+      action({ name: 'NCS->TRY', actor, params: { i }, moves: mv(NCS, TRY), reads: [], writes: [], guard: (s) => pc.get(s) === NCS, effect: (s) => { pc.set(s, TRY); } }),
+      action({ name: 'TRY->CS', actor, params: { i }, moves: mv(TRY, CS), reads: [lock], writes: [lock], guard: (s) => pc.get(s) === TRY && !lock.test(s), effect: (s) => { lock.set(s, 1); pc.set(s, CS); } }),
+      ...(opts.blocking === true ? [] : [action({ name: 'spin', actor, params: { i }, moves: mv(TRY, TRY), reads: [lock], writes: [], guard: (s) => pc.get(s) === TRY && lock.test(s), effect: () => {} })]),
+      action({ name: 'CS->NCS', actor, params: { i }, moves: mv(CS, NCS), reads: [], writes: [lock], guard: (s) => pc.get(s) === CS, effect: (s) => { lock.set(s, 0); pc.set(s, NCS); } }),
     );
   }
   const p0 = P[0]!.pc;

@@ -74,8 +74,8 @@ exit codes: 0 complete search, all properties hold; 1 a property violated or vac
                     eventually taken; the kernel models) or none
   --no-liveness     skip the liveness search (its properties report unknown)
   --por             partial-order reduction (stubborn sets) where the model declares what
-                    each action and property reads and writes (the classic peterson and
-                    anderson do; the kernel models do not yet: a warning says why not);
+                    each action and property reads and writes (the classic models do; the
+                    kernel models do not yet: a warning says why not);
                     same verdicts, fewer states, counterexamples not always shortest
   --shortest        with --por: a full search to the counterexamples' depth makes them shortest
   --check-footprints  instead of checking, prove the declared footprints: an exact full

@@ -785,7 +785,7 @@ export class Checker implements Search {
     const warnings: string[] = [...this.notes];
     const por = this.por;
     if (por !== undefined && por.givenUp) warnings.push(`partial-order reduction found no proper stubborn set in the first ${StubbornSets.GIVE_UP_AFTER.toLocaleString('en-US')} states (every enabled step dependent on the others or visible) and searched the rest fully`);
-    if (por !== undefined && properties.some((p) => p.status === 'violated' && p.trace !== undefined)) {
+    if (por !== undefined && por.reduced > 0 && properties.some((p) => p.status === 'violated' && p.trace !== undefined)) {
       warnings.push(NOT_SHORTEST);
     }
     if (this.finished) {
@@ -817,7 +817,7 @@ export class Checker implements Search {
         queued,
       },
       ...(complete ? {} : { remaining: this.remaining() }),
-      ...(por !== undefined ? { reduction: { method: 'stubborn-sets' as const, reduced: por.reduced, full: por.full, proviso: por.provisoFull, visibleActions: por.visibleCount, shortest: !properties.some((p) => p.status === 'violated' && p.trace !== undefined && p.loop === undefined) } } : {}),
+      ...(por !== undefined ? { reduction: { method: 'stubborn-sets' as const, reduced: por.reduced, full: por.full, proviso: por.provisoFull, visibleActions: por.visibleCount, shortest: por.reduced === 0 || !properties.some((p) => p.status === 'violated' && p.trace !== undefined && p.loop === undefined) } } : {}),
       coverage,
       warnings,
       properties,
