@@ -13,7 +13,7 @@ import test from 'ava';
 import fc from 'fast-check';
 import { check, shortestCounterexamples, type CheckResult, type PropertyResult, type TraceStep } from '../src/engine/checker.js';
 import { action, always, type Model } from '../src/engine/model.js';
-import { FieldRangeError, Layout, enumOf, int, record } from '../src/engine/schema.js';
+import { FieldRangeError, Layout, arrayOf, enumOf, int, record } from '../src/engine/schema.js';
 import { peterson } from '../models/classic/peterson.js';
 import { anderson } from '../models/classic/anderson.js';
 import { bakery } from '../models/classic/bakery.js';
@@ -226,4 +226,30 @@ test('gupcheck check --check-footprints: proven (0), not proven within --max-sta
   t.regex(por.stdout, /mutual-exclusion violated: shortest counterexample, 16 steps/);
   const bad = runCli(['check', 'peterson', '--shortest']);
   t.is(bad.code, 2);
+});
+
+test('a declared necessary conjunct keeps the verdicts under reduction, and the footprint checker holds it to being a conjunct of the guard over its own fields', (t) => {
+  // two processes, each a counter it may bump while its flag is up; the flags never come down
+  const layout = new Layout(record({ flag: arrayOf(int(0, 1), 2), n: arrayOf(int(0, 2), 2) }));
+  const { flag, n } = layout.root;
+  const build = (wrong: boolean): Model => ({
+    name: 'flags', params: {}, layout, init: [layout.blank()],
+    actions: [0, 1].flatMap((i) => [
+      action({ name: 'raise', params: { i }, reads: [flag[i]], writes: [flag[i]], guard: (s) => flag[i]!.get(s) === 0, effect: (s) => flag[i]!.set(s, 1) }),
+      action({
+        name: 'bump', params: { i }, reads: [flag[i], n[i]], writes: [n[i]],
+        necessary: { reads: [flag[i]], holds: wrong ? (s) => flag[i]!.get(s) === 0 : (s) => flag[i]!.get(s) === 1 },
+        guard: (s) => flag[i]!.get(s) === 1 && n[i]!.get(s) < 2, effect: (s) => n[i]!.set(s, n[i]!.get(s) + 1),
+      }),
+    ]),
+    properties: [always('bounded', 'the counters stay at most 2', (s) => n[0]!.get(s) <= 2 && n[1]!.get(s) <= 2, { reads: [n] })],
+    isLegalEnd: () => true,
+  });
+  const m = build(false);
+  t.true(checkFootprints(m).complete && checkFootprints(m).problem === undefined);
+  const full = check(m);
+  const red = check(m, { por: true });
+  t.deepEqual(statuses(red), statuses(full));
+  t.true(red.stats.states < full.stats.states, `${red.stats.states} reduced, ${full.stats.states} full`);
+  t.regex(checkFootprints(build(true)).problem ?? '', /^action 'bump\(i=0\)' is enabled where its necessary conjunct is false/);
 });

@@ -5,8 +5,9 @@
 // that traces every guard, effect and property in every reachable state
 // proves them for that model: each field read through a Field accessor must
 // be declared (as a read, or as the location the action moves), and every
-// bit that changes must belong to a declared write, and a declared move
-// must start and end where it says. Reads are traced by
+// bit that changes must belong to a declared write, a declared move must
+// start and end where it says, and a declared necessary conjunct must read
+// only its fields and hold wherever the action is enabled. Reads are traced by
 // wrapping Field.prototype.get for the duration of the check; code that
 // reads a state's words without a Field is not seen (the models here never
 // do). The search is exact and bounded; a bound reached says so.
@@ -87,6 +88,14 @@ export function checkFootprints(m: Model, opts: { readonly maxStates?: number } 
         const g = traced(() => a.enabled(s));
         let f = outside(g.read, reads);
         if (f !== undefined) return { states: seen.size, complete: false, problem: `action '${a.label}' (guard) reads ${f.path}, which it does not declare (state ${describe(m, s)})` };
+        const nec = a.necessary;
+        if (nec !== undefined) {
+          // a conjunct of the guard, over its own fields only
+          const h = traced(() => nec.holds(s));
+          const nf = outside(h.read, declared(nec.reads));
+          if (nf !== undefined) return { states: seen.size, complete: false, problem: `action '${a.label}' (necessary conjunct) reads ${nf.path}, which it does not declare` };
+          if (g.value && !h.value) return { states: seen.size, complete: false, problem: `action '${a.label}' is enabled where its necessary conjunct is false: it is no conjunct of the guard (state ${describe(m, s)})` };
+        }
         if (!g.value) continue;
         const n = s.slice();
         let threw = false;
