@@ -33,19 +33,15 @@ import type { Field } from './schema.js';
 /** Why reduction does not apply (one line), or the plan. */
 export type PorSetup = { readonly ok: true; readonly plan: StubbornSets } | { readonly ok: false; readonly reason: string };
 
-interface Masks { readonly words: Uint32Array; readonly any: boolean }
-
 /** Per-word bit masks of a set of fields in a W-word state. */
-function masksOf(fields: readonly Field[], W: number): Masks {
+function masksOf(fields: readonly Field[], W: number): { readonly words: Uint32Array } {
   const words = new Uint32Array(W);
-  let any = false;
   for (const f of fields) {
     // a 0-bit field (a constant) can be neither read usefully nor written: it adds nothing
     if (f.bits === 0) continue;
     words[f.word] = (words[f.word]! | ((f.mask << f.shift) >>> 0)) >>> 0;
-    any = true;
   }
-  return { words, any };
+  return { words };
 }
 
 const overlaps = (a: Uint32Array, b: Uint32Array): boolean => {
@@ -54,9 +50,8 @@ const overlaps = (a: Uint32Array, b: Uint32Array): boolean => {
 };
 
 /**
- * Decide whether a search of `m` can be reduced and, if so, build the
- * dependency tables. `active`: the properties the search checks (all of
- * the model's state and step properties).
+ * Decide whether a search of `m` can be reduced (every action and property
+ * declares its footprint) and, if so, build the dependency tables.
  */
 export function planPor(m: Model): PorSetup {
   const W = m.layout.words;
@@ -157,7 +152,6 @@ export class StubbornSets {
   private readonly necMemo: Uint8Array;
   private readonly necStamp: Uint32Array;
   private stamp = 0;
-
 
   // A direct-mapped cache of chosen sets. The choice depends only on the
   // enabled set and on which necessary conjuncts hold, and those read only
