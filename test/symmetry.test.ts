@@ -154,3 +154,49 @@ for (const name of ['baseline', 'modern', 'wb-bounce-pinned'] as const) {
     t.deepEqual(statuses(check(sym, { exact: true })), statuses(check(plain, { exact: true })));
   });
 }
+
+/** One ext4 page that two alike holders GUP-write, with the flusher and kswapd: the holders are interchangeable. */
+const twoHolders = (actors: Record<string, boolean> = { flusher: true, reclaim: true }) => scenario({
+  name: 'sym-holders', description: 'one ext4 page written by two alike GUP holders, with the flusher and kswapd (or what actors says)',
+  pages: [{ id: 'P', kind: 'file', fs: 'ext4' }],
+  processes: [{ id: 'app', mappings: [{ page: 'P', shared: true, writable: true, present: false }] }],
+  holders: [
+    { id: 'h0', process: 'app', page: 'P', kind: 'PIN', write: true },
+    { id: 'h1', process: 'app', page: 'P', kind: 'PIN', write: true },
+  ],
+  actors,
+  symmetry: [['h0', 'h1']],
+});
+
+for (const name of ['baseline', 'modern', 'lock-page-over-gup', 'dma-pinned-flags'] as const) {
+  test(`${name} with two alike holders: the reduced space is the canonical images of the full one, and every verdict is the undeclared model's`, (t) => {
+    const proposal = PROPOSALS.find((p) => p.name === name)!;
+    const statuses = (r: CheckResult) => Object.fromEntries(r.properties.map((p) => [p.name, `${p.status}${p.trace !== undefined && p.loop === undefined ? `/${p.trace.length}` : ''}`]));
+    const sym = buildKernelModel(twoHolders(), proposal);
+    bruteForce(t, sym, `${name} with two holders`, 0.8);
+    const plain = buildKernelModel({ ...twoHolders(), symmetry: undefined } as never, proposal);
+    // and with fsync, whose DMA ghost is per holder
+    const withFsync = twoHolders({ flusher: true, fsync: true });
+    const symF = buildKernelModel(withFsync, proposal);
+    bruteForce(t, symF, `${name} with two holders and fsync`, 0.8);
+    t.deepEqual(statuses(check(symF, { exact: true })), statuses(check(buildKernelModel({ ...withFsync, symmetry: undefined } as never, proposal), { exact: true })));
+    t.deepEqual(statuses(check(sym, { exact: true })), statuses(check(plain, { exact: true })));
+  });
+}
+
+test('a holder group is refused where the holders are not alike, mixed with pages, or already moved by a page group', (t) => {
+  const bad = (edit: (sc: Record<string, any>) => void) => {
+    const sc = structuredClone(twoHolders()) as Record<string, any>;
+    edit(sc);
+    const r = decodeScenario(sc);
+    return isLeft(r) ? r.left : 'accepted';
+  };
+  t.regex(bad((sc) => { sc.holders[1].write = false; }), /^at symmetry\[0\]: holder 'h1' is not set up like 'h0'/);
+  t.regex(bad((sc) => { sc.symmetry = [['h0', 'P']]; }), /names pages or holders, not both|not set up like/);
+  t.regex(bad((sc) => {
+    sc.pages.push({ id: 'Q', kind: 'file', fs: 'ext4' });
+    sc.processes[0].mappings.push({ page: 'Q', shared: true, writable: true, present: false });
+    sc.holders.push({ id: 'h2', process: 'app', page: 'Q', kind: 'PIN', write: true }, { id: 'h3', process: 'app', page: 'Q', kind: 'PIN', write: true });
+    sc.symmetry = [['P', 'Q'], ['h0', 'h1']];
+  }), /holder 'h0' holds 'P', whose page group already moves its holders/);
+});

@@ -182,7 +182,7 @@ export const ScenarioC = strictObject('scenario', {
   holders: 'The GUP holders (at most 4).',
   actors: 'The background actors that run (default: none).',
   bounds: 'The model\'s scaled bounds.',
-  symmetry: 'Groups of interchangeable file pages (same filesystem, mapped shared the same way by the same processes, each with holders alike): the model may explore one representative per permutation of a group (symmetry reduction), and truncate and fsync then visit a group\'s pages in any order — with identical pages every order is index order after renaming.',
+  symmetry: 'Groups of interchangeable file pages (same filesystem, mapped shared the same way by the same processes, each with holders alike), or of interchangeable holders (of one page, alike but for their names): the model may explore one representative per permutation of a group (symmetry reduction); truncate and fsync then visit a page group\'s pages in any order — with identical pages every order is index order after renaming.',
   stableWrites: 'The ext4 filesystem\'s device needs stable pages during writeback (SB_I_STABLE_WRITES: block integrity, data digests, RAID5 skip_copy): a write fault waits in folio_wait_stable() while the page is under writeback. Default false, like most disks.',
 });
 export type Scenario = t.TypeOf<typeof ScenarioC>;
@@ -301,12 +301,31 @@ export function validateScenario(s: Scenario): E.Either<string, Scenario> {
   return E.right(s);
 }
 
+/** Is this symmetry group one of holders (its first id names a holder)? */
+export const isHolderGroup = (s: Scenario, group: readonly string[]): boolean => group.length > 0 && s.holders.some((h) => h.id === group[0]);
+
 /** Are the declared symmetry groups really interchangeable? The reason if not. */
 function validateSymmetry(s: Scenario): string | undefined {
   const seen = new Set<string>();
+  const pageGroups = (s.symmetry ?? []).filter((group) => !isHolderGroup(s, group)).flat();
   for (const [g, group] of (s.symmetry ?? []).entries()) {
     const at = `at symmetry[${g}]`;
-    if (group.length < 2) return `${at}: a symmetry group needs at least two pages`;
+    if (group.length < 2) return `${at}: a symmetry group needs at least two pages (or two holders)`;
+    if (isHolderGroup(s, group)) {
+      // Holders of one page, alike but for their names: renaming them maps runs to runs.
+      const stray = group.find((id) => !s.holders.some((h) => h.id === id));
+      if (stray !== undefined) return `${at}: '${stray}' is no holder: a group names pages or holders, not both`;
+      const hs = group.map((id) => s.holders.find((h) => h.id === id)!);
+      for (const h of hs) {
+        if (seen.has(h.id)) return `${at}: holder '${h.id}' is in more than one place`;
+        seen.add(h.id);
+        if (h.bio !== undefined) return `${at}: holder '${h.id}' must not be a bio holder`;
+        if (pageGroups.includes(h.page)) return `${at}: holder '${h.id}' holds '${h.page}', whose page group already moves its holders`;
+        if (JSON.stringify({ ...h, id: '' }) !== JSON.stringify({ ...hs[0]!, id: '' })) return `${at}: holder '${h.id}' is not set up like '${hs[0]!.id}' (process, page and every flag must be alike)`;
+      }
+      continue;
+    }
+    if (group.some((id) => s.holders.some((h) => h.id === id))) return `${at}: a group names pages or holders, not both`;
     const shape = (id: string) => {
       const page = s.pages.find((p) => p.id === id);
       const maps = s.processes.map((pr) => {

@@ -5,7 +5,7 @@
 // through the hooks once they exist (settleHolders).
 
 import type { KernelHooks } from './hooks.js';
-import type { Release, Scenario } from './scenario.js';
+import { isHolderGroup, type Release, type Scenario } from './scenario.js';
 
 /** 'zero' is the shared ZERO_PAGE (a reserved page: the kernel's own reference never goes). */
 export type PageKind = 'file' | 'anon' | 'zero' | 'spare';
@@ -102,6 +102,8 @@ export interface Shape {
   readonly anySoftDirty: boolean;
   /** Groups of interchangeable file pages with their VMAs and holders (symmetry reduction). */
   readonly symmetry: readonly SymmetryGroup[];
+  /** Groups of interchangeable holders of one page (indices into holders). */
+  readonly holderSymmetry: readonly (readonly number[])[];
 }
 
 /** One group of interchangeable pages; member i is pages[i] with its VMA in each process and its holders. */
@@ -206,7 +208,8 @@ export function shapeOf(scenario: Scenario): Shape {
     zeroSlot: pages.findIndex((p) => p.kind === 'zero'),
     anyMprotect: procs.some((p) => p.vmas.some((v) => v.mprotect)),
     anySoftDirty: procs.some((p) => p.vmas.some((v) => v.clearSoftDirty)),
-    symmetry: (scenario.symmetry ?? []).map((group) => ({
+    holderSymmetry: (scenario.symmetry ?? []).filter((group) => isHolderGroup(scenario, group)).map((group) => group.map((id) => holders.findIndex((h) => h.id === id))),
+    symmetry: (scenario.symmetry ?? []).filter((group) => !isHolderGroup(scenario, group)).map((group) => ({
       pages: group.map(slotOf),
       vmas: group.map((id) => procs.map((pr) => pr.vmas.findIndex((v) => v.page === slotOf(id)))),
       holders: group.map((id) => holders.flatMap((h, i) => (k_page(h) === slotOf(id) ? [i] : []))),

@@ -17,6 +17,61 @@ const scalars = (rec: object): Field[] => Object.values(rec) as Field[];
 
 /** The canonicaliser for the kernel's symmetry groups, or undefined when the scenario declares none. */
 export function kernelCanonicalizer(k: Kernel): ((s: Uint32Array) => void) | undefined {
+  const pages = pageCanonicalizer(k);
+  const holders = holderCanonicalizer(k);
+  if (pages === undefined) return holders;
+  if (holders === undefined) return pages;
+  return (s) => { pages(s); holders(s); };
+}
+
+/**
+ * Interchangeable holders of one page (a scenario group of holder names):
+ * sort them on their own records (fsync's DMA ghost included) and the page
+ * locks they hold, then move the records and re-point the locks. Nothing
+ * else names a holder in the state: actions and properties name it by
+ * their parameters, and traces are made concrete again.
+ */
+function holderCanonicalizer(k: Kernel): ((s: Uint32Array) => void) | undefined {
+  if (k.sh.holderSymmetry.length === 0) return undefined;
+  const Y = k.root.fsync;
+  const NP = k.NP;
+  const groups = k.sh.holderSymmetry.map((hs) => {
+    const fields = hs.map((h) => [...scalars(k.hd[h]!), ...(Y !== undefined ? [Y.dma[k.sh.holders[h]!.id]!] : [])]);
+    const nf = fields[0]!.length;
+    const width = nf + NP; // + the page locks it holds
+    const n = hs.length;
+    return { hs, fields, nf, width, n, keys: new Int32Array(n * width), order: Array.from({ length: n }, (_, i) => i) };
+  });
+  return (s) => {
+    for (const G of groups) {
+      const { hs, fields, nf, width, n, keys, order } = G;
+      for (let i = 0; i < n; i++) {
+        const o = i * width;
+        const fs = fields[i]!;
+        for (let f = 0; f < nf; f++) keys[o + f] = fs[f]!.get(s);
+        const owner = OWNER.holderBase + hs[i]!;
+        for (let p = 0; p < NP; p++) keys[o + nf + p] = k.pg[p]!.PG_locked.get(s) === owner ? 1 : 0;
+      }
+      for (let i = 0; i < n; i++) order[i] = i;
+      for (let i = 1; i < n; i++) {
+        const m = order[i]!;
+        let j = i - 1;
+        while (j >= 0 && compare(keys, order[j]! * width, m * width, width) > 0) { order[j + 1] = order[j]!; j--; }
+        order[j + 1] = m;
+      }
+      for (let r = 0; r < n; r++) {
+        if (order[r] === r) continue;
+        const from = order[r]! * width;
+        const fs = fields[r]!;
+        for (let f = 0; f < nf; f++) fs[f]!.set(s, keys[from + f]!);
+        for (let p = 0; p < NP; p++) if (keys[from + nf + p] === 1) k.pg[p]!.PG_locked.set(s, OWNER.holderBase + hs[r]!);
+      }
+    }
+  };
+}
+
+/** Interchangeable pages (a scenario group of page names), with their PTEs and holders. */
+function pageCanonicalizer(k: Kernel): ((s: Uint32Array) => void) | undefined {
   if (k.sh.symmetry.length === 0) return undefined;
   const F = k.root.flusher;
   const R = k.root.kswapd;
