@@ -7,7 +7,8 @@ import test, { type ExecutionContext } from 'ava';
 import { isLeft } from 'fp-ts/lib/Either.js';
 import type { Model } from '../src/engine/model.js';
 import { check, type CheckResult } from '../src/engine/checker.js';
-import { buildKernelModel } from '../models/kernel/build.js';
+import { buildKernelModel, kernelOf } from '../models/kernel/build.js';
+import { holderOutcomeProperties } from '../models/selftests/run.js';
 import { decodeScenario } from '../models/kernel/scenario.js';
 import { PROPOSALS } from '../models/index.js';
 import { scenario } from './helpers/kernel.js';
@@ -199,4 +200,9 @@ test('a holder group is refused where the holders are not alike, mixed with page
     sc.holders.push({ id: 'h2', process: 'app', page: 'Q', kind: 'PIN', write: true }, { id: 'h3', process: 'app', page: 'Q', kind: 'PIN', write: true });
     sc.symmetry = [['P', 'Q'], ['h0', 'h1']];
   }), /holder 'h0' holds 'P', whose page group already moves its holders/);
+});
+
+test('a holder with outcome properties of its own (a selftest row) cannot be in a holder group', (t) => {
+  const k = kernelOf(twoHolders(), PROPOSALS.find((p) => p.name === 'modern')!);
+  t.throws(() => holderOutcomeProperties(k, 'h0', 'pinned'), { message: /holder 'h0' has outcome properties of its own, so it cannot be in a symmetry group of holders/ });
 });

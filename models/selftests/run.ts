@@ -38,6 +38,8 @@ export const outcomeNames = (id: string, outcome: HolderOutcome) =>
 export function holderOutcomeProperties(k: Kernel, id: string, outcome: HolderOutcome): Property[] {
   const h = k.sh.holders.findIndex((x) => x.id === id);
   if (h < 0) throw new InputError(`the scenario has no holder '${id}' (holders: ${k.sh.holders.map((x) => x.id).join(', ') || 'none'})`);
+  // A property of one holder is not invariant under renaming it with others: no symmetry over it.
+  if (k.sh.holderSymmetry.some((g) => g.includes(h))) throw new InputError(`holder '${id}' has outcome properties of its own, so it cannot be in a symmetry group of holders`);
   const pc = k.hd[h]!.pc;
   const n = outcomeNames(id, outcome);
   if (outcome === 'pinned') {
