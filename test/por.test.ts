@@ -23,6 +23,9 @@ import { spinlock } from '../models/classic/spinlock.js';
 import { MODELS } from '../models/index.js';
 import { bigModelArb, buildModel, modelDataArb, type ModelData } from './helpers/random-models.js';
 import { gupcheck } from './helpers/cli.js';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { checkFootprints } from '../src/engine/footprint-check.js';
 
 const runCli = (args: string[]) => gupcheck(...args);
@@ -226,6 +229,14 @@ test('gupcheck check --check-footprints: proven (0), not proven within --max-sta
   t.regex(por.stdout, /mutual-exclusion violated: shortest counterexample, 16 steps/);
   const bad = runCli(['check', 'peterson', '--shortest']);
   t.is(bad.code, 2);
+  // a reduced search's counterexample is a trace replay re-executes like any other
+  const json = runCli(['check', 'peterson', '--set', 'mutant=true', '--por', '--json']);
+  t.is(json.code, 1);
+  const file = join(mkdtempSync(join(tmpdir(), 'gupcheck-por-')), 'trace.json');
+  writeFileSync(file, json.stdout);
+  const replayed = runCli(['replay', file]);
+  t.is(replayed.code, 1); // replay's exit: the property is violated again
+  t.regex(replayed.stdout, /every step runs on peterson; mutual-exclusion still violated at step \d+/);
 });
 
 test('a declared necessary conjunct keeps the verdicts under reduction, and the footprint checker holds it to being a conjunct of the guard over its own fields', (t) => {
