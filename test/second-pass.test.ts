@@ -28,6 +28,11 @@ test('--second-pass: an independent fingerprint finds the same counts and verdic
   const cli = runCli(['check', 'peterson', '--second-pass', '--quiet']);
   t.is(cli.code, 0);
   t.regex(cli.stdout, /second pass with an independent fingerprint: the same states, transitions and verdicts .*≤ [\d.e-]+ × [\d.e-]+ = [\d.e-]+/);
+  // nothing to check in exact mode, nothing to compare with an unfinished first search: said, not silently skipped
+  t.regex(runCli(['check', 'peterson', '--exact', '--second-pass', '--quiet']).stdout, /no second pass: --exact stores whole states/);
+  const cut = runCli(['check', 'peterson', '--max-states', '10', '--second-pass', '--quiet']);
+  t.is(cut.code, 3);
+  t.regex(cut.stdout, /no second pass: the first search did not complete/);
   const par = runCli(['check', 'peterson', '--set', 'N=3', '--workers', '2', '--second-pass', '--json']);
   t.is(par.code, 0);
   const j = JSON.parse(par.stdout) as CheckResult;

@@ -116,7 +116,10 @@ async function cmdCheck(argv: string[]): Promise<number> {
         : entrySource(entry, { url: new URL('../../models/index.js', import.meta.url).href, export: 'MODELS' }, params, flags.scenario),
     };
   }
-  if (flags['check-footprints'] === true) return checkFootprintsCommand(model, flags['max-states']);
+  if (flags['check-footprints'] === true) {
+    if (flags.json === true || flags.format !== undefined) throw new UsageError('--check-footprints prints one line; --json and --format do not apply');
+    return checkFootprintsCommand(model, flags['max-states']);
+  }
   if (flags.shortest === true && flags.por !== true) throw new UsageError('--shortest shortens the counterexamples of a --por search; without --por they are shortest already');
   const checker = new Checker(model, opts);
   const line = progressWanted(flags.quiet) ? new ProgressLine() : undefined;
@@ -124,9 +127,13 @@ async function cmdCheck(argv: string[]): Promise<number> {
   try {
     result = await runInterruptibly(checker, line !== undefined ? { line, ...(opts.maxMemoryBytes !== undefined ? { maxMemoryBytes: opts.maxMemoryBytes } : {}) } : undefined);
     if (flags.shortest === true) result = shortestCounterexamples(model, result, opts);
-    if (flags['second-pass'] === true && result.mode === 'fingerprint' && result.complete) {
-      const second = await runInterruptibly(new Checker(model, { ...opts, fingerprintSeed: SECOND_PASS_SEED }), line !== undefined ? { line, ...(opts.maxMemoryBytes !== undefined ? { maxMemoryBytes: opts.maxMemoryBytes } : {}) } : undefined);
-      result = withSecondPass(result, second);
+    if (flags['second-pass'] === true) {
+      if (result.mode !== 'fingerprint') result = { ...result, warnings: [...result.warnings, 'no second pass: --exact stores whole states, so no collision is possible'] };
+      else if (!result.complete) result = { ...result, warnings: [...result.warnings, 'no second pass: the first search did not complete'] };
+      else {
+        const second = await runInterruptibly(new Checker(model, { ...opts, fingerprintSeed: SECOND_PASS_SEED }), line !== undefined ? { line, ...(opts.maxMemoryBytes !== undefined ? { maxMemoryBytes: opts.maxMemoryBytes } : {}) } : undefined);
+        result = withSecondPass(result, second);
+      }
     }
   } catch (e) {
     throw e instanceof ModelFault ? e.in(model) : e;
