@@ -39,3 +39,14 @@ test('--second-pass: an independent fingerprint finds the same counts and verdic
   t.true(j.secondPass!.agree);
   t.is(j.secondPass!.states, 12498);
 });
+
+test('the second pass compares the safety verdicts only: the liveness search keeps exact states and is not run again', (t) => {
+  const m = peterson({ N: 3, liveness: true });
+  const first = check(m);
+  const second = check(m, { fingerprintSeed: SECOND_PASS_SEED, liveness: false });
+  t.true(second.properties.some((p) => p.kind === 'leadsTo' && p.status === 'unknown'));
+  const joined = withSecondPass(first, second);
+  t.true(joined.complete);
+  t.true(joined.secondPass!.agree);
+  t.is(joined.properties.find((p) => p.kind === 'leadsTo')?.status, 'holds');
+});

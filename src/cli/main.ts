@@ -131,7 +131,7 @@ async function cmdCheck(argv: string[]): Promise<number> {
       if (result.mode !== 'fingerprint') result = { ...result, warnings: [...result.warnings, 'no second pass: --exact stores whole states, so no collision is possible'] };
       else if (!result.complete) result = { ...result, warnings: [...result.warnings, 'no second pass: the first search did not complete'] };
       else {
-        const second = await runInterruptibly(new Checker(model, { ...opts, fingerprintSeed: SECOND_PASS_SEED }), line !== undefined ? { line, ...(opts.maxMemoryBytes !== undefined ? { maxMemoryBytes: opts.maxMemoryBytes } : {}) } : undefined);
+        const second = await runInterruptibly(new Checker(model, { ...opts, fingerprintSeed: SECOND_PASS_SEED, liveness: false }), line !== undefined ? { line, ...(opts.maxMemoryBytes !== undefined ? { maxMemoryBytes: opts.maxMemoryBytes } : {}) } : undefined);
         result = withSecondPass(result, second);
       }
     }

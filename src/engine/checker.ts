@@ -858,7 +858,8 @@ export const SECOND_PASS_SEED = 1;
 
 /**
  * Join a fingerprint search with a second one of the same model under
- * another fingerprint (CheckOptions.fingerprintSeed). A collision drops
+ * another fingerprint (CheckOptions.fingerprintSeed; it need not run the
+ * liveness search, whose graph is exact). A collision drops
  * states from one search; another, independent fingerprint would have to
  * drop exactly as many for the counts to agree, so when states,
  * transitions and every verdict (and trace length) agree, the chance that a
@@ -867,7 +868,9 @@ export const SECOND_PASS_SEED = 1;
  * stopped by 'passes-disagree'.
  */
 export function withSecondPass(first: CheckResult, second: CheckResult): CheckResult {
-  const verdicts = (r: CheckResult) => JSON.stringify(r.properties.map((p) => [p.name, p.status, (p.trace ?? p.witness)?.length ?? 0]));
+  // The liveness search keeps exact states (no fingerprints): only the safety verdicts are compared.
+  const safety = (r: CheckResult) => r.properties.filter((p) => p.kind !== 'eventually' && p.kind !== 'leadsTo' && p.kind !== 'progress');
+  const verdicts = (r: CheckResult) => JSON.stringify(safety(r).map((p) => [p.name, p.status, (p.trace ?? p.witness)?.length ?? 0]));
   const agree = first.complete && second.complete && first.stats.states === second.stats.states &&
     first.stats.transitions === second.stats.transitions && verdicts(first) === verdicts(second);
   const secondPass = {
