@@ -23,7 +23,8 @@ export const I1: KernelProperty = {
       }),
       always('I1.bug', 'the kernel does not BUG() on the dirty page without buffers (≤5.17; 5.18\'s cc5095747edf makes it a WARN that drops the data, I6)', (s) => !k.root.oops.test(s)),
       step('I1.crash', 'writeback never reaches page_buffers() on a page without buffers (the ext4 BUG, or its 5.18+ WARN that drops the data)', (prev, a) =>
-        !(a.role === NO_BUFFERS || (a.name === 'reclaim: pageout' && k.pg[k.root.kswapd!.page.get(prev)]!.buffers.get(prev) === BH.none))),
+        !(a.role === NO_BUFFERS || (a.name === 'reclaim: pageout' && k.pg[k.root.kswapd!.page.get(prev)]!.buffers.get(prev) === BH.none)),
+      { watches: (a) => a.role === NO_BUFFERS || a.name === 'reclaim: pageout' }),
       sometimes('I1.witness', 'an ext4 page-cache page is dirty while a write GUP reference holds it', (s) => {
         for (let h = 0; h < k.NH; h++) {
           if (!k.sh.holders[h]!.write || k.hd[h]!.pc.get(s) !== HOLDER.held) continue;

@@ -39,7 +39,7 @@ export const I11: KernelProperty = {
           return !k.inCache(prev, k.hd[h]!.page.get(prev)) || !k.pr[spec.proc]!.vma[spec.va]!.unmapped.test(prev);
         }
         return true;
-      }),
+      }, { watches: (a) => pageLockOf(a) !== undefined || a.name === 'release: set_page_dirty' }),
       sometimes('I11.witness', 'a page-cache page is locked by writeback, reclaim or truncate, or dirtied by a GUP holder', (s) => {
         for (const p of k.sh.fileSlots) if (k.locked(s, p)) return true;
         for (let h = 0; h < k.NH; h++) if (k.hd[h]!.pc.get(s) === HOLDER.dirtied && k.inCache(s, k.hd[h]!.page.get(s))) return true;

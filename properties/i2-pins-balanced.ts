@@ -62,7 +62,7 @@ export function releaseKindStep(k: Kernel, name: string, description: string): S
     }
     const released = RELEASED_AS[a.name];
     return released === undefined || K.releaseMatches(k.sh.holders[hi]!.kind, released);
-  })];
+  }, { watches: (a) => byId.has(String(a.params['holder'] ?? '')) && (a.name === BIO_ENDIO || a.name === BIO_MERGE || RELEASED_AS[a.name] !== undefined) })];
 }
 
 export type { Property };

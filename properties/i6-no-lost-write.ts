@@ -40,7 +40,7 @@ export const I6: KernelProperty = {
         if (a.name !== 'dma: device writes page') return true;
         const hi = k.sh.holders.findIndex((h) => h.id === a.params['holder']);
         return hi < 0 || !k.hooks.writebackReadsPage(prev, k.hd[hi]!.page.get(prev));
-      }));
+      }, { watches: (a) => a.name === 'dma: device writes page' }));
     }
     return out;
   },

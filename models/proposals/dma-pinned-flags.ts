@@ -56,6 +56,6 @@ export const dmaPinnedFlags = defineProposal({
       const hi = byId.get(String(a.params['holder'] ?? ''));
       if (hi === undefined || RELEASED_AS[a.name] === undefined || a.name === 'release: put_page') return true;
       return count[k.hd[hi]!.page.get(prev)]!.get(prev) > 0;
-    })];
+    }, { watches: (a) => byId.has(String(a.params['holder'] ?? '')) && RELEASED_AS[a.name] !== undefined && a.name !== 'release: put_page' })];
   },
 });

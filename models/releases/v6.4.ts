@@ -31,7 +31,7 @@ export const v6_4 = defineProposal({
       return [step('I5.strip', 'reclaim does not release the buffers of, or free, a page_maybe_dma_pinned() page (the 6.4 promise)', (prev, a) => {
         if (a.name !== 'reclaim: try_to_free_buffers' && a.name !== 'reclaim: __remove_mapping') return true;
         return !k.maybeDmaPinned(prev, k.root.kswapd!.page.get(prev));
-      })];
+      }, { watches: (a) => a.name === 'reclaim: try_to_free_buffers' || a.name === 'reclaim: __remove_mapping' })];
     },
   }],
 });

@@ -130,7 +130,9 @@ export class Checker implements Search {
   // properties
   private readonly tracked: Tracked[] = [];
   private activeAlways: { p: Property & { kind: 'always' }; t: Tracked }[] = [];
-  private activeStep: { p: Property & { kind: 'step' }; t: Tracked }[] = [];
+  private activeStep: { p: Property & { kind: 'step' }; t: Tracked; w?: Uint8Array }[] = [];
+  /** Per action, the undecided step properties that watch it (StepProperty.watches): the only ones its steps are checked against. */
+  private stepFor: { p: Property & { kind: 'step' }; t: Tracked }[][] = [];
   private activeQuiescent: { p: Property & { kind: 'quiescent' }; t: Tracked }[] = [];
   private activeSometimes: { p: Property & { kind: 'sometimes' }; t: Tracked }[] = [];
   private readonly deadlock: Tracked | undefined;
@@ -168,11 +170,17 @@ export class Checker implements Search {
       this.tracked.push(t);
       switch (p.kind) {
         case 'always': this.activeAlways.push({ p, t }); break;
-        case 'step': this.activeStep.push({ p, t }); break;
+        case 'step': {
+          // which actions a step property can fail on, once (unless the caller asks to check every step)
+          const w = p.watches !== undefined && opts.stepWatches !== false ? Uint8Array.from(model.actions, (a) => (p.watches!(a) ? 1 : 0)) : undefined;
+          this.activeStep.push({ p, t, ...(w !== undefined ? { w } : {}) });
+          break;
+        }
         case 'quiescent': this.activeQuiescent.push({ p, t }); break;
         case 'sometimes': this.activeSometimes.push({ p, t }); break;
       }
     }
+    this.rebuildStepFor();
     const dl = opts.checkDeadlock ?? model.checkDeadlock ?? true;
     if (dl) {
       this.deadlock = { name: 'deadlock', kind: 'deadlock', description: 'every reachable state has an enabled action or is a legal end state', at: -1, via: -1 };
@@ -201,6 +209,10 @@ export class Checker implements Search {
     const setup = planPor(this.model);
     if (!setup.ok) return off(setup.reason);
     return setup.plan;
+  }
+
+  private rebuildStepFor(): void {
+    this.stepFor = this.actions.map((_, i) => this.activeStep.filter((x) => x.w === undefined || x.w[i] === 1));
   }
 
   /** Ask a running search to stop at the next check (signal handlers call this). */
@@ -567,6 +579,7 @@ export class Checker implements Search {
     // Drop decided properties from the hot-loop lists.
     this.activeAlways = this.activeAlways.filter((x) => x.t.at === -1);
     this.activeStep = this.activeStep.filter((x) => x.t.at === -1);
+    this.rebuildStepFor();
     this.activeQuiescent = this.activeQuiescent.filter((x) => x.t.at === -1);
     this.activeSometimes = this.activeSometimes.filter((x) => x.t.at === -1);
   }
@@ -677,7 +690,7 @@ export class Checker implements Search {
           }
           this.transitions++;
           fired[a]!++;
-          const st = this.activeStep;
+          const st = this.stepFor[a]!;
           if (st.length > 0) {
             const act = actions[a]!;
             const raw = views[j]!;

@@ -214,7 +214,9 @@ export class PartitionExplorer {
   // properties
   private readonly decided: boolean[];
   private activeAlways: Active<Property & { kind: 'always' }>[] = [];
-  private activeStep: Active<Property & { kind: 'step' }>[] = [];
+  private activeStep: (Active<Property & { kind: 'step' }> & { w?: Uint8Array })[] = [];
+  /** Per action, the undecided step properties that watch it (StepProperty.watches). */
+  private stepFor: Active<Property & { kind: 'step' }>[][] = [];
   private activeQuiescent: Active<Property & { kind: 'quiescent' }>[] = [];
   private activeSometimes: Active<Property & { kind: 'sometimes' }>[] = [];
   private readonly deadlockIndex: number;
@@ -252,11 +254,16 @@ export class PartitionExplorer {
     model.properties.forEach((p, i) => {
       switch (p.kind) {
         case 'always': this.activeAlways.push({ p, i }); break;
-        case 'step': this.activeStep.push({ p, i }); break;
+        case 'step': {
+          const w = p.watches !== undefined ? Uint8Array.from(model.actions, (a) => (p.watches!(a) ? 1 : 0)) : undefined;
+          this.activeStep.push({ p, i, ...(w !== undefined ? { w } : {}) });
+          break;
+        }
         case 'quiescent': this.activeQuiescent.push({ p, i }); break;
         case 'sometimes': this.activeSometimes.push({ p, i }); break;
       }
     });
+    this.rebuildStepFor();
     this.nP = defs.length;
     this.deadlockIndex = opts.checkDeadlock ? model.properties.length : -1;
     this.rangeIndex = defs.length - 1;
@@ -353,6 +360,7 @@ export class PartitionExplorer {
     for (const p of ps) this.decided[p] = true;
     this.activeAlways = this.activeAlways.filter((x) => !this.decided[x.i]);
     this.activeStep = this.activeStep.filter((x) => !this.decided[x.i]);
+    this.rebuildStepFor();
     this.activeQuiescent = this.activeQuiescent.filter((x) => !this.decided[x.i]);
     this.activeSometimes = this.activeSometimes.filter((x) => !this.decided[x.i]);
   }
@@ -369,8 +377,12 @@ export class PartitionExplorer {
     }
   }
 
+  private rebuildStepFor(): void {
+    this.stepFor = this.actions.map((_, a) => this.activeStep.filter((x) => x.w === undefined || x.w[a] === 1));
+  }
+
   private checkStep(src: Uint32Array, a: number, dst: Uint32Array, srcId: number): void {
-    const st = this.activeStep;
+    const st = this.stepFor[a]!;
     if (st.length === 0) return;
     const act = this.actions[a]!;
     for (let k = 0; k < st.length; k++) if (!st[k]!.p.holds(src, act, dst)) this.record(st[k]!.i, false, srcId, a);

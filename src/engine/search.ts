@@ -66,6 +66,12 @@ export interface CheckOptions {
    * (secondPass in checker.ts); 0 or absent: the default.
    */
   readonly fingerprintSeed?: number;
+  /**
+   * Check each step property only on the actions it watches
+   * (StepProperty.watches; default true). false: on every step, for a
+   * differential test of the declarations.
+   */
+  readonly stepWatches?: boolean;
 }
 
 
