@@ -49,8 +49,7 @@ export const STRUCTURE: KernelProperty = {
         return true;
       }),
       always('S.mapcount', 'a page\'s mapcount is the number of PTEs that map it (rmap pairs with set_pte_at and the zap)', (s) => {
-        for (let p = 0; p < k.NP; p++) if (p !== zero && k.pg[p]!.map.get(s) !== k.ptesMapping(s, p)) return false;
-        return true;
+        return k.mapcountsMatch(s);
       }),
       sometimes('S.witness', 'a PTE is present (what S constrains)', (s) => {
         for (const { e } of vmas) if (e.present.test(s)) return true;

@@ -389,6 +389,16 @@ export class Kernel {
     for (const e of this.ptes) if (e.present.test(s) && e.pfn.get(s) === p) n++;
     return n;
   }
+  /** Does every page's mapcount equal the number of PTEs mapping it (the zero page apart)? One pass over the PTEs. */
+  mapcountsMatch(s: Uint32Array): boolean {
+    const NP = this.NP;
+    const r = this.refScratch;
+    for (let p = 0; p < NP; p++) r[p] = 0;
+    for (const e of this.ptes) if (e.present.test(s)) r[e.pfn.get(s)]!++;
+    const zero = this.sh.zeroSlot;
+    for (let p = 0; p < NP; p++) if (p !== zero && this.pg[p]!.map.get(s) !== r[p]) return false;
+    return true;
+  }
   /** The holder has a reference on its page (grabbed, held, or releasing). */
   holding(s: Uint32Array, h: number): boolean {
     const pc = this.hd[h]!.pc.get(s);
