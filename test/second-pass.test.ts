@@ -50,3 +50,11 @@ test('the second pass compares the safety verdicts only: the liveness search kee
   t.true(joined.secondPass!.agree);
   t.is(joined.properties.find((p) => p.kind === 'leadsTo')?.status, 'holds');
 });
+
+test('an unfinished first search is returned as it is: no second-pass block, still not complete', (t) => {
+  const m = peterson({ N: 3 });
+  const cut = check(m, { maxStates: 10 });
+  const joined = withSecondPass(cut, check(m, { fingerprintSeed: SECOND_PASS_SEED }));
+  t.false(joined.complete);
+  t.is(joined.secondPass, undefined);
+});

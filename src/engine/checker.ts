@@ -881,6 +881,8 @@ export const SECOND_PASS_SEED = 1;
  * stopped by 'passes-disagree'.
  */
 export function withSecondPass(first: CheckResult, second: CheckResult): CheckResult {
+  // nothing to confirm: an unfinished first search is no verdict either way
+  if (!first.complete) return first;
   // The liveness search keeps exact states (no fingerprints): only the safety verdicts are compared.
   const safety = (r: CheckResult) => r.properties.filter((p) => p.kind !== 'eventually' && p.kind !== 'leadsTo' && p.kind !== 'progress');
   const verdicts = (r: CheckResult) => JSON.stringify(safety(r).map((p) => [p.name, p.status, (p.trace ?? p.witness)?.length ?? 0]));
@@ -890,7 +892,7 @@ export function withSecondPass(first: CheckResult, second: CheckResult): CheckRe
     states: second.stats.states, transitions: second.stats.transitions, seconds: second.stats.seconds, agree, estimate: second.stats.collisionProbability,
     collisionProbability: agree ? first.stats.collisionProbability * second.stats.collisionProbability : 1,
   };
-  if (agree || !first.complete) return { ...first, secondPass };
+  if (agree) return { ...first, secondPass };
   return {
     ...first, secondPass, complete: false, stopReason: 'passes-disagree',
     properties: first.properties.map((p) => (p.status === 'holds' && p.kind !== 'sometimes' ? { ...p, status: 'unknown' as const } : p)),
