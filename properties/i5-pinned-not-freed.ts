@@ -39,3 +39,37 @@ export const I5: KernelProperty = {
     return out;
   },
 };
+
+/**
+ * I5.swap, no pinned page swapped out: while a FOLL_PIN holder holds page
+ * p, no PTE is a swap entry for p's swap slot — reclaim did not unmap p to
+ * swap under the pin. feb889fb40fa (5.11) keeps a maybe-pinned page out of
+ * the swap cache (but not one pinned after add_to_swap); 5.19's
+ * try_to_unmap_one refuses an exclusive page that may be pinned
+ * (6c287605fd56). Symptom (5.9–5.18): the next fault maps the swap-cache
+ * page read-only and the next write fault copies it, so the pin and the
+ * process part (feb889fb40fa's message; I3c shows that half).
+ */
+export const I5_SWAP: KernelProperty = {
+  id: 'I5.swap',
+  title: 'no pinned page unmapped to swap',
+  applies: (k) => k.sh.swap && activeHolders(k).some((i) => k.sh.holders[i]!.kind === 'PIN' && !k.sh.procs[k.sh.holders[i]!.proc]!.vmas[k.sh.holders[i]!.va]!.shared),
+  properties: (k) => {
+    const pins = activeHolders(k).filter((i) => k.sh.holders[i]!.kind === 'PIN');
+    const pinnedInSwapCache = (s: Uint32Array, swapped: boolean) => {
+      for (const h of pins) {
+        const pc = k.hd[h]!.pc.get(s);
+        if (pc !== HOLDER.held && pc !== HOLDER.dirtied) continue;
+        const p = k.hd[h]!.page.get(s);
+        if (k.swapSlotOf(s, p) >= 0 && (!swapped || k.pageSwapCount(s, p) > 0)) return true;
+      }
+      return false;
+    };
+    // FOLL_PIN from 5.6; before it the same caller's get_user_pages (FOLL_GET).
+    const pin = k.fn('flag.pin');
+    return [
+      always('I5.swap', `no swap PTE refers to the swap slot of a page a ${pin} holder holds (reclaim did not unmap a pinned page to swap)`, (s) => !pinnedInSwapCache(s, true)),
+      sometimes('I5.swap.witness', `a page a ${pin} holder holds is in the swap cache`, (s) => pinnedInSwapCache(s, false)),
+    ];
+  },
+};

@@ -4,7 +4,7 @@ import { I1 } from './i1-no-dirty-without-buffers.js';
 import { I2 } from './i2-pins-balanced.js';
 import { I3 } from './i3-anon-pins-exclusive.js';
 import { I4 } from './i4-no-underflow.js';
-import { I5 } from './i5-pinned-not-freed.js';
+import { I5, I5_SWAP } from './i5-pinned-not-freed.js';
 import { I6 } from './i6-no-lost-write.js';
 import { I7 } from './i7-lru-not-leaked.js';
 import { I8 } from './i8-no-false-negative.js';
@@ -16,5 +16,5 @@ import { STRUCTURE } from './structure.js';
 import { LIVENESS } from './liveness.js';
 import type { KernelProperty } from './kernel-property.js';
 
-export const KERNEL_PROPERTIES: readonly KernelProperty[] = [I1, I2, I3, I4, I5, I6, I7, I8, I9, I10, I11, DURABILITY, STRUCTURE, LIVENESS];
+export const KERNEL_PROPERTIES: readonly KernelProperty[] = [I1, I2, I3, I4, I5, I5_SWAP, I6, I7, I8, I9, I10, I11, DURABILITY, STRUCTURE, LIVENESS];
 export type { KernelProperty };

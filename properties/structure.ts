@@ -51,6 +51,18 @@ export const STRUCTURE: KernelProperty = {
       always('S.mapcount', 'a page\'s mapcount is the number of PTEs that map it (rmap pairs with set_pte_at and the zap)', (s) => {
         return k.mapcountsMatch(s);
       }),
+      ...(k.sh.swapSlots.length > 0 ? [always('S.swap-count', 'each swap slot\'s count is the number of swap PTEs holding its entry, and a present PTE holds none (swap_duplicate and swap_free pair with the swap PTEs)', (s) => {
+        for (let x = 0; x < k.sw.length; x++) {
+          let n = 0;
+          for (const { q, i, e } of vmas) {
+            const y = k.swapEntry(s, q, i);
+            if (y >= 0 && e.present.test(s)) return false;
+            if (y === x) n++;
+          }
+          if (n !== k.sw[x]!.count.get(s)) return false;
+        }
+        return true;
+      })] : []),
       sometimes('S.witness', 'a PTE is present (what S constrains)', (s) => {
         for (const { e } of vmas) if (e.present.test(s)) return true;
         return false;

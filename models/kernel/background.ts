@@ -13,7 +13,7 @@
 
 import { action, type Action } from '../../src/engine/model.js';
 import type { BranchStep, SyncMode } from './hooks.js';
-import { underPageLock, type PageLockDecl, BH, FLUSHER, FSYNC, MAPPING, OWNER, RECLAIM, TRUNCATE, fsyncPages, fsyncPasses, type Kernel } from './kernel.js';
+import { underPageLock, type PageLockDecl, BH, FLUSHER, FORK, FSYNC, MAPPING, OWNER, RECLAIM, TRUNCATE, fsyncPages, fsyncPasses, type Kernel } from './kernel.js';
 
 const flusherActor = 'flusher';
 /** The BUG (≤5.17) and the WARN (5.18+) are the same step of a trace: writeback meets a dirty page without buffers. */
@@ -315,14 +315,27 @@ export function reclaimActions(k: Kernel): Action[] {
   const afterUnmap = K.reclaimAfterUnmap();
   // shrink_page_list works on the page under the lock its trylock took.
   const reclaimHolds: PageLockDecl = { page: cur, owner: OWNER.reclaim, how: 'held' };
+  /** A hook point's branch steps, taken where `at` holds: the kernel's reasons to keep the page (exit: unlock, putback). */
+  const keepBranches = (branches: readonly BranchStep[], at: (s: Uint32Array) => boolean): Action[] => branches.map((b) => underPageLock(action({
+    name: `reclaim: ${b.name}`, actor: reclaimActor, ...(b.role !== undefined ? { role: b.role } : {}),
+    label: `kswapd: ${b.label}`,
+    guard: (s) => at(s) && b.when(s, cur(s)),
+    effect: (s) => {
+      b.effect?.(s, cur(s));
+      putback(s);
+    },
+  }), reclaimHolds));
   const noBuffers = K.noBuffersAtWriteback();
   const branch = (s: Uint32Array) => branchTaken(afterUnmap, s, cur(s));
-  for (const p of k.sh.fileSlots) {
+  // File pages where kswapd reclaims the page cache; anonymous pages (a COW copy too) where there is swap.
+  const candidates = k.sh.pages.flatMap((pg, p) => ((pg.kind === 'file' && k.sh.reclaim) || ((pg.kind === 'anon' || pg.kind === 'spare') && k.sh.swap) ? [p] : []));
+  for (const p of candidates) {
     const name = k.sh.pages[p]!.id;
+    const file = k.sh.pages[p]!.kind === 'file';
     out.push(action({
       name: 'reclaim: isolate_lru_page', actor: reclaimActor, params: { page: name },
       label: `kswapd: shrink_inactive_list → ${k.fn('reclaim.isolate')}: takes ${name} (ref += 1, off the LRU)`,
-      guard: (s) => at(s, RECLAIM.idle) && k.pg[p]!.PG_lru.test(s) && k.inCache(s, p),
+      guard: (s) => at(s, RECLAIM.idle) && k.pg[p]!.PG_lru.test(s) && (file ? k.inCache(s, p) : k.isAnon(s, p)),
       effect: (s) => {
         const g = k.pg[p]!;
         g.PG_lru.set(s, 0);
@@ -354,37 +367,72 @@ export function reclaimActions(k: Kernel): Action[] {
     guard: (s) => at(s, RECLAIM.locked) && k.pg[cur(s)]!.PG_writeback.test(s),
     effect: putback,
   }), reclaimHolds));
+  // An anonymous page goes into the swap cache before it is unmapped (shrink_page_list: add_to_swap).
+  // (Without swap kswapd isolates no anonymous page: the guards below then skip the question.)
+  const swap = k.sh.swap;
+  const needsSwapCache = (s: Uint32Array) => swap && k.isAnon(s, cur(s)) && k.swapSlotOf(s, cur(s)) < 0;
+  // try_to_unmap takes each PTE's page-table lock, which copy_pte_range holds across fork's copy
+  // (the model's two fork steps are one PTE walk under those locks; only GUP-fast runs between them).
+  // Asked where there is swap: there a swap entry in the child would otherwise be overwritten by
+  // fork's second step; the scenarios without swap keep the state graph they always had.
+  const forkCopying = (s: Uint32Array) => swap && k.root.forked.get(s) === FORK.copying;
+  if (k.sh.swap) {
+    const beforeSwap = K.reclaimBeforeAddToSwap();
+    const anonLocked = (s: Uint32Array) => at(s, RECLAIM.locked) && !k.pg[cur(s)]!.PG_writeback.test(s) && needsSwapCache(s);
+    out.push(...keepBranches(beforeSwap, anonLocked));
+    const noBranch = (s: Uint32Array) => !branchTaken(beforeSwap, s, cur(s));
+    out.push(underPageLock(action({
+      name: 'reclaim: add_to_swap', actor: reclaimActor,
+      label: `kswapd: ${k.fn('reclaim.shrink')}: add_to_swap (a swap slot; the swap cache takes a reference; the page is dirtied to be written)`,
+      guard: (s) => anonLocked(s) && noBranch(s) && k.allocSwapSlot(s) >= 0,
+      effect: (s) => { k.addToSwapCache(s, cur(s), k.allocSwapSlot(s)); },
+    }), reclaimHolds));
+    out.push(underPageLock(action({
+      name: 'reclaim: add_to_swap failed, activate', actor: reclaimActor,
+      label: 'kswapd: add_to_swap: no free swap slot (swap full): activate',
+      guard: (s) => anonLocked(s) && noBranch(s) && k.allocSwapSlot(s) < 0,
+      effect: putback,
+    }), reclaimHolds));
+  }
+  // The hook point at try_to_unmap of an anonymous page in the swap cache: a kernel's reasons to keep it mapped (5.19: pinned).
+  const unmapAnon = swap ? K.reclaimUnmapAnon() : [];
+  const anonUnmapping = (s: Uint32Array) => at(s, RECLAIM.locked) && !forkCopying(s) && !k.pg[cur(s)]!.PG_writeback.test(s) && k.isAnon(s, cur(s)) && !needsSwapCache(s);
+  out.push(...keepBranches(unmapAnon, anonUnmapping));
   out.push(underPageLock(action({
     name: 'reclaim: try_to_unmap', actor: reclaimActor,
-    label: 'kswapd: try_to_unmap (zap every PTE; a dirty PTE dirties the page)',
-    guard: (s) => at(s, RECLAIM.locked) && !k.pg[cur(s)]!.PG_writeback.test(s),
+    label: k.sh.swap ? 'kswapd: try_to_unmap (zap every PTE, a dirty PTE dirties the page; an anonymous page\'s PTEs become swap entries)' : 'kswapd: try_to_unmap (zap every PTE; a dirty PTE dirties the page)',
+    guard: (s) => at(s, RECLAIM.locked) && !forkCopying(s) && !k.pg[cur(s)]!.PG_writeback.test(s) && !needsSwapCache(s) && !(unmapAnon.length > 0 && anonUnmapping(s) && branchTaken(unmapAnon, s, cur(s))),
     effect: (s) => {
-      k.unmapAll(s, cur(s));
+      const p = cur(s);
+      if (k.isAnon(s, p)) k.unmapToSwap(s, p, K.swapPteExclusive(s, p));
+      else k.unmapAll(s, p);
       R.pc.set(s, RECLAIM.unmapped);
     },
   }), reclaimHolds));
   // The hook point after try_to_unmap: a kernel's reasons to activate the page here (6.4: pinned).
-  out.push(...afterUnmap.map((b) => underPageLock(action({
-    name: `reclaim: ${b.name}`, actor: reclaimActor, ...(b.role !== undefined ? { role: b.role } : {}),
-    label: `kswapd: ${b.label}`,
-    guard: (s) => at(s, RECLAIM.unmapped) && b.when(s, cur(s)),
-    effect: (s) => {
-      b.effect?.(s, cur(s));
-      putback(s);
-    },
-  }), reclaimHolds)));
+  out.push(...keepBranches(afterUnmap, (s) => at(s, RECLAIM.unmapped)));
   /** is_page_cache_freeable: only the cache, buffer and isolation references remain. */
   const freeable = (s: Uint32Array) => {
     const g = k.pg[cur(s)]!;
     return g.ref.get(s) - (g.buffers.get(s) !== BH.none ? 1 : 0) === 2;
   };
-  const canPageout = (s: Uint32Array) => K.reclaimCanPageout(cur(s)) && k.inCache(s, cur(s)) && freeable(s);
+  // A file page through its filesystem's ->writepage; an anonymous page in the swap cache through swap_writepage.
+  const inSwapCache = (s: Uint32Array) => k.swapSlotOf(s, cur(s)) >= 0;
+  const canPageout = (s: Uint32Array) => ((K.reclaimCanPageout(cur(s)) && k.inCache(s, cur(s))) || inSwapCache(s)) && freeable(s);
+  if (k.sh.swap) {
+    out.push(underPageLock(action({
+      name: 'reclaim: swap_writepage', actor: reclaimActor,
+      label: 'kswapd: pageout → swap_writepage: the page\'s contents to its swap slot (completed at once), clean',
+      guard: (s) => at(s, RECLAIM.unmapped) && !branch(s) && inSwapCache(s) && k.pg[cur(s)]!.PG_dirty.test(s) && canPageout(s),
+      effect: (s) => { k.swapWritepage(s, cur(s)); },
+    }), reclaimHolds));
+  }
   // Only where some page's filesystem has ->writepage (ext4 lost it in 6.2).
   if (k.sh.fileSlots.some((p) => K.reclaimCanPageout(p))) {
     out.push(underPageLock(action({
       name: 'reclaim: pageout', actor: reclaimActor,
       label: `kswapd: pageout: ${k.fn('reclaim.clearDirty')}, ->writepage (start writeback, submit), unlock`,
-      guard: (s) => at(s, RECLAIM.unmapped) && !branch(s) && k.pg[cur(s)]!.PG_dirty.test(s) && canPageout(s),
+      guard: (s) => at(s, RECLAIM.unmapped) && !branch(s) && k.pg[cur(s)]!.PG_dirty.test(s) && k.inCache(s, cur(s)) && canPageout(s),
       effect: (s) => {
         const p = cur(s);
         const g = k.pg[p]!;
@@ -426,6 +474,14 @@ export function reclaimActions(k: Kernel): Action[] {
     effect: (s) => {
       const p = cur(s);
       const g = k.pg[p]!;
+      // An anonymous page: __delete_from_swap_cache; the slot keeps its contents for the swap PTEs.
+      if (k.isAnon(s, p) && k.swapSlotOf(s, p) >= 0) {
+        if (!K.removeMappingCanFree(s, p)) { putback(s); return; }
+        k.removeFromSwapCacheAndFree(s, p);
+        R.pc.set(s, RECLAIM.idle);
+        R.page.set(s, 0);
+        return;
+      }
       // Truncated while isolated: no mapping, keep_locked (4.19 shrink_page_list).
       if (!k.inCache(s, p) || !K.removeMappingCanFree(s, p)) { putback(s); return; }
       if (g.data.get(s) !== g.disk.get(s)) k.root.lostWrite.set(s, 1);

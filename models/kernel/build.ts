@@ -17,6 +17,7 @@ import { flusherActions, fsyncActions, ioCompletionActions, reclaimActions, trun
 import { holderActions } from './gup.js';
 import { BH, FLUSHER, FSYNC, HOLDER, Kernel, MAPPING, RECLAIM, TRUNCATE } from './kernel.js';
 import { forkActions, userActions } from './process.js';
+import { holderOwner } from './hooks.js';
 import { composeHooks, extraActionsOf, extraPropertiesOf, extraStateOf, releaseOf, resolveSettings, wordsOf, type Proposal } from './proposal.js';
 import { loadScenario, type Scenario } from './scenario.js';
 import { settleHolders, shapeOf } from './shape.js';
@@ -56,6 +57,32 @@ function initialState(k: Kernel): Uint32Array {
       else if (vma.present) k.mapPte(s, q, v, vma.page, !vma.file && vma.writable, false);
     });
   });
+  // A holder whose GUP ran before the scenario: it holds the page its PTE maps (follow_page_pte + try_grab_page).
+  k.sh.holders.forEach((h, hi) => {
+    if (!h.held) return;
+    const p = k.pr[h.proc]!.vma[h.va]!.pfn.get(s);
+    const H = k.hd[hi]!;
+    // A GUP the kernel refuses for this VMA (check_vma_flags) failed before the scenario, too.
+    if (k.hooks.checkVmaFlags(h) !== undefined) { H.pc.set(s, HOLDER.refused); return; }
+    k.getPage(s, p, k.holderInc(hi, p));
+    H.page.set(s, p);
+    H.pc.set(s, HOLDER.held);
+    if (k.hooks.gupLocksPage(s, hi, p)) k.pg[p]!.PG_locked.set(s, holderOwner(hi));
+    k.hooks.gupPinned(s, hi, p);
+  });
+  // A page swapped out at the start (MADV_PAGEOUT after the page was written): reclaim_pages ran
+  // add_to_swap, try_to_unmap, swap_writepage and __remove_mapping on it; what is left is its
+  // swap PTE (exclusive where the release keeps the bit: the page was its process's alone) and
+  // the slot's contents. Slots in page order.
+  let slot = 0;
+  k.sh.pages.forEach((pg, p) => {
+    if (!pg.swapped) return;
+    const x = slot++;
+    k.addToSwapCache(s, p, x);
+    k.unmapToSwap(s, p, k.hooks.swapPteExclusive(s, p));
+    k.swapWritepage(s, p);
+    k.deleteFromSwapCache(s, p); // the last reference: the page is freed
+  });
   return s;
 }
 
@@ -91,7 +118,7 @@ export function buildKernel(scenario: Scenario, proposal: Proposal): { model: Mo
     ...(sh.flusher ? flusherActions(k) : []),
     ...(sh.fsync ? fsyncActions(k) : []),
     ...(sh.flusher || sh.reclaim || sh.fsync ? ioCompletionActions(k) : []),
-    ...(sh.reclaim ? reclaimActions(k) : []),
+    ...(sh.reclaim || sh.swap ? reclaimActions(k) : []),
     ...(sh.truncate ? truncateActions(k) : []),
     ...forkActions(k),
     ...userActions(k),

@@ -20,6 +20,14 @@ export function faultBlocked(k: Kernel, s: Uint32Array, q: number, v: number, wr
   const vma = k.sh.procs[q]!.vmas[v]!;
   const e = k.pr[q]!.vma[v]!;
   const K = k.hooks;
+  if (!e.present.test(s)) {
+    // do_swap_page: folio_lock_or_retry on the swap-cache page (reclaim may hold it).
+    const x = k.swapEntry(s, q, v);
+    if (x >= 0) {
+      const p = k.swapCachePage(s, x);
+      return p >= 0 && k.locked(s, p);
+    }
+  }
   if (!vma.file) return e.present.test(s) && K.wpSleepsOnPageLock(s, e.pfn.get(s));
   const p = e.present.test(s) ? e.pfn.get(s) : vma.page;
   // Anon COW of a private file mapping: the anonymous page's rule.
@@ -57,6 +65,7 @@ function wpPageCopy(k: Kernel, s: Uint32Array, q: number, v: number, p: number, 
  * exclusive to the faulting process.
  */
 function doWpPageAnon(k: Kernel, s: Uint32Array, q: number, v: number, p: number, write: boolean, unshare: boolean): void {
+  k.hooks.wpFreeSwap(s, p);
   if (!k.hooks.wpCanReuse(s, p)) {
     wpPageCopy(k, s, q, v, p, write, unshare);
     return;
@@ -65,6 +74,36 @@ function doWpPageAnon(k: Kernel, s: Uint32Array, q: number, v: number, p: number
   const e = k.pr[q]!.vma[v]!;
   if (!unshare && k.sh.procs[q]!.vmas[v]!.writable) e.w.set(s, 1);
   if (write) e.d.set(s, 1);
+}
+
+/**
+ * do_swap_page for the swap PTE at (q, v) holding slot x: the page from the
+ * swap cache (lookup_swap_cache), or read back into it
+ * (swapin_readahead); swap_free; the page mapped read-only; then the
+ * kernel's rule (a hook) says whether it is exclusive to this process — a
+ * write fault then maps it writable — and a write fault on a page that is
+ * not goes on into do_wp_page. An unshare fault only maps it (GUP retries,
+ * and unshares on its next fault).
+ */
+function doSwapPage(k: Kernel, s: Uint32Array, q: number, v: number, x: number, write: boolean): void {
+  const e = k.pr[q]!.vma[v]!;
+  const vma = k.sh.procs[q]!.vmas[v]!;
+  let p = k.swapCachePage(s, x);
+  if (p < 0) p = k.swapInPage(s, x);
+  const swpExclusive = e.swp_exclusive!.test(s);
+  e.swp!.set(s, 0);
+  e.swp_exclusive!.set(s, 0);
+  k.swapFree(s, x);
+  k.mapPte(s, q, v, p, false, false);
+  if (k.hooks.doSwapPageExclusive(s, p, swpExclusive, write)) {
+    k.pg[p]!.PG_anon_exclusive.set(s, 1);
+    if (write) {
+      e.w.setBool(s, vma.writable);
+      e.d.set(s, 1);
+    }
+    return;
+  }
+  if (write) doWpPageAnon(k, s, q, v, p, true, false);
 }
 
 /**
@@ -79,6 +118,11 @@ export function handleMmFault(k: Kernel, s: Uint32Array, q: number, v: number, w
   // private mapping, which breaks COW into a copy the PTE maps read-only (maybe_mkwrite).
   if (write && !vma.writable && (!force || vma.shared)) return 'segv';
   if (!e.present.test(s)) {
+    const x = k.swapEntry(s, q, v);
+    if (x >= 0) {
+      doSwapPage(k, s, q, v, x, write);
+      return 'ok';
+    }
     if (!vma.file) {
       // do_anonymous_page: a read maps the shared zero page read-only (a special PTE, no
       // reference); a write (or an unshare) gets a new zero-filled exclusive page.
@@ -138,6 +182,7 @@ export function faultLocks(k: Kernel, q: number, v: number, owner: number, a: Ac
   const e = k.pr[q]!.vma[v]!;
   return underPageLock(a, {
     page: (s) => {
+      if (!e.present.test(s) && k.swapEntry(s, q, v) >= 0) return -1; // do_swap_page: an anonymous COW copy, no page-cache lock
       const p = e.present.test(s) ? e.pfn.get(s) : vma.page;
       return k.inCache(s, p) ? p : -1;
     },

@@ -167,6 +167,24 @@ export interface KernelHooks {
   /** __remove_mapping: may page p (isolated, locked, buffers gone) be freed? The freeze must come before the dirty test. */
   removeMappingCanFree(s: Uint32Array, p: number): boolean;
 
+  // --- swap (mm/vmscan.c, mm/rmap.c, mm/memory.c) -------------------------------
+  /** Branch steps of anonymous reclaim before add_to_swap (page locked, not in the swap cache). Exit: keep (putback). */
+  reclaimBeforeAddToSwap(): readonly BranchStep[];
+  /** Branch steps instead of try_to_unmap on an anonymous page in the swap cache (5.19: try_to_unmap_one keeps the PTE of an exclusive page that may be pinned). Exit: keep (putback). */
+  reclaimUnmapAnon(): readonly BranchStep[];
+  /** Does try_to_unmap keep page p's exclusivity in its swap PTE (pte_swp_mkexclusive, 5.19)? */
+  swapPteExclusive(s: Uint32Array, p: number): boolean;
+  /**
+   * do_swap_page, after the entry was freed (swap_free) and page p (found
+   * in, or read into, the swap cache) mapped read-only: is p now exclusive
+   * to the faulting process (then a write fault maps it writable; else
+   * do_wp_page follows)? May drop p from the swap cache (reuse_swap_page
+   * before 5.18, should_try_to_free_swap after). swpExclusive: the swap PTE's bit.
+   */
+  doSwapPageExclusive(s: Uint32Array, p: number, swpExclusive: boolean, write: boolean): boolean;
+  /** do_wp_page on anonymous page p, before the reuse test: drop it from the swap cache (reuse_swap_page before 5.9, try_to_free_swap from 5.18)? */
+  wpFreeSwap(s: Uint32Array, p: number): void;
+
   // --- direct-I/O bios (block/bio.c) --------------------------------------------
   /** The refcount ZERO_PAGE costs when dio_zero_block adds it to a bio (0: a no-op). */
   bioZeroPageRef(): number;
@@ -190,6 +208,7 @@ export const HOOK_NAMES: readonly (keyof KernelHooks)[] = [
   'mprotectMapsWritable', 'clearRefsSkips',
   'noBuffersAtWriteback', 'writebackSteps', 'writebackBioGet', 'writebackBioPut', 'writebackReadsPage',
   'reclaimAfterUnmap', 'reclaimCanPageout', 'removeMappingCanFree',
+  'reclaimBeforeAddToSwap', 'reclaimUnmapAnon', 'swapPteExclusive', 'doSwapPageExclusive', 'wpFreeSwap',
   'bioZeroPageRef', 'bioMergeRelease', 'bioReleases', 'bioEndioWords',
 ];
 
@@ -247,7 +266,8 @@ export function baselineHooks(k: Kernel): KernelHooks {
     pageMkwriteWaits: (s, p) => k.sh.stableWrites && k.pg[p]!.PG_writeback.test(s),
     // Before 5.9 do_wp_page takes lock_page for reuse_swap_page (it sleeps), and reuses by mapcount.
     wpSleepsOnPageLock: (s, p) => k.locked(s, p),
-    wpCanReuse: (s, p) => !k.locked(s, p) && k.pg[p]!.map.get(s) === 1,
+    // reuse_swap_page: mapcount plus the swap PTEs of the page's slot (page_trans_huge_map_swapcount), refcount ignored.
+    wpCanReuse: (s, p) => !k.locked(s, p) && k.pg[p]!.map.get(s) + k.pageSwapCount(s, p) === 1,
 
     forkCopiesForChild: () => false,
     forkWords: () => '',
@@ -272,6 +292,22 @@ export function baselineHooks(k: Kernel): KernelHooks {
     // page_ref_freeze(2) (isolation + page cache) first, then !PageDirty: the order that
     // closes "GUP; write; set_page_dirty; put" (the comment in __remove_mapping).
     removeMappingCanFree: (s, p) => k.pg[p]!.ref.get(s) === 2 && !k.pg[p]!.PG_dirty.test(s),
+
+    reclaimBeforeAddToSwap: () => none,
+    // try_to_unmap_one knows nothing of GUP until 5.19.
+    reclaimUnmapAnon: () => none,
+    swapPteExclusive: () => false,
+    // 4.14 do_swap_page: a write fault reuses the page if reuse_swap_page (mapcount + swapcount <= 1),
+    // which also deletes a sole user's page from the swap cache (unless under writeback); a read maps it R/O.
+    doSwapPageExclusive: (s, p, _swpExclusive, write) => {
+      if (!write || k.pg[p]!.map.get(s) + k.pageSwapCount(s, p) > 1) return false;
+      k.tryToFreeSwap(s, p);
+      return true;
+    },
+    // reuse_swap_page in do_wp_page (before 5.9): a sole user's page leaves the swap cache as it is reused.
+    wpFreeSwap: (s, p) => {
+      if (k.swapSlotOf(s, p) >= 0 && k.pg[p]!.map.get(s) + k.pageSwapCount(s, p) === 1) k.tryToFreeSwap(s, p);
+    },
 
     bioZeroPageRef: () => 1,
     // 5.1–6.4 __bio_iov_iter_get_pages: `if (same_page) put_page(page)`.

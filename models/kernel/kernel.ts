@@ -102,6 +102,10 @@ function pageSpec(sh: Shape) {
     refcountUnderflow: bool(),
     /** ghost: freed (refcount 0) while still in the page cache or mapped by a PTE */
     freedInUse: bool(),
+    ...(sh.swapSlots.length > 0 ? {
+      /** PG_swapcache with folio->swap: the swap entry (slot) whose swap cache holds the page (the swap cache holds a reference) */
+      PG_swapcache: enumOf(['-', ...sh.swapSlots]),
+    } : {}),
   };
   return record(fields);
 }
@@ -136,6 +140,28 @@ function pteSpec(sh: Shape) {
       /** clear_refs cleared the soft-dirty bits: VM_SOFTDIRTY and the PTE's bit are clear (soft-dirty tracking armed) */
       softDirtyCleared: bool(),
     } : {}),
+    ...(sh.anyLoad ? {
+      /** the user's one load from this address happened */
+      loaded: bool(),
+    } : {}),
+    ...(sh.swapSlots.length > 0 ? {
+      /** a non-present PTE holding a swap entry (swp_entry_t: the slot), or '-' */
+      swp: enumOf(['-', ...sh.swapSlots]),
+      /** the swap PTE's exclusive bit (pte_swp_exclusive, 5.19+: the page was PageAnonExclusive when unmapped; never set before) */
+      swp_exclusive: bool(),
+    } : {}),
+  });
+}
+
+/** One slot of the swap device: si->swap_map's count of swap PTEs, and what swap_writepage stored there. */
+function swapSlotSpec(sh: Shape) {
+  return record({
+    /** swap PTEs holding this entry (swap_map; the swap cache's SWAP_HAS_CACHE is the page's PG_swapcache) */
+    count: int(0, sh.procs.length),
+    /** the contents swap_writepage wrote, as a version counter */
+    data: int(0, sh.dataMax),
+    /** ghost: the page's writtenBy when it was written (I10 follows the contents through swap) */
+    writtenBy: enumOf(['-', ...sh.procs.map((p) => p.id)]),
   });
 }
 
@@ -200,6 +226,7 @@ export type FlusherHandles = Handles<ReturnType<typeof flusherSpec>>;
 export type KswapdHandles = Handles<ReturnType<typeof kswapdSpec>>;
 export type TruncateHandles = Handles<ReturnType<typeof truncateSpec>>;
 export type FsyncHandles = Handles<ReturnType<typeof fsyncSpec>>;
+export type SwapSlotHandles = Handles<ReturnType<typeof swapSlotSpec>>;
 /** fsync's any-order passes (fields that exist only where the scenario declares symmetry). */
 export const fsyncPasses = (Y: FsyncHandles) =>
   Y as unknown as { readonly written?: Readonly<Record<string, Field>>; readonly waited?: Readonly<Record<string, Field>> };
@@ -213,6 +240,8 @@ export interface KernelRoot {
   readonly kswapd?: KswapdHandles;
   readonly truncate?: TruncateHandles;
   readonly fsync?: FsyncHandles;
+  /** the swap device's slots, where the scenario has swap */
+  readonly swap?: Readonly<Record<string, SwapSlotHandles>>;
   /** fork's progress (FORK) */
   readonly forked: Field;
   /** i_size was cut to 0: faults on the file fail */
@@ -242,7 +271,7 @@ export function coreFieldNames(sh: Shape): Record<keyof ExtraState, readonly str
     page: [...Object.keys(pageSpec(sh).fields), 'exclusive'],
     holder: Object.keys(holderSpec(sh).fields),
     proc: ['alive', 'vma'],
-    global: ['page', 'proc', 'holder', 'flusher', 'kswapd', 'truncate', 'fsync', 'forked', 'truncated', 'oops', 'lostWrite', 'noFreePage'],
+    global: ['page', 'proc', 'holder', 'flusher', 'kswapd', 'truncate', 'fsync', 'swap', 'forked', 'truncated', 'oops', 'lostWrite', 'noFreePage'],
   };
 }
 
@@ -260,9 +289,10 @@ export function kernelLayout(sh: Shape, extra: ExtraState = {}, release: Version
     proc: keyed(sh.procs.map((p) => p.id), (_, q) => withExtra(procCore(q), extra.proc, 'process')),
     holder: keyed(sh.holders.map((h) => h.id), () => holder),
     ...(sh.flusher ? { flusher: flusherSpec(sh) } : {}),
-    ...(sh.reclaim ? { kswapd: kswapdSpec(sh) } : {}),
+    ...(sh.reclaim || sh.swap ? { kswapd: kswapdSpec(sh) } : {}),
     ...(sh.truncate ? { truncate: truncateSpec(sh) } : {}),
     ...(sh.fsync ? { fsync: fsyncSpec(sh) } : {}),
+    ...(sh.swapSlots.length > 0 ? { swap: keyed(sh.swapSlots, () => swapSlotSpec(sh)) } : {}),
     forked: enumOf(['-', 'copying', 'done']),
     truncated: bool(),
     oops: bool(),
@@ -303,7 +333,13 @@ export class Kernel {
     return releaseAtLeast(this.release, v);
   }
   /** Every (process, va) pair, flattened, for PTE walks (rmap). */
-  private readonly ptes: { q: number; v: number; present: Field; pfn: Field; w: Field; d: Field }[];
+  private readonly ptes: { q: number; v: number; present: Field; pfn: Field; w: Field; d: Field; swp: Field | undefined; swpExclusive: Field | undefined }[];
+  /** The swap device's slots by index (empty without swap). */
+  readonly sw: readonly SwapSlotHandles[];
+  /** Does the scenario have swap (a swap device: the swap actor or a page swapped out at the start)? */
+  readonly hasSwap: boolean;
+  /** Each page's PG_swapcache field (undefined without swap). */
+  private readonly swapcache: readonly (Field | undefined)[];
   private shape: Shape;
   /** fsync's durability ghosts by page slot and by holder (undefined without fsync, or for a page fsync does not write). */
   private readonly fsyncCompleted: readonly (Field | undefined)[];
@@ -330,8 +366,11 @@ export class Kernel {
     this.ptes = [];
     sh.procs.forEach((p, q) => p.vmas.forEach((_, v) => {
       const e = this.pr[q]!.vma[v]!;
-      this.ptes.push({ q, v, present: e.present, pfn: e.pfn, w: e.w, d: e.d });
+      this.ptes.push({ q, v, present: e.present, pfn: e.pfn, w: e.w, d: e.d, swp: e.swp, swpExclusive: e.swp_exclusive });
     }));
+    this.sw = sh.swapSlots.map((x) => R.swap![x]!);
+    this.hasSwap = this.sw.length > 0;
+    this.swapcache = this.pg.map((g) => g.PG_swapcache);
     const Y = R.fsync;
     this.fsyncCompleted = sh.pages.map((p) => Y?.completed[p.id]);
     this.fsyncDma = sh.holders.map((h) => Y?.dma[h.id]);
@@ -420,7 +459,7 @@ export class Kernel {
     const g = this.pg[p]!;
     // A PTE of the zero page is a special mapping: no mapcount, no reference (vm_normal_page is NULL).
     const ptes = p === this.sh.zeroSlot ? 0 : this.ptesMapping(s, p);
-    let r = (this.inCache(s, p) ? 1 : 0) + (g.buffers.get(s) !== BH.none ? 1 : 0) + ptes + (g.isolated.test(s) ? 1 : 0);
+    let r = (this.inCache(s, p) ? 1 : 0) + (g.buffers.get(s) !== BH.none ? 1 : 0) + ptes + (g.isolated.test(s) ? 1 : 0) + (this.hasSwap && this.swapSlotOf(s, p) >= 0 ? 1 : 0);
     for (let h = 0; h < this.NH; h++) {
       const spec = this.sh.holders[h]!;
       if (this.holding(s, h) && this.hd[h]!.page.get(s) === p) r += this.holderInc(h, p);
@@ -442,6 +481,8 @@ export class Kernel {
       const g = this.pg[p]!;
       r[p] = (this.inCache(s, p) ? 1 : 0) + (g.buffers.get(s) !== BH.none ? 1 : 0) + (g.isolated.test(s) ? 1 : 0)
         + (p === this.sh.zeroSlot ? 1 : 0) + (this.hooks.extraRefs(s, p));
+      // The swap cache's reference (asked only where the scenario has swap: this runs on every new state).
+      if (this.hasSwap && this.swapSlotOf(s, p) >= 0) r[p]!++;
     }
     const zero = this.sh.zeroSlot;
     for (const e of this.ptes) {
@@ -514,6 +555,7 @@ export class Kernel {
     g.data.set(s, 0);
     g.io.set(s, 0);
     g.writtenBy.set(s, 0);
+    this.swapcache[p]?.set(s, 0);
   }
   /** alloc_page for a COW copy: the lowest free non-file slot (the bound shows as field-range). */
   allocPage(s: Uint32Array): number {
@@ -631,7 +673,14 @@ export class Kernel {
   /** zap_pte_range / try_to_unmap_one: clear the PTE, move its dirty bit to the page, drop map and ref. */
   zapPte(s: Uint32Array, q: number, v: number): void {
     const e = this.pr[q]!.vma[v]!;
-    if (!e.present.test(s)) return;
+    if (!e.present.test(s)) {
+      // A swap PTE: free_swap_and_cache.
+      if (this.hasSwap) {
+        const x = this.swapEntry(s, q, v);
+        if (x >= 0) this.freeSwapEntry(s, q, v, x);
+      }
+      return;
+    }
     const p = e.pfn.get(s);
     if (e.d.test(s) && this.pg[p]!.mapping.get(s) === MAPPING.file) this.setPageDirty(s, p);
     e.present.set(s, 0);
@@ -660,6 +709,128 @@ export class Kernel {
   /** Write-protect every PTE of p (fork's COW sharing). */
   wrprotectAll(s: Uint32Array, p: number): void {
     for (const e of this.ptes) if (e.present.test(s) && e.pfn.get(s) === p) e.w.set(s, 0);
+  }
+
+  // --- swap (mm/swap_state.c, mm/swapfile.c) -----------------------------------
+
+  /** The slot of the swap entry process q's PTE at v holds, or -1 (present, none, or no swap in the scenario). */
+  swapEntry(s: Uint32Array, q: number, v: number): number {
+    const f = this.pr[q]!.vma[v]!.swp;
+    return f === undefined ? -1 : f.get(s) - 1;
+  }
+  /** The slot whose swap cache holds page p (PG_swapcache, folio->swap), or -1. */
+  swapSlotOf(s: Uint32Array, p: number): number {
+    const f = this.swapcache[p];
+    return f === undefined ? -1 : f.get(s) - 1;
+  }
+  /** lookup_swap_cache / swap_cache_get_folio: the page in the swap cache for slot x, or -1. */
+  swapCachePage(s: Uint32Array, x: number): number {
+    for (let p = 0; p < this.NP; p++) if (this.swapSlotOf(s, p) === x) return p;
+    return -1;
+  }
+  /** page_swapcount / folio_swapped: the swap PTEs of page p's slot (0 outside the swap cache). */
+  pageSwapCount(s: Uint32Array, p: number): number {
+    const x = this.swapSlotOf(s, p);
+    return x < 0 ? 0 : this.sw[x]!.count.get(s);
+  }
+  /** get_swap_page / folio_alloc_swap: a slot no swap PTE and no cached page uses, or -1 (the device is full). */
+  allocSwapSlot(s: Uint32Array): number {
+    for (let x = 0; x < this.sw.length; x++) if (this.sw[x]!.count.get(s) === 0 && this.swapCachePage(s, x) < 0) return x;
+    return -1;
+  }
+  /** add_to_swap: the page enters the swap cache under slot x (a reference) and is marked dirty, to be written. */
+  addToSwapCache(s: Uint32Array, p: number, x: number): void {
+    this.swapcache[p]!.set(s, x + 1);
+    this.getPage(s, p, 1);
+    this.pg[p]!.PG_dirty.set(s, 1);
+  }
+  /** delete_from_swap_cache: the swap cache's reference goes (the page is freed if it was the last). */
+  deleteFromSwapCache(s: Uint32Array, p: number): void {
+    this.swapcache[p]!.set(s, 0);
+    this.putPage(s, p, 1);
+  }
+  /**
+   * try_to_free_swap / folio_free_swap: drop page p from the swap cache if
+   * it is there, not under writeback, and no swap PTE still needs the slot;
+   * the page is then dirty (its only copy is in memory). True if dropped.
+   */
+  tryToFreeSwap(s: Uint32Array, p: number): boolean {
+    if (this.swapSlotOf(s, p) < 0 || this.pg[p]!.PG_writeback.test(s) || this.pageSwapCount(s, p) !== 0) return false;
+    this.pg[p]!.PG_dirty.set(s, 1);
+    this.deleteFromSwapCache(s, p);
+    return true;
+  }
+  /** swap_writepage, completed at once: the slot holds the page's contents; the page is clean. */
+  swapWritepage(s: Uint32Array, p: number): void {
+    const x = this.swapSlotOf(s, p);
+    const g = this.pg[p]!;
+    this.sw[x]!.data.set(s, g.data.get(s));
+    this.sw[x]!.writtenBy.set(s, g.writtenBy.get(s));
+    g.PG_dirty.set(s, 0);
+  }
+  /**
+   * try_to_unmap_one on an anonymous page in the swap cache: every PTE
+   * becomes a swap entry (swap_duplicate: the slot counts it), a dirty PTE
+   * dirties the page, mapcount and refcount drop; with `exclusive` the swap
+   * PTE keeps PageAnonExclusive (pte_swp_mkexclusive, 5.19+), which the page
+   * loses (page_try_share_anon_rmap).
+   */
+  unmapToSwap(s: Uint32Array, p: number, exclusive: boolean): void {
+    const x = this.swapSlotOf(s, p);
+    const g = this.pg[p]!;
+    for (const e of this.ptes) {
+      if (!e.present.test(s) || e.pfn.get(s) !== p) continue;
+      if (e.d.test(s)) g.PG_dirty.set(s, 1);
+      e.present.set(s, 0);
+      e.pfn.set(s, 0);
+      e.w.set(s, 0);
+      e.d.set(s, 0);
+      e.swp!.set(s, x + 1);
+      e.swpExclusive!.setBool(s, exclusive);
+      this.sw[x]!.count.set(s, this.sw[x]!.count.get(s) + 1);
+      g.map.set(s, g.map.get(s) - 1);
+      this.putPage(s, p, 1);
+    }
+    g.PG_anon_exclusive.set(s, 0);
+  }
+  /**
+   * A swap PTE goes (zap_pte_range → free_swap_and_cache): the slot loses
+   * one count; the last one also drops an unmapped, unlocked page from the
+   * swap cache (__try_to_reclaim_swap's trylock).
+   */
+  freeSwapEntry(s: Uint32Array, q: number, v: number, x: number): void {
+    const e = this.pr[q]!.vma[v]!;
+    e.swp!.set(s, 0);
+    e.swp_exclusive!.set(s, 0);
+    this.swapFree(s, x);
+    if (this.sw[x]!.count.get(s) !== 0) return;
+    const p = this.swapCachePage(s, x);
+    if (p >= 0 && !this.locked(s, p) && this.pg[p]!.map.get(s) === 0) this.tryToFreeSwap(s, p);
+  }
+  /** __remove_mapping's success for a swap-cache page (the refcount froze at isolation + swap cache): out of the swap cache, freed. */
+  removeFromSwapCacheAndFree(s: Uint32Array, p: number): void {
+    const g = this.pg[p]!;
+    this.swapcache[p]!.set(s, 0);
+    g.PG_locked.set(s, OWNER.none);
+    g.isolated.set(s, 0);
+    g.ref.set(s, 0);
+    this.freePage(s, p);
+  }
+  /** swap_free: one swap PTE fewer holds slot x's entry. */
+  swapFree(s: Uint32Array, x: number): void {
+    this.sw[x]!.count.set(s, this.sw[x]!.count.get(s) - 1);
+  }
+  /** read_swap_cache_async: a new page with slot x's contents, in the swap cache (clean: it matches the slot). */
+  swapInPage(s: Uint32Array, x: number): number {
+    const c = this.allocPage(s);
+    const n = this.pg[c]!;
+    n.mapping.set(s, MAPPING.anon);
+    n.PG_lru.set(s, 1);
+    n.data.set(s, this.sw[x]!.data.get(s));
+    n.writtenBy.set(s, this.sw[x]!.writtenBy.get(s));
+    this.swapcache[c]!.set(s, x + 1);
+    this.getPage(s, c, 1);
+    return c;
   }
 
   // --- the device and user writes --------------------------------------------

@@ -120,6 +120,9 @@ export const KERNEL_NAMES: readonly KernelName[] = [
   n('try_to_unmap', '4.8'), n('pageout', '4.8'), n('__remove_mapping', '4.8'), n('page_ref_freeze', '4.8'),
   n('try_to_release_page', '4.8', '6.2'), n('filemap_release_folio', '5.17', undefined, 'the folio pull of 5.17 (merge 6020c204be99)'),
   n('try_to_free_buffers', '4.8'),
+  // swap
+  n('add_to_swap', '4.8'), n('try_to_unmap_one', '4.8'), n('swap_writepage', '4.8'), n('swap_duplicate', '4.8'), n('swap_free', '4.8'),
+  n('page_try_share_anon_rmap', '5.19', undefined, '6c287605fd56 (5.19); still so named in 6.6'),
   n('delete_from_page_cache', '4.8', '6.2'), n('filemap_remove_folio', '5.17'),
   // truncate
   n('truncate_inode_pages_range', '4.8'), n('i_size_write', '4.8'), n('unmap_mapping_range', '4.8'),

@@ -38,7 +38,16 @@ export function forkActions(k: Kernel): Action[] {
           const ce = k.pr[C]!.vma[v]!;
           // VM_DONTCOPY: dup_mmap skips the VMA; so does a VMA the parent has munmapped.
           ce.unmapped.setBool(s, pe.unmapped.test(s) || vma.dontfork);
-          if (vma.dontfork || !pe.present.test(s)) return;
+          if (vma.dontfork) return;
+          const x = k.swapEntry(s, P, v);
+          if (x >= 0) {
+            // copy_nonpresent_pte: swap_duplicate the entry into the child; neither copy is exclusive now.
+            ce.swp!.set(s, x + 1);
+            pe.swp_exclusive!.set(s, 0);
+            k.sw[x]!.count.set(s, k.sw[x]!.count.get(s) + 1);
+            return;
+          }
+          if (!pe.present.test(s)) return;
           const p = pe.pfn.get(s);
           if (!k.isAnon(s, p)) {
             // A file page (or the zero page): copy_page_range skips a VMA whose faults refill it — shared,
@@ -98,7 +107,7 @@ export function userActions(k: Kernel): Action[] {
       out.push(action({
         name: 'madvise: MADV_DONTNEED', actor: pr.id, params: { process: pr.id, address: where },
         label: `${pr.id}: madvise(${where}, MADV_DONTNEED) → zap_pte_range`,
-        guard: (s) => live(s) && E.present.test(s),
+        guard: (s) => live(s) && (E.present.test(s) || k.swapEntry(s, q, v) >= 0),
         effect: (s) => { k.zapPte(s, q, v); },
       }));
     }
@@ -129,6 +138,24 @@ export function userActions(k: Kernel): Action[] {
           // ptep_modify_prot: pte_wrprotect + pte_clear_soft_dirty (the next write faults, to mark it soft-dirty).
           E.w.set(s, 0);
         },
+      }));
+    }
+    if (vma.load) {
+      const Ld = E.loaded!;
+      out.push(faultLocks(k, q, v, OWNER.none, action({
+        name: 'load: read fault', actor: pr.id, params: { process: pr.id, address: where },
+        label: `${pr.id}: load from ${where} faults: handle_mm_fault (a read fault)`,
+        guard: (s) => live(s) && !Ld.test(s) && !E.present.test(s) && !faultBlocked(k, s, q, v, false),
+        effect: (s) => {
+          // SIGBUS (a truncated file): the load never completes.
+          if (handleMmFault(k, s, q, v, false, false) !== 'ok') Ld.set(s, 1);
+        },
+      })));
+      out.push(action({
+        name: 'load: user reads', actor: pr.id, params: { process: pr.id, address: where },
+        label: `${pr.id}: loads from ${where} through its PTE`,
+        guard: (s) => live(s) && !Ld.test(s) && E.present.test(s),
+        effect: (s) => { Ld.set(s, 1); },
       }));
     }
     if (vma.store) {

@@ -82,10 +82,12 @@ export const RELEASE_DOCS: Readonly<Record<Release, string>> = {
 
 const PageC = strictObject('page', { id: Id, kind: t.keyof({ file: null, anon: null }, '"file" or "anon"') }, {
   fs: t.keyof({ ext4: null, tmpfs: null }, '"ext4" or "tmpfs"'),
+  swapped: t.boolean,
 }, {
   id: 'The page\'s name, used by mappings, holders and traces.',
   kind: 'A page of a file (in the page cache) or an anonymous page.',
   fs: 'File pages: an ext4-like buffer-head filesystem (default) or tmpfs (no buffers, no writeback).',
+  swapped: 'Anonymous pages: the page was written and then swapped out before the scenario starts (madvise(MADV_PAGEOUT), as cow.c\'s "swapped out base page" does): its PTE holds a swap entry (exclusive where the release has the bit, 5.19+), its contents are in a swap slot, and no page is allocated until a fault reads it back (do_swap_page).',
 });
 const MappingC = strictObject('mapping', { page: Id }, {
   shared: t.boolean,
@@ -98,6 +100,7 @@ const MappingC = strictObject('mapping', { page: Id }, {
   mprotect: t.boolean,
   clearSoftDirty: t.boolean,
   zeropage: t.boolean,
+  load: t.boolean,
 }, {
   page: 'The page this mapping maps at the start (a VMA of one page).',
   shared: 'MAP_SHARED (file pages only); default false (MAP_PRIVATE).',
@@ -109,6 +112,7 @@ const MappingC = strictObject('mapping', { page: Id }, {
   dontfork: 'madvise(MADV_DONTFORK) before fork (VM_DONTCOPY): dup_mmap skips the VMA, the child has no mapping there.',
   mprotect: 'The process calls mprotect(PROT_READ) and then mprotect(PROT_READ|PROT_WRITE) on the page, once (change_pte_range write-protects the PTE; whether the second call maps it writable again is the kernel\'s rule). Private mappings.',
   clearSoftDirty: 'The process writes 4 to /proc/self/clear_refs once (clear_soft_dirty: the PTE is write-protected and soft-dirty tracking armed). Private mappings.',
+  load: 'The process reads the page once: a read fault where the PTE is not present (do_swap_page maps a swapped-out page read-only, filemap_fault a file page, do_anonymous_page the zero page), else nothing.',
   zeropage: 'An anonymous page the process has only read so far: the PTE maps the shared zero page (do_anonymous_page without FAULT_FLAG_WRITE); the page is allocated by the first write or unshare.',
 });
 const ProcessC = strictObject('process', { id: Id, mappings: t.array(MappingC) }, {
@@ -127,6 +131,7 @@ const HolderC = strictObject('holder', {
 }, {
   longterm: t.boolean,
   fast: t.boolean,
+  held: t.boolean,
   force: t.boolean,
   release: ReleaseC,
   bio: t.keyof({ 'zero-page': null, 'same-page': null }, '"zero-page" or "same-page"'),
@@ -138,6 +143,7 @@ const HolderC = strictObject('holder', {
   write: 'FOLL_WRITE: the device (or the kernel) writes the page.',
   longterm: 'FOLL_LONGTERM (an RDMA region, an io_uring fixed buffer): the pin lives as long as the application likes; liveness never forces its release.',
   fast: 'get_user_pages_fast / pin_user_pages_fast: lockless grab, then recheck.',
+  held: 'The GUP already ran before the scenario starts: the holder holds the page its PTE maps at the start (the order cow.c and the bug reports set up: pin, then the rest); its release is still a step.',
   force: 'FOLL_FORCE: a write through a read-only private mapping, as /proc/PID/mem and ptrace(PTRACE_POKEDATA) do (access_process_vm); the write goes to a COW copy — the Dirty COW setting.',
   release: 'How the holder releases; defaults by kind and write (one of the release functions below).',
   bio: 'The holder is a direct-I/O write whose bio holds more than its GUP\'d page, released at bio completion: "zero-page": the legacy DIO zero-fill adds ZERO_PAGE; "same-page": a second iovec in the same page is GUP\'d again and merged into the first bvec. Its kind is the era\'s: FOLL_PIN where bios know pins (the bio proposals, 6.5+), FOLL_GET before (direct I/O used get_user_pages until 6.5).',
@@ -147,20 +153,24 @@ const ActorsC = strictObject('actors', {}, {
   reclaim: t.boolean,
   truncate: t.boolean,
   fsync: t.boolean,
+  swap: t.boolean,
 }, {
   flusher: 'The flusher: write_cache_pages over dirty file pages.',
   reclaim: 'kswapd: shrink_page_list over file pages on the LRU.',
   truncate: 'truncate(2) of every file to 0 (truncate_inode_pages_range).',
   fsync: 'fsync(2) of the file: data-integrity writeback (file_write_and_wait_range: WB_SYNC_ALL over the pages tagged at its start, waiting for pages under writeback), then wait for the writes. Checks durability.',
+  swap: 'kswapd also reclaims anonymous pages through a swap device: shrink_page_list → add_to_swap (the swap cache), try_to_unmap (swap PTEs), swap_writepage, __remove_mapping; faults on a swap PTE read the page back (do_swap_page).',
 });
 const BoundsC = strictObject('bounds', {}, {
   bias: smallInt(2, 16),
   refMax: smallInt(2, 255),
   spares: smallInt(0, 4),
+  swapSlots: smallInt(1, 4),
 }, {
   bias: 'Scaled GUP_PIN_COUNTING_BIAS (kernel: 1024).',
   refMax: 'Largest refcount the model can represent; past it the model reports field-range.',
   spares: 'Free pages available for COW copies.',
+  swapSlots: 'Slots of the swap device (default: one per anonymous page). With every slot taken add_to_swap fails and reclaim keeps the page, as with a full swap device.',
 });
 
 export const ScenarioC = strictObject('scenario', {
@@ -209,6 +219,7 @@ export function validateScenario(s: Scenario): E.Either<string, Scenario> {
     if (dup(p.id)) return fail(`pages[${i}].id`, `'${p.id}' is used twice`);
     if (p.id === 'ZERO_PAGE') return fail(`pages[${i}].id`, "'ZERO_PAGE' is reserved for the shared zero page");
     if (p.kind === 'anon' && p.fs !== undefined) return fail(`pages[${i}].fs`, 'only file pages have a filesystem');
+    if (p.swapped === true && p.kind !== 'anon') return fail(`pages[${i}].swapped`, 'only anonymous pages are swapped out (file pages are written back to their file)');
   }
   const children = s.processes.filter((p) => p.childOf !== undefined);
   if (children.length > 1) return fail('processes', 'at most one process may be a fork child');
@@ -232,7 +243,7 @@ export function validateScenario(s: Scenario): E.Either<string, Scenario> {
         const pm = parent.mappings.find((x) => x.page === m.page);
         if (pm === undefined) return fail(`${at}.page`, `the child inherits its mappings: '${m.page}' is not mapped by ${parent.id}`);
         if (m.shared !== undefined || m.writable !== undefined || m.present !== undefined || m.zeropage !== undefined || m.dontfork !== undefined) {
-          return fail(at, 'a fork child inherits shared/writable/present/zeropage/dontfork from its parent; give only store, munmap, dontneed, mprotect and clearSoftDirty');
+          return fail(at, 'a fork child inherits shared/writable/present/zeropage/dontfork from its parent; give only store, load, munmap, dontneed, mprotect and clearSoftDirty');
         }
         if (pm.dontfork === true) return fail(`${at}.page`, `'${m.page}' is MADV_DONTFORK in ${parent.id}: the child has no mapping there`);
         if (m.store === true && pm.writable === false) return fail(`${at}.store`, 'a store needs a writable mapping');
@@ -247,6 +258,7 @@ export function validateScenario(s: Scenario): E.Either<string, Scenario> {
       }
       if (m.store === true && m.writable === false) return fail(`${at}.store`, 'a store needs a writable mapping');
       if (m.zeropage === true && pg.kind !== 'anon') return fail(`${at}.zeropage`, 'only an anonymous page can start as the shared zero page');
+      if (m.zeropage === true && pg.swapped === true) return fail(`${at}.zeropage`, `'${m.page}' is swapped out, so it was written: it cannot also start as the zero page`);
       if (m.dontfork === true && !s.processes.some((c) => c.childOf === pr.id)) return fail(`${at}.dontfork`, `MADV_DONTFORK needs a fork child of ${pr.id}`);
     }
   }
@@ -275,6 +287,13 @@ export function validateScenario(s: Scenario): E.Either<string, Scenario> {
     if (h.longterm === true && h.kind !== 'PIN') return fail(`${at}.longterm`, 'FOLL_LONGTERM requires FOLL_PIN (is_valid_gup_args)');
     if (h.force === true && (h.fast === true || h.bio !== undefined)) return fail(`${at}.force`, 'FOLL_FORCE is for the slow path (access_process_vm): not with fast or bio');
     if (h.force === true && !h.write) return fail(`${at}.force`, 'FOLL_FORCE is modelled for writes (a forced read changes nothing here)');
+    if (h.held === true) {
+      if (h.bio !== undefined) return fail(`${at}.held`, 'a bio holder\'s GUP is part of its I/O: it cannot have run before the scenario');
+      if (pr.childOf !== undefined) return fail(`${at}.held`, 'a fork child does not exist before the scenario starts');
+      const m = pr.mappings.find((x) => x.page === h.page)!;
+      const pg = s.pages.find((x) => x.id === h.page)!;
+      if (m.present === false || m.zeropage === true || pg.swapped === true) return fail(`${at}.held`, `'${h.page}' is not mapped by a present PTE of its own page at the start, so there is nothing to have pinned`);
+    }
     if (h.bio !== undefined) {
       if (h.write) return fail(`${at}.bio`, 'a bio holder is a direct-I/O write: its GUP is read-only (write: false)');
       if (h.release !== undefined) return fail(`${at}.release`, 'a bio holder is released by bio completion (bio_release_pages), not by a release function');

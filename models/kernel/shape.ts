@@ -15,6 +15,8 @@ export interface PageSlot {
   readonly kind: PageKind;
   /** File pages: ext4-like (buffer heads, ->writepage) or tmpfs (no buffers, no writeback). */
   readonly fs: 'ext4' | 'tmpfs' | null;
+  /** An anonymous page swapped out before the scenario starts (MADV_PAGEOUT): no page yet, its PTE a swap entry. */
+  readonly swapped: boolean;
 }
 
 export interface Vma {
@@ -25,6 +27,8 @@ export interface Vma {
   readonly writable: boolean;
   readonly present: boolean;
   readonly store: boolean;
+  /** The process reads the page once (a read fault if the PTE is not present). */
+  readonly load: boolean;
   readonly munmap: boolean;
   /** Another thread may madvise(MADV_DONTNEED) the page. */
   readonly dontneed: boolean;
@@ -58,6 +62,8 @@ export interface HolderSpec {
   readonly fast: boolean;
   /** FOLL_FORCE (a write through a read-only private mapping: /proc/PID/mem). */
   readonly force: boolean;
+  /** The GUP ran before the scenario: the holder holds its page at the start. */
+  readonly held: boolean;
   /** The release call: the scenario's, else the kernel's default for the kind (hooks.defaultRelease). */
   readonly release: Release;
   /** Refcount this holder's GUP reference adds (hooks.gupRefIncrement: BIAS for a pin where pins are biased, else 1). */
@@ -80,7 +86,16 @@ export interface Shape {
   readonly procs: readonly Proc[];
   readonly holders: readonly HolderSpec[];
   readonly flusher: boolean;
+  /** kswapd reclaims file pages (shrink_page_list over the page cache). */
   readonly reclaim: boolean;
+  /** kswapd also reclaims anonymous pages through the swap cache (the swap actor). */
+  readonly swap: boolean;
+  /**
+   * The swap device's slots (swap entries), where swap exists at all (the
+   * swap actor or a page swapped out at the start); else none, and the
+   * state has no swap fields.
+   */
+  readonly swapSlots: readonly string[];
   readonly truncate: boolean;
   /** An fsync(2) of the file: data-integrity writeback (WB_SYNC_ALL), then wait. */
   readonly fsync: boolean;
@@ -100,6 +115,8 @@ export interface Shape {
   /** Some VMA is mprotect()ed / has its soft-dirty bits cleared (the PTEs then carry a field for it). */
   readonly anyMprotect: boolean;
   readonly anySoftDirty: boolean;
+  /** Some mapping has a load (the PTEs then carry a field for it). */
+  readonly anyLoad: boolean;
   /** Groups of interchangeable file pages with their VMAs and holders (symmetry reduction). */
   readonly symmetry: readonly SymmetryGroup[];
   /** Groups of interchangeable holders of one page (indices into holders). */
@@ -120,7 +137,10 @@ export function shapeOf(scenario: Scenario): Shape {
   const anons = scenario.pages.filter((p) => p.kind === 'anon');
   const child = scenario.processes.find((p) => p.childOf !== undefined);
   const privateMappings = scenario.processes.filter((p) => p.childOf === undefined).flatMap((p) => p.mappings).filter((m) => m.shared !== true).length;
-  const spares = scenario.bounds?.spares ?? Math.min(4, privateMappings + (child !== undefined ? anons.length : 0));
+  // A COW copy per private mapping, one per anonymous page for the fork child's copy, and one per
+  // anonymous page that swap-in may have to read back while the old page is still pinned in the swap cache.
+  const swapping = scenario.actors?.swap === true || anons.some((p) => p.swapped === true);
+  const spares = scenario.bounds?.spares ?? Math.min(4, privateMappings + (child !== undefined ? anons.length : 0) + (swapping ? anons.length : 0));
   const allMappings = scenario.processes.flatMap((p) => p.mappings);
   const anonIds = new Set(anons.map((p) => p.id));
   // The shared zero page: a bio's zero-fill, or an anonymous PTE that maps it (a read fault on
@@ -128,11 +148,14 @@ export function shapeOf(scenario: Scenario): Shape {
   const zero = scenario.holders.some((h) => h.bio === 'zero-page') ||
     allMappings.some((m) => anonIds.has(m.page) && (m.zeropage === true || m.dontneed === true));
   const pages: PageSlot[] = [
-    ...files.map((p) => ({ id: p.id, kind: 'file' as const, fs: p.fs ?? 'ext4' })),
-    ...anons.map((p) => ({ id: p.id, kind: 'anon' as const, fs: null })),
-    ...(zero ? [{ id: 'ZERO_PAGE', kind: 'zero' as const, fs: null }] : []),
-    ...Array.from({ length: spares }, (_, i) => ({ id: `cow${i}`, kind: 'spare' as const, fs: null })),
+    ...files.map((p) => ({ id: p.id, kind: 'file' as const, fs: p.fs ?? 'ext4', swapped: false })),
+    ...anons.map((p) => ({ id: p.id, kind: 'anon' as const, fs: null, swapped: p.swapped === true })),
+    ...(zero ? [{ id: 'ZERO_PAGE', kind: 'zero' as const, fs: null, swapped: false }] : []),
+    ...Array.from({ length: spares }, (_, i) => ({ id: `cow${i}`, kind: 'spare' as const, fs: null, swapped: false })),
   ];
+  const swap = scenario.actors?.swap === true;
+  const anySwap = swap || anons.some((p) => p.swapped === true);
+  const swapSlots = anySwap ? Array.from({ length: scenario.bounds?.swapSlots ?? Math.max(1, anons.length) }, (_, i) => `swap${i}`) : [];
   const slotOf = (id: string) => pages.findIndex((p) => p.id === id);
   const vmasOf = (ms: Scenario['processes'][number]['mappings']): Vma[] => ms.map((m) => {
     const page = slotOf(m.page);
@@ -144,6 +167,7 @@ export function shapeOf(scenario: Scenario): Shape {
       page, file, shared, writable,
       present: m.present !== false,
       store: m.store === true,
+      load: m.load === true,
       munmap: m.munmap === true,
       dontneed: m.dontneed === true,
       dirtyTracked: file && shared && writable && slot.fs === 'ext4',
@@ -163,7 +187,7 @@ export function shapeOf(scenario: Scenario): Shape {
       id: p.id, child: true,
       vmas: parent.map((v, i) => ({
         ...v, present: false, zeropage: false,
-        store: own[i]?.store === true, munmap: own[i]?.munmap === true, dontneed: own[i]?.dontneed === true,
+        store: own[i]?.store === true, load: own[i]?.load === true, munmap: own[i]?.munmap === true, dontneed: own[i]?.dontneed === true,
         mprotect: own[i]?.mprotect === true, clearSoftDirty: own[i]?.clearSoftDirty === true,
       })),
     };
@@ -184,7 +208,7 @@ export function shapeOf(scenario: Scenario): Shape {
     // Settled by settleHolders once the hooks exist; until then the scenario's words.
     return {
       id: h.id, proc, va, kind: h.kind, write: h.write,
-      longterm: h.longterm === true, fast: h.fast === true, force: h.force === true,
+      longterm: h.longterm === true, fast: h.fast === true, force: h.force === true, held: h.held === true,
       release: h.release ?? (h.kind === 'PIN' ? 'unpin_user_page' : 'put_page'), inc: 1, zeroInc: 1,
       bio, bioPage, bioInc: 0,
       declared: { kind: h.kind, ...(h.release !== undefined ? { release: h.release } : {}) },
@@ -199,6 +223,7 @@ export function shapeOf(scenario: Scenario): Shape {
     scenario, pages, procs, holders,
     flusher: scenario.actors?.flusher === true,
     reclaim: scenario.actors?.reclaim === true,
+    swap, swapSlots,
     truncate: scenario.actors?.truncate === true,
     fsync: scenario.actors?.fsync === true,
     stableWrites: scenario.stableWrites === true,
@@ -208,6 +233,7 @@ export function shapeOf(scenario: Scenario): Shape {
     zeroSlot: pages.findIndex((p) => p.kind === 'zero'),
     anyMprotect: procs.some((p) => p.vmas.some((v) => v.mprotect)),
     anySoftDirty: procs.some((p) => p.vmas.some((v) => v.clearSoftDirty)),
+    anyLoad: procs.some((p) => p.vmas.some((v) => v.load)),
     holderSymmetry: (scenario.symmetry ?? []).filter((group) => isHolderGroup(scenario, group)).map((group) => group.map((id) => holders.findIndex((h) => h.id === id))),
     symmetry: (scenario.symmetry ?? []).filter((group) => !isHolderGroup(scenario, group)).map((group) => ({
       pages: group.map(slotOf),

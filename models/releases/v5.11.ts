@@ -34,6 +34,18 @@ export const v5_11 = defineProposal({
       };
     },
   }, {
+    id: 'feb889fb40fa',
+    subject: 'mm: don\'t put pinned pages into the swap cache',
+    what: 'shrink_page_list: an anonymous page not yet in the swap cache that page_maybe_dma_pinned() goes to keep_locked instead of add_to_swap (a page pinned after add_to_swap is still unmapped; FOLL_GET references are not seen)',
+    backports: ['5.10.y'],
+    hooks: ({ k, base }) => ({
+      reclaimBeforeAddToSwap: () => [...base.reclaimBeforeAddToSwap(), {
+        name: 'maybe_dma_pinned, keep',
+        label: 'page_maybe_dma_pinned: keep the page, out of the swap cache (5.11: no pinned page into the swap cache)',
+        when: (s, p) => k.maybeDmaPinned(s, p),
+      }],
+    }),
+  }, {
     id: '9348b73c2e1b',
     subject: 'mm: don\'t play games with pinned pages in clear_page_refs',
     what: 'clear_soft_dirty leaves a writable PTE alone if pte_is_pinned: a COW mapping, mm->has_pinned, page_maybe_dma_pinned (write-protecting it would make the next write COW the page away from the pin)',

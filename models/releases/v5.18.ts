@@ -13,6 +13,26 @@ export const v5_18 = defineProposal({
   changes: 'ext4 WARNs and clears PG_dirty on a dirty page without buffers instead of BUG()',
   notes: 'The ext4 crash becomes silent data loss.',
   commits: [{
+    id: 'c145e0b47c77',
+    subject: 'mm: streamline COW logic in do_swap_page()',
+    what: 'do_swap_page: swap_free, then should_try_to_free_swap (a write fault and page_count 2: try_to_free_swap), then a write fault maps the page writable only if page_count is 1 — by refcount, not reuse_swap_page\'s mapcount + swapcount: a pinned page is mapped read-only and do_wp_page copies it',
+    hooks: ({ k }) => ({
+      doSwapPageExclusive: (s, p, _swpExclusive, write) => {
+        // The model's refcount counts the PTE where the kernel's counts the lookup reference.
+        if (write && k.pg[p]!.ref.get(s) === 2) k.tryToFreeSwap(s, p);
+        return write && k.pg[p]!.ref.get(s) === 1;
+      },
+    }),
+  }, {
+    id: '53a05ad9f21d',
+    subject: 'mm: optimize do_wp_page() for exclusive pages in the swapcache',
+    what: 'do_wp_page: if page_count <= 1 + PageSwapCache, trylock_page and try_to_free_swap before the page_count == 1 test (a pinned swap-cache page is still copied)',
+    hooks: ({ k }) => ({
+      wpFreeSwap: (s, p) => {
+        if (k.swapSlotOf(s, p) >= 0 && !k.locked(s, p) && k.pg[p]!.ref.get(s) <= 2) k.tryToFreeSwap(s, p);
+      },
+    }),
+  }, {
     id: 'a458b76a4171',
     subject: 'mm: gup: pack has_pinned in MMF_HAS_PINNED',
     what: 'mm->has_pinned (5.9) becomes the MMF_HAS_PINNED bit of mm->flags, set by mm_set_has_pinned_flag and still never cleared (5.14): the same rule, which the model keeps as proc.has_pinned',

@@ -19,16 +19,35 @@ export const v5_19 = defineProposal({
     {
       id: '6c287605fd56',
       subject: 'mm: remember exclusively mapped anonymous pages with PG_anon_exclusive',
-      what: 'do_wp_page reuses a PageAnonExclusive page at once; fork (page_try_dup_anon_rmap) refuses to share an exclusive page that needs COW for DMA (has_pinned and maybe pinned) and copies it for the child',
-      hooks: ({ k }) => {
+      what: 'do_wp_page reuses a PageAnonExclusive page at once; fork (page_try_dup_anon_rmap) refuses to share an exclusive page that needs COW for DMA (has_pinned and maybe pinned) and copies it for the child; try_to_unmap_one (page_try_share_anon_rmap) restores the PTE and fails on an exclusive page that may be pinned — for swap, unmapping fails',
+      hooks: ({ k, base }) => {
         const hasPinned = k.procField('has_pinned');
         return {
           wpCanReuse: (s, p) => k.pg[p]!.PG_anon_exclusive.test(s) || (!k.locked(s, p) && k.pg[p]!.ref.get(s) === 1),
+          // An exclusive page is reused without looking at the swap cache.
+          wpFreeSwap: (s, p) => { if (!k.pg[p]!.PG_anon_exclusive.test(s)) base.wpFreeSwap(s, p); },
+          reclaimUnmapAnon: () => [...base.reclaimUnmapAnon(), {
+            name: 'try_to_unmap refused, activate',
+            label: 'try_to_unmap_one: page_try_share_anon_rmap fails (an exclusive page that may be pinned): restore the PTE, activate',
+            when: (s, p) => k.pg[p]!.PG_anon_exclusive.test(s) && k.maybeDmaPinned(s, p),
+          }],
           forkCopiesForChild: (s, p) => hasPinned[k.sh.forkParent]!.test(s) && k.pg[p]!.PG_anon_exclusive.test(s) && k.maybeDmaPinned(s, p),
           forkWords: () => '; copy a pinned exclusive page for the child',
         };
       },
       properties: (k) => anonWritableExclusive(k),
+    },
+    {
+      id: '1493a1913e34',
+      subject: 'mm/swap: remember PG_anon_exclusive via a swp pte bit',
+      what: 'try_to_unmap_one keeps an exclusive page\'s exclusivity in the swap PTE (pte_swp_mkexclusive); do_swap_page maps the page exclusive — writable on a write fault — if the swap PTE had the bit or page_count is 1, on a read fault too',
+      hooks: ({ k }) => ({
+        swapPteExclusive: (s, p) => k.pg[p]!.PG_anon_exclusive.test(s),
+        doSwapPageExclusive: (s, p, swpExclusive, write) => {
+          if (write && k.pg[p]!.ref.get(s) === 2) k.tryToFreeSwap(s, p);
+          return swpExclusive || k.pg[p]!.ref.get(s) === 1;
+        },
+      }),
     },
     {
       id: 'a7f226604170',

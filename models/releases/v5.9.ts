@@ -18,10 +18,11 @@ export const v5_9 = defineProposal({
     {
       id: '09854ba94c6a',
       subject: 'mm: do_wp_page() simplification',
-      what: 'wp_page_reuse only if page_count(page) == 1 (after trylock_page; no sleeping lock_page, no reuse_swap_page by mapcount)',
+      what: 'wp_page_reuse only if page_count(page) == 1 (after trylock_page; no sleeping lock_page, no reuse_swap_page by mapcount): a page in the swap cache, whose reference counts, is always copied',
       hooks: ({ k }) => ({
         wpSleepsOnPageLock: () => false,
         wpCanReuse: (s, p) => !k.locked(s, p) && k.pg[p]!.ref.get(s) === 1,
+        wpFreeSwap: () => {},
       }),
     },
     {

@@ -10,18 +10,36 @@ import { InputError } from '../../src/engine/registry.js';
 import type { CheckResult, PropertyResult, TraceStep } from '../../src/engine/result.js';
 import { buildKernel } from '../kernel/build.js';
 import { HOLDER, type Kernel } from '../kernel/kernel.js';
-import { loadScenario, type Scenario } from '../kernel/scenario.js';
+import { decodeScenario, loadScenario, type Scenario } from '../kernel/scenario.js';
 import type { Proposal } from '../kernel/proposal.js';
-import type { Expectation, HolderOutcome, ModelledRow } from './table.js';
+import type { Expectation, HolderOutcome, ModelledRow, RowVariant } from './table.js';
 
 /** Where the row scenarios live (models/selftests/, next to this file's source). */
 export const SELFTEST_DIR = fileURLToPath(new URL('../../../models/selftests/', import.meta.url));
 
-/** A row's scenario, decoded like any scenario file; a bad file is an InputError naming it. */
+/** A row's scenario, decoded like any scenario file (a bad file is an InputError naming it), with the row's variant applied. */
 export function loadRowScenario(row: ModelledRow): Scenario {
   const r = loadScenario(`${SELFTEST_DIR}${row.scenario}`);
   if (isLeft(r)) throw new InputError(r.left);
-  return r.right;
+  if (row.variant === undefined) return r.right;
+  const swapped = withVariant(r.right, row.variant);
+  // The variant must still be a valid scenario (e.g. no page both swapped out and the zero page).
+  const d = decodeScenario(swapped);
+  if (isLeft(d)) throw new InputError(`${row.scenario} (${row.variant}): ${d.left}`);
+  return d.right;
+}
+
+/** The scenario with its pages set up as the variant says. */
+export function withVariant(s: Scenario, variant: RowVariant): Scenario {
+  switch (variant) {
+    case 'swapped-out':
+      return {
+        ...s,
+        name: `${s.name}-swapped-out`,
+        description: `${s.description} The anonymous page starts swapped out (MADV_PAGEOUT).`,
+        pages: s.pages.map((p) => (p.kind === 'anon' ? { ...p, swapped: true } : p)),
+      };
+  }
 }
 
 /** Names of the outcome properties of a holder, e.g. pinned(gup_test), pinned(gup_test).quiescent. */

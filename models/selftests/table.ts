@@ -37,10 +37,19 @@ interface RowBase {
   readonly expected: string;
 }
 
+/**
+ * A backing the runner makes from a base-page row's scenario:
+ * 'swapped-out' — every anonymous page starts swapped out (cow.c's
+ * MADV_PAGEOUT after the memset, checked with pagemap_is_swapped).
+ */
+export type RowVariant = 'swapped-out';
+
 export interface ModelledRow extends RowBase {
   readonly modelled: true;
   /** The scenario file, relative to models/selftests/. */
   readonly scenario: string;
+  /** The scenario file's pages set up another way (the same case with another backing). */
+  readonly variant?: RowVariant;
   readonly expect: Expectation;
   /** Where the scenario differs from what the selftest does. */
   readonly note?: string;
@@ -131,10 +140,18 @@ const COW_ANON_ROWS: readonly SelftestRow[] = [
     `As the row before, with pin_user_pages_fast. ${UNORDERED}`),
 ];
 
+// "with swapped out base page": the same cases after MADV_PAGEOUT (do_run_with_base_page(fn, true)).
+const SWAPPED_OUT = 'The page starts swapped out (MADV_PAGEOUT after the memset: its PTE a swap entry, exclusive from 5.19, its contents in a swap slot, no page allocated); the case\'s first fault reads it back through do_swap_page.';
+const COW_ANON_SWAPPED: readonly SelftestRow[] = COW_ANON_ROWS.map((r) => ({
+  ...(r as ModelledRow),
+  case: r.case.replace(/ with base page$/, ' with swapped out base page'),
+  variant: 'swapped-out' as const,
+  note: `${SWAPPED_OUT} ${(r as ModelledRow).note ?? ''}`.trim(),
+}));
+
 const EACH_ANON = '(each anonymous case)';
 const AS_BASE = 'as with a base page';
 const COW_ANON_VARIANTS: readonly SelftestRow[] = [
-  cowSkip(`${EACH_ANON} ... with swapped out base page`, AS_BASE, 'swap is not modelled (no MADV_PAGEOUT, swap cache, swap entries or do_swap_page)'),
   cowSkip(`${EACH_ANON} ... with THP (2048 kB)`, AS_BASE, THP),
   cowSkip(`${EACH_ANON} ... with swapped-out THP (2048 kB)`, AS_BASE, `${THP}; nor is swap`),
   cowSkip(`${EACH_ANON} ... with PTE-mapped THP (2048 kB)`, AS_BASE, THP),
@@ -232,14 +249,16 @@ const GUP_LONGTERM_SKIPS: readonly SelftestRow[] = [
 ];
 
 /**
- * Every row: per selftest file, the modelled backings (base page; memfd,
- * tmpfile; memfd, local tmpfile) in the selftest's case order, each group of
+ * Every row: per selftest file, the modelled backings (base page, swapped
+ * out base page; memfd, tmpfile; memfd, local tmpfile) in the selftest's
+ * case order, each group of
  * rows that cannot be modelled after them. Case strings follow upstream
  * cow.c/gup_longterm.c (6.6 prints the THP rows without the "(N kB)" size);
  * sizes shown are x86-64's.
  */
 export const SELFTEST_ROWS: readonly SelftestRow[] = [
   ...COW_ANON_ROWS,
+  ...COW_ANON_SWAPPED,
   ...COW_ANON_VARIANTS,
   ...COW_ANON_THP,
   ...COW_NON_ANON,

@@ -33,7 +33,8 @@ what was found instead, "# SKIP <reason>" for rows the model cannot express.
   --model NAME|PATH the proposal to run the rows on (default modern), or a
                     proposal module by path (see "Adding a proposal" in the README)
   --scenario ROW    run only the row(s) of this scenario: a row file such as
-                    cow/basic-cow-after-fork, or a path to it
+                    cow/basic-cow-after-fork (its base-page row and, for an
+                    anonymous case, its swapped-out variant), or a path to it
   --json            one JSON object on stdout
   --exact           store full states instead of 64-bit fingerprints
   --max-states N, --time-limit S, --max-memory M
@@ -61,6 +62,7 @@ export const SelftestRowReportC = t.intersection([
   }),
   t.partial({
     scenario: t.string,
+    variant: t.string,
     expect: t.array(t.string),
     findings: t.array(t.string),
     reason: t.string,
@@ -167,7 +169,7 @@ export function renderSelftests(proposal: Proposal, outcomes: readonly RowOutcom
       continue;
     }
     lines.push(`not ok ${o.n} ${head}: expected ${m.expected} [${facts}]; found: ${o.verdict.findings.join('; ')}`);
-    lines.push(`#   scenario models/selftests/${m.scenario}, ${states.toLocaleString('en-US')} states`);
+    lines.push(`#   scenario models/selftests/${m.scenario}${m.variant !== undefined ? ` (${m.variant})` : ''}, ${states.toLocaleString('en-US')} states`);
     const tr = o.verdict.trace;
     if (tr !== undefined) {
       lines.push(`#   shortest counterexample to ${tr.property} (${tr.description}):`);
@@ -195,6 +197,7 @@ export function selftestReport(proposal: Proposal, outcomes: readonly RowOutcome
       return {
         ...common,
         scenario: r.scenario,
+        ...(r.variant !== undefined ? { variant: r.variant } : {}),
         expect: expectationFacts(r.expect),
         findings: [...v.findings],
         ...(r.note !== undefined ? { note: r.note } : {}),
