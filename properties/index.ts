@@ -13,8 +13,9 @@ import { I10 } from './i10-no-cross-process-leak.js';
 import { I11 } from './i11-lock-discipline.js';
 import { DURABILITY } from './durability.js';
 import { STRUCTURE } from './structure.js';
+import { MIGRATION } from './migration.js';
 import { LIVENESS } from './liveness.js';
 import type { KernelProperty } from './kernel-property.js';
 
-export const KERNEL_PROPERTIES: readonly KernelProperty[] = [I1, I2, I3, I4, I5, I5_SWAP, I6, I7, I8, I9, I10, I11, DURABILITY, STRUCTURE, LIVENESS];
+export const KERNEL_PROPERTIES: readonly KernelProperty[] = [I1, I2, I3, I4, I5, I5_SWAP, I6, I7, I8, I9, I10, I11, DURABILITY, MIGRATION, STRUCTURE, LIVENESS];
 export type { KernelProperty };

@@ -8,13 +8,13 @@
 // reports it, so every goal here includes it.
 
 import { leadsTo, type LivenessProperty } from '../src/engine/liveness.js';
-import { BH, FSYNC, HOLDER, TRUNCATE, type Kernel } from '../models/kernel/kernel.js';
+import { BH, FSYNC, HOLDER, OFFLINE, TRUNCATE, type Kernel } from '../models/kernel/kernel.js';
 import { writesExt4, type KernelProperty } from './kernel-property.js';
 
 export const LIVENESS: KernelProperty = {
   id: 'L',
   title: 'liveness: what starts, finishes (strong fairness; the user\'s calls and a long-term pin are never forced)',
-  applies: (k) => k.NH > 0 || k.root.truncate !== undefined || k.root.fsync !== undefined || k.root.flusher !== undefined,
+  applies: (k) => k.NH > 0 || k.root.truncate !== undefined || k.root.fsync !== undefined || k.root.flusher !== undefined || k.root.offline !== undefined,
   properties: () => [],
   liveness: (k) => kernelLiveness(k),
 };
@@ -34,6 +34,13 @@ function kernelLiveness(k: Kernel): LivenessProperty[] {
   if (T !== undefined) {
     const running = (s: Uint32Array) => T.pc.get(s) !== TRUNCATE.idle && T.pc.get(s) !== TRUNCATE.done;
     out.push(leadsTo('L.truncate', 'truncate(2) returns: truncate_inode_pages_range does not wait forever for a page lock or writeback',
+      running, (s) => oops.test(s) || !running(s)));
+  }
+  const O = k.root.offline;
+  if (O !== undefined) {
+    // It starts running: memory offlining was asked for before the scenario begins.
+    const running = (s: Uint32Array) => O.pc.get(s) !== OFFLINE.done;
+    out.push(leadsTo('L.offline', 'memory offlining returns: offline_pages migrates every page out of the movable block (it retries until a signal; a page that can never move hangs it)',
       running, (s) => oops.test(s) || !running(s)));
   }
   const Y = k.root.fsync;

@@ -40,7 +40,7 @@ test.serial('list shows the proposals, classic models with parameters, scenarios
   const topics = await runMain('list', 'scenarios', 'properties', '--json');
   const j = JSON.parse(topics.stdout) as { scenarios: { name: string; default: boolean }[]; properties: { family: string; properties: { name: string }[] }[] };
   t.true(j.scenarios.some((s) => s.name === 'ext4-gup-write' && s.default));
-  t.deepEqual(j.properties.map((p) => p.family), ['I1', 'I2', 'I3', 'I4', 'I5', 'I5.swap', 'I6', 'I7', 'I8', 'I9', 'I10', 'I11', 'durability', 'S', 'L', 'engine']);
+  t.deepEqual(j.properties.map((p) => p.family), ['I1', 'I2', 'I3', 'I4', 'I5', 'I5.swap', 'I6', 'I7', 'I8', 'I9', 'I10', 'I11', 'durability', 'M', 'S', 'L', 'engine']);
   t.true(j.properties.every((p) => p.properties.length > 0), 'every family has properties with descriptions');
   const bad = await runMain('list', 'frobs');
   t.is(bad.code, 2);

@@ -6,7 +6,7 @@ export const ext4BugNoBuffers = defineBug({
   title: 'A page dirtied through get_user_pages after writeback cleaned it and reclaim dropped its buffers: BUG_ON in page_buffers() under ext4 writeback',
   reported: 'Jan Kara, "Filesystem crashes due to pages without buffers" (LSF/MM and LKML, January 2018); syzbot reports of kernel BUG in ext4_writepages (2021–2022)',
   fixedBy: ['cc5095747edf'],
-  lastBad: 'v5.11',
+  lastBad: 'v5.13',
   fixedIn: 'v5.18',
   scenario: 'ext4-gup-write',
   property: 'I1.bug',

@@ -7,7 +7,7 @@ export const vmspliceSwappedCowLeak = defineBug({
   cve: 'CVE-2020-29374',
   reported: 'David Hildenbrand, "mm: COW fixes part 1: fix the COW security issue for THP and swap" (LKML, 2022): the 5.8/5.9 fixes made do_wp_page copy a GUP-referenced page, but do_swap_page still reused by reuse_swap_page; cow.c\'s "vmsplice() + unmap in child ... with swapped out base page"',
   fixedBy: ['c145e0b47c77'],
-  lastBad: 'v5.11',
+  lastBad: 'v5.13',
   fixedIn: 'v5.18',
   scenario: {
     name: 'vmsplice-swapped-cow-leak',

@@ -337,10 +337,7 @@ export function reclaimActions(k: Kernel): Action[] {
       label: `kswapd: shrink_inactive_list → ${k.fn('reclaim.isolate')}: takes ${name} (ref += 1, off the LRU)`,
       guard: (s) => at(s, RECLAIM.idle) && k.pg[p]!.PG_lru.test(s) && (file ? k.inCache(s, p) : k.isAnon(s, p)),
       effect: (s) => {
-        const g = k.pg[p]!;
-        g.PG_lru.set(s, 0);
-        g.isolated.set(s, 1);
-        k.getPage(s, p, 1);
+        k.isolateLruPage(s, p);
         R.pc.set(s, RECLAIM.isolated);
         R.page.set(s, p);
       },

@@ -15,8 +15,9 @@ import { KERNEL_PROPERTIES } from '../../properties/index.js';
 import { bioActions } from './bio.js';
 import { flusherActions, fsyncActions, ioCompletionActions, reclaimActions, truncateActions } from './background.js';
 import { holderActions } from './gup.js';
-import { BH, FLUSHER, FSYNC, HOLDER, Kernel, MAPPING, RECLAIM, TRUNCATE } from './kernel.js';
+import { BH, FLUSHER, FSYNC, HOLDER, Kernel, MAPPING, OFFLINE, RECLAIM, TRUNCATE } from './kernel.js';
 import { forkActions, userActions } from './process.js';
+import { offlineActions } from './migrate.js';
 import { holderOwner } from './hooks.js';
 import { composeHooks, extraActionsOf, extraPropertiesOf, extraStateOf, releaseOf, resolveSettings, wordsOf, type Proposal } from './proposal.js';
 import { loadScenario, type Scenario } from './scenario.js';
@@ -120,6 +121,7 @@ export function buildKernel(scenario: Scenario, proposal: Proposal): { model: Mo
     ...(sh.flusher || sh.reclaim || sh.fsync ? ioCompletionActions(k) : []),
     ...(sh.reclaim || sh.swap ? reclaimActions(k) : []),
     ...(sh.truncate ? truncateActions(k) : []),
+    ...(sh.offline ? offlineActions(k) : []),
     ...forkActions(k),
     ...userActions(k),
     ...extraActionsOf(proposal, k, settings),
@@ -136,6 +138,7 @@ export function buildKernel(scenario: Scenario, proposal: Proposal): { model: Mo
   const R = k.root.kswapd;
   const T = k.root.truncate;
   const Y = k.root.fsync;
+  const O = k.root.offline;
   const quiet = (s: Uint32Array): boolean => {
     if (oops.test(s)) return false;
     for (let h = 0; h < k.NH; h++) {
@@ -145,6 +148,8 @@ export function buildKernel(scenario: Scenario, proposal: Proposal): { model: Mo
     if ((F !== undefined && F.pc.get(s) !== FLUSHER.idle) || (R !== undefined && R.pc.get(s) !== RECLAIM.idle)) return false;
     if (T !== undefined && T.pc.get(s) !== TRUNCATE.idle && T.pc.get(s) !== TRUNCATE.done) return false;
     if (Y !== undefined && Y.pc.get(s) !== FSYNC.idle && Y.pc.get(s) !== FSYNC.done) return false;
+    // offline_pages between two passes over the block is as quiet as kswapd between pages.
+    if (O !== undefined && O.pc.get(s) === OFFLINE.isolated) return false;
     for (let p = 0; p < k.NP; p++) if (k.pg[p]!.PG_writeback.test(s) || k.locked(s, p)) return false;
     return true;
   };

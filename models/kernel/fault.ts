@@ -37,6 +37,12 @@ export function faultBlocked(k: Kernel, s: Uint32Array, q: number, v: number, wr
   return write && vma.shared && vma.writable && k.inCache(s, p) && K.pageMkwriteWaits(s, p);
 }
 
+/** Words for a fault's label where its PTE may be a swap entry (a private mapping in a scenario with swap). */
+export function swapWords(k: Kernel, q: number, v: number): string {
+  const vma = k.sh.procs[q]!.vmas[v]!;
+  return k.sh.swapSlots.length > 0 && !(vma.file && vma.shared) ? '; on a swap entry, do_swap_page' : '';
+}
+
 /**
  * Does an access (write or R/O-pin unshare) at (q, v) need a fault first?
  * `refused`: GUP's follow would not take the PTE as it is (faultin_page

@@ -7,7 +7,9 @@
 import { action, type Action } from '../../src/engine/model.js';
 import { faultBlocked, faultLocks, handleMmFault, needsFault } from './fault.js';
 import { holderOwner, type ReleaseKind } from './hooks.js';
-import { HOLDER, underPageLock, type Kernel } from './kernel.js';
+import { FORK, HOLDER, underPageLock, type Kernel } from './kernel.js';
+import { migrateWords, migrationRefused } from './migrate.js';
+import { swapWords } from './fault.js';
 
 export { holderOwner };
 
@@ -40,6 +42,9 @@ export function holderActions(k: Kernel, hi: number): Action[] {
   // check_vma_flags decides by the VMA alone: once per model.
   const refused = K.checkVmaFlags(h);
   const mustUnshare = (s: Uint32Array) => E.present.test(s) && K.gupMustUnshare(s, h, E.pfn.get(s));
+  // From 5.13 a FOLL_LONGTERM pin of a page in the movable block moves it out first (check_and_migrate_movable_pages).
+  const migrate = h.longterm && k.sh.anyMovable ? K.gupLongtermMigrate : undefined;
+  const mustMigrate = (s: Uint32Array) => migrate !== undefined && E.present.test(s) && migrate(s, hi, E.pfn.get(s));
   const out: Action[] = [];
 
   // check_vma_flags: the address is gone, or the kernel refuses this GUP for this VMA.
@@ -54,7 +59,7 @@ export function holderActions(k: Kernel, hi: number): Action[] {
   // VM_WRITE drops FOLL_WRITE, and the retry faults for reading: a step of its own.
   const faultin = (write: boolean) => action({
     name: write || !(h.write || breaksCow) ? 'gup: faultin_page' : 'gup: faultin_page after FOLL_WRITE was dropped', actor, params,
-    label: `${actor}: ${api}(${flags}): faultin_page → handle_mm_fault${write ? '(FAULT_FLAG_WRITE)' : h.write || breaksCow ? ' (a read fault: FOLL_WRITE was dropped after the COW)' : ''}`,
+    label: `${actor}: ${api}(${flags}): faultin_page → handle_mm_fault${write ? '(FAULT_FLAG_WRITE)' : h.write || breaksCow ? ' (a read fault: FOLL_WRITE was dropped after the COW)' : ''}${swapWords(k, q, v)}`,
     guard: (s) => at(s, HOLDER.start) && wantsWrite(s) === write && onSlowPath(s) && !E.unmapped.test(s) && refused === undefined &&
       needsFault(k, s, q, v, write, mustUnshare(s), !permits(s)) && !faultBlocked(k, s, q, v, write),
     effect: (s) => {
@@ -72,7 +77,7 @@ export function holderActions(k: Kernel, hi: number): Action[] {
   out.push(underPageLock(action({
     name: 'gup: follow_page_pte + try_grab_page', actor, params,
     label: `${actor}: ${api}(${flags}): follow_page_pte + ${k.fn('gup.grab')}${h.inc > 1 ? ' (ref += BIAS)' : ' (ref += 1)'}`,
-    guard: (s) => at(s, HOLDER.start) && onSlowPath(s) && !E.unmapped.test(s) && refused === undefined && permits(s) && !mustUnshare(s) &&
+    guard: (s) => at(s, HOLDER.start) && onSlowPath(s) && !E.unmapped.test(s) && refused === undefined && permits(s) && !mustUnshare(s) && !mustMigrate(s) &&
       // A GUP that takes the page lock sleeps while someone else holds it.
       !(K.gupLocksPage(s, hi, E.pfn.get(s)) && k.locked(s, E.pfn.get(s))),
     effect: (s) => {
@@ -89,13 +94,35 @@ export function holderActions(k: Kernel, hi: number): Action[] {
     },
   }), { page: (s) => (E.present.test(s) && K.gupLocksPage(s, hi, E.pfn.get(s)) ? E.pfn.get(s) : -1), owner: holderOwner(hi), how: 'takes' }));
 
+  if (migrate !== undefined) {
+    // __gup_longterm_locked: pinned, then check_and_migrate_movable_pages finds the page in
+    // ZONE_MOVABLE: isolate it, unpin, migrate_pages; on success GUP again (the PTE now maps
+    // the new page), on failure the call fails holding nothing (-ENOMEM). An isolation that
+    // fails (someone else has the page off the LRU) makes it try again: a wait.
+    const refuses = K.migrateRefuses();
+    out.push(underPageLock(action({
+      name: 'gup: check_and_migrate_movable_pages', actor, params,
+      label: `${actor}: ${api}(${flags}): follow_page_pte + ${k.fn('gup.grab')}, then check_and_migrate_movable_pages: the page is in ZONE_MOVABLE: isolate, unpin, ${migrateWords(k)}; -ENOMEM if it cannot move, else GUP again`,
+      guard: (s) => at(s, HOLDER.start) && onSlowPath(s) && !E.unmapped.test(s) && refused === undefined && permits(s) && !mustUnshare(s) && mustMigrate(s) &&
+        k.pg[E.pfn.get(s)]!.PG_lru.test(s) && !k.locked(s, E.pfn.get(s)) && k.root.forked.get(s) !== FORK.copying,
+      effect: (s) => {
+        const p = E.pfn.get(s);
+        k.isolateLruPage(s, p);
+        if (!migrationRefused(refuses, s, p) && k.migrateAnonPage(s, p)) return;
+        k.putbackLruPage(s, p);
+        H.pc.set(s, HOLDER.refused);
+      },
+    }), { page: (s) => (E.present.test(s) ? E.pfn.get(s) : -1), owner: holderOwner(hi), how: 'takes' }));
+  }
+
   if (h.fast) {
     // fast path, part 1: lockless walk, speculative grab.
     out.push(action({
       name: 'gup_fast: try_grab_folio_fast', actor, params,
       label: `${actor}: ${api}(${flags}): lockless walk, ${k.fn('gup.fastGrab')}`,
       // The lockless walk cannot sleep in lock_page: a GUP that must lock the page falls back.
-      guard: (s) => at(s, HOLDER.start) && !H.slow.test(s) && permits(s) && !K.gupLocksPage(s, hi, E.pfn.get(s)),
+      // From 5.13 it refuses a page that is not long-term pinnable (the slow path migrates it).
+      guard: (s) => at(s, HOLDER.start) && !H.slow.test(s) && permits(s) && !K.gupLocksPage(s, hi, E.pfn.get(s)) && !mustMigrate(s),
       effect: (s) => {
         const p = E.pfn.get(s);
         k.getPage(s, p, k.holderInc(hi, p));
@@ -107,7 +134,7 @@ export function holderActions(k: Kernel, hi: number): Action[] {
     out.push(action({
       name: 'gup_fast: fall back to the slow path', actor, params,
       label: `${actor}: ${api}: PTE not usable locklessly, fall back to the slow path`,
-      guard: (s) => at(s, HOLDER.start) && !H.slow.test(s) && (!permits(s) || K.gupLocksPage(s, hi, E.pfn.get(s))),
+      guard: (s) => at(s, HOLDER.start) && !H.slow.test(s) && (!permits(s) || K.gupLocksPage(s, hi, E.pfn.get(s)) || mustMigrate(s)),
       effect: (s) => { H.slow.set(s, 1); },
     }));
     // fast path, part 2: recheck the PTE (and whatever the kernel's fast path checks); undo on a change.

@@ -185,6 +185,16 @@ export interface KernelHooks {
   /** do_wp_page on anonymous page p, before the reuse test: drop it from the swap cache (reuse_swap_page before 5.9, try_to_free_swap from 5.18)? */
   wpFreeSwap(s: Uint32Array, p: number): void;
 
+  // --- migration (mm/migrate.c, mm/gup.c) ----------------------------------------
+  /**
+   * check_and_migrate_movable_pages: must this FOLL_LONGTERM GUP (holder hi)
+   * move page p out of the movable block before it may keep the pin?
+   * undefined where the kernel pins such a page in place (before 5.13's d1e153fea2a8).
+   */
+  readonly gupLongtermMigrate: ((s: Uint32Array, hi: number, p: number) => boolean) | undefined;
+  /** Branch steps of migrate_pages instead of moving page p (5.19: try_to_migrate_one keeps an exclusive page that may be pinned). Exit: the page is put back. */
+  migrateRefuses(): readonly BranchStep[];
+
   // --- direct-I/O bios (block/bio.c) --------------------------------------------
   /** The refcount ZERO_PAGE costs when dio_zero_block adds it to a bio (0: a no-op). */
   bioZeroPageRef(): number;
@@ -209,6 +219,7 @@ export const HOOK_NAMES: readonly (keyof KernelHooks)[] = [
   'noBuffersAtWriteback', 'writebackSteps', 'writebackBioGet', 'writebackBioPut', 'writebackReadsPage',
   'reclaimAfterUnmap', 'reclaimCanPageout', 'removeMappingCanFree',
   'reclaimBeforeAddToSwap', 'reclaimUnmapAnon', 'swapPteExclusive', 'doSwapPageExclusive', 'wpFreeSwap',
+  'gupLongtermMigrate', 'migrateRefuses',
   'bioZeroPageRef', 'bioMergeRelease', 'bioReleases', 'bioEndioWords',
 ];
 
@@ -308,6 +319,11 @@ export function baselineHooks(k: Kernel): KernelHooks {
     wpFreeSwap: (s, p) => {
       if (k.swapSlotOf(s, p) >= 0 && k.pg[p]!.map.get(s) + k.pageSwapCount(s, p) === 1) k.tryToFreeSwap(s, p);
     },
+
+    // FOLL_LONGTERM pins a ZONE_MOVABLE page in place (5.2–5.12 migrate CMA pages only, which the model has none of).
+    gupLongtermMigrate: undefined,
+    // Before 5.19 migration backs off only at the refcount check.
+    migrateRefuses: () => none,
 
     bioZeroPageRef: () => 1,
     // 5.1–6.4 __bio_iov_iter_get_pages: `if (same_page) put_page(page)`.

@@ -21,6 +21,8 @@ export const FLUSHER = { idle: 0, locked: 1, cleaned: 2 } as const;
 export const RECLAIM = { idle: 0, isolated: 1, locked: 2, unmapped: 3, released: 4 } as const;
 export const TRUNCATE = { idle: 0, scanning: 1, locked: 2, cleaned: 3, done: 4 } as const;
 export const FSYNC = { idle: 0, scanning: 1, locked: 2, cleaned: 3, waiting: 4, done: 5 } as const;
+/** offline_pages: scanning the block for pages to migrate (it starts there), a page isolated, the block empty. */
+export const OFFLINE = { scanning: 0, isolated: 1, done: 2 } as const;
 /** fork(): not yet; copying page tables (the parent's mmap_lock held for write, write_protect_seq odd); done. */
 export const FORK = { no: 0, copying: 1, done: 2 } as const;
 
@@ -193,6 +195,7 @@ const truncateSpec = (sh: Shape) => record({
   /** with symmetry, truncate visits pages in any order: which it has done (else idx orders them) */
   done: keyed(sh.symmetry.length > 0 ? sh.fileSlots.map((p) => sh.pages[p]!.id) : ['-'], () => bool()),
 });
+const offlineSpec = (sh: Shape) => record({ pc: enumOf(['scanning', 'isolated', 'done']), page: enumOf(sh.pages.map((p) => p.id)) });
 /** The pages fsync writes: the ext4 file's (a tmpfs page has no writeback). */
 export const fsyncPages = (sh: Shape): number[] => sh.fileSlots.filter((p) => sh.pages[p]!.fs === 'ext4');
 const fsyncSpec = (sh: Shape) => {
@@ -227,6 +230,7 @@ export type KswapdHandles = Handles<ReturnType<typeof kswapdSpec>>;
 export type TruncateHandles = Handles<ReturnType<typeof truncateSpec>>;
 export type FsyncHandles = Handles<ReturnType<typeof fsyncSpec>>;
 export type SwapSlotHandles = Handles<ReturnType<typeof swapSlotSpec>>;
+export type OfflineHandles = Handles<ReturnType<typeof offlineSpec>>;
 /** fsync's any-order passes (fields that exist only where the scenario declares symmetry). */
 export const fsyncPasses = (Y: FsyncHandles) =>
   Y as unknown as { readonly written?: Readonly<Record<string, Field>>; readonly waited?: Readonly<Record<string, Field>> };
@@ -242,6 +246,10 @@ export interface KernelRoot {
   readonly fsync?: FsyncHandles;
   /** the swap device's slots, where the scenario has swap */
   readonly swap?: Readonly<Record<string, SwapSlotHandles>>;
+  /** memory offlining of the movable block, where the scenario has it */
+  readonly offline?: OfflineHandles;
+  /** ghost: a page of the movable block was migrated to a new page (where the scenario has one) */
+  readonly migrated?: Field;
   /** fork's progress (FORK) */
   readonly forked: Field;
   /** i_size was cut to 0: faults on the file fail */
@@ -271,7 +279,7 @@ export function coreFieldNames(sh: Shape): Record<keyof ExtraState, readonly str
     page: [...Object.keys(pageSpec(sh).fields), 'exclusive'],
     holder: Object.keys(holderSpec(sh).fields),
     proc: ['alive', 'vma'],
-    global: ['page', 'proc', 'holder', 'flusher', 'kswapd', 'truncate', 'fsync', 'swap', 'forked', 'truncated', 'oops', 'lostWrite', 'noFreePage'],
+    global: ['page', 'proc', 'holder', 'flusher', 'kswapd', 'truncate', 'fsync', 'swap', 'offline', 'migrated', 'forked', 'truncated', 'oops', 'lostWrite', 'noFreePage'],
   };
 }
 
@@ -293,6 +301,8 @@ export function kernelLayout(sh: Shape, extra: ExtraState = {}, release: Version
     ...(sh.truncate ? { truncate: truncateSpec(sh) } : {}),
     ...(sh.fsync ? { fsync: fsyncSpec(sh) } : {}),
     ...(sh.swapSlots.length > 0 ? { swap: keyed(sh.swapSlots, () => swapSlotSpec(sh)) } : {}),
+    ...(sh.offline ? { offline: offlineSpec(sh) } : {}),
+    ...(sh.anyMovable ? { migrated: bool() } : {}),
     forked: enumOf(['-', 'copying', 'done']),
     truncated: bool(),
     oops: bool(),
@@ -557,11 +567,11 @@ export class Kernel {
     g.writtenBy.set(s, 0);
     this.swapcache[p]?.set(s, 0);
   }
-  /** alloc_page for a COW copy: the lowest free non-file slot (the bound shows as field-range). */
+  /** alloc_page for a COW copy: the lowest free non-file slot outside the movable block (the bound shows as field-range). */
   allocPage(s: Uint32Array): number {
     for (let p = 0; p < this.NP; p++) {
-      const kind = this.sh.pages[p]!.kind;
-      if ((kind === 'anon' || kind === 'spare') && this.isFree(s, p)) return p;
+      const slot = this.sh.pages[p]!;
+      if ((slot.kind === 'anon' || slot.kind === 'spare') && !slot.movable && this.isFree(s, p)) return p;
     }
     this.root.noFreePage.set(s, 1); // throws FieldRangeError: "noFreePage := 1 is outside…"
     return -1;
@@ -608,6 +618,20 @@ export class Kernel {
     const g = this.pg[p]!;
     if (g.buffers.get(s) === BH.none) return;
     g.buffers.set(s, BH.none);
+    this.putPage(s, p, 1);
+  }
+  /** isolate_lru_page / folio_isolate_lru: off the LRU, the isolation holds a reference. */
+  isolateLruPage(s: Uint32Array, p: number): void {
+    const g = this.pg[p]!;
+    g.PG_lru.set(s, 0);
+    g.isolated.set(s, 1);
+    this.getPage(s, p, 1);
+  }
+  /** putback_lru_page / putback_movable_pages: back on the LRU, the isolation's reference dropped. */
+  putbackLruPage(s: Uint32Array, p: number): void {
+    const g = this.pg[p]!;
+    g.isolated.set(s, 0);
+    g.PG_lru.set(s, 1);
     this.putPage(s, p, 1);
   }
   /** unlock_page by its owner. */
@@ -831,6 +855,61 @@ export class Kernel {
     this.swapcache[c]!.set(s, x + 1);
     this.getPage(s, c, 1);
     return c;
+  }
+
+  // --- migration (mm/migrate.c) ----------------------------------------------------
+
+  /** Does page p lie in the movable block (ZONE_MOVABLE: not long-term pinnable)? */
+  isMovable(p: number): boolean {
+    return this.sh.pages[p]!.movable;
+  }
+  /**
+   * The references an anonymous page p may have for migrate_pages to move it:
+   * its PTEs (try_to_migrate turns them into migration entries), the swap
+   * cache, and the migration's own isolation (folio_expected_refs + the
+   * caller's); anything more — a GUP reference, a pin — and
+   * folio_migrate_mapping fails with -EAGAIN.
+   */
+  migrationExpectedRefs(s: Uint32Array, p: number): number {
+    const g = this.pg[p]!;
+    return g.map.get(s) + (this.swapSlotOf(s, p) >= 0 ? 1 : 0) + (g.isolated.test(s) ? 1 : 0);
+  }
+  /**
+   * migrate_pages for anonymous page p, done at once (its steps run under
+   * the page lock and the page-table locks: try_to_migrate, the refcount
+   * check, copy, remove_migration_ptes): if p has no reference beyond the
+   * expected ones, a new page outside the movable block takes its contents,
+   * flags, swap-cache entry and every PTE, and p is freed; true. Else
+   * nothing changes (the migration entries are restored); false.
+   */
+  migrateAnonPage(s: Uint32Array, p: number): boolean {
+    const o = this.pg[p]!;
+    if (o.ref.get(s) !== this.migrationExpectedRefs(s, p)) return false;
+    const c = this.allocPage(s);
+    const n = this.pg[c]!;
+    n.mapping.set(s, MAPPING.anon);
+    n.PG_lru.set(s, 1);
+    n.PG_dirty.set(s, o.PG_dirty.get(s));
+    n.PG_anon_exclusive.set(s, o.PG_anon_exclusive.get(s));
+    n.data.set(s, o.data.get(s));
+    n.writtenBy.set(s, o.writtenBy.get(s));
+    const x = this.swapSlotOf(s, p);
+    if (x >= 0) {
+      this.swapcache[c]!.set(s, x + 1);
+      this.getPage(s, c, 1);
+    }
+    for (const e of this.ptes) {
+      if (!e.present.test(s) || e.pfn.get(s) !== p) continue;
+      e.pfn.set(s, c);
+      n.map.set(s, n.map.get(s) + 1);
+      this.getPage(s, c, 1);
+    }
+    // The old page: its PTEs, swap-cache entry and isolation are gone with it.
+    o.ref.set(s, 0);
+    o.map.set(s, 0);
+    this.freePage(s, p);
+    this.root.migrated?.set(s, 1);
+    return true;
   }
 
   // --- the device and user writes --------------------------------------------

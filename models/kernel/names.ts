@@ -121,8 +121,17 @@ export const KERNEL_NAMES: readonly KernelName[] = [
   n('try_to_release_page', '4.8', '6.2'), n('filemap_release_folio', '5.17', undefined, 'the folio pull of 5.17 (merge 6020c204be99)'),
   n('try_to_free_buffers', '4.8'),
   // swap
-  n('add_to_swap', '4.8'), n('try_to_unmap_one', '4.8'), n('swap_writepage', '4.8'), n('swap_duplicate', '4.8'), n('swap_free', '4.8'),
+  n('do_swap_page', '4.8'), n('add_to_swap', '4.8'), n('try_to_unmap_one', '4.8'), n('swap_writepage', '4.8'), n('swap_duplicate', '4.8'), n('swap_free', '4.8'),
   n('page_try_share_anon_rmap', '5.19', undefined, '6c287605fd56 (5.19); still so named in 6.6'),
+  // migration, memory offlining
+  n('migrate_pages', '4.8'), n('putback_movable_pages', '4.8'), n('remove_migration_ptes', '4.8'), n('try_to_migrate_one', '5.14', undefined, 'a98a2f0c8ce1 "mm/rmap: split migration into its own function" (5.14)'),
+  n('try_to_migrate', '5.14', undefined, 'a98a2f0c8ce1 (5.14; 5.12.9 without, 5.14-rc5 with)'),
+  n('TTU_MIGRATION', '4.8', '5.14', 'a98a2f0c8ce1 (5.14) took it out'),
+  n('migrate_page_move_mapping', '4.8', '6.0', 'release trees (5.16–5.19 a wrapper of folio_migrate_mapping; gone in 6.0-rc1)'),
+  n('folio_migrate_mapping', '5.16', undefined, '3417013e0d18 (5.16)'),
+  n('check_and_migrate_movable_pages', '5.13', undefined, 'd1e153fea2a8 (5.13; renamed from check_and_migrate_cma_pages)'),
+  n('offline_pages', '4.8'), n('do_migrate_range', '4.8'), n('scan_movable_pages', '4.8'),
+  n('ZONE_MOVABLE', '4.8'), n('MR_LONGTERM_PIN', '5.13', undefined, 'd1e153fea2a8 (5.13)'),
   n('delete_from_page_cache', '4.8', '6.2'), n('filemap_remove_folio', '5.17'),
   // truncate
   n('truncate_inode_pages_range', '4.8'), n('i_size_write', '4.8'), n('unmap_mapping_range', '4.8'),

@@ -2,7 +2,7 @@
 // with the write fault it may need first.
 
 import { action, type Action } from '../../src/engine/model.js';
-import { faultBlocked, faultLocks, handleMmFault, needsFault } from './fault.js';
+import { faultBlocked, faultLocks, handleMmFault, needsFault, swapWords } from './fault.js';
 import { FORK, OWNER, type Kernel } from './kernel.js';
 
 /**
@@ -144,7 +144,7 @@ export function userActions(k: Kernel): Action[] {
       const Ld = E.loaded!;
       out.push(faultLocks(k, q, v, OWNER.none, action({
         name: 'load: read fault', actor: pr.id, params: { process: pr.id, address: where },
-        label: `${pr.id}: load from ${where} faults: handle_mm_fault (a read fault)`,
+        label: `${pr.id}: load from ${where} faults: handle_mm_fault (a read fault)${swapWords(k, q, v)}`,
         guard: (s) => live(s) && !Ld.test(s) && !E.present.test(s) && !faultBlocked(k, s, q, v, false),
         effect: (s) => {
           // SIGBUS (a truncated file): the load never completes.
@@ -162,7 +162,7 @@ export function userActions(k: Kernel): Action[] {
       // The process's own faults run as no lock owner of the model: it only has to find the lock free.
       out.push(faultLocks(k, q, v, OWNER.none, action({
         name: 'store: write fault', actor: pr.id, params: { process: pr.id, address: where },
-        label: `${pr.id}: store to ${where} faults: handle_mm_fault(FAULT_FLAG_WRITE)`,
+        label: `${pr.id}: store to ${where} faults: handle_mm_fault(FAULT_FLAG_WRITE)${swapWords(k, q, v)}`,
         guard: (s) => live(s) && !E.stored.test(s) && needsFault(k, s, q, v, true, false) && !faultBlocked(k, s, q, v, true),
         effect: (s) => {
           // SIGBUS/SIGSEGV: the store never happens.

@@ -27,13 +27,16 @@ const NON_PROGRESS = new Set([
   'flusher: lock_page', 'flusher: clear_page_dirty_for_io', 'flusher: skip page under writeback',
   'fsync: tag_pages_for_writeback', 'fsync: page not tagged', 'fsync: lock_page', 'fsync: clear_page_dirty_for_io', 'fsync: page clean, skip',
   'truncate: i_size_write + unmap_mapping_range', 'truncate: lock_page', 'truncate: truncate_cleanup_page',
+  'load: read fault', 'reclaim: add_to_swap', 'reclaim: swap_writepage',
+  // offline_pages' pass over the block: taking a page off the LRU finishes nothing (a failed migration is done with the page, as a failed trylock is)
+  'offline: isolate_lru_page',
 ]);
 
 /** The user's own calls: fairness never forces them. */
 const USER_CALLS = new Set([
   'store: write fault', 'store: user writes', 'munmap: zap_pte_range', 'madvise: MADV_DONTNEED', 'mprotect: R/O then R/W',
   'clear_refs: clear soft-dirty', 'fork: copy_present_pte decides', 'truncate: i_size_write + unmap_mapping_range',
-  'fsync: tag_pages_for_writeback',
+  'fsync: tag_pages_for_writeback', 'load: read fault', 'load: user reads',
 ]);
 
 /** The action with its progress and fairness declared. */

@@ -284,7 +284,7 @@ export function composeHooks(p: Proposal, k: Kernel, settings: Settings): Kernel
     const next: Record<string, unknown> = { ...hooks };
     for (const [name, fn] of Object.entries(mine)) {
       if (!(HOOK_NAMES as readonly string[]).includes(name)) throw new ProposalError(`proposal ${x.name}: unknown hook '${name}' (hooks: ${HOOK_NAMES.join(', ')})`);
-      if (fn === undefined && name === 'folioMaybeDmaPinned') { next[name] = undefined; continue; }
+      if (fn === undefined && OPTIONAL_HOOKS.has(name)) { next[name] = undefined; continue; }
       if (typeof fn !== 'function') throw new ProposalError(`proposal ${x.name}: hook '${name}' must be a function`);
       next[name] = guarded(x.name, name, fn as (...a: unknown[]) => unknown);
     }
@@ -297,7 +297,9 @@ export function composeHooks(p: Proposal, k: Kernel, settings: Settings): Kernel
 export const MAX_HOOK_ARITY = 6;
 
 /** Hooks that hand back step descriptions: wrap the functions inside them too. */
-const STEP_HOOKS = new Set(['writebackSteps', 'reclaimAfterUnmap', 'noBuffersAtWriteback']);
+const STEP_HOOKS = new Set(['writebackSteps', 'reclaimAfterUnmap', 'noBuffersAtWriteback', 'reclaimBeforeAddToSwap', 'reclaimUnmapAnon', 'migrateRefuses']);
+/** Hooks a kernel may lack altogether (undefined: the kernel has no such check). */
+const OPTIONAL_HOOKS = new Set(['folioMaybeDmaPinned', 'gupLongtermMigrate']);
 
 function guarded(proposal: string, hook: string, fn: (...a: unknown[]) => unknown): (...a: unknown[]) => unknown {
   // A write out of a field's range is a verdict (field-range), and a fault already names its place.

@@ -83,10 +83,12 @@ export const RELEASE_DOCS: Readonly<Record<Release, string>> = {
 const PageC = strictObject('page', { id: Id, kind: t.keyof({ file: null, anon: null }, '"file" or "anon"') }, {
   fs: t.keyof({ ext4: null, tmpfs: null }, '"ext4" or "tmpfs"'),
   swapped: t.boolean,
+  movable: t.boolean,
 }, {
   id: 'The page\'s name, used by mappings, holders and traces.',
   kind: 'A page of a file (in the page cache) or an anonymous page.',
   fs: 'File pages: an ext4-like buffer-head filesystem (default) or tmpfs (no buffers, no writeback).',
+  movable: 'Anonymous pages: the page lies in a ZONE_MOVABLE memory block (not long-term pinnable: from 5.13 a FOLL_LONGTERM pin migrates it out first, d1e153fea2a8), which the offline actor empties; new pages (COW copies, swap-ins, migration targets) come from other memory.',
   swapped: 'Anonymous pages: the page was written and then swapped out before the scenario starts (madvise(MADV_PAGEOUT), as cow.c\'s "swapped out base page" does): its PTE holds a swap entry (exclusive where the release has the bit, 5.19+), its contents are in a swap slot, and no page is allocated until a fault reads it back (do_swap_page).',
 });
 const MappingC = strictObject('mapping', { page: Id }, {
@@ -154,11 +156,13 @@ const ActorsC = strictObject('actors', {}, {
   truncate: t.boolean,
   fsync: t.boolean,
   swap: t.boolean,
+  offline: t.boolean,
 }, {
   flusher: 'The flusher: write_cache_pages over dirty file pages.',
   reclaim: 'kswapd: shrink_page_list over file pages on the LRU.',
   truncate: 'truncate(2) of every file to 0 (truncate_inode_pages_range).',
   fsync: 'fsync(2) of the file: data-integrity writeback (file_write_and_wait_range: WB_SYNC_ALL over the pages tagged at its start, waiting for pages under writeback), then wait for the writes. Checks durability.',
+  offline: 'Memory hot-unplug of the movable block (offline_pages → do_migrate_range): migrates every movable page out (isolate_lru_page, then migrate_pages: unmap, the refcount check, a new page, the PTEs remapped), retrying while one cannot move, until none is left; offline_pages returning is L.offline.',
   swap: 'kswapd also reclaims anonymous pages through a swap device: shrink_page_list → add_to_swap (the swap cache), try_to_unmap (swap PTEs), swap_writepage, __remove_mapping; faults on a swap PTE read the page back (do_swap_page).',
 });
 const BoundsC = strictObject('bounds', {}, {
@@ -220,6 +224,7 @@ export function validateScenario(s: Scenario): E.Either<string, Scenario> {
     if (p.id === 'ZERO_PAGE') return fail(`pages[${i}].id`, "'ZERO_PAGE' is reserved for the shared zero page");
     if (p.kind === 'anon' && p.fs !== undefined) return fail(`pages[${i}].fs`, 'only file pages have a filesystem');
     if (p.swapped === true && p.kind !== 'anon') return fail(`pages[${i}].swapped`, 'only anonymous pages are swapped out (file pages are written back to their file)');
+    if (p.movable === true && p.kind !== 'anon') return fail(`pages[${i}].movable`, 'the movable block is modelled for anonymous pages (a file page is the page cache\'s at its offset)');
   }
   const children = s.processes.filter((p) => p.childOf !== undefined);
   if (children.length > 1) return fail('processes', 'at most one process may be a fork child');
@@ -277,6 +282,7 @@ export function validateScenario(s: Scenario): E.Either<string, Scenario> {
   for (const p of s.pages) {
     if (p.kind === 'anon' && !anonOwner.has(p.id)) return fail('pages', `anonymous page '${p.id}' is not mapped by any process`);
   }
+  if (s.actors?.offline === true && !s.pages.some((p) => p.movable === true)) return fail('actors.offline', 'memory offlining needs a page in the movable block ("movable": true on an anonymous page)');
   for (const [i, h] of s.holders.entries()) {
     const at = `holders[${i}]`;
     if (dup(h.id)) return fail(`${at}.id`, `'${h.id}' is used twice`);

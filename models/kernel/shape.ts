@@ -17,6 +17,8 @@ export interface PageSlot {
   readonly fs: 'ext4' | 'tmpfs' | null;
   /** An anonymous page swapped out before the scenario starts (MADV_PAGEOUT): no page yet, its PTE a swap entry. */
   readonly swapped: boolean;
+  /** In the ZONE_MOVABLE block being offlined: not long-term pinnable; no new page is allocated here. */
+  readonly movable: boolean;
 }
 
 export interface Vma {
@@ -97,6 +99,10 @@ export interface Shape {
    */
   readonly swapSlots: readonly string[];
   readonly truncate: boolean;
+  /** Memory offlining of the movable block (offline_pages). */
+  readonly offline: boolean;
+  /** Some page lies in the movable block. */
+  readonly anyMovable: boolean;
   /** An fsync(2) of the file: data-integrity writeback (WB_SYNC_ALL), then wait. */
   readonly fsync: boolean;
   /** The filesystem's device needs stable pages during writeback (SB_I_STABLE_WRITES). */
@@ -140,7 +146,9 @@ export function shapeOf(scenario: Scenario): Shape {
   // A COW copy per private mapping, one per anonymous page for the fork child's copy, and one per
   // anonymous page that swap-in may have to read back while the old page is still pinned in the swap cache.
   const swapping = scenario.actors?.swap === true || anons.some((p) => p.swapped === true);
-  const spares = scenario.bounds?.spares ?? Math.min(4, privateMappings + (child !== undefined ? anons.length : 0) + (swapping ? anons.length : 0));
+  // And one per movable page, for its migration target (the movable block's own slots are never reused).
+  const movables = anons.filter((p) => p.movable === true).length;
+  const spares = scenario.bounds?.spares ?? Math.min(4, privateMappings + (child !== undefined ? anons.length : 0) + (swapping ? anons.length : 0) + movables);
   const allMappings = scenario.processes.flatMap((p) => p.mappings);
   const anonIds = new Set(anons.map((p) => p.id));
   // The shared zero page: a bio's zero-fill, or an anonymous PTE that maps it (a read fault on
@@ -148,10 +156,10 @@ export function shapeOf(scenario: Scenario): Shape {
   const zero = scenario.holders.some((h) => h.bio === 'zero-page') ||
     allMappings.some((m) => anonIds.has(m.page) && (m.zeropage === true || m.dontneed === true));
   const pages: PageSlot[] = [
-    ...files.map((p) => ({ id: p.id, kind: 'file' as const, fs: p.fs ?? 'ext4', swapped: false })),
-    ...anons.map((p) => ({ id: p.id, kind: 'anon' as const, fs: null, swapped: p.swapped === true })),
-    ...(zero ? [{ id: 'ZERO_PAGE', kind: 'zero' as const, fs: null, swapped: false }] : []),
-    ...Array.from({ length: spares }, (_, i) => ({ id: `cow${i}`, kind: 'spare' as const, fs: null, swapped: false })),
+    ...files.map((p) => ({ id: p.id, kind: 'file' as const, fs: p.fs ?? 'ext4', swapped: false, movable: false })),
+    ...anons.map((p) => ({ id: p.id, kind: 'anon' as const, fs: null, swapped: p.swapped === true, movable: p.movable === true })),
+    ...(zero ? [{ id: 'ZERO_PAGE', kind: 'zero' as const, fs: null, swapped: false, movable: false }] : []),
+    ...Array.from({ length: spares }, (_, i) => ({ id: `cow${i}`, kind: 'spare' as const, fs: null, swapped: false, movable: false })),
   ];
   const swap = scenario.actors?.swap === true;
   const anySwap = swap || anons.some((p) => p.swapped === true);
@@ -224,6 +232,8 @@ export function shapeOf(scenario: Scenario): Shape {
     flusher: scenario.actors?.flusher === true,
     reclaim: scenario.actors?.reclaim === true,
     swap, swapSlots,
+    offline: scenario.actors?.offline === true,
+    anyMovable: anons.some((p) => p.movable === true),
     truncate: scenario.actors?.truncate === true,
     fsync: scenario.actors?.fsync === true,
     stableWrites: scenario.stableWrites === true,

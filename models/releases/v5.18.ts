@@ -1,11 +1,11 @@
 // Linux 5.18 (May 2022): ext4 stops BUG()ing on a dirty page without buffers.
 
 import { defineProposal } from '../kernel/proposal.js';
-import { v5_11 } from './v5.11.js';
+import { v5_13 } from './v5.13.js';
 
 export const v5_18 = defineProposal({
   name: 'v5.18',
-  base: v5_11,
+  base: v5_13,
   release: true,
   era: 'v5.18',
   date: '2022-05',

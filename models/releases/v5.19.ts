@@ -19,13 +19,19 @@ export const v5_19 = defineProposal({
     {
       id: '6c287605fd56',
       subject: 'mm: remember exclusively mapped anonymous pages with PG_anon_exclusive',
-      what: 'do_wp_page reuses a PageAnonExclusive page at once; fork (page_try_dup_anon_rmap) refuses to share an exclusive page that needs COW for DMA (has_pinned and maybe pinned) and copies it for the child; try_to_unmap_one (page_try_share_anon_rmap) restores the PTE and fails on an exclusive page that may be pinned — for swap, unmapping fails',
+      what: 'do_wp_page reuses a PageAnonExclusive page at once; fork (page_try_dup_anon_rmap) refuses to share an exclusive page that needs COW for DMA (has_pinned and maybe pinned) and copies it for the child; try_to_unmap_one and try_to_migrate_one (page_try_share_anon_rmap) restore the PTE and fail on an exclusive page that may be pinned — for swap unmapping fails, and migration backs off before its refcount check',
       hooks: ({ k, base }) => {
         const hasPinned = k.procField('has_pinned');
         return {
           wpCanReuse: (s, p) => k.pg[p]!.PG_anon_exclusive.test(s) || (!k.locked(s, p) && k.pg[p]!.ref.get(s) === 1),
           // An exclusive page is reused without looking at the swap cache.
           wpFreeSwap: (s, p) => { if (!k.pg[p]!.PG_anon_exclusive.test(s)) base.wpFreeSwap(s, p); },
+          // try_to_migrate_one backs off the same way: for migration, the page stays.
+          migrateRefuses: () => [...base.migrateRefuses(), {
+            name: 'try_to_migrate refused, putback',
+            label: 'try_to_migrate_one: page_try_share_anon_rmap fails (an exclusive page that may be pinned): restore the PTE, putback',
+            when: (s, p) => k.pg[p]!.PG_anon_exclusive.test(s) && k.maybeDmaPinned(s, p),
+          }],
           reclaimUnmapAnon: () => [...base.reclaimUnmapAnon(), {
             name: 'try_to_unmap refused, activate',
             label: 'try_to_unmap_one: page_try_share_anon_rmap fails (an exclusive page that may be pinned): restore the PTE, activate',
