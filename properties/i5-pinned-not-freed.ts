@@ -12,9 +12,9 @@ import { activeHolders, type KernelProperty } from './kernel-property.js';
 export const I5: KernelProperty = {
   id: 'I5',
   title: 'pinned page never freed or stripped',
-  // Something must be able to take a held page's other users away: reclaim, truncate, fork's COW, or munmap.
+  // Something must be able to take a held page's other users away: reclaim (of file pages, or of anonymous ones through swap), truncate, fork's COW, munmap, or migration.
   applies: (k) => activeHolders(k).some((i) => k.sh.procs[k.sh.holders[i]!.proc]!.vmas[k.sh.holders[i]!.va]!.munmap) ||
-    (activeHolders(k).length > 0 && (k.sh.reclaim || k.sh.truncate || k.sh.forkChild >= 0)),
+    (activeHolders(k).length > 0 && (k.sh.reclaim || k.sh.swap || k.sh.truncate || k.sh.forkChild >= 0 || k.sh.offline || k.sh.compaction)),
   properties: (k) => {
     const out: Property[] = [
       always('I5', 'a page a GUP holder holds is not freed', (s) => {
@@ -24,7 +24,7 @@ export const I5: KernelProperty = {
         }
         return true;
       }),
-      sometimes('I5.witness', 'a held page loses its other users: no PTE maps it, its own PTE moved to another page, or reclaim isolated it', (s) => {
+      sometimes('I5.witness', 'a held page loses its other users: no PTE maps it, its own PTE moved to another page, or reclaim or migration isolated it', (s) => {
         for (let h = 0; h < k.NH; h++) {
           const pc = k.hd[h]!.pc.get(s);
           if (pc !== HOLDER.held && pc !== HOLDER.dirtied) continue;

@@ -112,3 +112,20 @@ test('the shipped offline-movable scenario: every migration step fires across th
     t.true((fired.get(a) ?? 0) > 0, a);
   }
 });
+
+test('compaction never moves a page under a GUP reference, on any release: isolation skips it, the refcount check (and from 5.19 the back-off) refuses it', (t) => {
+  const sc = resolveScenario('compaction-pins');
+  const fired = new Map<string, number>();
+  for (const r of RELEASES) {
+    const { get, r: res } = statuses(sc, r);
+    for (const p of ['I2', 'I3c', 'I5', 'I5.witness', 'S.mapcount', 'field-range', 'deadlock']) t.is(get(p), 'holds', `${r.name} ${p}`);
+    for (const c of res.coverage) fired.set(c.action, (fired.get(c.action) ?? 0) + c.fired);
+  }
+  for (const a of ['compaction: isolate_migratepages_block', 'compaction: migrate_pages', 'compaction: migrate_pages failed, putback', 'compaction: try_to_migrate refused, putback']) {
+    t.true((fired.get(a) ?? 0) > 0, a);
+  }
+  // The pinned page is not even isolated.
+  const b = build(sc, release('v6.6'));
+  const pinned = run(b.model, b.init(), ['gup: follow_page_pte + try_grab_page', { holder: 'mr' }]);
+  t.false(b.model.actions.some((a) => a.name === 'compaction: isolate_migratepages_block' && a.enabled(pinned)), 'isolate_migratepages_block skips the pinned page');
+});

@@ -17,7 +17,7 @@ import { flusherActions, fsyncActions, ioCompletionActions, reclaimActions, trun
 import { holderActions } from './gup.js';
 import { BH, FLUSHER, FSYNC, HOLDER, Kernel, MAPPING, OFFLINE, RECLAIM, TRUNCATE } from './kernel.js';
 import { forkActions, userActions } from './process.js';
-import { offlineActions } from './migrate.js';
+import { compactionActions, offlineActions } from './migrate.js';
 import { holderOwner } from './hooks.js';
 import { composeHooks, extraActionsOf, extraPropertiesOf, extraStateOf, releaseOf, resolveSettings, wordsOf, type Proposal } from './proposal.js';
 import { loadScenario, type Scenario } from './scenario.js';
@@ -122,6 +122,7 @@ export function buildKernel(scenario: Scenario, proposal: Proposal): { model: Mo
     ...(sh.reclaim || sh.swap ? reclaimActions(k) : []),
     ...(sh.truncate ? truncateActions(k) : []),
     ...(sh.offline ? offlineActions(k) : []),
+    ...(sh.compaction ? compactionActions(k) : []),
     ...forkActions(k),
     ...userActions(k),
     ...extraActionsOf(proposal, k, settings),
@@ -150,6 +151,7 @@ export function buildKernel(scenario: Scenario, proposal: Proposal): { model: Mo
     if (Y !== undefined && Y.pc.get(s) !== FSYNC.idle && Y.pc.get(s) !== FSYNC.done) return false;
     // offline_pages between two passes over the block is as quiet as kswapd between pages.
     if (O !== undefined && O.pc.get(s) === OFFLINE.isolated) return false;
+    if (k.root.kcompactd !== undefined && k.root.kcompactd.pc.get(s) !== 0) return false;
     for (let p = 0; p < k.NP; p++) if (k.pg[p]!.PG_writeback.test(s) || k.locked(s, p)) return false;
     return true;
   };

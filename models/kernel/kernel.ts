@@ -52,7 +52,7 @@ export function underPageLock<A extends object>(a: A, decl: PageLockDecl): A {
 export const pageLockOf = (a: object): PageLockDecl | undefined => (a as Locked)[PAGE_LOCK];
 
 /** Names no page, process or holder may take: the background actors, who also own page locks. */
-export const RESERVED_IDS = ['flusher', 'kswapd', 'truncate', 'fsync', 'disk'] as const;
+export const RESERVED_IDS = ['flusher', 'kswapd', 'truncate', 'fsync', 'disk', 'offline', 'kcompactd'] as const;
 
 /** Fields a proposal adds to every page, holder or process record, or to the top of the state (proposal.ts). */
 export interface ExtraState {
@@ -196,6 +196,8 @@ const truncateSpec = (sh: Shape) => record({
   done: keyed(sh.symmetry.length > 0 ? sh.fileSlots.map((p) => sh.pages[p]!.id) : ['-'], () => bool()),
 });
 const offlineSpec = (sh: Shape) => record({ pc: enumOf(['scanning', 'isolated', 'done']), page: enumOf(sh.pages.map((p) => p.id)) });
+/** kcompactd: between pages, or a page isolated for migration. */
+const compactionSpec = (sh: Shape) => record({ pc: enumOf(['idle', 'isolated']), page: enumOf(sh.pages.map((p) => p.id)) });
 /** The pages fsync writes: the ext4 file's (a tmpfs page has no writeback). */
 export const fsyncPages = (sh: Shape): number[] => sh.fileSlots.filter((p) => sh.pages[p]!.fs === 'ext4');
 const fsyncSpec = (sh: Shape) => {
@@ -231,6 +233,7 @@ export type TruncateHandles = Handles<ReturnType<typeof truncateSpec>>;
 export type FsyncHandles = Handles<ReturnType<typeof fsyncSpec>>;
 export type SwapSlotHandles = Handles<ReturnType<typeof swapSlotSpec>>;
 export type OfflineHandles = Handles<ReturnType<typeof offlineSpec>>;
+export type CompactionHandles = Handles<ReturnType<typeof compactionSpec>>;
 /** fsync's any-order passes (fields that exist only where the scenario declares symmetry). */
 export const fsyncPasses = (Y: FsyncHandles) =>
   Y as unknown as { readonly written?: Readonly<Record<string, Field>>; readonly waited?: Readonly<Record<string, Field>> };
@@ -250,6 +253,8 @@ export interface KernelRoot {
   readonly offline?: OfflineHandles;
   /** ghost: a page of the movable block was migrated to a new page (where the scenario has one) */
   readonly migrated?: Field;
+  /** compaction (kcompactd), where the scenario has it */
+  readonly kcompactd?: CompactionHandles;
   /** fork's progress (FORK) */
   readonly forked: Field;
   /** i_size was cut to 0: faults on the file fail */
@@ -279,7 +284,7 @@ export function coreFieldNames(sh: Shape): Record<keyof ExtraState, readonly str
     page: [...Object.keys(pageSpec(sh).fields), 'exclusive'],
     holder: Object.keys(holderSpec(sh).fields),
     proc: ['alive', 'vma'],
-    global: ['page', 'proc', 'holder', 'flusher', 'kswapd', 'truncate', 'fsync', 'swap', 'offline', 'migrated', 'forked', 'truncated', 'oops', 'lostWrite', 'noFreePage'],
+    global: ['page', 'proc', 'holder', 'flusher', 'kswapd', 'truncate', 'fsync', 'swap', 'offline', 'migrated', 'kcompactd', 'forked', 'truncated', 'oops', 'lostWrite', 'noFreePage'],
   };
 }
 
@@ -303,6 +308,7 @@ export function kernelLayout(sh: Shape, extra: ExtraState = {}, release: Version
     ...(sh.swapSlots.length > 0 ? { swap: keyed(sh.swapSlots, () => swapSlotSpec(sh)) } : {}),
     ...(sh.offline ? { offline: offlineSpec(sh) } : {}),
     ...(sh.anyMovable ? { migrated: bool() } : {}),
+    ...(sh.compaction ? { kcompactd: compactionSpec(sh) } : {}),
     forked: enumOf(['-', 'copying', 'done']),
     truncated: bool(),
     oops: bool(),

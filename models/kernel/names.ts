@@ -130,6 +130,7 @@ export const KERNEL_NAMES: readonly KernelName[] = [
   n('migrate_page_move_mapping', '4.8', '6.0', 'release trees (5.16–5.19 a wrapper of folio_migrate_mapping; gone in 6.0-rc1)'),
   n('folio_migrate_mapping', '5.16', undefined, '3417013e0d18 (5.16)'),
   n('check_and_migrate_movable_pages', '5.13', undefined, 'd1e153fea2a8 (5.13; renamed from check_and_migrate_cma_pages)'),
+  n('compact_zone', '4.8'), n('isolate_migratepages_block', '4.8'),
   n('offline_pages', '4.8'), n('do_migrate_range', '4.8'), n('scan_movable_pages', '4.8'),
   n('ZONE_MOVABLE', '4.8'), n('MR_LONGTERM_PIN', '5.13', undefined, 'd1e153fea2a8 (5.13)'),
   n('delete_from_page_cache', '4.8', '6.2'), n('filemap_remove_folio', '5.17'),

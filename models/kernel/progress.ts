@@ -29,7 +29,7 @@ const NON_PROGRESS = new Set([
   'truncate: i_size_write + unmap_mapping_range', 'truncate: lock_page', 'truncate: truncate_cleanup_page',
   'load: read fault', 'reclaim: add_to_swap', 'reclaim: swap_writepage',
   // offline_pages' pass over the block: taking a page off the LRU finishes nothing (a failed migration is done with the page, as a failed trylock is)
-  'offline: isolate_lru_page',
+  'offline: isolate_lru_page', 'compaction: isolate_migratepages_block',
 ]);
 
 /** The user's own calls: fairness never forces them. */

@@ -157,12 +157,14 @@ const ActorsC = strictObject('actors', {}, {
   fsync: t.boolean,
   swap: t.boolean,
   offline: t.boolean,
+  compaction: t.boolean,
 }, {
   flusher: 'The flusher: write_cache_pages over dirty file pages.',
   reclaim: 'kswapd: shrink_page_list over file pages on the LRU.',
   truncate: 'truncate(2) of every file to 0 (truncate_inode_pages_range).',
   fsync: 'fsync(2) of the file: data-integrity writeback (file_write_and_wait_range: WB_SYNC_ALL over the pages tagged at its start, waiting for pages under writeback), then wait for the writes. Checks durability.',
   offline: 'Memory hot-unplug of the movable block (offline_pages → do_migrate_range): migrates every movable page out (isolate_lru_page, then migrate_pages: unmap, the refcount check, a new page, the PTEs remapped), retrying while one cannot move, until none is left; offline_pages returning is L.offline.',
+  compaction: 'kcompactd migrates anonymous pages to other free pages, over and over (isolate_migratepages_block, which skips a page with more references than mappings, then migrate_pages with its refcount check): migration must never move a page under a GUP reference.',
   swap: 'kswapd also reclaims anonymous pages through a swap device: shrink_page_list → add_to_swap (the swap cache), try_to_unmap (swap PTEs), swap_writepage, __remove_mapping; faults on a swap PTE read the page back (do_swap_page).',
 });
 const BoundsC = strictObject('bounds', {}, {

@@ -101,6 +101,8 @@ export interface Shape {
   readonly truncate: boolean;
   /** Memory offlining of the movable block (offline_pages). */
   readonly offline: boolean;
+  /** Compaction (kcompactd) migrates anonymous pages. */
+  readonly compaction: boolean;
   /** Some page lies in the movable block. */
   readonly anyMovable: boolean;
   /** An fsync(2) of the file: data-integrity writeback (WB_SYNC_ALL), then wait. */
@@ -233,6 +235,7 @@ export function shapeOf(scenario: Scenario): Shape {
     reclaim: scenario.actors?.reclaim === true,
     swap, swapSlots,
     offline: scenario.actors?.offline === true,
+    compaction: scenario.actors?.compaction === true,
     anyMovable: anons.some((p) => p.movable === true),
     truncate: scenario.actors?.truncate === true,
     fsync: scenario.actors?.fsync === true,
