@@ -33,7 +33,7 @@ import { SELFTEST_DIR } from '../../models/selftests/run.js';
 export type ScenarioRef = string;
 
 /** The kernel operation files of the model, each of which must have mutants. */
-export const AREAS = ['gup', 'fault', 'fork/COW', 'truncate', 'reclaim', 'writeback', 'release', 'bio', 'munmap'] as const;
+export const AREAS = ['gup', 'fault', 'fork/COW', 'truncate', 'reclaim', 'writeback', 'release', 'bio', 'munmap', 'swap', 'migration'] as const;
 export type Area = (typeof AREAS)[number];
 
 export interface Mutant {
@@ -837,6 +837,24 @@ export const MUTANTS: readonly Mutant[] = [
     scenarios: ['well-behaved', 'fork-child-cow'],
     expect: 'S',
   },
+  {
+    name: 'swap-unmaps-pinned-page',
+    area: 'swap',
+    mistake: '5.19 without try_to_unmap_one\'s page_try_share_anon_rmap back-off (6c287605fd56): reclaim unmaps an exclusive page that may be pinned to swap',
+    proposal: modern,
+    hooks: () => ({ reclaimUnmapAnon: () => [] }),
+    scenarios: ['anon-swap'],
+    expect: 'I5',
+  },
+  {
+    name: 'longterm-pin-stays-movable',
+    area: 'migration',
+    mistake: '5.13 without check_and_migrate_movable_pages (d1e153fea2a8): a FOLL_LONGTERM pin stays on its ZONE_MOVABLE page',
+    proposal: modern,
+    hooks: () => ({ gupLongtermMigrate: undefined }),
+    scenarios: ['offline-movable'],
+    expect: 'M',
+  },
 ];
 
 /**
@@ -849,6 +867,21 @@ export interface Equivalent extends Mutant {
 }
 
 export const EQUIVALENT: readonly Equivalent[] = [
+  {
+    name: 'swap-in-drops-exclusive-bit',
+    area: 'swap',
+    mistake: 'do_swap_page ignores the swap PTE\'s exclusive bit (1493a1913e34 left out) and reuses by page_count alone, so an exclusive page read back shares a pinned page\'s fate with its swap-cache reference',
+    proposal: modern,
+    hooks: ({ k }) => ({
+      doSwapPageExclusive: (s, p, _swpExclusive, write) => {
+        if (write && k.pg[p]!.ref.get(s) === 2) k.tryToFreeSwap(s, p);
+        return k.pg[p]!.ref.get(s) === 1;
+      },
+    }),
+    argument: 'The bit saves a copy, not a pin: without it an exclusive page read back from swap is mapped shared, and the next write fault or R/O pin goes through do_wp_page, which (5.18\'s 53a05ad9f21d) frees the swap cache first and then reuses the page at page_count 1 — no pin can be on a page swap unmapped, since 5.19\'s try_to_unmap_one refuses one. Slower, not wrong: the kernel added the bit to avoid the copies (1493a1913e34\'s message), and it matters for a page under swap writeback on a device that needs stable pages, which the model does not have.',
+    scenarios: ['anon-swap', 'cow/iouring-ro-mapping.json'],
+    expect: 'I3',
+  },
   {
     name: 'try-to-unmap-loses-dirty-bit',
     area: 'reclaim',
