@@ -28,12 +28,14 @@ export const I8: KernelProperty = {
   properties: (k) => {
     const pinned = (s: Uint32Array, i: number) => {
       const pc = k.hd[i]!.pc.get(s);
-      return k.sh.holders[i]!.kind === 'PIN' && (pc === HOLDER.held || pc === HOLDER.dirtied);
+      if (k.sh.holders[i]!.kind !== 'PIN' || (pc !== HOLDER.held && pc !== HOLDER.dirtied)) return false;
+      // Where the kernel takes no pin on the shared zero page at all (6.5: the pin is a no-op), there is none to read.
+      return !(k.hd[i]!.page.get(s) === k.sh.zeroSlot && k.sh.holders[i]!.zeroInc === 0);
     };
     const out: Property[] = [];
     if (pinHolders(k).length > 0) {
       out.push(
-        always('I8', 'a page with a FOLL_PIN holder reads as page_maybe_dma_pinned()', (s) => {
+        always('I8', 'a page with a FOLL_PIN holder reads as page_maybe_dma_pinned() (the shared zero page apart where pinning it is a no-op, 6.5)', (s) => {
           for (let i = 0; i < k.NH; i++) if (pinned(s, i) && !k.maybeDmaPinned(s, k.hd[i]!.page.get(s))) return false;
           return true;
         }),

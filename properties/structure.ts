@@ -71,6 +71,21 @@ export const STRUCTURE: KernelProperty = {
   },
 };
 
+/**
+ * S.swapcache-not-exclusive: from 5.19 (1493a1913e34), a page in the swap cache that a swap PTE
+ * still refers to is not PageAnonExclusive — the exclusivity went into the swap PTE's bit, and
+ * do_swap_page has BUG_ON(PageAnon(page) && PageAnonExclusive(page)) for such a page.
+ */
+export function swapcacheNotExclusive(k: Kernel): Property[] {
+  if (k.sh.swapSlots.length === 0) return [];
+  return [always('S.swapcache-not-exclusive', 'a swap-cache page a swap PTE still refers to is not PageAnonExclusive (else do_swap_page: BUG_ON(PageAnon && PageAnonExclusive))', (s) => {
+    for (let p = 0; p < k.NP; p++) {
+      if (k.pageSwapCount(s, p) > 0 && k.isAnon(s, p) && k.pg[p]!.PG_anon_exclusive.test(s)) return false;
+    }
+    return true;
+  })];
+}
+
 /** S.anon-writable-exclusive: from 5.19 (6c287605fd56), a writable PTE of an anonymous page maps a PageAnonExclusive page. */
 export function anonWritableExclusive(k: Kernel): Property[] {
   const ptes = k.sh.procs.flatMap((pr, q) => pr.vmas.map((_, i) => k.pr[q]!.vma[i]!));

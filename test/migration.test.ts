@@ -129,3 +129,39 @@ test('compaction never moves a page under a GUP reference, on any release: isola
   const pinned = run(b.model, b.init(), ['gup: follow_page_pte + try_grab_page', { holder: 'mr' }]);
   t.false(b.model.actions.some((a) => a.name === 'compaction: isolate_migratepages_block' && a.enabled(pinned)), 'isolate_migratepages_block skips the pinned page');
 });
+
+test('review fixes: a page freed while isolated is not "migrated" into a new one; a page pinned before the scenario on ZONE_MOVABLE was moved out first from 5.13', (t) => {
+  // unmap_and_move: page_count 1 — "page was freed from under us": nothing is allocated, the page is freed.
+  const sc = { name: 'freed', description: 'test', pages: [{ id: 'A', kind: 'anon' }], processes: [{ id: 'app', mappings: [{ page: 'A', store: true, dontneed: true }] }], holders: [{ id: 'pipe', process: 'app', page: 'A', kind: 'GET', write: false }], actors: { compaction: true } };
+  const b = build(sc, release('v6.6'));
+  const k = b.kernel;
+  const s = run(b.model, b.init(), ['compaction: isolate_migratepages_block', { page: 'A' }], ['madvise: MADV_DONTNEED'], ['compaction: migrate_pages']);
+  t.true(k.isFree(s, 0));
+  t.true(k.sh.pages.every((_, p) => k.isFree(s, p) || k.sh.pages[p]!.kind === 'zero'), 'no page was allocated for it');
+  // On the whole graph (a GUP reference in play, so I4 applies): no page freed or leaked in use.
+  for (const r of [release('v4.14'), release('v6.6')]) t.is(statuses(sc, r).get('I4.uaf'), 'holds', r.name);
+  // held + longterm + movable: the 5.13+ kernel's GUP moved the page before pinning it.
+  const held = movable([{ ...RDMA, held: true }]);
+  for (const [name, want] of [['v5.11', 'violated'], ['v5.13', 'holds'], ['v6.6', 'holds']] as const) t.is(statuses(held, release(name)).get('M.pinnable'), want, name);
+  const h = build(held, release('v6.6'));
+  t.false(h.kernel.isMovable(h.kernel.hd[0]!.page.get(h.init())));
+});
+
+test('review fixes: too few swap slots for the pages swapped out at the start is one error line', (t) => {
+  const r = decodeScenario({ name: 'x', description: 'x', pages: [{ id: 'A', kind: 'anon', swapped: true }, { id: 'B', kind: 'anon', swapped: true }], processes: [{ id: 'app', mappings: [{ page: 'A' }, { page: 'B' }] }], holders: [], bounds: { swapSlots: 1 } });
+  t.true(isLeft(r) && /^at bounds\.swapSlots: 1 swap slots cannot hold the 2 pages swapped out at the start$/.test(r.left), isLeft(r) ? r.left : 'decoded');
+});
+
+test('truncate leaves a swapped-out private COW copy mapped before 5.18 (zap_details skipped swap entries) and zaps it from 5.18 (5abfd71d936a)', (t) => {
+  const sc = { name: 'cow-swap-truncate', description: 'test', pages: [{ id: 'F', kind: 'file' }], processes: [{ id: 'app', mappings: [{ page: 'F', store: true }] }], holders: [], actors: { swap: true, truncate: true } };
+  for (const [name, stays] of [['v5.13', true], ['v5.18', false], ['v6.6', false]] as const) {
+    const b = build(sc, release(name));
+    const k = b.kernel;
+    let s = run(b.model, b.init(), ['store: write fault'], ['store: user writes']);
+    const copy = k.pr[0]!.vma[0]!.pfn.get(s);
+    s = run(b.model, s, ['reclaim: isolate_lru_page', { page: k.sh.pages[copy]!.id }], ['reclaim: trylock_page'], ['reclaim: add_to_swap'], ['reclaim: try_to_unmap'],
+      ['reclaim: swap_writepage'], ['reclaim: __remove_mapping'], ['truncate: i_size_write + unmap_mapping_range']);
+    t.is(k.swapEntry(s, 0, 0) >= 0, stays, name);
+    t.true(holds(b.model, 'S.swap-count', s), name);
+  }
+});

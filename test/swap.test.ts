@@ -145,3 +145,15 @@ test('the shipped anon-swap scenario on every release: the model\'s structure ho
     }
   }
 });
+
+test('a short-term R/O pin that lands on the shared zero page (after MADV_DONTNEED): 6.5 takes no pin there and no release unshares it, so I8 and I3c do not ask; a long-term one must stay coherent from 6.2', (t) => {
+  const sc = (longterm: boolean) => ({
+    name: 'zero-pin', description: 'test', pages: [{ id: 'A', kind: 'anon' }],
+    processes: [{ id: 'app', mappings: [{ page: 'A', store: true, dontneed: true }] }],
+    holders: [{ id: 'dio', process: 'app', page: 'A', kind: 'PIN', write: false, fast: true, ...(longterm ? { longterm: true } : {}) }],
+  });
+  const v = verdicts(sc(false), release('v6.6'), ['I3c', 'I8', 'I8.witness']);
+  t.deepEqual(v, { I3c: 'holds', I8: 'holds', 'I8.witness': 'holds' });
+  t.is(verdicts(sc(true), release('v6.0'), ['I3c'])['I3c'], 'violated', 'a long-term R/O pin of the zero page diverges before 6.2');
+  t.is(verdicts(sc(true), release('v6.6'), ['I3c'])['I3c'], 'holds');
+});

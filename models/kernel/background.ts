@@ -526,7 +526,13 @@ export function truncateActions(k: Kernel): Action[] {
     guard: (s) => at(s, TRUNCATE.idle),
     effect: (s) => {
       k.root.truncated.set(s, 1);
-      k.sh.procs.forEach((pr, q) => pr.vmas.forEach((vma, v) => { if (vma.file) k.zapPte(s, q, v); }));
+      const swapEntries = k.hooks.truncateZapsSwapEntries();
+      k.sh.procs.forEach((pr, q) => pr.vmas.forEach((vma, v) => {
+        if (!vma.file) return;
+        // A private COW copy swapped out: its swap entry stays before 5.18 (zap_details skips swap entries).
+        if (!swapEntries && k.swapEntry(s, q, v) >= 0 && !k.pr[q]!.vma[v]!.present.test(s)) return;
+        k.zapPte(s, q, v);
+      }));
       T.pc.set(s, files.length === 0 ? TRUNCATE.done : TRUNCATE.scanning);
     },
   });

@@ -61,10 +61,22 @@ function initialState(k: Kernel): Uint32Array {
   // A holder whose GUP ran before the scenario: it holds the page its PTE maps (follow_page_pte + try_grab_page).
   k.sh.holders.forEach((h, hi) => {
     if (!h.held) return;
-    const p = k.pr[h.proc]!.vma[h.va]!.pfn.get(s);
+    let p = k.pr[h.proc]!.vma[h.va]!.pfn.get(s);
     const H = k.hd[hi]!;
     // A GUP the kernel refuses for this VMA (check_vma_flags) failed before the scenario, too.
     if (k.hooks.checkVmaFlags(h) !== undefined) { H.pc.set(s, HOLDER.refused); return; }
+    // From 5.13 a long-term GUP moved a page of the movable block out before it pinned it
+    // (check_and_migrate_movable_pages), or failed if it could not.
+    const migrate = k.hooks.gupLongtermMigrate;
+    if (h.longterm && migrate !== undefined && migrate(s, hi, p)) {
+      k.isolateLruPage(s, p);
+      if (!k.migrateAnonPage(s, p)) {
+        k.putbackLruPage(s, p);
+        H.pc.set(s, HOLDER.refused);
+        return;
+      }
+      p = k.pr[h.proc]!.vma[h.va]!.pfn.get(s);
+    }
     k.getPage(s, p, k.holderInc(hi, p));
     H.page.set(s, p);
     H.pc.set(s, HOLDER.held);

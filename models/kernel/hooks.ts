@@ -184,6 +184,8 @@ export interface KernelHooks {
   doSwapPageExclusive(s: Uint32Array, p: number, swpExclusive: boolean, write: boolean): boolean;
   /** do_wp_page on anonymous page p, before the reuse test: drop it from the swap cache (reuse_swap_page before 5.9, try_to_free_swap from 5.18)? */
   wpFreeSwap(s: Uint32Array, p: number): void;
+  /** Does truncate's unmap_mapping_range zap a swap entry of a private COW copy (zap_pte_range with zap_details)? Not before 5.18's 5abfd71d936a. */
+  truncateZapsSwapEntries(): boolean;
 
   // --- migration (mm/migrate.c, mm/gup.c) ----------------------------------------
   /**
@@ -218,7 +220,7 @@ export const HOOK_NAMES: readonly (keyof KernelHooks)[] = [
   'mprotectMapsWritable', 'clearRefsSkips',
   'noBuffersAtWriteback', 'writebackSteps', 'writebackBioGet', 'writebackBioPut', 'writebackReadsPage',
   'reclaimAfterUnmap', 'reclaimCanPageout', 'removeMappingCanFree',
-  'reclaimBeforeAddToSwap', 'reclaimUnmapAnon', 'swapPteExclusive', 'doSwapPageExclusive', 'wpFreeSwap',
+  'reclaimBeforeAddToSwap', 'reclaimUnmapAnon', 'swapPteExclusive', 'doSwapPageExclusive', 'wpFreeSwap', 'truncateZapsSwapEntries',
   'gupLongtermMigrate', 'migrateRefuses',
   'bioZeroPageRef', 'bioMergeRelease', 'bioReleases', 'bioEndioWords',
 ];
@@ -315,6 +317,9 @@ export function baselineHooks(k: Kernel): KernelHooks {
       k.tryToFreeSwap(s, p);
       return true;
     },
+    // zap_pte_range: "If details->check_mapping, we leave swap entries" — the code skips every swap
+    // entry when zap_details is given at all, which truncate's unmap_mapping_range always does (4.14, 5.11).
+    truncateZapsSwapEntries: () => false,
     // reuse_swap_page in do_wp_page (before 5.9): a sole user's page leaves the swap cache as it is reused.
     wpFreeSwap: (s, p) => {
       if (k.swapSlotOf(s, p) >= 0 && k.pg[p]!.map.get(s) + k.pageSwapCount(s, p) === 1) k.tryToFreeSwap(s, p);

@@ -891,6 +891,12 @@ export class Kernel {
   migrateAnonPage(s: Uint32Array, p: number): boolean {
     const o = this.pg[p]!;
     if (o.ref.get(s) !== this.migrationExpectedRefs(s, p)) return false;
+    // unmap_and_move: page_count 1 — "page was freed from under us": nothing to move, the isolation's put frees it.
+    if (o.isolated.test(s) && o.ref.get(s) === 1) {
+      o.isolated.set(s, 0);
+      this.putPage(s, p, 1);
+      return true;
+    }
     const c = this.allocPage(s);
     const n = this.pg[c]!;
     n.mapping.set(s, MAPPING.anon);
@@ -914,7 +920,7 @@ export class Kernel {
     o.ref.set(s, 0);
     o.map.set(s, 0);
     this.freePage(s, p);
-    this.root.migrated?.set(s, 1);
+    if (this.isMovable(p)) this.root.migrated?.set(s, 1);
     return true;
   }
 

@@ -84,7 +84,7 @@ export const KERNEL_NAMES: readonly KernelName[] = [
   n('sanity_check_pinned_pages', '5.19', undefined, 'b6a2619c60b4 (5.19)'),
   n('PageAnonExclusive', '5.19', undefined, '6c287605fd56 (5.19)'), n('PG_anon_exclusive', '5.19', undefined, '6c287605fd56 (5.19)'),
   // page flags and page-cache helpers
-  n('PG_dirty', '4.8'), n('PG_writeback', '4.8'), n('PagePrivate', '4.8'), n('PageDirty', '4.8'), n('PageWriteback', '4.8'),
+  n('PG_dirty', '4.8'), n('PG_writeback', '4.8'), n('PagePrivate', '4.8'), n('PageAnon', '4.8'), n('PageDirty', '4.8'), n('PageWriteback', '4.8'),
   n('SetPageReclaim', '4.8'), n('ClearPageDirty', '4.8'), n('TestClearPageDirty', '4.8'),
   n('lock_page', '4.8'), n('unlock_page', '4.8'), n('trylock_page', '4.8'), n('page_buffers', '4.8'), n('ZERO_PAGE', '4.8'),
   n('BUG_ON', '4.8'), n('VM_BUG_ON', '4.8'), n('WARN', '4.8'),

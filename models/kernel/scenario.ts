@@ -285,6 +285,8 @@ export function validateScenario(s: Scenario): E.Either<string, Scenario> {
     if (p.kind === 'anon' && !anonOwner.has(p.id)) return fail('pages', `anonymous page '${p.id}' is not mapped by any process`);
   }
   if (s.actors?.offline === true && !s.pages.some((p) => p.movable === true)) return fail('actors.offline', 'memory offlining needs a page in the movable block ("movable": true on an anonymous page)');
+  const swappedOut = s.pages.filter((p) => p.swapped === true).length;
+  if (s.bounds?.swapSlots !== undefined && s.bounds.swapSlots < swappedOut) return fail('bounds.swapSlots', `${s.bounds.swapSlots} swap slots cannot hold the ${swappedOut} pages swapped out at the start`);
   for (const [i, h] of s.holders.entries()) {
     const at = `holders[${i}]`;
     if (dup(h.id)) return fail(`${at}.id`, `'${h.id}' is used twice`);

@@ -148,9 +148,12 @@ export function shapeOf(scenario: Scenario): Shape {
   // A COW copy per private mapping, one per anonymous page for the fork child's copy, and one per
   // anonymous page that swap-in may have to read back while the old page is still pinned in the swap cache.
   const swapping = scenario.actors?.swap === true || anons.some((p) => p.swapped === true);
-  // And one per movable page, for its migration target (the movable block's own slots are never reused).
+  // (With swap a private file mapping's COW copy can be pinned in the swap cache and need a second one.)
+  // And one per movable page, for its migration target (the movable block's own slots are never reused),
+  // and one for compaction's target.
   const movables = anons.filter((p) => p.movable === true).length;
-  const spares = scenario.bounds?.spares ?? Math.min(4, privateMappings + (child !== undefined ? anons.length : 0) + (swapping ? anons.length : 0) + movables);
+  const swapCopies = swapping ? anons.length + (scenario.actors?.swap === true ? privateMappings - anons.length : 0) : 0;
+  const spares = scenario.bounds?.spares ?? Math.min(4, privateMappings + (child !== undefined ? anons.length : 0) + swapCopies + movables + (scenario.actors?.compaction === true ? 1 : 0));
   const allMappings = scenario.processes.flatMap((p) => p.mappings);
   const anonIds = new Set(anons.map((p) => p.id));
   // The shared zero page: a bio's zero-fill, or an anonymous PTE that maps it (a read fault on

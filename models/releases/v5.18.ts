@@ -33,6 +33,12 @@ export const v5_18 = defineProposal({
       },
     }),
   }, {
+    id: '5abfd71d936a',
+    subject: 'mm: don\'t skip swap entry even if zap_details specified',
+    what: 'zap_pte_range zaps swap entries under zap_details too (should_zap_cows: when even_cows, which truncate sets): before it, truncate left a swapped-out private COW copy of the file mapped',
+    backports: ['5.10.y', '5.15.y', '5.16.y', '5.17.y'],
+    hooks: () => ({ truncateZapsSwapEntries: () => true }),
+  }, {
     id: 'a458b76a4171',
     subject: 'mm: gup: pack has_pinned in MMF_HAS_PINNED',
     what: 'mm->has_pinned (5.9) becomes the MMF_HAS_PINNED bit of mm->flags, set by mm_set_has_pinned_flag and still never cleared (5.14): the same rule, which the model keeps as proc.has_pinned',

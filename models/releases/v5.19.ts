@@ -4,7 +4,7 @@
 import { defineProposal } from '../kernel/proposal.js';
 import { v5_18 } from './v5.18.js';
 import { anonPinsExclusive } from '../../properties/i3-anon-pins-exclusive.js';
-import { anonWritableExclusive } from '../../properties/structure.js';
+import { anonWritableExclusive, swapcacheNotExclusive } from '../../properties/structure.js';
 
 export const v5_19 = defineProposal({
   name: 'v5.19',
@@ -54,6 +54,7 @@ export const v5_19 = defineProposal({
           return swpExclusive || k.pg[p]!.ref.get(s) === 1;
         },
       }),
+      properties: (k) => swapcacheNotExclusive(k),
     },
     {
       id: 'a7f226604170',
