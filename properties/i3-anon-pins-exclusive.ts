@@ -4,8 +4,8 @@
 // exists, so I3 exists only from that commit on: the commit adds it
 // (anonPinsExclusive below); what every release is judged by is I3c.
 //
-// I3c, pin coherence: while the user keeps the address mapped, a pinned
-// page is the page its PTE maps — no COW, unshare or fork may replace it
+// I3c, pin coherence: while the user keeps the address mapped (and has
+// not discarded the page with MADV_DONTNEED), a pinned page is the page its PTE maps — no COW, unshare or fork may replace it
 // under the pin. Symptom: RDMA or io_uring DMA lands in a page the process
 // no longer sees (cow.c "Longterm R/W pin is reliable").
 
@@ -31,6 +31,8 @@ export const I3: KernelProperty = {
           // A short-term R/O pin of the shared zero page (a read of a never-written buffer): no release
           // unshares it (6.2's 84209e87c696 does so for FOLL_LONGTERM only), nor promises to.
           if (!h.longterm && !h.write && k.hd[i]!.page.get(s) === k.sh.zeroSlot) continue;
+          // The user discarded the pinned page from the address (MADV_DONTNEED): the next touch gets a new page, by the user's choice.
+          if (k.hd[i]!.dropped?.test(s) === true) continue;
           const e = k.pr[h.proc]!.vma[h.va]!;
           if (e.present.test(s) && !e.unmapped.test(s) && e.pfn.get(s) !== k.hd[i]!.page.get(s)) return false;
         }

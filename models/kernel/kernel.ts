@@ -183,6 +183,10 @@ function holderSpec(sh: Shape) {
     cowed: bool(),
     /** a bio holder: the bio's second page (ZERO_PAGE, or a merged second iovec) has been added */
     bioAdded: bool(),
+    ...(sh.anyDontneed ? {
+      /** ghost: the user discarded the page this holder holds from its address (MADV_DONTNEED): they part by the user's own call */
+      dropped: bool(),
+    } : {}),
   });
 }
 

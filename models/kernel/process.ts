@@ -108,7 +108,16 @@ export function userActions(k: Kernel): Action[] {
         name: 'madvise: MADV_DONTNEED', actor: pr.id, params: { process: pr.id, address: where },
         label: `${pr.id}: madvise(${where}, MADV_DONTNEED) → zap_pte_range`,
         guard: (s) => live(s) && (E.present.test(s) || k.swapEntry(s, q, v) >= 0),
-        effect: (s) => { k.zapPte(s, q, v); },
+        effect: (s) => {
+          // A holder of the page this address maps now parts from it by the user's own call (a ghost for I3c).
+          if (E.present.test(s)) {
+            const p = E.pfn.get(s);
+            k.sh.holders.forEach((h, hi) => {
+              if (h.proc === q && h.va === v && k.holding(s, hi) && k.hd[hi]!.page.get(s) === p) k.hd[hi]!.dropped!.set(s, 1);
+            });
+          }
+          k.zapPte(s, q, v);
+        },
       }));
     }
     if (vma.mprotect) {

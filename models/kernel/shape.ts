@@ -125,6 +125,8 @@ export interface Shape {
   readonly anySoftDirty: boolean;
   /** Some mapping has a load (the PTEs then carry a field for it). */
   readonly anyLoad: boolean;
+  /** Some mapping may be MADV_DONTNEED'd (the holders then carry a ghost for it). */
+  readonly anyDontneed: boolean;
   /** Groups of interchangeable file pages with their VMAs and holders (symmetry reduction). */
   readonly symmetry: readonly SymmetryGroup[];
   /** Groups of interchangeable holders of one page (indices into holders). */
@@ -250,6 +252,7 @@ export function shapeOf(scenario: Scenario): Shape {
     anyMprotect: procs.some((p) => p.vmas.some((v) => v.mprotect)),
     anySoftDirty: procs.some((p) => p.vmas.some((v) => v.clearSoftDirty)),
     anyLoad: procs.some((p) => p.vmas.some((v) => v.load)),
+    anyDontneed: procs.some((p) => p.vmas.some((v) => v.dontneed)),
     holderSymmetry: (scenario.symmetry ?? []).filter((group) => isHolderGroup(scenario, group)).map((group) => group.map((id) => holders.findIndex((h) => h.id === id))),
     symmetry: (scenario.symmetry ?? []).filter((group) => !isHolderGroup(scenario, group)).map((group) => ({
       pages: group.map(slotOf),
