@@ -65,11 +65,10 @@ export const I5_SWAP: KernelProperty = {
       }
       return false;
     };
-    // FOLL_PIN from 5.6; before it the same caller's get_user_pages (FOLL_GET).
-    const pin = k.fn('flag.pin');
+    // "Pinning": FOLL_PIN from 5.6, the same caller's get_user_pages before it (the words fit every release).
     return [
-      always('I5.swap', `no swap PTE refers to the swap slot of a page a ${pin} holder holds (reclaim did not unmap a pinned page to swap)`, (s) => !pinnedInSwapCache(s, true)),
-      sometimes('I5.swap.witness', `a page a ${pin} holder holds is in the swap cache`, (s) => pinnedInSwapCache(s, false)),
+      always('I5.swap', 'no swap PTE refers to the swap slot of a page a pinning GUP holder holds (reclaim did not unmap a pinned page to swap)', (s) => !pinnedInSwapCache(s, true)),
+      sometimes('I5.swap.witness', 'a page a pinning GUP holder holds is in the swap cache', (s) => pinnedInSwapCache(s, false)),
     ];
   },
 };

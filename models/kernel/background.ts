@@ -294,7 +294,7 @@ export function ioCompletionActions(k: Kernel): Action[] {
   }));
 }
 
-/** kswapd: shrink_page_list over file pages (anonymous pages need swap, which is not modelled). */
+/** kswapd: shrink_page_list over file pages and, where the scenario has swap, anonymous pages (add_to_swap and the swap cache). */
 export function reclaimActions(k: Kernel): Action[] {
   const R = k.root.kswapd!;
   const K = k.hooks;

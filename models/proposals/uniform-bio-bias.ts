@@ -17,7 +17,7 @@ export const uniformBioBias = defineProposal({
   date: '2019-04',
   title: 'uniform bio bias (2019, Jan Kara): every bio page reference is a pin',
   changes: 'on top of gup-bias: every bio reference (direct I/O, zero page, buffered writeback) adds BIAS and completion unpins it',
-  notes: 'Both bio scenarios balance: every bio reference is a pin and every bio release an unpin, so nothing per-bvec can go wrong, the merge site included. The price, false positives, is found as a witness, not a failure: every page under writeback, and ZERO_PAGE in a DIO bio, reads as page_maybe_dma_pinned() (I8.falsePositive). This era has no policy keyed on the predicate (that came with 5.9\'s fork copy and 6.4\'s reclaim check), so what those policies would do with the false positives is not exercised here; the swap-cache case (a pinned non-exclusive swap-cache page) needs swap, which is not modelled.',
+  notes: 'Both bio scenarios balance: every bio reference is a pin and every bio release an unpin, so nothing per-bvec can go wrong, the merge site included. The price, false positives, is found as a witness, not a failure: every page under writeback, and ZERO_PAGE in a DIO bio, reads as page_maybe_dma_pinned() (I8.falsePositive). This era has no policy keyed on the predicate (that came with 5.9\'s fork copy and 6.4\'s reclaim check), so what those policies would do with the false positives is not exercised here; nor is the swap-cache policy (5.11\'s feb889fb40fa keeps a maybe-pinned page out of the swap cache), which this era does not have.',
   hooks: ({ k }) => ({
     dioGupKind: () => 'PIN',
     // Every bio reference is a pin: ZERO_PAGE too, and the merge site's duplicate goes back as one.
