@@ -12,7 +12,7 @@
 // is_page_cache_freeable (no references beyond cache, buffers, isolation).
 
 import { action, type Action } from '../../src/engine/model.js';
-import type { BranchStep, SyncMode } from './hooks.js';
+import { branchTaken, type BranchStep, type SyncMode } from './hooks.js';
 import { underPageLock, type PageLockDecl, BH, FLUSHER, FORK, FSYNC, MAPPING, OWNER, RECLAIM, TRUNCATE, fsyncPages, fsyncPasses, type Kernel } from './kernel.js';
 
 const flusherActor = 'flusher';
@@ -22,11 +22,6 @@ const reclaimActor = 'kswapd';
 const truncateActor = 'truncate';
 const fsyncActor = 'fsync';
 
-/** Is some branch step of this hook point taken on page p? */
-const branchTaken = (branches: readonly BranchStep[], s: Uint32Array, p: number): boolean => {
-  for (let i = 0; i < branches.length; i++) if (branches[i]!.when(s, p)) return true;
-  return false;
-};
 
 /** One action per branch step of a hook point, named after the actor, then the point's exit. */
 function branchActions(actor: string, nameActor: string, branches: readonly BranchStep[], at: (s: Uint32Array) => boolean, cur: (s: Uint32Array) => number, exit: (s: Uint32Array) => void): Action[] {

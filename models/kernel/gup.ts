@@ -6,9 +6,9 @@
 
 import { action, type Action } from '../../src/engine/model.js';
 import { faultBlocked, faultLocks, handleMmFault, needsFault } from './fault.js';
-import { holderOwner, type ReleaseKind } from './hooks.js';
+import { branchTaken, holderOwner, type ReleaseKind } from './hooks.js';
 import { FORK, HOLDER, underPageLock, type Kernel } from './kernel.js';
-import { migrateWords, migrationRefused } from './migrate.js';
+import { migrateWords } from './migrate.js';
 import { swapWords } from './fault.js';
 
 export { holderOwner };
@@ -108,7 +108,7 @@ export function holderActions(k: Kernel, hi: number): Action[] {
       effect: (s) => {
         const p = E.pfn.get(s);
         k.isolateLruPage(s, p);
-        if (!migrationRefused(refuses, s, p) && k.migrateAnonPage(s, p)) return;
+        if (!branchTaken(refuses, s, p) && k.migrateAnonPage(s, p)) return;
         k.putbackLruPage(s, p);
         H.pc.set(s, HOLDER.refused);
       },

@@ -53,6 +53,12 @@ export interface BranchStep {
   readonly effect?: (s: Uint32Array, p: number) => void;
 }
 
+/** Is some branch step of this hook point taken on page p (the baseline steps there are then disabled)? */
+export function branchTaken(branches: readonly BranchStep[], s: Uint32Array, p: number): boolean {
+  for (let i = 0; i < branches.length; i++) if (branches[i]!.when(s, p)) return true;
+  return false;
+}
+
 /** What ext4 does when writeback meets a dirty page without buffers (page_buffers()). */
 export interface NoBuffersStep {
   readonly name: string;

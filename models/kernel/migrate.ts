@@ -10,15 +10,10 @@
 // docs/kernel-source-notes.md §15.
 
 import { action, type Action } from '../../src/engine/model.js';
-import type { BranchStep } from './hooks.js';
+import { branchTaken } from './hooks.js';
 import type { Field } from '../../src/engine/schema.js';
 import { FORK, OFFLINE, OWNER, underPageLock, type Kernel } from './kernel.js';
 
-/** Does a branch step of migrate_pages (a kernel's reason not to move it) apply to page p? */
-export const migrationRefused = (branches: readonly BranchStep[], s: Uint32Array, p: number): boolean => {
-  for (let i = 0; i < branches.length; i++) if (branches[i]!.when(s, p)) return true;
-  return false;
-};
 
 /** The words of migrate_pages in the release's names. */
 export const migrateWords = (k: Kernel): string =>
@@ -82,7 +77,7 @@ function migratorActions(k: Kernel, m: Migrator): Action[] {
   out.push(underPageLock(action({
     name: `${m.prefix}: migrate_pages`, actor,
     label: `${actor}: ${words}: moved to a new page, the old one freed`,
-    guard: (s) => canRun(s) && !migrationRefused(refuses, s, cur(s)) && k.pg[cur(s)]!.ref.get(s) === k.migrationExpectedRefs(s, cur(s)),
+    guard: (s) => canRun(s) && !branchTaken(refuses, s, cur(s)) && k.pg[cur(s)]!.ref.get(s) === k.migrationExpectedRefs(s, cur(s)),
     effect: (s) => {
       k.migrateAnonPage(s, cur(s));
       idle(s);
@@ -91,7 +86,7 @@ function migratorActions(k: Kernel, m: Migrator): Action[] {
   out.push(underPageLock(action({
     name: `${m.prefix}: migrate_pages failed, putback`, actor,
     label: `${actor}: ${words}: -EAGAIN (references beyond the expected: a GUP reference or pin), putback_movable_pages; ${m.retryWords}`,
-    guard: (s) => canRun(s) && !migrationRefused(refuses, s, cur(s)) && k.pg[cur(s)]!.ref.get(s) !== k.migrationExpectedRefs(s, cur(s)),
+    guard: (s) => canRun(s) && !branchTaken(refuses, s, cur(s)) && k.pg[cur(s)]!.ref.get(s) !== k.migrationExpectedRefs(s, cur(s)),
     effect: putback,
   }), takesLock));
   return out;
