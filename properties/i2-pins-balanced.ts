@@ -30,9 +30,10 @@ export const I2: KernelProperty = {
   title: 'pins balanced',
   applies: (k) => activeHolders(k).length > 0,
   properties: (k) => {
-    const identity = (s: Uint32Array) => k.refsBalanced(s);
+    // With a THP, pins of a large folio are also counted apart where the release does (5.7+).
+    const identity = k.hasThp ? (s: Uint32Array) => k.refsBalanced(s) && k.pincountsBalanced(s) : (s: Uint32Array) => k.refsBalanced(s);
     return [
-      always('I2', 'refcount = page cache + buffers + PTEs + GUP references (BIAS per pin where pins are biased) + bio references + isolation', identity),
+      always('I2', `refcount = page cache + buffers + PTEs + GUP references (BIAS per pin where pins are biased) + bio references + isolation${k.hasThp ? '; a THP\'s refcount is its folio\'s (one per PMD, one per PTE of a subpage), and where large folios count pins apart its pin count is the pins held on its subpages' : ''}`, identity),
       quiescent('I2.quiescent', 'once every holder has released, every page\'s refcount is back to cache + buffers + PTEs', identity),
       sometimes('I2.witness', 'a GUP reference is taken and later released', (s) => {
         for (let h = 0; h < k.NH; h++) if (k.hd[h]!.pc.get(s) === HOLDER.released) return true;

@@ -48,7 +48,7 @@ export const STRUCTURE: KernelProperty = {
         }
         return true;
       }),
-      always('S.mapcount', 'a page\'s mapcount is the number of PTEs that map it (rmap pairs with set_pte_at and the zap)', (s) => {
+      always('S.mapcount', `a page's mapcount is the number of PTEs that map it (rmap pairs with set_pte_at and the zap)${k.hasThp ? '; a THP\'s entire mapcount is the number of PMDs that map it whole' : ''}`, (s) => {
         return k.mapcountsMatch(s);
       }),
       ...(k.sh.swapSlots.length > 0 ? [always('S.swap-count', 'each swap slot\'s count is the number of swap PTEs holding its entry, and a present PTE holds none (swap_duplicate and swap_free pair with the swap PTEs)', (s) => {

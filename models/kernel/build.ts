@@ -15,7 +15,7 @@ import { KERNEL_PROPERTIES } from '../../properties/index.js';
 import { bioActions } from './bio.js';
 import { flusherActions, fsyncActions, ioCompletionActions, reclaimActions, truncateActions } from './background.js';
 import { holderActions } from './gup.js';
-import { BH, FLUSHER, FSYNC, HOLDER, Kernel, MAPPING, OFFLINE, RECLAIM, TRUNCATE } from './kernel.js';
+import { BH, FLUSHER, FSYNC, HOLDER, Kernel, MAPPING, OFFLINE, RECLAIM, TRUNCATE, pincountFieldName } from './kernel.js';
 import { forkActions, userActions } from './process.js';
 import { compactionActions, offlineActions } from './migrate.js';
 import { holderOwner } from './hooks.js';
@@ -32,7 +32,13 @@ export const DEFAULT_SCENARIO = 'ext4-gup-write';
 function initialState(k: Kernel): Uint32Array {
   const s = k.L.blank();
   // A blank field holds its minimum; the refcount's is negative (an underflow must be representable).
-  for (const g of k.pg) g.ref.set(s, 0);
+  // (Every slot's own: a THP tail's refcount and pin count are its head's, its own stay 0.)
+  const pc = pincountFieldName(k.release);
+  for (const id of Object.keys(k.root.page)) {
+    const g = k.root.page[id]! as unknown as Record<string, { set(s: Uint32Array, v: number): void } | undefined>;
+    g['ref']!.set(s, 0);
+    if (pc !== undefined) g[pc]?.set(s, 0);
+  }
   for (const p of k.sh.fileSlots) {
     const g = k.pg[p]!;
     g.mapping.set(s, MAPPING.file);
@@ -55,7 +61,10 @@ function initialState(k: Kernel): Uint32Array {
     pr.vmas.forEach((vma, v) => {
       // Anonymous pages start writable (exclusive); file pages start clean and write-protected (write-notify).
       if (vma.zeropage) k.mapPte(s, q, v, k.sh.zeroSlot, false, false);
-      else if (vma.present) k.mapPte(s, q, v, vma.page, !vma.file && vma.writable, false);
+      else if (vma.thp !== null && k.sh.pages[k.sh.pages[vma.page]!.folio]!.thp === 'pmd') {
+        // A THP written before the scenario (do_huge_pmd_anonymous_page, then the memset): one writable, dirty PMD.
+        if (vma.thp.head === v) k.mapPmd(s, q, v, vma.page, vma.writable, true);
+      } else if (vma.present) k.mapPte(s, q, v, vma.page, !vma.file && vma.writable, vma.thp !== null);
     });
   });
   // A holder whose GUP ran before the scenario: it holds the page its PTE maps (follow_page_pte + try_grab_page).
@@ -77,7 +86,7 @@ function initialState(k: Kernel): Uint32Array {
       }
       p = k.pr[h.proc]!.vma[h.va]!.pfn.get(s);
     }
-    k.getPage(s, p, k.holderInc(hi, p));
+    k.grabGupRef(s, hi, p);
     H.page.set(s, p);
     H.pc.set(s, HOLDER.held);
     if (k.hooks.gupLocksPage(s, hi, p)) k.pg[p]!.PG_locked.set(s, holderOwner(hi));

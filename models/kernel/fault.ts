@@ -83,6 +83,44 @@ function doWpPageAnon(k: Kernel, s: Uint32Array, q: number, v: number, p: number
 }
 
 /**
+ * do_huge_pmd_wp_page (via wp_huge_pmd) on q's PMD-mapped THP range holding
+ * (q, v): reuse the THP in place (the kernel's rule, a hook: reuse_swap_page
+ * before 5.18, page_count from 5.18, PageAnonExclusive first from 5.19) —
+ * every subpage exclusive, the PMD writable and dirty (an unshare leaves it
+ * R/O) — or, where it may not: before 5.8 copy it for the faulting process
+ * (do_huge_pmd_wp_page_fallback: each subpage into a small page, mapped
+ * writable and dirty by PTEs; the model has no spare huge page for
+ * copy_user_huge_page's path, which ends the same for every property here),
+ * from 5.8 split the PMD and go on at PTE level (VM_FAULT_FALLBACK:
+ * handle_pte_fault → do_wp_page on the one subpage).
+ */
+function doHugePmdWpPage(k: Kernel, s: Uint32Array, q: number, v: number, write: boolean, unshare: boolean): void {
+  const vma = k.sh.procs[q]!.vmas[v]!;
+  const r = vma.thp!;
+  const head = k.pr[q]!.vma[r.head]!;
+  const f = k.folioOf[head.pfn.get(s)]!;
+  if (k.hooks.hugeWpCanReuse(s, f)) {
+    for (const e of k.rangeEntries(s, q, v)) {
+      k.pg[e.pfn.get(s)]!.PG_anon_exclusive.set(s, 1);
+      if (!unshare && vma.writable) e.w.set(s, 1);
+      if (write) e.d.set(s, 1);
+    }
+    return;
+  }
+  if (k.hooks.hugeWpFallback() === 'split') {
+    k.splitHugePmd(s, q, v);
+    doWpPageAnon(k, s, q, v, k.pr[q]!.vma[v]!.pfn.get(s), write, unshare);
+    return;
+  }
+  k.anonVmaPrepare(s, q, v);
+  const t = k.sh.pages[f]!.tail;
+  const copies = [k.copyToNewAnonPage(s, f), k.copyToNewAnonPage(s, t)] as const;
+  k.zapPmd(s, q, v);
+  k.mapPte(s, q, r.head, copies[0], vma.writable, true);
+  k.mapPte(s, q, r.tail, copies[1], vma.writable, true);
+}
+
+/**
  * do_swap_page for the swap PTE at (q, v) holding slot x: the page from the
  * swap cache (lookup_swap_cache), or read back into it
  * (swapin_readahead); swap_free; the page mapped read-only; then the
@@ -168,7 +206,9 @@ export function handleMmFault(k: Kernel, s: Uint32Array, q: number, v: number, w
     return 'ok';
   }
   if (k.isAnon(s, p)) {
-    doWpPageAnon(k, s, q, v, p, write, unshare);
+    // A huge PMD: wp_huge_pmd (write or unshare on a PMD that is not writable).
+    if (k.hasThp && k.pmdMapped(s, q, v)) doHugePmdWpPage(k, s, q, v, write, unshare);
+    else doWpPageAnon(k, s, q, v, p, write, unshare);
     return 'ok';
   }
   // A private mapping still showing the file page: copy on write (or unshare for a R/O long-term pin).

@@ -46,6 +46,9 @@ export function holderActions(k: Kernel, hi: number): Action[] {
   const migrate = h.longterm && k.sh.anyMovable ? K.gupLongtermMigrate : undefined;
   const mustMigrate = (s: Uint32Array) => migrate !== undefined && E.present.test(s) && migrate(s, hi, E.pfn.get(s));
   const out: Action[] = [];
+  // A THP subpage's pin, where large folios count pins apart (5.7): one reference and one in the pin count.
+  const largeWords = h.kind === 'PIN' && k.hasThp && K.largeFolioPincount() && h.inc > 1;
+  const grabWords = h.inc > 1 ? (largeWords ? ' (ref += BIAS; on a THP ref += 1, pincount += 1)' : ' (ref += BIAS)') : ' (ref += 1)';
 
   // check_vma_flags: the address is gone, or the kernel refuses this GUP for this VMA.
   out.push(action({
@@ -76,13 +79,13 @@ export function holderActions(k: Kernel, hi: number): Action[] {
   // A GUP that locks the page (lock-page-over-gup) takes the lock here and keeps it.
   out.push(underPageLock(action({
     name: 'gup: follow_page_pte + try_grab_page', actor, params,
-    label: `${actor}: ${api}(${flags}): follow_page_pte + ${k.fn('gup.grab')}${h.inc > 1 ? ' (ref += BIAS)' : ' (ref += 1)'}`,
+    label: `${actor}: ${api}(${flags}): follow_page_pte + ${k.fn('gup.grab')}${grabWords}`,
     guard: (s) => at(s, HOLDER.start) && onSlowPath(s) && !E.unmapped.test(s) && refused === undefined && permits(s) && !mustUnshare(s) && !mustMigrate(s) &&
       // A GUP that takes the page lock sleeps while someone else holds it.
       !(K.gupLocksPage(s, hi, E.pfn.get(s)) && k.locked(s, E.pfn.get(s))),
     effect: (s) => {
       const p = E.pfn.get(s);
-      k.getPage(s, p, k.holderInc(hi, p));
+      k.grabGupRef(s, hi, p);
       H.page.set(s, p);
       H.pc.set(s, HOLDER.held);
       if (K.gupLocksPage(s, hi, p)) k.pg[p]!.PG_locked.set(s, holderOwner(hi));
@@ -125,7 +128,7 @@ export function holderActions(k: Kernel, hi: number): Action[] {
       guard: (s) => at(s, HOLDER.start) && !H.slow.test(s) && permits(s) && !K.gupLocksPage(s, hi, E.pfn.get(s)) && !mustMigrate(s),
       effect: (s) => {
         const p = E.pfn.get(s);
-        k.getPage(s, p, k.holderInc(hi, p));
+        k.grabGupRef(s, hi, p);
         H.page.set(s, p);
         K.gupFastGrabbed(s, hi);
         H.pc.set(s, HOLDER.grabbed);
@@ -150,7 +153,7 @@ export function holderActions(k: Kernel, hi: number): Action[] {
           K.gupPinned(s, hi, p);
           return;
         }
-        k.putPage(s, p, k.holderInc(hi, p));
+        k.ungrabGupRef(s, hi, p);
         H.pc.set(s, HOLDER.start);
         H.slow.set(s, 1);
         H.page.set(s, 0);
@@ -198,14 +201,14 @@ export function holderActions(k: Kernel, hi: number): Action[] {
     const amount = K.releaseAmount(name);
     return action({
       name: `release: ${name}`, actor, params, role: 'release: drop the GUP reference',
-      label: `${actor}: ${called(name)}(${amount > 1 ? `ref -= ${amount}` : 'ref -= 1'})${words}`,
+      label: `${actor}: ${called(name)}(${amount > 1 ? `ref -= ${amount}${largeWords && name !== 'put_page' ? '; on a THP ref -= 1, pincount -= 1' : ''}` : 'ref -= 1'})${words}`,
       guard: (s) => at(s, h.release === 'put_page' || h.release === 'put_user_page' || h.release === 'unpin_user_page' ? HOLDER.held : HOLDER.dirtied),
       effect: (s) => {
         const p = H.page.get(s);
         K.released(s, hi, p, name);
         k.dmaCompletedAtRelease(s, hi, p);
-        // Unpinning the zero page is a no-op where pinning it was (6.5).
-        k.putPage(s, p, p === k.sh.zeroSlot && k.sh.holders[hi]!.zeroInc === 0 ? 0 : amount);
+        // Unpinning the zero page is a no-op where pinning it was (6.5); a large folio's pin is one reference (5.7).
+        k.putPage(s, p, p === k.sh.zeroSlot && k.sh.holders[hi]!.zeroInc === 0 ? 0 : k.unpinLargeFolio(s, p, name, amount));
         H.pc.set(s, HOLDER.released);
       },
     });

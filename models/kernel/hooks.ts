@@ -203,6 +203,22 @@ export interface KernelHooks {
   /** Branch steps of migrate_pages instead of moving page p (5.19: try_to_migrate_one keeps an exclusive page that may be pinned). Exit: the page is put back. */
   migrateRefuses(): readonly BranchStep[];
 
+  // --- huge pages (mm/huge_memory.c, mm/gup.c) -----------------------------------
+  /**
+   * Are FOLL_PIN references of a large folio counted exactly in its own pin
+   * count — each adds 1 to the refcount, not GUP_PIN_COUNTING_BIAS — and is
+   * that count what folio_maybe_dma_pinned reads (5.7's 47e29d32afba)?
+   */
+  largeFolioPincount(): boolean;
+  /** do_huge_pmd_wp_page: may the faulting process reuse the PMD-mapped THP whose head is f in place (the PMD made writable, or for an unshare left R/O)? */
+  hugeWpCanReuse(s: Uint32Array, f: number): boolean;
+  /**
+   * do_huge_pmd_wp_page where it may not reuse: copy the THP for the
+   * faulting process ('copy', before 5.8), or split the PMD and let the
+   * PTE-level fault copy the one subpage ('split', 5.8's 3917c80280c9)?
+   */
+  hugeWpFallback(): 'copy' | 'split';
+
   // --- direct-I/O bios (block/bio.c) --------------------------------------------
   /** The refcount ZERO_PAGE costs when dio_zero_block adds it to a bio (0: a no-op). */
   bioZeroPageRef(): number;
@@ -228,6 +244,7 @@ export const HOOK_NAMES: readonly (keyof KernelHooks)[] = [
   'reclaimAfterUnmap', 'reclaimCanPageout', 'removeMappingCanFree',
   'reclaimBeforeAddToSwap', 'reclaimUnmapAnon', 'swapPteExclusive', 'doSwapPageExclusive', 'wpFreeSwap', 'truncateZapsSwapEntries',
   'gupLongtermMigrate', 'migrateRefuses',
+  'largeFolioPincount', 'hugeWpCanReuse', 'hugeWpFallback',
   'bioZeroPageRef', 'bioMergeRelease', 'bioReleases', 'bioEndioWords',
 ];
 
@@ -285,8 +302,10 @@ export function baselineHooks(k: Kernel): KernelHooks {
     pageMkwriteWaits: (s, p) => k.sh.stableWrites && k.pg[p]!.PG_writeback.test(s),
     // Before 5.9 do_wp_page takes lock_page for reuse_swap_page (it sleeps), and reuses by mapcount.
     wpSleepsOnPageLock: (s, p) => k.locked(s, p),
-    // reuse_swap_page: mapcount plus the swap PTEs of the page's slot (page_trans_huge_map_swapcount), refcount ignored.
-    wpCanReuse: (s, p) => !k.locked(s, p) && k.pg[p]!.map.get(s) + k.pageSwapCount(s, p) === 1,
+    // reuse_swap_page: mapcount plus the swap PTEs of the page's slot (page_trans_huge_map_swapcount), refcount ignored;
+    // for a subpage of a THP the most any subpage has, PMD mappings included ("if the return value is one, even if
+    // different processes are mapping different subpages ... they can all reuse it").
+    wpCanReuse: (s, p) => !k.locked(s, p) && (k.hasThp && k.isLarge(p) ? k.thpMaxMapcount(s, p) : k.pg[p]!.map.get(s)) + k.pageSwapCount(s, p) === 1,
 
     forkCopiesForChild: () => false,
     forkWords: () => '',
@@ -335,6 +354,14 @@ export function baselineHooks(k: Kernel): KernelHooks {
     gupLongtermMigrate: undefined,
     // Before 5.19 migration backs off only at the refcount check.
     migrateRefuses: () => none,
+
+    // Before 5.7 a pin of a huge page is a plain reference on its head (FOLL_PIN is counted nowhere before 5.7).
+    largeFolioPincount: () => false,
+    // 4.14 do_huge_pmd_wp_page: `if (reuse_swap_page(page, NULL))` reuse — the most any subpage is mapped, the PMDs included.
+    hugeWpCanReuse: (s, f) => !k.locked(s, f) && k.thpMaxMapcount(s, f) === 1,
+    // 4.14: a new huge page and copy_user_huge_page, or, if none can be had, do_huge_pmd_wp_page_fallback
+    // copies every subpage into a small page mapped by PTEs (the model has no spare huge page: that path).
+    hugeWpFallback: () => 'copy',
 
     bioZeroPageRef: () => 1,
     // 5.1–6.4 __bio_iov_iter_get_pages: `if (same_page) put_page(page)`.

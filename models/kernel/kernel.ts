@@ -72,8 +72,21 @@ const keyed = <S extends FieldSpec>(ids: readonly string[], of: (id: string, i: 
  */
 export const exclusiveFieldName = (release: Version): string => (releaseAtLeast(release, '5.19') ? 'PG_anon_exclusive' : 'exclusive');
 
-function pageSpec(sh: Shape) {
+/**
+ * The name of a large folio's exact pin count in the release, where it has
+ * one: 5.7's hpage_pinned_refcount (47e29d32afba, in the second tail page),
+ * compound_pincount from 5.18 (page[1]), the folio's _pincount from 6.3.
+ * Before 5.7 pins of a huge page are not counted apart from its refcount.
+ */
+export function pincountFieldName(release: Version): string | undefined {
+  if (!releaseAtLeast(release, '5.7')) return undefined;
+  if (!releaseAtLeast(release, '5.18')) return 'hpage_pinned_refcount';
+  return releaseAtLeast(release, '6.3') ? '_pincount' : 'compound_pincount';
+}
+
+function pageSpec(sh: Shape, release: Version = 'v6.6') {
   const NQ = sh.procs.length;
+  const pincount = pincountFieldName(release);
   const fields = {
     /** folio->_refcount (an atomic_t: a put too many leaves it negative, and nothing frees the page) */
     ref: int(-sh.refMax, sh.refMax),
@@ -107,6 +120,12 @@ function pageSpec(sh: Shape) {
     ...(sh.swapSlots.length > 0 ? {
       /** PG_swapcache with folio->swap: the swap entry (slot) whose swap cache holds the page (the swap cache holds a reference) */
       PG_swapcache: enumOf(['-', ...sh.swapSlots]),
+    } : {}),
+    ...(sh.thpHeads.length > 0 ? {
+      /** a THP head: the PMDs mapping the whole folio (compound_mapcount + 1; in later releases folio->_entire_mapcount); `map` counts a subpage's PTEs */
+      compound_mapcount: int(0, NQ),
+      // a THP head: FOLL_PIN references, counted exactly (each adds 1 to the refcount instead of GUP_PIN_COUNTING_BIAS)
+      ...(pincount !== undefined ? { [pincount]: int(-sh.holders.length, sh.holders.length) } : {}),
     } : {}),
   };
   return record(fields);
@@ -145,6 +164,10 @@ function pteSpec(sh: Shape) {
     ...(sh.anyLoad ? {
       /** the user's one load from this address happened */
       loaded: bool(),
+    } : {}),
+    ...(sh.thpHeads.length > 0 ? {
+      /** a THP head's address: its PMD maps the THP huge (pmd_trans_huge); this entry and the tail's show what the PMD maps */
+      pmd_trans_huge: bool(),
     } : {}),
     ...(sh.swapSlots.length > 0 ? {
       /** a non-present PTE holding a swap entry (swp_entry_t: the slot), or '-' */
@@ -285,7 +308,7 @@ export class ExtraStateError extends Error {}
 /** The kernel core's own field names, where a proposal's extra fields go (they must not clash). */
 export function coreFieldNames(sh: Shape): Record<keyof ExtraState, readonly string[]> {
   return {
-    page: [...Object.keys(pageSpec(sh).fields), 'exclusive'],
+    page: [...Object.keys(pageSpec(sh).fields), 'exclusive', 'hpage_pinned_refcount', 'compound_pincount', '_pincount'],
     holder: Object.keys(holderSpec(sh).fields),
     proc: ['alive', 'vma'],
     global: ['page', 'proc', 'holder', 'flusher', 'kswapd', 'truncate', 'fsync', 'swap', 'offline', 'migrated', 'kcompactd', 'forked', 'truncated', 'oops', 'lostWrite', 'noFreePage'],
@@ -294,7 +317,7 @@ export function coreFieldNames(sh: Shape): Record<keyof ExtraState, readonly str
 
 export function kernelLayout(sh: Shape, extra: ExtraState = {}, release: Version = 'v6.6'): Layout {
   const pageIds = sh.pages.map((p) => p.id);
-  const page = withExtra(renamed(pageSpec(sh), 'PG_anon_exclusive', exclusiveFieldName(release)), extra.page, 'page');
+  const page = withExtra(renamed(pageSpec(sh, release), 'PG_anon_exclusive', exclusiveFieldName(release)), extra.page, 'page');
   const pte = pteSpec(sh);
   const holder = withExtra(holderSpec(sh), extra.holder, 'holder');
   const procCore = (q: number) => record({
@@ -353,7 +376,17 @@ export class Kernel {
     return releaseAtLeast(this.release, v);
   }
   /** Every (process, va) pair, flattened, for PTE walks (rmap). */
-  private readonly ptes: { q: number; v: number; present: Field; pfn: Field; w: Field; d: Field; swp: Field | undefined; swpExclusive: Field | undefined }[];
+  private readonly ptes: {
+    q: number; v: number; present: Field; pfn: Field; w: Field; d: Field; swp: Field | undefined; swpExclusive: Field | undefined;
+    /** In a THP's range: the head entry's pmd_trans_huge (the PMD maps the range huge); headOfRange: this is the head's entry. */
+    huge: Field | undefined; headOfRange: boolean;
+  }[];
+  /** Each slot's folio: its THP head, else itself. */
+  readonly folioOf: Int32Array;
+  /** Does the scenario have a THP (the state then has its PMD and folio fields)? */
+  readonly hasThp: boolean;
+  /** Each slot's folio's exact pin count (5.7+, THP scenarios; the head's field for both subpages), else undefined. */
+  private readonly pincount: readonly (Field | undefined)[];
   /** The swap device's slots by index (empty without swap). */
   readonly sw: readonly SwapSlotHandles[];
   /** Does the scenario have swap (a swap device: the swap actor or a page swapped out at the start)? */
@@ -373,10 +406,27 @@ export class Kernel {
     const R = this.root;
     // The exclusivity field has the release's name in the state; the code knows it by one name.
     const ex = exclusiveFieldName(release);
-    this.pg = sh.pages.map((p) => {
+    const own = sh.pages.map((p) => {
       const h = R.page[p.id]!;
       return ex === 'PG_anon_exclusive' ? h : { ...h, PG_anon_exclusive: (h as unknown as Record<string, Field>)[ex]! };
     });
+    // A THP's tail shares the head's folio-wide fields (the refcount, the page flags, the mapping:
+    // what the kernel keeps in the head page), so every get, put and flag on a subpage is the
+    // folio's; the tail keeps its own mapcount, PageAnonExclusive and contents. (The tail's own
+    // copies of the shared fields stay 0, as a tail page's _refcount does in the kernel.)
+    this.pg = own.map((h, p) => {
+      const f = sh.pages[p]!.folio;
+      if (f === p) return h;
+      const head = own[f]!;
+      return {
+        ...head,
+        map: h.map, PG_anon_exclusive: h.PG_anon_exclusive, data: h.data, disk: h.disk, io: h.io, writtenBy: h.writtenBy,
+      };
+    });
+    this.folioOf = Int32Array.from(sh.pages.map((p) => p.folio));
+    this.hasThp = sh.thpHeads.length > 0;
+    const pc = pincountFieldName(release);
+    this.pincount = this.pg.map((g, p) => (this.hasThp && pc !== undefined && this.isLarge(p) ? (g as unknown as Record<string, Field | undefined>)[pc] : undefined));
     this.pr = sh.procs.map((pr) => ({ alive: R.proc[pr.id]!.alive, vma: pr.vmas.map((v) => R.proc[pr.id]!.vma[sh.pages[v.page]!.id]!) }));
     this.hd = sh.holders.map((h) => R.holder[h.id]!);
     this.NP = sh.pages.length;
@@ -384,9 +434,10 @@ export class Kernel {
     this.NQ = sh.procs.length;
     this.NH = sh.holders.length;
     this.ptes = [];
-    sh.procs.forEach((p, q) => p.vmas.forEach((_, v) => {
+    sh.procs.forEach((p, q) => p.vmas.forEach((vma, v) => {
       const e = this.pr[q]!.vma[v]!;
-      this.ptes.push({ q, v, present: e.present, pfn: e.pfn, w: e.w, d: e.d, swp: e.swp, swpExclusive: e.swp_exclusive });
+      const huge = vma.thp === null ? undefined : this.pr[q]!.vma[vma.thp.head]!.pmd_trans_huge;
+      this.ptes.push({ q, v, present: e.present, pfn: e.pfn, w: e.w, d: e.d, swp: e.swp, swpExclusive: e.swp_exclusive, huge, headOfRange: vma.thp !== null && vma.thp.head === v });
     }));
     this.sw = sh.swapSlots.map((x) => R.swap![x]!);
     this.hasSwap = this.sw.length > 0;
@@ -440,7 +491,11 @@ export class Kernel {
   /** page_maybe_dma_pinned(), where the kernel has it; false where it does not. */
   maybeDmaPinned(s: Uint32Array, p: number): boolean {
     const f = this.hooks.folioMaybeDmaPinned;
-    return f !== undefined && f(s, p);
+    if (f === undefined) return false;
+    // A large folio whose pins are counted exactly (5.7+): its pin count, not the refcount.
+    const c = this.pincount[p];
+    if (c !== undefined && this.hooks.largeFolioPincount()) return c.get(s) > 0;
+    return f(s, p);
   }
   /** Number of PTEs mapping page p. */
   ptesMapping(s: Uint32Array, p: number): number {
@@ -453,9 +508,15 @@ export class Kernel {
     const NP = this.NP;
     const r = this.refScratch;
     for (let p = 0; p < NP; p++) r[p] = 0;
-    for (const e of this.ptes) if (e.present.test(s)) r[e.pfn.get(s)]!++;
+    for (const e of this.ptes) if (e.present.test(s) && (e.huge === undefined || !e.huge.test(s))) r[e.pfn.get(s)]!++;
     const zero = this.sh.zeroSlot;
     for (let p = 0; p < NP; p++) if (p !== zero && this.pg[p]!.map.get(s) !== r[p]) return false;
+    if (this.hasThp) {
+      // A PMD-mapped range counts once, in its head's compound_mapcount.
+      for (const f of this.sh.thpHeads) r[f] = 0;
+      for (const e of this.ptes) if (e.headOfRange && e.huge!.test(s) && e.present.test(s)) r[e.pfn.get(s)]!++;
+      for (const f of this.sh.thpHeads) if (this.pg[f]!.compound_mapcount!.get(s) !== r[f]) return false;
+    }
     return true;
   }
   /** The holder has a reference on its page (grabbed, held, or releasing). */
@@ -476,6 +537,7 @@ export class Kernel {
    * plus whatever the hooks say the kernel holds besides (extraRefs).
    */
   expectedRef(s: Uint32Array, p: number): number {
+    if (this.hasThp) return this.expectedFolioRef(s, this.folioOf[p]!);
     const g = this.pg[p]!;
     // A PTE of the zero page is a special mapping: no mapcount, no reference (vm_normal_page is NULL).
     const ptes = p === this.sh.zeroSlot ? 0 : this.ptesMapping(s, p);
@@ -488,6 +550,38 @@ export class Kernel {
     if (p === this.sh.zeroSlot) r += 1; // the kernel's own reference on ZERO_PAGE
     return r + this.hooks.extraRefs(s, p);
   }
+  /** expectedRef of a THP scenario's folio f: its slots' references summed, a PMD counted once. */
+  private expectedFolioRef(s: Uint32Array, f: number): number {
+    const g = this.pg[f]!;
+    let r = (this.inCache(s, f) ? 1 : 0) + (g.buffers.get(s) !== BH.none ? 1 : 0) + (g.isolated.test(s) ? 1 : 0) + (f === this.sh.zeroSlot ? 1 : 0);
+    for (const e of this.ptes) {
+      if (!e.present.test(s) || this.folioOf[e.pfn.get(s)] !== f || e.pfn.get(s) === this.sh.zeroSlot) continue;
+      if (e.huge !== undefined && e.huge.test(s) && !e.headOfRange) continue;
+      r++;
+    }
+    for (let h = 0; h < this.NH; h++) {
+      const spec = this.sh.holders[h]!;
+      const q = this.hd[h]!.page.get(s);
+      if (this.holding(s, h) && this.folioOf[q] === f) r += this.holderInc(h, q);
+      if (spec.bioPage === f && this.hd[h]!.bioAdded.test(s) && this.hd[h]!.pc.get(s) !== HOLDER.released) r += spec.bioInc;
+    }
+    return r + this.hooks.extraRefs(s, f);
+  }
+  /**
+   * Does every large folio's pin count equal the FOLL_PIN references held on
+   * its subpages (5.7+, where pins of a large folio are counted exactly)?
+   */
+  pincountsBalanced(s: Uint32Array): boolean {
+    if (!this.hasThp || !this.hooks.largeFolioPincount()) return true;
+    for (const f of this.sh.thpHeads) {
+      let n = 0;
+      for (let h = 0; h < this.NH; h++) {
+        if (this.sh.holders[h]!.kind === 'PIN' && this.holding(s, h) && this.folioOf[this.hd[h]!.page.get(s)] === f) n++;
+      }
+      if (this.pincount[f]!.get(s) !== n) return false;
+    }
+    return true;
+  }
   /**
    * Does every page's refcount equal expectedRef? The same sums for all
    * pages in one pass over the PTEs and the holders instead of one per page
@@ -495,6 +589,11 @@ export class Kernel {
    * in the profile, the most of any property).
    */
   refsBalanced(s: Uint32Array): boolean {
+    if (this.hasThp) {
+      // THP scenarios are small: folio by folio (a tail's refcount is its head's).
+      for (let p = 0; p < this.NP; p++) if (this.folioOf[p] === p && this.pg[p]!.ref.get(s) !== this.expectedFolioRef(s, p)) return false;
+      return true;
+    }
     const NP = this.NP;
     const r = this.refScratch;
     for (let p = 0; p < NP; p++) {
@@ -527,7 +626,40 @@ export class Kernel {
   /** The refcount holder h's GUP reference adds to page p (the zero page may differ: 6.5 does not pin it). */
   holderInc(h: number, p: number): number {
     const spec = this.sh.holders[h]!;
+    if (this.hasThp && this.isLarge(p)) return spec.largeInc;
     return p === this.sh.zeroSlot ? spec.zeroInc : spec.inc;
+  }
+  /** Is slot p a subpage of a THP (a large folio)? */
+  isLarge(p: number): boolean {
+    return this.folioOf[p] !== p || this.sh.pages[p]!.tail >= 0;
+  }
+  /**
+   * try_grab_page / try_grab_folio for holder hi on page p: the refcount its
+   * reference adds, and on a large folio whose pins are counted exactly
+   * (5.7+), one more in the folio's pin count for a FOLL_PIN.
+   */
+  grabGupRef(s: Uint32Array, hi: number, p: number): void {
+    this.getPage(s, p, this.holderInc(hi, p));
+    const c = this.pincount[p];
+    if (c !== undefined && this.sh.holders[hi]!.kind === 'PIN' && this.hooks.largeFolioPincount()) c.set(s, c.get(s) + 1);
+  }
+  /** Undo grabGupRef (GUP-fast's recheck failed). */
+  ungrabGupRef(s: Uint32Array, hi: number, p: number): void {
+    const c = this.pincount[p];
+    if (c !== undefined && this.sh.holders[hi]!.kind === 'PIN' && this.hooks.largeFolioPincount()) c.set(s, c.get(s) - 1);
+    this.putPage(s, p, this.holderInc(hi, p));
+  }
+  /**
+   * The refcount a release function gives back for page p (amount: what it
+   * gives back for a small page): an unpin of a large folio whose pins are
+   * counted exactly gives back one reference and one pin (gup_put_folio);
+   * the pin count is dropped here.
+   */
+  unpinLargeFolio(s: Uint32Array, p: number, fn: string, amount: number): number {
+    const c = this.pincount[p];
+    if (c === undefined || fn === 'put_page' || !this.hooks.largeFolioPincount()) return amount;
+    c.set(s, c.get(s) - 1);
+    return 1;
   }
   /** Is process q's mmap_lock held for writing by fork (copying its page tables)? Faults, GUP's slow path and madvise/mprotect then wait. */
   mmapLockedByFork(s: Uint32Array, q: number): boolean {
@@ -558,8 +690,11 @@ export class Kernel {
     g.ref.set(s, r);
     if (r < 0) g.refcountUnderflow.set(s, 1);
     if (r === 0 && was > 0) {
-      if (g.mapping.get(s) === MAPPING.file || this.ptesMapping(s, p) > 0) g.freedInUse.set(s, 1);
-      this.freePage(s, p);
+      const f = this.folioOf[p]!;
+      const t = this.sh.pages[f]!.tail;
+      if (g.mapping.get(s) === MAPPING.file || this.ptesMapping(s, f) > 0 || (t >= 0 && this.ptesMapping(s, t) > 0)) g.freedInUse.set(s, 1);
+      this.freePage(s, f);
+      if (t >= 0) this.freeSubpage(s, t);
     }
   }
   /** free_unref_page: the page returns to the allocator, keeping nothing but its file's disk copy. */
@@ -577,11 +712,20 @@ export class Kernel {
     g.writtenBy.set(s, 0);
     this.swapcache[p]?.set(s, 0);
   }
+  /** A THP's tail freed with its folio: its own fields (the folio-wide ones went with the head). */
+  private freeSubpage(s: Uint32Array, t: number): void {
+    const g = this.pg[t]!;
+    g.PG_anon_exclusive.set(s, 0);
+    g.data.set(s, 0);
+    g.io.set(s, 0);
+    g.writtenBy.set(s, 0);
+  }
   /** alloc_page for a COW copy: the lowest free non-file slot outside the movable block (the bound shows as field-range). */
   allocPage(s: Uint32Array): number {
     for (let p = 0; p < this.NP; p++) {
       const slot = this.sh.pages[p]!;
-      if ((slot.kind === 'anon' || slot.kind === 'spare') && !slot.movable && this.isFree(s, p)) return p;
+      // (A THP's slots are its folio's: a freed THP is not split up for COW copies.)
+      if ((slot.kind === 'anon' || slot.kind === 'spare') && !slot.movable && slot.folio === p && slot.tail < 0 && this.isFree(s, p)) return p;
     }
     this.root.noFreePage.set(s, 1); // throws FieldRangeError: "noFreePage := 1 is outside…"
     return -1;
@@ -706,6 +850,8 @@ export class Kernel {
   }
   /** zap_pte_range / try_to_unmap_one: clear the PTE, move its dirty bit to the page, drop map and ref. */
   zapPte(s: Uint32Array, q: number, v: number): void {
+    // One subpage of a PMD-mapped THP: the PMD is split first (a partial zap, COW at PTE level).
+    if (this.hasThp && this.pmdMapped(s, q, v)) this.splitHugePmd(s, q, v);
     const e = this.pr[q]!.vma[v]!;
     if (!e.present.test(s)) {
       // A swap PTE: free_swap_and_cache.
@@ -725,6 +871,93 @@ export class Kernel {
     this.pg[p]!.map.set(s, this.pg[p]!.map.get(s) - 1);
     this.putPage(s, p, 1);
   }
+  // --- huge PMDs (mm/huge_memory.c) ----------------------------------------------
+
+  /** Is (q, v) in a THP's range that q maps by a huge PMD? */
+  pmdMapped(s: Uint32Array, q: number, v: number): boolean {
+    const r = this.sh.procs[q]!.vmas[v]!.thp;
+    return r !== null && this.pr[q]!.vma[r.head]!.pmd_trans_huge!.test(s);
+  }
+  /**
+   * set_pmd_at of a THP (do_huge_pmd_anonymous_page, copy_huge_pmd): q's
+   * range of the THP whose head is f, mapped by one PMD: one reference on
+   * the folio, compound_mapcount + 1; both entries show the PMD.
+   */
+  mapPmd(s: Uint32Array, q: number, v: number, f: number, w: boolean, d: boolean): void {
+    const r = this.sh.procs[q]!.vmas[v]!.thp!;
+    const t = this.sh.pages[f]!.tail;
+    for (const [x, p] of [[r.head, f], [r.tail, t]] as const) {
+      const e = this.pr[q]!.vma[x]!;
+      e.present.set(s, 1);
+      e.pfn.set(s, p);
+      e.w.setBool(s, w);
+      e.d.setBool(s, d);
+    }
+    this.pr[q]!.vma[r.head]!.pmd_trans_huge!.set(s, 1);
+    const g = this.pg[f]!;
+    g.compound_mapcount!.set(s, g.compound_mapcount!.get(s) + 1);
+    this.getPage(s, f, 1);
+  }
+  /** zap_huge_pmd: q's PMD of the THP goes (compound_mapcount - 1, the PMD's reference dropped). */
+  zapPmd(s: Uint32Array, q: number, v: number): void {
+    const r = this.sh.procs[q]!.vmas[v]!.thp!;
+    const he = this.pr[q]!.vma[r.head]!;
+    const f = this.folioOf[he.pfn.get(s)]!;
+    for (const x of [r.head, r.tail]) {
+      const e = this.pr[q]!.vma[x]!;
+      e.present.set(s, 0);
+      e.pfn.set(s, 0);
+      e.w.set(s, 0);
+      e.d.set(s, 0);
+    }
+    he.pmd_trans_huge!.set(s, 0);
+    const g = this.pg[f]!;
+    g.compound_mapcount!.set(s, g.compound_mapcount!.get(s) - 1);
+    this.putPage(s, f, 1);
+  }
+  /**
+   * __split_huge_pmd_locked: q's PMD becomes a PTE table mapping every
+   * subpage of the same folio with the PMD's bits: each subpage's mapcount
+   * + 1, compound_mapcount - 1, and page_ref_add(nr - 1) (one reference per
+   * PTE). The pin count is untouched; each subpage keeps the head's
+   * PageAnonExclusive (the model keeps the subpages' flags alike while
+   * PMD-mapped).
+   */
+  splitHugePmd(s: Uint32Array, q: number, v: number): void {
+    const r = this.sh.procs[q]!.vmas[v]!.thp!;
+    const he = this.pr[q]!.vma[r.head]!;
+    const f = this.folioOf[he.pfn.get(s)]!;
+    he.pmd_trans_huge!.set(s, 0);
+    for (const x of [r.head, r.tail]) {
+      const g = this.pg[this.pr[q]!.vma[x]!.pfn.get(s)]!;
+      g.map.set(s, g.map.get(s) + 1);
+    }
+    const g = this.pg[f]!;
+    g.compound_mapcount!.set(s, g.compound_mapcount!.get(s) - 1);
+    this.getPage(s, f, 1);
+  }
+  /** Every entry of (q, v)'s range that a huge PMD shows (both subpages), else just (q, v)'s own. */
+  rangeEntries(s: Uint32Array, q: number, v: number): readonly PteHandles[] {
+    const r = this.sh.procs[q]!.vmas[v]!.thp;
+    if (r === null || !this.pmdMapped(s, q, v)) return [this.pr[q]!.vma[v]!];
+    return [this.pr[q]!.vma[r.head]!, this.pr[q]!.vma[r.tail]!];
+  }
+  /** The PTE's (or the huge PMD's) dirty bit set by a user store through it. */
+  markPteDirty(s: Uint32Array, q: number, v: number): void {
+    if (!this.hasThp) {
+      this.pr[q]!.vma[v]!.d.set(s, 1);
+      return;
+    }
+    for (const e of this.rangeEntries(s, q, v)) e.d.set(s, 1);
+  }
+  /** A THP head's mapcounts the way 4.14's reuse_swap_page counts them: the most any subpage has (its PTEs + the PMDs). */
+  thpMaxMapcount(s: Uint32Array, p: number): number {
+    const f = this.folioOf[p]!;
+    const t = this.sh.pages[f]!.tail;
+    const c = this.pg[f]!.compound_mapcount!.get(s);
+    return c + Math.max(this.pg[f]!.map.get(s), this.pg[t]!.map.get(s));
+  }
+
   /** Unmap page p from every page table (try_to_unmap / unmap_mapping_range). */
   unmapAll(s: Uint32Array, p: number): void {
     for (const e of this.ptes) if (e.present.test(s) && e.pfn.get(s) === p) this.zapPte(s, e.q, e.v);

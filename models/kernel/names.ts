@@ -123,6 +123,12 @@ export const KERNEL_NAMES: readonly KernelName[] = [
   // swap
   n('do_swap_page', '4.8'), n('add_to_swap', '4.8'), n('try_to_unmap_one', '4.8'), n('swap_writepage', '4.8'), n('swap_duplicate', '4.8'), n('swap_free', '4.8'),
   n('page_try_share_anon_rmap', '5.19', undefined, '6c287605fd56 (5.19); still so named in 6.6'),
+  // huge pages (mm/huge_memory.c)
+  n('do_huge_pmd_wp_page', '4.8'), n('copy_huge_pmd', '4.8'), n('zap_huge_pmd', '4.8'), n('zap_pmd_range', '4.8'),
+  n('change_huge_pmd', '4.8'), n('change_protection', '4.8'), n('pmdp_set_wrprotect', '4.8'),
+  n('hpage_pinned_refcount', '5.7', '5.18', '47e29d32afba (5.7); 5232c63f46fd "mm: Make compound_pincount always available" (5.18)'),
+  n('compound_pincount', '5.18', '6.3', '5232c63f46fd (5.18); 94688e8eb453 "mm: remove folio_pincount_ptr() and head_compound_pincount()" (6.3)'),
+  n('_pincount', '6.3', undefined, '94688e8eb453 (6.3): folio_maybe_dma_pinned reads folio->_pincount'),
   // migration, memory offlining
   n('migrate_pages', '4.8'), n('putback_movable_pages', '4.8'), n('remove_migration_ptes', '4.8'), n('try_to_migrate_one', '5.14', undefined, 'a98a2f0c8ce1 "mm/rmap: split migration into its own function" (5.14)'),
   n('try_to_migrate', '5.14', undefined, 'a98a2f0c8ce1 (5.14; 5.12.9 without, 5.14-rc5 with)'),

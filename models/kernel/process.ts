@@ -29,10 +29,19 @@ export function forkActions(k: Kernel): Action[] {
   return [
     action({
       name: 'fork: copy_present_pte decides', actor: parent.id, params: { process: parent.id },
-      label: `${parent.id}: fork() → dup_mmap → copy_page_range: ${k.fn('fork.copyPte')} reads each PTE${K.forkWords()}`,
+      label: `${parent.id}: fork() → dup_mmap → copy_page_range: ${k.fn('fork.copyPte')} reads each PTE${k.hasThp ? ' (copy_huge_pmd each huge PMD: split first where the page would be copied)' : ''}${K.forkWords()}`,
       guard: (s) => forked.get(s) === FORK.no,
       effect: (s) => {
         forked.set(s, FORK.copying);
+        // copy_huge_pmd: a THP the rule would copy (maybe pinned) has its PMD split first (5.9's
+        // d042035eaf5f, 5.19's page_try_dup_anon_rmap: -EAGAIN), and the PTE pass below decides per
+        // subpage; any other is shared whole in the second step.
+        if (k.hasThp) {
+          parent.vmas.forEach((vma, v) => {
+            if (vma.dontfork || vma.thp === null || vma.thp.head !== v || !k.pmdMapped(s, P, v)) return;
+            if (K.forkCopiesForChild(s, k.pr[P]!.vma[v]!.pfn.get(s))) k.splitHugePmd(s, P, v);
+          });
+        }
         parent.vmas.forEach((vma, v) => {
           const pe = k.pr[P]!.vma[v]!;
           const ce = k.pr[C]!.vma[v]!;
@@ -48,6 +57,7 @@ export function forkActions(k: Kernel): Action[] {
             return;
           }
           if (!pe.present.test(s)) return;
+          if (k.hasThp && k.pmdMapped(s, P, v)) return; // a huge PMD: shared in the second step
           const p = pe.pfn.get(s);
           if (!k.isAnon(s, p)) {
             // A file page (or the zero page): copy_page_range skips a VMA whose faults refill it — shared,
@@ -63,13 +73,25 @@ export function forkActions(k: Kernel): Action[] {
     }),
     action({
       name: 'fork: share write-protected', actor: parent.id, params: { process: parent.id },
-      label: `${parent.id}: fork(): ${k.fn('fork.copyPte')}: ptep_set_wrprotect the parent's PTE, map the page into the child (shared, COW)`,
+      label: `${parent.id}: fork(): ${k.fn('fork.copyPte')}: ptep_set_wrprotect the parent's PTE, map the page into the child (shared, COW)${k.hasThp ? '; copy_huge_pmd: pmdp_set_wrprotect, the THP shared by both PMDs' : ''}`,
       guard: (s) => forked.get(s) === FORK.copying,
       effect: (s) => {
-        parent.vmas.forEach((_, v) => {
+        parent.vmas.forEach((vma, v) => {
           if (!sharesAnon(s, v)) return;
           const pe = k.pr[P]!.vma[v]!;
           const p = pe.pfn.get(s);
+          if (k.hasThp && k.pmdMapped(s, P, v)) {
+            // copy_huge_pmd: page_dup_rmap(compound) (5.19: page_try_dup_anon_rmap clears PageAnonExclusive),
+            // pmdp_set_wrprotect the parent's PMD, the child's PMD write-protected.
+            const r = vma.thp!;
+            if (r.head !== v) return;
+            for (const e of k.rangeEntries(s, P, v)) {
+              k.pg[e.pfn.get(s)]!.PG_anon_exclusive.set(s, 0);
+              e.w.set(s, 0);
+            }
+            k.mapPmd(s, C, v, p, false, pe.d.test(s));
+            return;
+          }
           // Shared: the page is no longer exclusive; both PTEs are write-protected.
           k.pg[p]!.PG_anon_exclusive.set(s, 0);
           pe.w.set(s, 0);
@@ -88,35 +110,51 @@ export function userActions(k: Kernel): Action[] {
   const K = k.hooks;
   k.sh.procs.forEach((pr, q) => pr.vmas.forEach((vma, v) => {
     const E = k.pr[q]!.vma[v]!;
+    // A THP head's munmap, MADV_DONTNEED, mprotect and clear_refs cover the THP's whole range (the tail's own, the tail alone).
+    const range = vma.thp !== null && vma.thp.head === v ? vma.thp : null;
+    const tailE = range === null ? undefined : k.pr[q]!.vma[range.tail]!;
     const where = k.sh.pages[vma.page]!.id;
+    const whereRange = range === null ? where : `${where}..${k.sh.pages[pr.vmas[range.tail]!.page]!.id}`;
+    /** zap_pmd_range over the range: zap_huge_pmd if a PMD maps it, else each PTE (a lone subpage: split first). */
+    const zapRange = (s: Uint32Array) => {
+      if (range !== null && k.pmdMapped(s, q, v)) k.zapPmd(s, q, v);
+      else {
+        k.zapPte(s, q, v);
+        if (range !== null) k.zapPte(s, q, range.tail);
+      }
+    };
+    const fn = (huge: string, ptes: string) => (range === null ? ptes : huge);
     // A thread of the process runs these with mmap_lock held: they wait while fork copies.
     const live = (s: Uint32Array) => k.pr[q]!.alive.test(s) && !E.unmapped.test(s) && !k.mmapLockedByFork(s, q);
     if (vma.munmap) {
       out.push(action({
-        name: 'munmap: zap_pte_range', actor: pr.id, params: { process: pr.id, address: where },
-        label: `${pr.id}: munmap(${where}) → zap_pte_range`,
+        name: 'munmap: zap_pte_range', actor: pr.id, params: { process: pr.id, address: whereRange },
+        label: `${pr.id}: munmap(${whereRange}) → ${fn('zap_pmd_range (zap_huge_pmd, or zap_pte_range)', 'zap_pte_range')}`,
         guard: live,
         effect: (s) => {
-          k.zapPte(s, q, v);
+          zapRange(s);
           E.unmapped.set(s, 1);
+          tailE?.unmapped.set(s, 1);
         },
       }));
     }
     if (vma.dontneed) {
       // madvise(MADV_DONTNEED) → zap_page_range: the PTE goes (its dirty bit to the page), the VMA stays.
       out.push(action({
-        name: 'madvise: MADV_DONTNEED', actor: pr.id, params: { process: pr.id, address: where },
-        label: `${pr.id}: madvise(${where}, MADV_DONTNEED) → zap_pte_range`,
-        guard: (s) => live(s) && (E.present.test(s) || k.swapEntry(s, q, v) >= 0),
+        name: 'madvise: MADV_DONTNEED', actor: pr.id, params: { process: pr.id, address: whereRange },
+        label: `${pr.id}: madvise(${whereRange}, MADV_DONTNEED) → ${fn('zap_pmd_range (zap_huge_pmd, or zap_pte_range)', 'zap_pte_range')}`,
+        guard: (s) => live(s) && (E.present.test(s) || k.swapEntry(s, q, v) >= 0 || (tailE !== undefined && tailE.present.test(s))),
         effect: (s) => {
           // A holder of the page this address maps now parts from it by the user's own call (a ghost for I3c).
-          if (E.present.test(s)) {
-            const p = E.pfn.get(s);
+          for (const x of range === null ? [v] : [v, range.tail]) {
+            const X = k.pr[q]!.vma[x]!;
+            if (!X.present.test(s)) continue;
+            const p = X.pfn.get(s);
             k.sh.holders.forEach((h, hi) => {
-              if (h.proc === q && h.va === v && k.holding(s, hi) && k.hd[hi]!.page.get(s) === p) k.hd[hi]!.dropped!.set(s, 1);
+              if (h.proc === q && h.va === x && k.holding(s, hi) && k.hd[hi]!.page.get(s) === p) k.hd[hi]!.dropped!.set(s, 1);
             });
           }
-          k.zapPte(s, q, v);
+          zapRange(s);
         },
       }));
     }
@@ -124,28 +162,46 @@ export function userActions(k: Kernel): Action[] {
       const M = E.mprotected!;
       const armed = E.softDirtyCleared;
       out.push(action({
-        name: 'mprotect: R/O then R/W', actor: pr.id, params: { process: pr.id, address: where },
-        label: `${pr.id}: mprotect(${where}, PROT_READ); mprotect(${where}, PROT_READ|PROT_WRITE) → change_pte_range`,
+        name: 'mprotect: R/O then R/W', actor: pr.id, params: { process: pr.id, address: whereRange },
+        label: `${pr.id}: mprotect(${whereRange}, PROT_READ); mprotect(${whereRange}, PROT_READ|PROT_WRITE) → ${fn('change_protection (change_huge_pmd, or change_pte_range)', 'change_pte_range')}`,
         guard: (s) => live(s) && !M.test(s),
         effect: (s) => {
           M.set(s, 1);
-          if (!E.present.test(s)) return;
+          const on = armed !== undefined && armed.test(s);
+          // change_huge_pmd: a PMD over the range stays huge, both subpages as the head decides.
+          if (range !== null && k.pmdMapped(s, q, v)) {
+            const w = K.mprotectMapsWritable(s, q, v, E.pfn.get(s), on);
+            for (const e of k.rangeEntries(s, q, v)) e.w.setBool(s, w);
+            return;
+          }
+          // A tail's own range: the PMD is split first (the VMA splits at the subpage).
+          if (k.hasThp && k.pmdMapped(s, q, v)) k.splitHugePmd(s, q, v);
           // PROT_READ write-protects the PTE; PROT_READ|PROT_WRITE maps it writable again only where the kernel's rule allows.
-          E.w.setBool(s, K.mprotectMapsWritable(s, q, v, E.pfn.get(s), armed !== undefined && armed.test(s)));
+          for (const x of range === null ? [v] : [v, range.tail]) {
+            const X = k.pr[q]!.vma[x]!;
+            if (X.present.test(s)) X.w.setBool(s, K.mprotectMapsWritable(s, q, x, X.pfn.get(s), on));
+          }
         },
       }));
     }
     if (vma.clearSoftDirty) {
       const A = E.softDirtyCleared!;
       out.push(action({
-        name: 'clear_refs: clear soft-dirty', actor: pr.id, params: { process: pr.id, address: where },
+        name: 'clear_refs: clear soft-dirty', actor: pr.id, params: { process: pr.id, address: whereRange },
         label: `${pr.id}: echo 4 > /proc/self/clear_refs → clear_refs_write → clear_soft_dirty`,
         guard: (s) => live(s) && !A.test(s),
         effect: (s) => {
           A.set(s, 1);
-          if (!E.present.test(s) || K.clearRefsSkips(s, q, v, E.pfn.get(s))) return;
-          // ptep_modify_prot: pte_wrprotect + pte_clear_soft_dirty (the next write faults, to mark it soft-dirty).
-          E.w.set(s, 0);
+          // clear_soft_dirty_pmd keeps a PMD huge: both subpages as the head decides. (clear_refs is process-wide.)
+          if (range !== null && k.pmdMapped(s, q, v)) {
+            if (!K.clearRefsSkips(s, q, v, E.pfn.get(s))) for (const e of k.rangeEntries(s, q, v)) e.w.set(s, 0);
+            return;
+          }
+          for (const x of range === null ? [v] : [v, range.tail]) {
+            const X = k.pr[q]!.vma[x]!;
+            // ptep_modify_prot: pte_wrprotect + pte_clear_soft_dirty (the next write faults, to mark it soft-dirty).
+            if (X.present.test(s) && !K.clearRefsSkips(s, q, x, X.pfn.get(s))) X.w.set(s, 0);
+          }
         },
       }));
     }
@@ -185,7 +241,7 @@ export function userActions(k: Kernel): Action[] {
         effect: (s) => {
           k.writeData(s, E.pfn.get(s), q);
           k.writeCompleted(s, E.pfn.get(s));
-          E.d.set(s, 1);
+          k.markPteDirty(s, q, v);
           E.stored.set(s, 1);
         },
       }));

@@ -84,11 +84,15 @@ const PageC = strictObject('page', { id: Id, kind: t.keyof({ file: null, anon: n
   fs: t.keyof({ ext4: null, tmpfs: null }, '"ext4" or "tmpfs"'),
   swapped: t.boolean,
   movable: t.boolean,
+  thp: t.keyof({ pmd: null, pte: null }, '"pmd" or "pte"'),
+  tailOf: Id,
 }, {
   id: 'The page\'s name, used by mappings, holders and traces.',
   kind: 'A page of a file (in the page cache) or an anonymous page.',
   fs: 'File pages: an ext4-like buffer-head filesystem (default) or tmpfs (no buffers, no writeback).',
   movable: 'Anonymous pages: the page lies in a ZONE_MOVABLE memory block (not long-term pinnable: from 5.13 a FOLL_LONGTERM pin migrates it out first, d1e153fea2a8), which the offline actor empties; new pages (COW copies, swap-ins, migration targets) come from other memory.',
+  thp: 'Anonymous pages: the page is the head of a transparent huge page (a large anonymous folio, scaled down to two subpages: this page and the one whose "tailOf" names it), written by its process before the scenario starts (the memset after MADV_HUGEPAGE in cow.c\'s do_run_with_thp): "pmd" — mapped by one huge PMD (do_huge_pmd_anonymous_page); "pte" — its PMD already split into PTEs (cow.c\'s mprotect of one subpage and back: "PTE-mapped THP"). In a THP, munmap, dontneed, mprotect and clearSoftDirty given on the head\'s mapping act on the whole THP range; given on the tail\'s they act on the tail alone (splitting the PMD first, as a partial range does).',
+  tailOf: 'Anonymous pages: this page is the second subpage (the tail) of the THP whose head is named. Its process maps it next to the head; "present": false leaves it unmapped (MADV_DONTNEED of all but the first subpage: cow.c\'s "single PTE of THP"; a "pte" THP only).',
   swapped: 'Anonymous pages: the page was written and then swapped out before the scenario starts (madvise(MADV_PAGEOUT), as cow.c\'s "swapped out base page" does): its PTE holds a swap entry (exclusive where the release has the bit, 5.19+), its contents are in a swap slot, and no page is allocated until a fault reads it back (do_swap_page).',
 });
 const MappingC = strictObject('mapping', { page: Id }, {
@@ -227,6 +231,8 @@ export function validateScenario(s: Scenario): E.Either<string, Scenario> {
     if (p.kind === 'anon' && p.fs !== undefined) return fail(`pages[${i}].fs`, 'only file pages have a filesystem');
     if (p.swapped === true && p.kind !== 'anon') return fail(`pages[${i}].swapped`, 'only anonymous pages are swapped out (file pages are written back to their file)');
     if (p.movable === true && p.kind !== 'anon') return fail(`pages[${i}].movable`, 'the movable block is modelled for anonymous pages (a file page is the page cache\'s at its offset)');
+    const thp = validateThpPage(s, p);
+    if (thp !== undefined) return fail(`pages[${i}].${thp.field}`, thp.msg);
   }
   const children = s.processes.filter((p) => p.childOf !== undefined);
   if (children.length > 1) return fail('processes', 'at most one process may be a fork child');
@@ -258,7 +264,7 @@ export function validateScenario(s: Scenario): E.Either<string, Scenario> {
       }
       if (pg.kind === 'anon') {
         if (m.shared === true) return fail(`${at}.shared`, 'shared anonymous mappings are not modelled');
-        if (m.present === false) return fail(`${at}.present`, 'an anonymous page exists only while mapped (a page read but never written is "zeropage": true)');
+        if (m.present === false && !(pg.tailOf !== undefined && pages.get(pg.tailOf)?.thp === 'pte')) return fail(`${at}.present`, 'an anonymous page exists only while mapped (a page read but never written is "zeropage": true; the tail of a "pte" THP may be unmapped)');
         const owner = anonOwner.get(m.page);
         if (owner !== undefined) return fail(`${at}.page`, `anonymous page '${m.page}' is already mapped by ${owner}; share it with fork ("childOf")`);
         anonOwner.set(m.page, pr.id);
@@ -281,6 +287,8 @@ export function validateScenario(s: Scenario): E.Either<string, Scenario> {
       }
     }
   }
+  const region = validateThpMappings(s);
+  if (region !== undefined) return E.left(region);
   for (const p of s.pages) {
     if (p.kind === 'anon' && !anonOwner.has(p.id)) return fail('pages', `anonymous page '${p.id}' is not mapped by any process`);
   }
@@ -328,6 +336,53 @@ export function validateScenario(s: Scenario): E.Either<string, Scenario> {
   const sym = validateSymmetry(s);
   if (sym !== undefined) return E.left(sym);
   return E.right(s);
+}
+
+/** A THP head or tail page's own fields: the field at fault and why, or undefined. */
+function validateThpPage(s: Scenario, p: Scenario['pages'][number]): { field: string; msg: string } | undefined {
+  if (p.thp !== undefined) {
+    if (p.kind !== 'anon') return { field: 'thp', msg: 'only anonymous THPs are modelled (no file or shmem large folios)' };
+    if (p.tailOf !== undefined) return { field: 'thp', msg: 'a page is a THP\'s head or its tail, not both' };
+    if (p.swapped === true || p.movable === true) return { field: 'thp', msg: 'a THP that is swapped out or in the movable block is not modelled (THP swap and migration of large folios are not)' };
+    const tails = s.pages.filter((x) => x.tailOf === p.id);
+    if (tails.length !== 1) return { field: 'thp', msg: `the model's THP has two subpages: exactly one page must name '${p.id}' in "tailOf" (${tails.length} do)` };
+  }
+  if (p.tailOf !== undefined) {
+    if (p.kind !== 'anon') return { field: 'tailOf', msg: 'only anonymous THPs are modelled' };
+    const head = s.pages.find((x) => x.id === p.tailOf);
+    if (head === undefined) return { field: 'tailOf', msg: `unknown page '${p.tailOf}'` };
+    if (head.thp === undefined) return { field: 'tailOf', msg: `'${p.tailOf}' is not a THP head (it has no "thp")` };
+    if (p.swapped === true || p.movable === true) return { field: 'tailOf', msg: 'a tail subpage is swapped and placed with its head: give neither "swapped" nor "movable"' };
+  }
+  return undefined;
+}
+
+/** A THP's mappings: its process maps head and tail alike, and nothing this model lacks for large folios runs. */
+function validateThpMappings(s: Scenario): string | undefined {
+  const heads = s.pages.filter((p) => p.thp !== undefined);
+  if (heads.length === 0) return undefined;
+  for (const [name, on] of [['swap', s.actors?.swap], ['offline', s.actors?.offline], ['compaction', s.actors?.compaction]] as const) {
+    if (on === true) return `at actors.${name}: a scenario with a THP cannot have the ${name} actor yet (reclaim, swap and migration of large folios are not modelled)`;
+  }
+  for (const head of heads) {
+    const tail = s.pages.find((p) => p.tailOf === head.id)!;
+    const owner = s.processes.find((pr) => pr.childOf === undefined && pr.mappings.some((m) => m.page === head.id));
+    if (owner === undefined) continue; // (reported below: a page no process maps)
+    const i = s.processes.indexOf(owner);
+    const hm = owner.mappings.find((m) => m.page === head.id)!;
+    const tm = owner.mappings.find((m) => m.page === tail.id);
+    if (tm === undefined) return `at processes[${i}].mappings: ${owner.id} maps THP head '${head.id}' but not its tail '${tail.id}' (a THP is mapped whole)`;
+    const j = owner.mappings.indexOf(tm);
+    if (hm.zeropage === true || tm.zeropage === true) return `at processes[${i}].mappings[${j}]: a THP was written at the start: neither subpage is the zero page`;
+    if ((hm.writable !== false) !== (tm.writable !== false)) return `at processes[${i}].mappings[${j}].writable: head and tail of a THP lie in one VMA: give both the same protection`;
+    if (head.thp === 'pmd' && tm.present === false) return `at processes[${i}].mappings[${j}].present: a PMD maps every subpage of its THP ("thp": "pte" for a THP whose tail was zapped)`;
+    for (const [pi, pr] of s.processes.entries()) {
+      const ti = pr.mappings.findIndex((m) => m.page === tail.id);
+      if (ti >= 0 && pr.mappings[ti]!.clearSoftDirty === true) return `at processes[${pi}].mappings[${ti}].clearSoftDirty: clear_refs is process-wide: give it on the THP head's mapping`;
+    }
+    if (head.thp === 'pmd' && (hm.dontfork === true) !== (tm.dontfork === true)) return `at processes[${i}].mappings[${j}].dontfork: MADV_DONTFORK of one subpage splits the VMA and the PMD: give the head "thp": "pte"`;
+  }
+  return undefined;
 }
 
 /** Is this symmetry group one of holders (its first id names a holder)? */

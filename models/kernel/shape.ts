@@ -19,6 +19,16 @@ export interface PageSlot {
   readonly swapped: boolean;
   /** In the ZONE_MOVABLE block being offlined: not long-term pinnable; no new page is allocated here. */
   readonly movable: boolean;
+  /**
+   * A subpage of a THP (a large anonymous folio of two subpages): the head's
+   * slot (a page of no THP: its own slot). Folio-wide state (the refcount,
+   * the pin count, the page flags, the mapping) is the head's.
+   */
+  readonly folio: number;
+  /** A THP head: the tail's slot; else -1. */
+  readonly tail: number;
+  /** A THP head: mapped by a PMD or by PTEs at the start; else null. */
+  readonly thp: 'pmd' | 'pte' | null;
 }
 
 export interface Vma {
@@ -44,6 +54,11 @@ export interface Vma {
   readonly clearSoftDirty: boolean;
   /** An anonymous VMA whose PTE maps the shared zero page at the start. */
   readonly zeropage: boolean;
+  /**
+   * The address lies in a THP's range (one PMD's worth: the head's and the
+   * tail's VMA entries of the same process): their indices; else null.
+   */
+  readonly thp: { readonly head: number; readonly tail: number } | null;
 }
 
 export interface Proc {
@@ -72,6 +87,8 @@ export interface HolderSpec {
   readonly inc: number;
   /** Refcount it adds when the page is the shared zero page (hooks.gupZeroPageRef: 0 where pinning it is a no-op). */
   readonly zeroInc: number;
+  /** Refcount it adds on a subpage of a THP (1 for a pin where large folios count pins apart: hooks.largeFolioPincount). */
+  readonly largeInc: number;
   /** A direct-I/O bio with ZERO_PAGE, or with a second iovec in the same page. */
   readonly bio: 'zero-page' | 'same-page' | null;
   /** The page slot of the bio's second page (the zero page, or the holder's own page), or -1. */
@@ -127,6 +144,8 @@ export interface Shape {
   readonly anyLoad: boolean;
   /** Some mapping may be MADV_DONTNEED'd (the holders then carry a ghost for it). */
   readonly anyDontneed: boolean;
+  /** THP head slots (empty: the scenario has no THP, and the state no THP fields). */
+  readonly thpHeads: readonly number[];
   /** Groups of interchangeable file pages with their VMAs and holders (symmetry reduction). */
   readonly symmetry: readonly SymmetryGroup[];
   /** Groups of interchangeable holders of one page (indices into holders). */
@@ -162,12 +181,20 @@ export function shapeOf(scenario: Scenario): Shape {
   // a PTE that is not there: at the start, or after MADV_DONTNEED).
   const zero = scenario.holders.some((h) => h.bio === 'zero-page') ||
     allMappings.some((m) => anonIds.has(m.page) && (m.zeropage === true || m.dontneed === true));
-  const pages: PageSlot[] = [
-    ...files.map((p) => ({ id: p.id, kind: 'file' as const, fs: p.fs ?? 'ext4', swapped: false, movable: false })),
-    ...anons.map((p) => ({ id: p.id, kind: 'anon' as const, fs: null, swapped: p.swapped === true, movable: p.movable === true })),
-    ...(zero ? [{ id: 'ZERO_PAGE', kind: 'zero' as const, fs: null, swapped: false, movable: false }] : []),
-    ...Array.from({ length: spares }, (_, i) => ({ id: `cow${i}`, kind: 'spare' as const, fs: null, swapped: false, movable: false })),
+  const small = { folio: -1, tail: -1, thp: null };
+  const unplaced: PageSlot[] = [
+    ...files.map((p) => ({ id: p.id, kind: 'file' as const, fs: p.fs ?? 'ext4', swapped: false, movable: false, ...small })),
+    ...anons.map((p) => ({ id: p.id, kind: 'anon' as const, fs: null, swapped: p.swapped === true, movable: p.movable === true, ...small, thp: p.thp ?? null })),
+    ...(zero ? [{ id: 'ZERO_PAGE', kind: 'zero' as const, fs: null, swapped: false, movable: false, ...small }] : []),
+    ...Array.from({ length: spares }, (_, i) => ({ id: `cow${i}`, kind: 'spare' as const, fs: null, swapped: false, movable: false, ...small })),
   ];
+  const idx = (id: string) => unplaced.findIndex((p) => p.id === id);
+  const pages: PageSlot[] = unplaced.map((p, i) => {
+    const decl = anons.find((a) => a.id === p.id);
+    const head = decl?.tailOf !== undefined ? idx(decl.tailOf) : i;
+    const tail = decl?.thp !== undefined ? unplaced.findIndex((x) => anons.find((a) => a.id === x.id)?.tailOf === p.id) : -1;
+    return { ...p, folio: head, tail };
+  });
   const swap = scenario.actors?.swap === true;
   const anySwap = swap || anons.some((p) => p.swapped === true);
   const swapSlots = anySwap ? Array.from({ length: scenario.bounds?.swapSlots ?? Math.max(1, anons.length) }, (_, i) => `swap${i}`) : [];
@@ -190,13 +217,23 @@ export function shapeOf(scenario: Scenario): Shape {
       mprotect: m.mprotect === true,
       clearSoftDirty: m.clearSoftDirty === true,
       zeropage: m.zeropage === true,
+      thp: null,
     };
+  });
+  // A THP's head and tail entries in one process know each other.
+  const withThp = (vs: Vma[]): Vma[] => vs.map((v) => {
+    const slot = pages[v.page]!;
+    const head = slot.folio;
+    if (pages[head]!.tail < 0) return v;
+    const h = vs.findIndex((x) => x.page === head);
+    const t = vs.findIndex((x) => x.page === pages[head]!.tail);
+    return h < 0 || t < 0 ? v : { ...v, thp: { head: h, tail: t } };
   });
   const byId = new Map(scenario.processes.map((p) => [p.id, p]));
   const procs: Proc[] = scenario.processes.map((p) => {
-    if (p.childOf === undefined) return { id: p.id, vmas: vmasOf(p.mappings), child: false };
+    if (p.childOf === undefined) return { id: p.id, vmas: withThp(vmasOf(p.mappings)), child: false };
     // The child's address space is the parent's; its own entries only add stores and munmaps.
-    const parent = vmasOf(byId.get(p.childOf)!.mappings);
+    const parent = withThp(vmasOf(byId.get(p.childOf)!.mappings));
     const own = byId.get(p.childOf)!.mappings.map((pm) => p.mappings.find((m) => m.page === pm.page));
     return {
       id: p.id, child: true,
@@ -224,14 +261,16 @@ export function shapeOf(scenario: Scenario): Shape {
     return {
       id: h.id, proc, va, kind: h.kind, write: h.write,
       longterm: h.longterm === true, fast: h.fast === true, force: h.force === true, held: h.held === true,
-      release: h.release ?? (h.kind === 'PIN' ? 'unpin_user_page' : 'put_page'), inc: 1, zeroInc: 1,
+      release: h.release ?? (h.kind === 'PIN' ? 'unpin_user_page' : 'put_page'), inc: 1, zeroInc: 1, largeInc: 1,
       bio, bioPage, bioInc: 0,
       declared: { kind: h.kind, ...(h.release !== undefined ? { release: h.release } : {}) },
     };
   });
   // Refcount head-room: the page cache, every PTE, every holder at up to BIAS, a bio's second
   // page at up to BIAS, reclaim's isolation, a writeback bio's pin (if the kernel's bios pin), plus one.
-  const refNeed = 1 + procs.length + holders.reduce((a, h) => a + bias + (h.bio === null ? 0 : bias), 0) + 1 + 1 + bias;
+  // (A THP's refcount also counts one PTE per subpage in each process.)
+  const thpHeads = pages.flatMap((p, i) => (p.tail >= 0 ? [i] : []));
+  const refNeed = 1 + procs.length * (thpHeads.length > 0 ? 2 : 1) + holders.reduce((a, h) => a + bias + (h.bio === null ? 0 : bias), 0) + 1 + 1 + bias;
   const refMax = scenario.bounds?.refMax ?? Math.min(255, refNeed);
   const writes = holders.filter((h) => h.write).length + procs.reduce((a, p) => a + p.vmas.filter((v) => v.store).length, 0);
   return {
@@ -253,6 +292,7 @@ export function shapeOf(scenario: Scenario): Shape {
     anySoftDirty: procs.some((p) => p.vmas.some((v) => v.clearSoftDirty)),
     anyLoad: procs.some((p) => p.vmas.some((v) => v.load)),
     anyDontneed: procs.some((p) => p.vmas.some((v) => v.dontneed)),
+    thpHeads,
     holderSymmetry: (scenario.symmetry ?? []).filter((group) => isHolderGroup(scenario, group)).map((group) => group.map((id) => holders.findIndex((h) => h.id === id))),
     symmetry: (scenario.symmetry ?? []).filter((group) => !isHolderGroup(scenario, group)).map((group) => ({
       pages: group.map(slotOf),
@@ -268,13 +308,14 @@ export function shapeOf(scenario: Scenario): Shape {
  * the refcount its reference and its bio's zero page add, and its release
  * call where the scenario names none.
  */
-export function settleHolders(sh: Shape, hooks: Pick<KernelHooks, 'dioGupKind' | 'gupRefIncrement' | 'gupZeroPageRef' | 'bioZeroPageRef' | 'defaultRelease'>): Shape {
+export function settleHolders(sh: Shape, hooks: Pick<KernelHooks, 'dioGupKind' | 'gupRefIncrement' | 'gupZeroPageRef' | 'bioZeroPageRef' | 'defaultRelease' | 'largeFolioPincount'>): Shape {
   const holders = sh.holders.map((h): HolderSpec => {
     const kind = h.bio === null ? h.declared.kind : hooks.dioGupKind();
     const inc = hooks.gupRefIncrement(kind);
     return {
       ...h, kind, inc,
       zeroInc: hooks.gupZeroPageRef(kind, inc),
+      largeInc: kind === 'PIN' && hooks.largeFolioPincount() ? 1 : inc,
       bioInc: h.bio === 'zero-page' ? hooks.bioZeroPageRef() : 0,
       release: h.declared.release ?? hooks.defaultRelease(kind, h.write),
     };

@@ -33,6 +33,11 @@ export const v5_18 = defineProposal({
       },
     }),
   }, {
+    id: '3bff7e3f1f16',
+    subject: 'mm/huge_memory: streamline COW logic in do_huge_pmd_wp_page()',
+    what: 'do_huge_pmd_wp_page reuses a THP by page_count (1, or 1 + HPAGE_PMD_NR in the swap cache, which try_to_free_swap then drops), not by reuse_swap_page\'s mapcount: a pinned THP is split and its subpage copied',
+    hooks: ({ k }) => ({ hugeWpCanReuse: (s, f) => !k.locked(s, f) && k.pg[f]!.ref.get(s) === 1 }),
+  }, {
     id: '5abfd71d936a',
     subject: 'mm: don\'t skip swap entry even if zap_details specified',
     what: 'zap_pte_range zaps swap entries under zap_details too (should_zap_cows: when even_cows, which truncate sets): before it, truncate left a swapped-out private COW copy of the file mapped',

@@ -19,11 +19,13 @@ export const v5_19 = defineProposal({
     {
       id: '6c287605fd56',
       subject: 'mm: remember exclusively mapped anonymous pages with PG_anon_exclusive',
-      what: 'do_wp_page reuses a PageAnonExclusive page at once; fork (page_try_dup_anon_rmap) refuses to share an exclusive page that needs COW for DMA (has_pinned and maybe pinned) and copies it for the child; try_to_unmap_one and try_to_migrate_one (page_try_share_anon_rmap) restore the PTE and fail on an exclusive page that may be pinned — for swap unmapping fails, and migration backs off before its refcount check',
+      what: 'do_wp_page (and do_huge_pmd_wp_page for a THP) reuses a PageAnonExclusive page at once; fork (page_try_dup_anon_rmap) refuses to share an exclusive page that needs COW for DMA (has_pinned and maybe pinned) and copies it for the child; try_to_unmap_one and try_to_migrate_one (page_try_share_anon_rmap) restore the PTE and fail on an exclusive page that may be pinned — for swap unmapping fails, and migration backs off before its refcount check',
       hooks: ({ k, base }) => {
         const hasPinned = k.procField('has_pinned');
         return {
           wpCanReuse: (s, p) => k.pg[p]!.PG_anon_exclusive.test(s) || (!k.locked(s, p) && k.pg[p]!.ref.get(s) === 1),
+          // do_huge_pmd_wp_page: `if (PageAnonExclusive(page)) goto reuse;` before the page_count test.
+          hugeWpCanReuse: (s, f) => k.pg[f]!.PG_anon_exclusive.test(s) || base.hugeWpCanReuse(s, f),
           // An exclusive page is reused without looking at the swap cache.
           wpFreeSwap: (s, p) => { if (!k.pg[p]!.PG_anon_exclusive.test(s)) base.wpFreeSwap(s, p); },
           // try_to_migrate_one backs off the same way: for migration, the page stays.

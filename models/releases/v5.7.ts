@@ -26,5 +26,10 @@ export const v5_7 = defineProposal({
       releaseMatches: (taken, released) => (taken === 'PIN' ? released !== 'put_page' : released === 'put_page'),
     }),
     properties: (k) => releaseKindStep(k, 'I2.kind', 'every reference is released with the function that matches how it was taken (unpin_user_page for FOLL_PIN, put_page for FOLL_GET and plain references)'),
+  }, {
+    id: '47e29d32afba',
+    subject: 'mm/gup: page->hpage_pinned_refcount: exact pin counts for huge pages',
+    what: 'a pin of a compound page of order > 1 adds 1 to the refcount and 1 to hpage_pinned_refcount (the second tail page), not GUP_PIN_COUNTING_BIAS; unpin subtracts both; page_maybe_dma_pinned reads that count for such a page',
+    hooks: () => ({ largeFolioPincount: () => true }),
   }],
 });

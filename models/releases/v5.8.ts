@@ -23,5 +23,10 @@ export const v5_8 = defineProposal({
       // can_follow_write_pte: pte_write || (FOLL_COW && pte_dirty) — the forced break follows without FOLL_FORCE.
       canFollowWritePte: (_s, _h, cowed, _p, w, d) => w || (cowed && d),
     }),
+  }, {
+    id: '3917c80280c9',
+    subject: 'thp: change CoW semantics for anon-THP',
+    what: 'do_huge_pmd_wp_page no longer copies a THP it may not reuse: it splits the PMD (__split_huge_pmd) and returns VM_FAULT_FALLBACK, so the PTE-level fault copies the one subpage',
+    hooks: () => ({ hugeWpFallback: () => 'split' as const }),
   }],
 });

@@ -39,7 +39,62 @@ export function withVariant(s: Scenario, variant: RowVariant): Scenario {
         description: `${s.description} The anonymous page starts swapped out (MADV_PAGEOUT).`,
         pages: s.pages.map((p) => (p.kind === 'anon' ? { ...p, swapped: true } : p)),
       };
+    case 'thp': return asThp(s, variant, 'pmd', 'whole', 'mapped by one PMD');
+    case 'pte-mapped-thp': return asThp(s, variant, 'pte', 'whole', 'its PMD split into PTEs (mprotect of one subpage and back)');
+    case 'single-pte-thp': return asThp(s, variant, 'pte', 'head', 'PTE-mapped, every subpage but the first zapped (MADV_DONTNEED)');
+    case 'partially-mremapped-thp': return asThp(s, variant, 'pte', 'tail', 'PTE-mapped, its upper half mremap()ed to another address, where the case runs');
   }
+}
+
+/**
+ * cow.c's do_run_with_thp set-ups on the model's THP of two subpages: the
+ * base-page row's anonymous page becomes the THP's head, with a tail
+ * subpage `<id>_tail` next to it. `on`: where the case runs —
+ * 'whole': the THP's range (stores to both subpages; munmap, MADV_DONTNEED,
+ * mprotect and clear_refs on the head's mapping cover the range; GUP on the
+ * head subpage, which pins the folio); 'head': the first subpage alone (the
+ * tail is zapped); 'tail': the upper subpage alone (its own VMA after the
+ * mremap; the head stays mapped, untouched).
+ */
+function asThp(s: Scenario, variant: RowVariant, mapped: 'pmd' | 'pte', on: 'whole' | 'head' | 'tail', how: string): Scenario {
+  const anon = s.pages.find((p) => p.kind === 'anon')!;
+  const head = anon.id;
+  const tail = `${head}_tail`;
+  const caseOn = on === 'tail' ? tail : head;
+  type M = Scenario['processes'][number]['mappings'][number];
+  const plain = (m: M, page: string): M => ({
+    page,
+    ...(m.writable !== undefined ? { writable: m.writable } : {}),
+    ...(m.dontfork !== undefined ? { dontfork: m.dontfork } : {}),
+  });
+  const processes = s.processes.map((pr) => ({
+    ...pr,
+    mappings: pr.mappings.flatMap((m): M[] => {
+      if (m.page !== head) return [m];
+      const own = pr.childOf === undefined;
+      switch (on) {
+        case 'whole': {
+          const t: M = { ...(own ? plain(m, tail) : { page: tail }), ...(m.store === true ? { store: true } : {}) };
+          return [m, t];
+        }
+        case 'head': return [m, { ...(own ? plain(m, tail) : { page: tail }), ...(own ? { present: false } : {}) }];
+        case 'tail': {
+          // clear_refs is process-wide: it stays on the head's mapping, which covers the range.
+          const { clearSoftDirty, ...rest } = m;
+          const sd = clearSoftDirty === true ? { clearSoftDirty: true } : {};
+          return [{ ...(own ? plain(m, head) : { page: head }), ...sd }, { ...rest, page: tail }];
+        }
+      }
+    }),
+  }));
+  return {
+    ...s,
+    name: `${s.name}-${variant}`,
+    description: `${s.description} The anonymous page is a THP (${how}).`,
+    pages: s.pages.flatMap((p) => (p.id === head ? [{ ...p, thp: mapped }, { id: tail, kind: 'anon' as const, tailOf: head }] : [p])),
+    processes,
+    holders: s.holders.map((h) => (h.page === head ? { ...h, page: caseOn } : h)),
+  };
 }
 
 /** Names of the outcome properties of a holder, e.g. pinned(gup_test), pinned(gup_test).quiescent. */

@@ -1,0 +1,180 @@
+// Large anonymous folios (THP), release by release (issue 17, part 2): the
+// model's THP of two subpages, PMD- and PTE-mapped; the folio's refcount
+// and exact pin count; fork's copy_huge_pmd; do_huge_pmd_wp_page's reuse
+// rule and fallback per release; cow.c's THP rows. Each expectation is what
+// the release's source says (docs/kernel-source-notes.md §16).
+
+import test from 'ava';
+import { isLeft } from 'fp-ts/lib/Either.js';
+import { check } from '../src/engine/checker.js';
+import { RELEASES } from '../models/index.js';
+import { decodeScenario } from '../models/kernel/scenario.js';
+import { kernelLayout } from '../models/kernel/kernel.js';
+import { scenarioNames, resolveScenario } from '../models/kernel/build.js';
+import { shapeOf } from '../models/kernel/shape.js';
+import type { Proposal } from '../models/kernel/proposal.js';
+import { SELFTEST_ROWS } from '../models/selftests/table.js';
+import { build, run, holds } from './helpers/kernel.js';
+
+const release = (name: string): Proposal => RELEASES.find((r) => r.name === name)!;
+const A = 0;
+const T = 1;
+
+/** A PMD-mapped (or PTE-mapped) THP A + A_tail in `parent`, a fork child, a R/O long-term pin of the head. */
+const thp = (mapped: 'pmd' | 'pte', extra: { holders?: unknown[]; child?: unknown[]; parent?: Record<string, unknown> } = {}) => ({
+  name: 'thp', description: 'test',
+  pages: [{ id: 'A', kind: 'anon', thp: mapped }, { id: 'A_tail', kind: 'anon', tailOf: 'A' }],
+  processes: [
+    { id: 'parent', mappings: [{ page: 'A', store: true, ...extra.parent }, { page: 'A_tail', store: true }] },
+    { id: 'child', childOf: 'parent', mappings: extra.child ?? [] },
+  ],
+  holders: extra.holders ?? [],
+});
+const roPin = { id: 'gup_test', process: 'parent', page: 'A', kind: 'PIN', write: false, longterm: true };
+
+test('scenario errors name the field: a THP head needs one tail, both anonymous and mapped alike; no swap or migration yet', (t) => {
+  const bad = (edit: (s: Record<string, unknown>) => void, re: RegExp) => {
+    const s = structuredClone(thp('pmd')) as unknown as Record<string, unknown>;
+    edit(s);
+    const r = decodeScenario(s);
+    t.true(isLeft(r) && re.test(r.left), isLeft(r) ? r.left : 'decoded');
+  };
+  bad((s) => { (s.pages as Record<string, unknown>[]).pop(); (s.processes as { mappings: unknown[] }[])[0]!.mappings.pop(); }, /^at pages\[0\]\.thp: the model's THP has two subpages/);
+  bad((s) => { (s.pages as Record<string, unknown>[]).push({ id: 'C', kind: 'anon', tailOf: 'B' }); }, /^at pages\[2\]\.tailOf: unknown page 'B'/);
+  bad((s) => { (s.pages as Record<string, unknown>[])[1]!.tailOf = 'Z'; }, /^at pages\[0\]\.thp: .*\(0 do\)/);
+  bad((s) => { (s.pages as Record<string, unknown>[])[0]!.thp = 'huge'; }, /pages\.0\.thp|"pmd" or "pte"/);
+  bad((s) => { (s.processes as { mappings: unknown[] }[])[0]!.mappings.pop(); }, /maps THP head 'A' but not its tail 'A_tail'/);
+  bad((s) => { (s.processes as { mappings: Record<string, unknown>[] }[])[0]!.mappings[1]!.present = false; }, /present: .*the tail of a "pte" THP may be unmapped/);
+  bad((s) => { (s.processes as { mappings: Record<string, unknown>[] }[])[0]!.mappings[1]!.writable = false; (s.processes as { mappings: Record<string, unknown>[] }[])[0]!.mappings[1]!.store = false; }, /head and tail of a THP lie in one VMA/);
+  bad((s) => { s.actors = { swap: true }; }, /^at actors\.swap: a scenario with a THP cannot have the swap actor yet/);
+  bad((s) => { (s.processes as { mappings: Record<string, unknown>[] }[])[0]!.mappings[1]!.clearSoftDirty = true; }, /clear_refs is process-wide/);
+  // A PTE-mapped THP's tail may be zapped (cow.c's "single PTE of THP").
+  const single = structuredClone(thp('pte')) as unknown as { processes: { mappings: Record<string, unknown>[] }[] };
+  single.processes[0]!.mappings[1] = { page: 'A_tail', present: false };
+  t.false(isLeft(decodeScenario(single)));
+});
+
+test('no THP in the scenario, no THP fields in the state: every shipped scenario\'s layout is the one it had', (t) => {
+  for (const name of scenarioNames()) {
+    const sh = shapeOf(resolveScenario(name));
+    const fields = kernelLayout(sh).fields.map((f) => f.path).filter((f) => /pmd_trans_huge|compound_mapcount|pincount|pinned_refcount/.test(f));
+    t.deepEqual(fields, [], name);
+  }
+});
+
+test('the initial THP: one PMD holds one folio reference (compound_mapcount 1); split, one reference and one mapcount per PTE; a tail\'s refcount is its head\'s', (t) => {
+  const pmd = build(thp('pmd'), release('v6.6'));
+  const k = pmd.kernel;
+  const s = pmd.init();
+  t.is(k.pg[A]!.ref.get(s), 1);
+  t.is(k.pg[T]!.ref.get(s), 1, 'a tail reads its folio\'s refcount');
+  t.is(k.pg[A]!.compound_mapcount!.get(s), 1);
+  t.is(k.pg[A]!.map.get(s), 0);
+  t.true(k.pmdMapped(s, 0, 0) && k.pmdMapped(s, 0, 1));
+  t.true(k.pg[A]!.PG_anon_exclusive.test(s) && k.pg[T]!.PG_anon_exclusive.test(s));
+  const split = s.slice();
+  k.splitHugePmd(split, 0, 0);
+  t.is(k.pg[A]!.ref.get(split), 2, 'page_ref_add(HPAGE_PMD_NR - 1)');
+  t.is(k.pg[A]!.compound_mapcount!.get(split), 0);
+  t.is(k.pg[A]!.map.get(split) + k.pg[T]!.map.get(split), 2);
+  t.true(k.mapcountsMatch(split) && k.refsBalanced(split));
+  const pte = build(thp('pte'), release('v6.6'));
+  t.deepEqual(pte.kernel.L.toJSON(pte.init()), pte.kernel.L.toJSON(split), 'a "pte" THP starts as the PMD one split');
+});
+
+test('exact pin counts for huge pages from 5.7 (47e29d32afba): a pin of a THP subpage adds 1 and counts in the pin count; a small page still takes BIAS', (t) => {
+  for (const [name, field] of [['v5.6', undefined], ['v5.7', 'hpage_pinned_refcount'], ['v5.18', 'compound_pincount'], ['v6.3', '_pincount'], ['v6.6', '_pincount']] as const) {
+    const b = build(thp('pmd', { holders: [roPin] }), release(name));
+    const k = b.kernel;
+    const fields = k.L.fields.map((f) => f.path);
+    t.is(fields.includes(`page.A.${field ?? 'hpage_pinned_refcount'}`), field !== undefined, name);
+    const s = run(b.model, b.init(), ['gup: follow_page_pte + try_grab_page']);
+    t.is(k.pg[A]!.ref.get(s), 2, `${name}: one reference`);
+    if (field !== undefined) {
+      t.is((k.pg[A] as unknown as Record<string, { get(s: Uint32Array): number }>)[field]!.get(s), 1, `${name}: one pin`);
+      t.true(k.maybeDmaPinned(s, T), `${name}: folio_maybe_dma_pinned is folio-wide`);
+    }
+    t.true(holds(b.model, 'I2', s), name);
+    const r = run(b.model, s, ['release: unpin_user_page']);
+    t.is(k.pg[A]!.ref.get(r), 1, `${name}: the unpin gives one reference back`);
+    t.true(holds(b.model, 'I2', r) && holds(b.model, 'I2.quiescent', r), name);
+  }
+});
+
+test('fork: copy_huge_pmd shares a THP under one more PMD, write-protected, neither subpage exclusive; a pinned one is split first and copied (5.9, d042035eaf5f; 5.19 page_try_dup_anon_rmap)', (t) => {
+  const b = build(thp('pmd'), release('v6.6'));
+  const k = b.kernel;
+  const s = run(b.model, b.init(), ['fork: copy_present_pte decides'], ['fork: share write-protected']);
+  t.is(k.pg[A]!.compound_mapcount!.get(s), 2);
+  t.is(k.pg[A]!.ref.get(s), 2);
+  t.true(k.pmdMapped(s, 1, 0), 'the child\'s PMD');
+  t.false(k.pr[0]!.vma[0]!.w.test(s) || k.pr[0]!.vma[1]!.w.test(s));
+  t.false(k.pg[A]!.PG_anon_exclusive.test(s) || k.pg[T]!.PG_anon_exclusive.test(s));
+  for (const [name, copies] of [['v5.8', false], ['v5.9', true], ['v6.6', true]] as const) {
+    const p = build(thp('pmd', { holders: [roPin] }), release(name));
+    const pk = p.kernel;
+    const pinned = run(p.model, p.init(), ['gup: follow_page_pte + try_grab_page'], ['fork: copy_present_pte decides'], ['fork: share write-protected']);
+    t.is(pk.pmdMapped(pinned, 0, 0), !copies, `${name}: the parent's PMD ${copies ? 'split' : 'shared'}`);
+    t.is(pk.pr[1]!.vma[0]!.pfn.get(pinned) !== A && pk.pr[1]!.vma[1]!.pfn.get(pinned) !== T, copies, `${name}: the child ${copies ? 'has copies of both subpages' : 'maps the THP'}`);
+    t.true(holds(p.model, 'I2', pinned) && holds(p.model, 'S.mapcount', pinned), name);
+  }
+});
+
+test('do_huge_pmd_wp_page per release: reuse by mapcount until 5.18, by page_count from 5.18 (3bff7e3f1f16), PageAnonExclusive first from 5.19; copy before 5.8, split and fall back from 5.8 (3917c80280c9)', (t) => {
+  // A THP shared by fork whose child has exited its mapping (munmap): mapcount 1, a GET reference on the folio.
+  const sc = thp('pmd', { child: [{ page: 'A', munmap: true }], holders: [{ id: 'vmsplice', process: 'child', page: 'A', kind: 'GET', write: false }] });
+  const expect = { 'v4.14': 'reuse', 'v5.7': 'reuse', 'v5.8': 'reuse', 'v5.13': 'reuse', 'v5.18': 'split', 'v6.6': 'split' } as const;
+  for (const [name, what] of Object.entries(expect)) {
+    const b = build(sc, release(name));
+    const k = b.kernel;
+    let s = run(b.model, b.init(), ['fork: copy_present_pte decides'], ['fork: share write-protected']);
+    // 5.8 breaks COW for the child's GUP (should_force_cow_break): give the child's GUP the page as 5.7 would, by hand.
+    if (name === 'v5.8') {
+      k.grabGupRef(s, 0, A);
+      k.hd[0]!.page.set(s, A);
+      k.hd[0]!.pc.set(s, 2);
+    } else s = run(b.model, s, ['gup: follow_page_pte + try_grab_page']);
+    s = run(b.model, s, ['munmap: zap_pte_range', { process: 'child' }], ['store: write fault', { address: 'A' }]);
+    const reused = k.pr[0]!.vma[0]!.pfn.get(s) === A;
+    t.is(reused ? 'reuse' : 'split', what, name);
+    if (!reused) t.false(k.pmdMapped(s, 0, 0), `${name}: the PMD was split, the head subpage copied`);
+    t.true(holds(b.model, 'I2', s) && holds(b.model, 'S.mapcount', s), name);
+  }
+  // 4.14's copy: every subpage into a small page, mapped by PTEs (do_huge_pmd_wp_page_fallback).
+  const b = build(thp('pmd', { child: [] }), release('v4.14'));
+  const k = b.kernel;
+  const s = run(b.model, b.init(), ['fork: copy_present_pte decides'], ['fork: share write-protected'], ['store: write fault', { process: 'parent', address: 'A' }]);
+  t.false(k.pmdMapped(s, 0, 0));
+  t.true(k.pr[0]!.vma[0]!.pfn.get(s) > T && k.pr[0]!.vma[1]!.pfn.get(s) > T, 'both subpages copied');
+  t.true(k.pr[0]!.vma[1]!.w.test(s), 'mapped writable');
+  t.is(k.pg[A]!.compound_mapcount!.get(s), 1, 'the child\'s PMD stays');
+  t.true(k.refsBalanced(s) && holds(b.model, 'S.mapcount', s));
+});
+
+test('cow.c\'s THP rows: THP, PTE-mapped THP, single PTE of THP and partially mremap()\'ed THP for each of the 14 anonymous cases, all passing on modern', (t) => {
+  const rows = SELFTEST_ROWS.filter((r) => / with (THP|PTE-mapped THP|single PTE of THP|partially mremap\(\)'ed THP)$/.test(r.case));
+  t.is(rows.length, 56);
+  t.true(rows.every((r) => r.modelled));
+  // The selftest table's counts: 74 single rows of the base and swapped backings, 56 THP rows.
+  t.is(SELFTEST_ROWS.filter((r) => r.modelled).length, 113);
+});
+
+test('where THP and base pages part: on 5.9–5.17 vmsplice() leaks from a PMD-mapped THP (do_huge_pmd_wp_page still reuses by mapcount) but not from a base page', (t) => {
+  const leak = (pages: unknown[], parent: unknown[], name: string) => {
+    const sc = {
+      name: 'v', description: 'test', pages,
+      processes: [{ id: 'parent', mappings: parent }, { id: 'child', childOf: 'parent', mappings: [{ page: 'A', munmap: true }] }],
+      holders: [{ id: 'vmsplice', process: 'child', page: 'A', kind: 'GET', write: false, fast: true }],
+    };
+    const r = check(build(sc, release(name)).model);
+    t.true(r.complete);
+    return r.properties.find((p) => p.name === 'I10')!.status;
+  };
+  const basePage = [[{ id: 'A', kind: 'anon' }], [{ page: 'A', store: true }]] as const;
+  const huge = [[{ id: 'A', kind: 'anon', thp: 'pmd' }, { id: 'A_tail', kind: 'anon', tailOf: 'A' }], [{ page: 'A', store: true }, { page: 'A_tail', store: true }]] as const;
+  for (const name of ['v5.9', 'v5.13']) {
+    t.is(leak([...basePage[0]], [...basePage[1]], name), 'holds', `${name} base page`);
+    t.is(leak([...huge[0]], [...huge[1]], name), 'violated', `${name} THP`);
+  }
+  t.is(leak([...huge[0]], [...huge[1]], 'v5.18'), 'holds');
+});
