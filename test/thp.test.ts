@@ -151,12 +151,25 @@ test('do_huge_pmd_wp_page per release: reuse by mapcount until 5.18, by page_cou
   t.true(k.refsBalanced(s) && holds(b.model, 'S.mapcount', s));
 });
 
-test('cow.c\'s THP rows: THP, PTE-mapped THP, single PTE of THP and partially mremap()\'ed THP for each of the 14 anonymous cases, all passing on modern', (t) => {
-  const rows = SELFTEST_ROWS.filter((r) => / with (THP|PTE-mapped THP|single PTE of THP|partially mremap\(\)'ed THP)$/.test(r.case));
-  t.is(rows.length, 56);
+test('cow.c\'s THP rows: each of the 14 anonymous cases with each of the eight THP set-ups is modelled', (t) => {
+  const rows = SELFTEST_ROWS.filter((r) => / with (THP|PTE-mapped THP|single PTE of THP|partially mremap\(\)'ed THP|partially shared THP|swapped-out THP|swapped-out, PTE-mapped THP|single PTE of swapped-out THP)$/.test(r.case));
+  t.is(rows.length, 8 * 14);
   t.true(rows.every((r) => r.modelled));
-  // The selftest table's counts: 74 single rows of the base and swapped backings, 56 THP rows.
-  t.is(SELFTEST_ROWS.filter((r) => r.modelled).length, 113);
+  t.false(SELFTEST_ROWS.some((r) => !r.modelled && / THP$/.test(r.case)), 'no THP set-up left skipped');
+});
+
+test('partially shared THP: the subpage an earlier fork shared is not PageAnonExclusive from 5.19 (and mapped R/O), its sibling is; before 5.19 the ghost says one process maps it', (t) => {
+  const sc = { ...thp('pte'), pages: [{ id: 'A', kind: 'anon', thp: 'pte', forkedBefore: true }, { id: 'A_tail', kind: 'anon', tailOf: 'A' }] };
+  for (const [name, headExclusive] of [['v5.18', true], ['v5.19', false], ['v6.6', false]] as const) {
+    const b = build(sc, release(name));
+    const s = b.init();
+    t.is(b.kernel.pg[A]!.PG_anon_exclusive.test(s), headExclusive, name);
+    t.true(b.kernel.pg[T]!.PG_anon_exclusive.test(s), name);
+    t.false(b.kernel.pr[0]!.vma[0]!.w.test(s), `${name}: the shared subpage's PTE is write-protected`);
+    t.true(b.kernel.pr[0]!.vma[1]!.w.test(s), name);
+  }
+  const bad = decodeScenario({ ...sc, pages: [{ id: 'A', kind: 'anon', thp: 'pmd', forkedBefore: true }, { id: 'A_tail', kind: 'anon', tailOf: 'A' }] });
+  t.true(isLeft(bad) && /forkedBefore: a THP an earlier fork shared is PTE-mapped here/.test(bad.left));
 });
 
 test('where THP and base pages part: on 5.9–5.17 vmsplice() leaks from a PMD-mapped THP (do_huge_pmd_wp_page still reuses by mapcount) but not from a base page', (t) => {

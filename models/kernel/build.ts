@@ -15,7 +15,7 @@ import { KERNEL_PROPERTIES } from '../../properties/index.js';
 import { bioActions } from './bio.js';
 import { flusherActions, fsyncActions, ioCompletionActions, reclaimActions, truncateActions } from './background.js';
 import { holderActions } from './gup.js';
-import { BH, FLUSHER, FSYNC, HOLDER, Kernel, MAPPING, OFFLINE, RECLAIM, TRUNCATE, pincountFieldName } from './kernel.js';
+import { BH, FLUSHER, FSYNC, HOLDER, Kernel, MAPPING, OFFLINE, RECLAIM, TRUNCATE, exclusiveFieldName, pincountFieldName } from './kernel.js';
 import { forkActions, userActions } from './process.js';
 import { compactionActions, offlineActions } from './migrate.js';
 import { holderOwner } from './hooks.js';
@@ -52,7 +52,9 @@ function initialState(k: Kernel): Uint32Array {
   k.sh.pages.forEach((slot, p) => {
     if (slot.kind !== 'anon' || notYet.has(p)) return;
     k.pg[p]!.mapping.set(s, MAPPING.anon);
-    k.pg[p]!.PG_anon_exclusive.set(s, 1);
+    // A page an earlier fork shared: PG_anon_exclusive (5.19+) stays clear; the earlier releases'
+    // ghost says whether one process alone maps it, which it does again.
+    k.pg[p]!.PG_anon_exclusive.setBool(s, !(slot.forkedBefore && exclusiveFieldName(k.release) === 'PG_anon_exclusive'));
     k.pg[p]!.PG_lru.set(s, 1);
   });
   k.sh.procs.forEach((pr, q) => {
@@ -64,7 +66,8 @@ function initialState(k: Kernel): Uint32Array {
       else if (vma.thp !== null && k.sh.pages[k.sh.pages[vma.page]!.folio]!.thp === 'pmd') {
         // A THP written before the scenario (do_huge_pmd_anonymous_page, then the memset): one writable, dirty PMD.
         if (vma.thp.head === v) k.mapPmd(s, q, v, vma.page, vma.writable, true);
-      } else if (vma.present) k.mapPte(s, q, v, vma.page, !vma.file && vma.writable, vma.thp !== null);
+      // (A page an earlier fork shared stays write-protected until a write fault.)
+      } else if (vma.present) k.mapPte(s, q, v, vma.page, !vma.file && vma.writable && !k.sh.pages[vma.page]!.forkedBefore, vma.thp !== null);
     });
   });
   // A holder whose GUP ran before the scenario: it holds the page its PTE maps (follow_page_pte + try_grab_page).

@@ -84,6 +84,7 @@ const PageC = strictObject('page', { id: Id, kind: t.keyof({ file: null, anon: n
   fs: t.keyof({ ext4: null, tmpfs: null }, '"ext4" or "tmpfs"'),
   swapped: t.boolean,
   movable: t.boolean,
+  forkedBefore: t.boolean,
   thp: t.keyof({ pmd: null, pte: null }, '"pmd" or "pte"'),
   tailOf: Id,
 }, {
@@ -92,6 +93,7 @@ const PageC = strictObject('page', { id: Id, kind: t.keyof({ file: null, anon: n
   fs: 'File pages: an ext4-like buffer-head filesystem (default) or tmpfs (no buffers, no writeback).',
   movable: 'Anonymous pages: the page lies in a ZONE_MOVABLE memory block (not long-term pinnable: from 5.13 a FOLL_LONGTERM pin migrates it out first, d1e153fea2a8), which the offline actor empties; new pages (COW copies, swap-ins, migration targets) come from other memory.',
   thp: 'Anonymous pages: the page is the head of a transparent huge page (a large anonymous folio, scaled down to two subpages: this page and the one whose "tailOf" names it), written by its process before the scenario starts (the memset after MADV_HUGEPAGE in cow.c\'s do_run_with_thp): "pmd" — mapped by one huge PMD (do_huge_pmd_anonymous_page); "pte" — its PMD already split into PTEs (cow.c\'s mprotect of one subpage and back: "PTE-mapped THP"). In a THP, munmap, dontneed, mprotect and clearSoftDirty given on the head\'s mapping act on the whole THP range; given on the tail\'s they act on the tail alone (splitting the PMD first, as a partial range does).',
+  forkedBefore: 'Anonymous pages: an earlier fork() shared the page with a child that has exited since (cow.c\'s "partially shared THP" set-up: MADV_DONTFORK of all but the first subpage, fork(), the child exits, MADV_DOFORK): from 5.19 the page is no longer PageAnonExclusive (fork cleared the flag, and nothing sets it again before a write fault reuses the page); before 5.19 nothing remembers it.',
   tailOf: 'Anonymous pages: this page is the second subpage (the tail) of the THP whose head is named. Its process maps it next to the head; "present": false leaves it unmapped (MADV_DONTNEED of all but the first subpage: cow.c\'s "single PTE of THP"; a "pte" THP only).',
   swapped: 'Anonymous pages: the page was written and then swapped out before the scenario starts (madvise(MADV_PAGEOUT), as cow.c\'s "swapped out base page" does): its PTE holds a swap entry (exclusive where the release has the bit, 5.19+), its contents are in a swap slot, and no page is allocated until a fault reads it back (do_swap_page).',
 });
@@ -231,6 +233,9 @@ export function validateScenario(s: Scenario): E.Either<string, Scenario> {
     if (p.kind === 'anon' && p.fs !== undefined) return fail(`pages[${i}].fs`, 'only file pages have a filesystem');
     if (p.swapped === true && p.kind !== 'anon') return fail(`pages[${i}].swapped`, 'only anonymous pages are swapped out (file pages are written back to their file)');
     if (p.movable === true && p.kind !== 'anon') return fail(`pages[${i}].movable`, 'the movable block is modelled for anonymous pages (a file page is the page cache\'s at its offset)');
+    if (p.forkedBefore === true && (p.kind !== 'anon' || p.swapped === true)) return fail(`pages[${i}].forkedBefore`, 'only a mapped anonymous page was shared by an earlier fork');
+    const huge = p.thp ?? s.pages.find((x) => x.id === p.tailOf)?.thp;
+    if (p.forkedBefore === true && huge === 'pmd') return fail(`pages[${i}].forkedBefore`, 'a THP an earlier fork shared is PTE-mapped here: give its head "thp": "pte"');
     const thp = validateThpPage(s, p);
     if (thp !== undefined) return fail(`pages[${i}].${thp.field}`, thp.msg);
   }

@@ -27,6 +27,8 @@ export interface PageSlot {
   readonly folio: number;
   /** A THP head: the tail's slot; else -1. */
   readonly tail: number;
+  /** An earlier fork shared it with a child that has exited (from 5.19 not PageAnonExclusive at the start). */
+  readonly forkedBefore: boolean;
   /** A THP head: mapped by a PMD or by PTEs at the start; else null. */
   readonly thp: 'pmd' | 'pte' | null;
 }
@@ -181,10 +183,10 @@ export function shapeOf(scenario: Scenario): Shape {
   // a PTE that is not there: at the start, or after MADV_DONTNEED).
   const zero = scenario.holders.some((h) => h.bio === 'zero-page') ||
     allMappings.some((m) => anonIds.has(m.page) && (m.zeropage === true || m.dontneed === true));
-  const small = { folio: -1, tail: -1, thp: null };
+  const small = { folio: -1, tail: -1, thp: null, forkedBefore: false };
   const unplaced: PageSlot[] = [
     ...files.map((p) => ({ id: p.id, kind: 'file' as const, fs: p.fs ?? 'ext4', swapped: false, movable: false, ...small })),
-    ...anons.map((p) => ({ id: p.id, kind: 'anon' as const, fs: null, swapped: p.swapped === true, movable: p.movable === true, ...small, thp: p.thp ?? null })),
+    ...anons.map((p) => ({ id: p.id, kind: 'anon' as const, fs: null, swapped: p.swapped === true, movable: p.movable === true, ...small, thp: p.thp ?? null, forkedBefore: p.forkedBefore === true })),
     ...(zero ? [{ id: 'ZERO_PAGE', kind: 'zero' as const, fs: null, swapped: false, movable: false, ...small }] : []),
     ...Array.from({ length: spares }, (_, i) => ({ id: `cow${i}`, kind: 'spare' as const, fs: null, swapped: false, movable: false, ...small })),
   ];

@@ -43,7 +43,38 @@ export function withVariant(s: Scenario, variant: RowVariant): Scenario {
     case 'pte-mapped-thp': return asThp(s, variant, 'pte', 'whole', 'its PMD split into PTEs (mprotect of one subpage and back)');
     case 'single-pte-thp': return asThp(s, variant, 'pte', 'head', 'PTE-mapped, every subpage but the first zapped (MADV_DONTNEED)');
     case 'partially-mremapped-thp': return asThp(s, variant, 'pte', 'tail', 'PTE-mapped, its upper half mremap()ed to another address, where the case runs');
+    case 'partially-shared-thp': {
+      const t = asThp(s, variant, 'pte', 'whole', 'PTE-mapped, its first subpage shared by an earlier fork() with a child that has exited');
+      return { ...t, pages: t.pages.map((p) => (p.thp !== undefined ? { ...p, forkedBefore: true } : p)) };
+    }
+    case 'swapped-out-thp': return asSwappedThp(s, variant, 2);
+    case 'swapped-out-pte-mapped-thp': return asSwappedThp(s, variant, 2);
+    case 'single-pte-swapped-out-thp': return asSwappedThp(s, variant, 1);
   }
+}
+
+/**
+ * cow.c's swapped-out THP set-ups taken to their end: MADV_PAGEOUT splits
+ * the PMD into swap PTEs (TTU_SPLIT_HUGE_PMD), the folio is written to swap
+ * and freed; what is left is a swap entry per subpage, and 6.6's
+ * do_swap_page reads each back as a small folio. So the model starts with
+ * `pages` small swapped-out pages: the head's, and for the whole THP the
+ * tail's, which gets the head mapping's user steps too (no PMD is left to
+ * make them one range).
+ */
+function asSwappedThp(s: Scenario, variant: RowVariant, pages: 1 | 2): Scenario {
+  const head = s.pages.find((p) => p.kind === 'anon')!.id;
+  const tail = `${head}_tail`;
+  return {
+    ...s,
+    name: `${s.name}-${variant}`,
+    description: `${s.description} The anonymous page is a THP swapped out (MADV_PAGEOUT): ${pages === 2 ? 'a swap entry per subpage' : 'its one mapped subpage'}, read back as small pages.`,
+    pages: s.pages.flatMap((p) => (p.id !== head ? [p] : [{ ...p, swapped: true }, ...(pages === 2 ? [{ id: tail, kind: 'anon' as const, swapped: true }] : [])])),
+    processes: s.processes.map((pr) => ({
+      ...pr,
+      mappings: pr.mappings.flatMap((m) => (m.page === head && pages === 2 ? [m, { ...m, page: tail }] : [m])),
+    })),
+  };
 }
 
 /**
