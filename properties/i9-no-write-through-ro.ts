@@ -27,10 +27,12 @@ export const I9: KernelProperty = {
   properties: (k) => {
     const ro = readOnlyFilePages(k);
     const zero = zeroPageVmas(k).length > 0 ? k.sh.zeroSlot : -1;
+    const hz = k.sh.hugeZeroSlot;
     const privateVmas = k.sh.procs.flatMap((pr, q) => pr.vmas.map((v, i) => ({ v, q, i }))).filter(({ v }) => (v.file && !v.shared) || v.zeropage);
     return [
-      always('I9', 'a page no process may write keeps its contents: a file page mapped only privately, the shared zero page (writes go to private COW copies)', (s) => {
+      always('I9', `a page no process may write keeps its contents: a file page mapped only privately, the shared zero page${hz >= 0 ? ' and the huge zero page' : ''} (writes go to private COW copies)`, (s) => {
         for (const p of ro) if (k.pg[p]!.data.get(s) !== k.pg[p]!.disk.get(s) || k.pg[p]!.disk.get(s) !== 0) return false;
+        if (hz >= 0 && (k.pg[hz]!.data.get(s) !== 0 || k.pg[k.sh.pages[hz]!.tail]!.data.get(s) !== 0)) return false;
         return zero < 0 || k.pg[zero]!.data.get(s) === 0;
       }),
       sometimes('I9.witness', 'a private mapping of a file page or of the zero page is COW-written into an anonymous page', (s) => {

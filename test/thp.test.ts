@@ -191,3 +191,33 @@ test('where THP and base pages part: on 5.9–5.17 vmsplice() leaks from a PMD-m
   }
   t.is(leak([...huge[0]], [...huge[1]], 'v5.18'), 'holds');
 });
+
+test('the huge zero page: a range only read maps it by one PMD (no reference, no mapcount); a write before 5.8 allocates a zeroed THP, from 5.8 splits it into small zero-page PTEs and copies one (3917c80280c9)', (t) => {
+  const sc = {
+    name: 'hz', description: 'test',
+    pages: [{ id: 'A', kind: 'anon', thp: 'pmd' }, { id: 'A_tail', kind: 'anon', tailOf: 'A' }],
+    processes: [{ id: 'app', mappings: [{ page: 'A', store: true, zeropage: true }, { page: 'A_tail', zeropage: true }] }],
+    holders: [],
+  };
+  for (const [name, huge] of [['v4.14', true], ['v5.7', true], ['v5.8', false], ['v6.6', false]] as const) {
+    const b = build(sc, release(name));
+    const k = b.kernel;
+    const s = b.init();
+    const hz = k.sh.hugeZeroSlot;
+    t.true(hz >= 0 && k.pr[0]!.vma[0]!.pfn.get(s) === hz && k.pmdMapped(s, 0, 0), name);
+    t.is(k.pg[hz]!.ref.get(s), 1, `${name}: only the kernel's own reference`);
+    t.true(k.isFree(s, A), `${name}: the THP's slots are not allocated yet`);
+    t.true(k.refsBalanced(s) && k.mapcountsMatch(s), name);
+    const w = run(b.model, s, ['store: write fault', { address: 'A' }]);
+    t.is(k.pmdMapped(w, 0, 0), huge, `${name}: ${huge ? 'a new THP by PMD' : 'the PMD split'}`);
+    if (huge) t.is(k.pr[0]!.vma[0]!.pfn.get(w), A);
+    else {
+      t.is(k.pr[0]!.vma[1]!.pfn.get(w), k.sh.zeroSlot, `${name}: the other subpage maps the small zero page`);
+      t.true(k.isAnon(w, k.pr[0]!.vma[0]!.pfn.get(w)) && !k.isLarge(k.pr[0]!.vma[0]!.pfn.get(w)), `${name}: a small copy`);
+    }
+    t.true(k.pr[0]!.vma[0]!.w.test(w), name);
+    t.true(k.refsBalanced(w) && k.mapcountsMatch(w) && holds(b.model, 'I9', w), name);
+  }
+  const bad = decodeScenario({ ...sc, processes: [{ id: 'app', mappings: [{ page: 'A', zeropage: true }, { page: 'A_tail' }] }] });
+  t.true(isLeft(bad) && /zeropage: a THP range maps the huge zero page whole or not at all/.test(bad.left));
+});

@@ -47,6 +47,7 @@ function initialState(k: Kernel): Uint32Array {
     if (k.isExt4(p)) k.attachBuffers(s, p, BH.clean);
   }
   if (k.sh.zeroSlot >= 0) k.pg[k.sh.zeroSlot]!.ref.set(s, 1); // reserved: the kernel's own reference
+  if (k.sh.hugeZeroSlot >= 0) k.pg[k.sh.hugeZeroSlot]!.ref.set(s, 1); // the huge zero page's (huge_zero_refcount keeps it)
   // An anonymous page that starts as the zero page (the process only read it) is not allocated yet.
   const notYet = new Set(k.sh.procs.flatMap((pr) => pr.vmas.filter((v) => v.zeropage).map((v) => v.page)));
   k.sh.pages.forEach((slot, p) => {
@@ -62,7 +63,9 @@ function initialState(k: Kernel): Uint32Array {
     k.pr[q]!.alive.set(s, 1);
     pr.vmas.forEach((vma, v) => {
       // Anonymous pages start writable (exclusive); file pages start clean and write-protected (write-notify).
-      if (vma.zeropage) k.mapPte(s, q, v, k.sh.zeroSlot, false, false);
+      // A THP range only read: the huge zero page's PMD (set_huge_zero_page), read-only.
+      if (vma.zeropage && vma.thp !== null) { if (vma.thp.head === v) k.mapPmd(s, q, v, k.sh.hugeZeroSlot, false, false); }
+      else if (vma.zeropage) k.mapPte(s, q, v, k.sh.zeroSlot, false, false);
       else if (vma.thp !== null && k.sh.pages[k.sh.pages[vma.page]!.folio]!.thp === 'pmd') {
         // A THP written before the scenario (do_huge_pmd_anonymous_page, then the memset): one writable, dirty PMD.
         if (vma.thp.head === v) k.mapPmd(s, q, v, vma.page, vma.writable, true);

@@ -121,6 +121,35 @@ function doHugePmdWpPage(k: Kernel, s: Uint32Array, q: number, v: number, write:
 }
 
 /**
+ * do_huge_pmd_wp_page on the huge zero page's PMD (a write, or an unshare for
+ * a R/O long-term pin): before 5.8 `goto alloc` — a new zeroed THP mapped by
+ * the PMD (the scenario's THP slots, if free; else the allocation fails and
+ * the PMD is split); from 5.8 (3917c80280c9) the PMD is split
+ * (__split_huge_zero_page_pmd: small zero page PTEs) and the PTE-level fault
+ * copies the zero page (wp_page_copy).
+ */
+function doHugeZeroWpPage(k: Kernel, s: Uint32Array, q: number, v: number, write: boolean, unshare: boolean): void {
+  const vma = k.sh.procs[q]!.vmas[v]!;
+  const r = vma.thp!;
+  const f = k.sh.procs[q]!.vmas[r.head]!.page;
+  const t = k.sh.pages[f]!.tail;
+  if (k.hooks.hugeWpFallback() === 'copy' && !unshare && k.isFree(s, f)) {
+    for (const p of [f, t]) {
+      const g = k.pg[p]!;
+      g.mapping.set(s, MAPPING.anon);
+      g.PG_lru.set(s, 1);
+      g.PG_anon_exclusive.set(s, 1);
+    }
+    k.anonVmaPrepare(s, q, v);
+    k.zapPmd(s, q, v);
+    k.mapPmd(s, q, v, f, vma.writable, write);
+    return;
+  }
+  k.splitHugePmd(s, q, v);
+  wpPageCopy(k, s, q, v, k.sh.zeroSlot, write, unshare);
+}
+
+/**
  * do_swap_page for the swap PTE at (q, v) holding slot x: the page from the
  * swap cache (lookup_swap_cache), or read back into it
  * (swapin_readahead); swap_free; the page mapped read-only; then the
@@ -203,6 +232,10 @@ export function handleMmFault(k: Kernel, s: Uint32Array, q: number, v: number, w
     // wp_page_shared → do_page_mkwrite; a truncated page makes it retry, then SIGBUS.
     if (!k.inCache(s, p)) return 'sigbus';
     if (write) k.hooks.pageMkwrite(s, q, v, p);
+    return 'ok';
+  }
+  if (k.hasThp && k.special[p] === 1 && k.pmdMapped(s, q, v)) {
+    doHugeZeroWpPage(k, s, q, v, write, unshare);
     return 'ok';
   }
   if (k.isAnon(s, p)) {

@@ -383,6 +383,8 @@ export class Kernel {
   }[];
   /** Each slot's folio: its THP head, else itself. */
   readonly folioOf: Int32Array;
+  /** The shared zero page and the huge zero page's subpages, by slot (1: mapped without mapcount or reference). */
+  readonly special: Uint8Array;
   /** Does the scenario have a THP (the state then has its PMD and folio fields)? */
   readonly hasThp: boolean;
   /** Each slot's folio's exact pin count (5.7+, THP scenarios; the head's field for both subpages), else undefined. */
@@ -424,6 +426,8 @@ export class Kernel {
       };
     });
     this.folioOf = Int32Array.from(sh.pages.map((p) => p.folio));
+    // The zero pages: special mappings (vm_normal_page is NULL: no mapcount, no reference per mapping).
+    this.special = Uint8Array.from(sh.pages.map((p) => (p.kind === 'zero' || p.kind === 'hugezero' ? 1 : 0)));
     this.hasThp = sh.thpHeads.length > 0;
     const pc = pincountFieldName(release);
     this.pincount = this.pg.map((g, p) => (this.hasThp && pc !== undefined && this.isLarge(p) ? (g as unknown as Record<string, Field | undefined>)[pc] : undefined));
@@ -510,11 +514,11 @@ export class Kernel {
     for (let p = 0; p < NP; p++) r[p] = 0;
     for (const e of this.ptes) if (e.present.test(s) && (e.huge === undefined || !e.huge.test(s))) r[e.pfn.get(s)]!++;
     const zero = this.sh.zeroSlot;
-    for (let p = 0; p < NP; p++) if (p !== zero && this.pg[p]!.map.get(s) !== r[p]) return false;
+    for (let p = 0; p < NP; p++) if (p !== zero && this.special[p] === 0 && this.pg[p]!.map.get(s) !== r[p]) return false;
     if (this.hasThp) {
-      // A PMD-mapped range counts once, in its head's compound_mapcount.
+      // A PMD-mapped range counts once, in its head's compound_mapcount (the huge zero page's, never).
       for (const f of this.sh.thpHeads) r[f] = 0;
-      for (const e of this.ptes) if (e.headOfRange && e.huge!.test(s) && e.present.test(s)) r[e.pfn.get(s)]!++;
+      for (const e of this.ptes) if (e.headOfRange && e.huge!.test(s) && e.present.test(s) && this.special[e.pfn.get(s)] === 0) r[e.pfn.get(s)]!++;
       for (const f of this.sh.thpHeads) if (this.pg[f]!.compound_mapcount!.get(s) !== r[f]) return false;
     }
     return true;
@@ -553,9 +557,10 @@ export class Kernel {
   /** expectedRef of a THP scenario's folio f: its slots' references summed, a PMD counted once. */
   private expectedFolioRef(s: Uint32Array, f: number): number {
     const g = this.pg[f]!;
-    let r = (this.inCache(s, f) ? 1 : 0) + (g.buffers.get(s) !== BH.none ? 1 : 0) + (g.isolated.test(s) ? 1 : 0) + (f === this.sh.zeroSlot ? 1 : 0);
+    // (The zero pages keep the kernel's own reference.)
+    let r = (this.inCache(s, f) ? 1 : 0) + (g.buffers.get(s) !== BH.none ? 1 : 0) + (g.isolated.test(s) ? 1 : 0) + (this.special[f] === 1 ? 1 : 0);
     for (const e of this.ptes) {
-      if (!e.present.test(s) || this.folioOf[e.pfn.get(s)] !== f || e.pfn.get(s) === this.sh.zeroSlot) continue;
+      if (!e.present.test(s) || this.folioOf[e.pfn.get(s)] !== f || this.special[e.pfn.get(s)] === 1) continue;
       if (e.huge !== undefined && e.huge.test(s) && !e.headOfRange) continue;
       r++;
     }
@@ -844,7 +849,7 @@ export class Kernel {
     e.pfn.set(s, p);
     e.w.setBool(s, w);
     e.d.setBool(s, d);
-    if (p === this.sh.zeroSlot) return; // a special PTE: no mapcount, no reference
+    if (this.special[p] === 1) return; // a special PTE: no mapcount, no reference
     this.pg[p]!.map.set(s, this.pg[p]!.map.get(s) + 1);
     this.getPage(s, p, 1);
   }
@@ -867,7 +872,7 @@ export class Kernel {
     e.pfn.set(s, 0);
     e.w.set(s, 0);
     e.d.set(s, 0);
-    if (p === this.sh.zeroSlot) return;
+    if (this.special[p] === 1) return;
     this.pg[p]!.map.set(s, this.pg[p]!.map.get(s) - 1);
     this.putPage(s, p, 1);
   }
@@ -894,6 +899,7 @@ export class Kernel {
       e.d.setBool(s, d);
     }
     this.pr[q]!.vma[r.head]!.pmd_trans_huge!.set(s, 1);
+    if (this.special[f] === 1) return; // the huge zero page: no mapcount, no reference per PMD (mm_get_huge_zero_page is per mm)
     const g = this.pg[f]!;
     g.compound_mapcount!.set(s, g.compound_mapcount!.get(s) + 1);
     this.getPage(s, f, 1);
@@ -911,6 +917,7 @@ export class Kernel {
       e.d.set(s, 0);
     }
     he.pmd_trans_huge!.set(s, 0);
+    if (this.special[f] === 1) return;
     const g = this.pg[f]!;
     g.compound_mapcount!.set(s, g.compound_mapcount!.get(s) - 1);
     this.putPage(s, f, 1);
@@ -928,6 +935,15 @@ export class Kernel {
     const he = this.pr[q]!.vma[r.head]!;
     const f = this.folioOf[he.pfn.get(s)]!;
     he.pmd_trans_huge!.set(s, 0);
+    if (this.special[f] === 1) {
+      // __split_huge_zero_page_pmd: every PTE maps the small zero page, read-only.
+      for (const x of [r.head, r.tail]) {
+        const e = this.pr[q]!.vma[x]!;
+        e.pfn.set(s, this.sh.zeroSlot);
+        e.w.set(s, 0);
+      }
+      return;
+    }
     for (const x of [r.head, r.tail]) {
       const g = this.pg[this.pr[q]!.vma[x]!.pfn.get(s)]!;
       g.map.set(s, g.map.get(s) + 1);

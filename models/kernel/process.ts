@@ -38,7 +38,7 @@ export function forkActions(k: Kernel): Action[] {
         // subpage; any other is shared whole in the second step.
         if (k.hasThp) {
           parent.vmas.forEach((vma, v) => {
-            if (vma.dontfork || vma.thp === null || vma.thp.head !== v || !k.pmdMapped(s, P, v)) return;
+            if (vma.dontfork || vma.thp === null || vma.thp.head !== v || !k.pmdMapped(s, P, v) || !k.isAnon(s, k.pr[P]!.vma[v]!.pfn.get(s))) return;
             if (K.forkCopiesForChild(s, k.pr[P]!.vma[v]!.pfn.get(s))) k.splitHugePmd(s, P, v);
           });
         }

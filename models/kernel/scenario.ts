@@ -230,6 +230,7 @@ export function validateScenario(s: Scenario): E.Either<string, Scenario> {
   for (const [i, p] of s.pages.entries()) {
     if (dup(p.id)) return fail(`pages[${i}].id`, `'${p.id}' is used twice`);
     if (p.id === 'ZERO_PAGE') return fail(`pages[${i}].id`, "'ZERO_PAGE' is reserved for the shared zero page");
+    if (p.id.startsWith('HUGE_ZERO_PAGE')) return fail(`pages[${i}].id`, `'${p.id}' is reserved for the huge zero page`);
     if (p.kind === 'anon' && p.fs !== undefined) return fail(`pages[${i}].fs`, 'only file pages have a filesystem');
     if (p.swapped === true && p.kind !== 'anon') return fail(`pages[${i}].swapped`, 'only anonymous pages are swapped out (file pages are written back to their file)');
     if (p.movable === true && p.kind !== 'anon') return fail(`pages[${i}].movable`, 'the movable block is modelled for anonymous pages (a file page is the page cache\'s at its offset)');
@@ -378,7 +379,9 @@ function validateThpMappings(s: Scenario): string | undefined {
     const tm = owner.mappings.find((m) => m.page === tail.id);
     if (tm === undefined) return `at processes[${i}].mappings: ${owner.id} maps THP head '${head.id}' but not its tail '${tail.id}' (a THP is mapped whole)`;
     const j = owner.mappings.indexOf(tm);
-    if (hm.zeropage === true || tm.zeropage === true) return `at processes[${i}].mappings[${j}]: a THP was written at the start: neither subpage is the zero page`;
+    // A THP range only read so far maps the huge zero page by one PMD (do_huge_pmd_anonymous_page: set_huge_zero_page).
+    if ((hm.zeropage === true) !== (tm.zeropage === true)) return `at processes[${i}].mappings[${j}].zeropage: a THP range maps the huge zero page whole or not at all: give both subpages the same "zeropage"`;
+    if (hm.zeropage === true && head.thp !== 'pmd') return `at processes[${i}].mappings[${j}].zeropage: the huge zero page is mapped by a PMD ("thp": "pmd"); a PTE-mapped range of zero pages is small zero pages`;
     if ((hm.writable !== false) !== (tm.writable !== false)) return `at processes[${i}].mappings[${j}].writable: head and tail of a THP lie in one VMA: give both the same protection`;
     if (head.thp === 'pmd' && tm.present === false) return `at processes[${i}].mappings[${j}].present: a PMD maps every subpage of its THP ("thp": "pte" for a THP whose tail was zapped)`;
     for (const [pi, pr] of s.processes.entries()) {

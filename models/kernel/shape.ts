@@ -8,7 +8,7 @@ import type { KernelHooks } from './hooks.js';
 import { isHolderGroup, type Release, type Scenario } from './scenario.js';
 
 /** 'zero' is the shared ZERO_PAGE (a reserved page: the kernel's own reference never goes). */
-export type PageKind = 'file' | 'anon' | 'zero' | 'spare';
+export type PageKind = 'file' | 'anon' | 'zero' | 'hugezero' | 'spare';
 
 export interface PageSlot {
   readonly id: string;
@@ -139,6 +139,8 @@ export interface Shape {
   readonly fileSlots: readonly number[];
   /** The ZERO_PAGE slot, or -1. */
   readonly zeroSlot: number;
+  /** The huge zero page's head slot (its tail is pages[head].tail), or -1: a THP range that starts on it (read, never written). */
+  readonly hugeZeroSlot: number;
   /** Some VMA is mprotect()ed / has its soft-dirty bits cleared (the PTEs then carry a field for it). */
   readonly anyMprotect: boolean;
   readonly anySoftDirty: boolean;
@@ -181,20 +183,24 @@ export function shapeOf(scenario: Scenario): Shape {
   const anonIds = new Set(anons.map((p) => p.id));
   // The shared zero page: a bio's zero-fill, or an anonymous PTE that maps it (a read fault on
   // a PTE that is not there: at the start, or after MADV_DONTNEED).
-  const zero = scenario.holders.some((h) => h.bio === 'zero-page') ||
+  // The huge zero page (two subpages, like the model's THP): a THP range that starts on it; splitting its PMD maps the small one.
+  const thpHeadIds = new Set(anons.filter((p) => p.thp !== undefined).map((p) => p.id));
+  const hugeZero = allMappings.some((m) => thpHeadIds.has(m.page) && m.zeropage === true);
+  const zero = hugeZero || scenario.holders.some((h) => h.bio === 'zero-page') ||
     allMappings.some((m) => anonIds.has(m.page) && (m.zeropage === true || m.dontneed === true));
   const small = { folio: -1, tail: -1, thp: null, forkedBefore: false };
   const unplaced: PageSlot[] = [
     ...files.map((p) => ({ id: p.id, kind: 'file' as const, fs: p.fs ?? 'ext4', swapped: false, movable: false, ...small })),
     ...anons.map((p) => ({ id: p.id, kind: 'anon' as const, fs: null, swapped: p.swapped === true, movable: p.movable === true, ...small, thp: p.thp ?? null, forkedBefore: p.forkedBefore === true })),
     ...(zero ? [{ id: 'ZERO_PAGE', kind: 'zero' as const, fs: null, swapped: false, movable: false, ...small }] : []),
+    ...(hugeZero ? ['HUGE_ZERO_PAGE', 'HUGE_ZERO_PAGE_tail'].map((id) => ({ id, kind: 'hugezero' as const, fs: null, swapped: false, movable: false, ...small })) : []),
     ...Array.from({ length: spares }, (_, i) => ({ id: `cow${i}`, kind: 'spare' as const, fs: null, swapped: false, movable: false, ...small })),
   ];
   const idx = (id: string) => unplaced.findIndex((p) => p.id === id);
   const pages: PageSlot[] = unplaced.map((p, i) => {
     const decl = anons.find((a) => a.id === p.id);
-    const head = decl?.tailOf !== undefined ? idx(decl.tailOf) : i;
-    const tail = decl?.thp !== undefined ? unplaced.findIndex((x) => anons.find((a) => a.id === x.id)?.tailOf === p.id) : -1;
+    const head = decl?.tailOf !== undefined ? idx(decl.tailOf) : p.id === 'HUGE_ZERO_PAGE_tail' ? idx('HUGE_ZERO_PAGE') : i;
+    const tail = decl?.thp !== undefined ? unplaced.findIndex((x) => anons.find((a) => a.id === x.id)?.tailOf === p.id) : p.id === 'HUGE_ZERO_PAGE' ? idx('HUGE_ZERO_PAGE_tail') : -1;
     return { ...p, folio: head, tail };
   });
   const swap = scenario.actors?.swap === true;
@@ -290,6 +296,7 @@ export function shapeOf(scenario: Scenario): Shape {
     dataMax: Math.max(1, writes),
     fileSlots: pages.flatMap((p, i) => (p.kind === 'file' ? [i] : [])),
     zeroSlot: pages.findIndex((p) => p.kind === 'zero'),
+    hugeZeroSlot: pages.findIndex((p) => p.id === 'HUGE_ZERO_PAGE'),
     anyMprotect: procs.some((p) => p.vmas.some((v) => v.mprotect)),
     anySoftDirty: procs.some((p) => p.vmas.some((v) => v.clearSoftDirty)),
     anyLoad: procs.some((p) => p.vmas.some((v) => v.load)),

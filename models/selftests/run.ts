@@ -47,10 +47,33 @@ export function withVariant(s: Scenario, variant: RowVariant): Scenario {
       const t = asThp(s, variant, 'pte', 'whole', 'PTE-mapped, its first subpage shared by an earlier fork() with a child that has exited');
       return { ...t, pages: t.pages.map((p) => (p.thp !== undefined ? { ...p, forkedBefore: true } : p)) };
     }
+    case 'huge-zeropage': return asHugeZeropage(s, variant);
     case 'swapped-out-thp': return asSwappedThp(s, variant, 2);
     case 'swapped-out-pte-mapped-thp': return asSwappedThp(s, variant, 2);
     case 'single-pte-swapped-out-thp': return asSwappedThp(s, variant, 1);
   }
+}
+
+/**
+ * cow.c's "with huge zeropage" set-up (run_with_huge_zeropage): each
+ * anonymous range that starts on the zero page is a THP range read after
+ * MADV_HUGEPAGE, so its PMD maps the huge zero page (two subpages in the
+ * model); a store covers both subpages.
+ */
+function asHugeZeropage(s: Scenario, variant: RowVariant): Scenario {
+  const zero = new Set(s.processes.flatMap((pr) => pr.mappings.filter((m) => m.zeropage === true).map((m) => m.page)));
+  return {
+    ...s,
+    name: `${s.name}-${variant}`,
+    description: `${s.description} The ranges start on the huge zero page (a read fault after MADV_HUGEPAGE).`,
+    pages: s.pages.flatMap((p) => (zero.has(p.id) ? [{ ...p, thp: 'pmd' as const }, { id: `${p.id}_tail`, kind: 'anon' as const, tailOf: p.id }] : [p])),
+    processes: s.processes.map((pr) => ({
+      ...pr,
+      mappings: pr.mappings.flatMap((m) => (zero.has(m.page)
+        ? [m, { page: `${m.page}_tail`, zeropage: true, ...(m.writable !== undefined ? { writable: m.writable } : {}), ...(m.store === true ? { store: true } : {}) }]
+        : [m])),
+    })),
+  };
 }
 
 /**

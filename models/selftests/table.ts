@@ -42,7 +42,7 @@ interface RowBase {
  * 'swapped-out' — every anonymous page starts swapped out (cow.c's
  * MADV_PAGEOUT after the memset, checked with pagemap_is_swapped).
  */
-export type RowVariant = 'swapped-out' | 'thp' | 'pte-mapped-thp' | 'single-pte-thp' | 'partially-mremapped-thp' | 'partially-shared-thp'
+export type RowVariant = 'swapped-out' | 'huge-zeropage' | 'thp' | 'pte-mapped-thp' | 'single-pte-thp' | 'partially-mremapped-thp' | 'partially-shared-thp'
   | 'swapped-out-thp' | 'swapped-out-pte-mapped-thp' | 'single-pte-swapped-out-thp';
 
 export interface ModelledRow extends RowBase {
@@ -191,6 +191,8 @@ const nonAnon = (c: string, backing: 'memfd' | 'tmpfile', scenario: string, expe
 const nonAnon0 = (c: string, scenario: string, expected: string, expect: Expectation, note: string): ModelledRow =>
   ({ file: 'cow.c', case: `${c} ... with shared zeropage`, modelled: true, scenario: `cow/${scenario}.json`, expected, expect, note });
 const TMPFILE_FS = 'tmpfile() lives in /tmp; the row takes /tmp to be ext4 (on a tmpfs /tmp it is the memfd row).';
+const hugeZero = (c: string, scenario: string, expected: string, expect: Expectation, note: string): ModelledRow[] =>
+  [{ file: 'cow.c', case: `${c} ... with huge zeropage`, modelled: true, scenario: `cow/${scenario}.json`, variant: 'huge-zeropage', expected: `${expected} (or SKIP "Huge zeropage not enabled")`, expect, note: `The huge zero page has two subpages in the model (x86-64: 512). ${note}` }];
 const COW_NON_ANON: readonly SelftestRow[] = [
   nonAnon0('Basic COW', 'basic-cow-zeropage', OTHER_NOT_MODIFIED, { properties: { I9: 'holds', 'I9.witness': 'holds' } },
     'The R/O mapping belongs to a second process (a scenario maps a page once per process); both map the shared zero page. "Other mapping not modified" is I9: the zero page keeps its contents.'),
@@ -210,7 +212,12 @@ const COW_NON_ANON: readonly SelftestRow[] = [
     `GUP-fast has no VMA, so gup_must_unshare answers yes for a page-cache page under FOLL_LONGTERM: the grab is undone and the slow path unshares. ${UNORDERED}`),
   nonAnon('R/O longterm GUP-fast pin', 'tmpfile', 'ro-longterm-fast-pin-tmpfile', RO_PIN_RELIABLE, pinCoherent('gup_test'),
     `As the memfd row, on ext4. ${TMPFILE_FS}`),
-  cowSkip('(each non-anonymous case) ... with huge zeropage', 'PASS (or SKIP "Huge zeropage not enabled")', 'the huge zero page is not modelled (a PMD of the huge zero page, split on write or unshare)'),
+  ...hugeZero('Basic COW', 'basic-cow-zeropage', OTHER_NOT_MODIFIED, { properties: { I9: 'holds', 'I9.witness': 'holds' } },
+    'Each mapping\'s PMD maps the huge zero page; the write splits it (5.8+: __split_huge_zero_page_pmd, then wp_page_copy of the small zero page). "Other mapping not modified" is I9: neither zero page changes.'),
+  ...hugeZero('R/O longterm GUP pin', 'ro-longterm-pin-zeropage', RO_PIN_RELIABLE, pinCoherent('gup_test'),
+    `Needs 6.2's unshare of a R/O FOLL_LONGTERM pin in a COW mapping: follow_trans_huge_pmd returns -EMLINK, do_huge_pmd_wp_page splits the huge zero PMD and the PTE-level unshare copies. ${UNORDERED}`),
+  ...hugeZero('R/O longterm GUP-fast pin', 'ro-longterm-fast-pin-zeropage', RO_PIN_RELIABLE, pinCoherent('gup_test'),
+    `gup_huge_pmd backs off (gup_must_unshare with no VMA: yes for a non-anonymous page under FOLL_LONGTERM); the slow path unshares. ${UNORDERED}`),
   cowSkip('(each non-anonymous case) ... with memfd hugetlb (2048 kB)', 'PASS', HUGETLB),
 ];
 
