@@ -35,7 +35,7 @@ test('history --json: one flip, its bisection, the trace and the cross-replay', 
   t.is(j.flips.length, 1);
   const f = j.flips[0]!;
   t.deepEqual([f.before, f.after, f.commit.id, f.traceFrom], ['v5.7', 'v5.8', '17839856fd58', 'v5.7']);
-  t.deepEqual(f.bisect.map((b) => [b.applied, b.verdict]), [[0, 'violated'], [1, 'holds'], [2, 'holds']]);
+  t.deepEqual(f.bisect.map((b) => [b.applied, b.verdict]), [[0, 'violated'], [1, 'holds'], [2, 'holds'], [3, 'holds'], [4, 'holds']]);
   t.is(f.replay.model, 'v5.8');
   t.is(f.replay.outcome, 'refused');
   t.true(f.trace.length > 3);
@@ -57,13 +57,13 @@ test('Dirty COW: I9\'s shortest counterexample on v4.8 (the write lands in the p
 
 test('a flip to violated is shown too (a regression), and the bisection names the commit inside a release of several', async (t) => {
   // clear_refs on a pinned page: fine while do_wp_page reused by mapcount, broken by 5.9's
-  // refcount rule (09854ba94c6a, the first of v5.9's four commits), mended in 5.11 (9348b73c2e1b).
+  // refcount rule (09854ba94c6a, the first of v5.9's five commits), mended in 5.11 (9348b73c2e1b).
   const run = await runHistory({ scenario: 'clear-refs-pinned', releases: RELEASES, property: 'I3c', opts: {} });
   t.deepEqual(run.flips.map((f) => [f.after, f.from, f.to, f.commit?.id]), [['v5.9', 'holds', 'violated', '09854ba94c6a'], ['v5.11', 'violated', 'holds', '9348b73c2e1b']]);
   const reg = run.flips[0]!;
   t.is(reg.traceFrom, 'v5.9', 'the trace of a regression comes from the later release');
-  t.is(reg.bisect.length, 5);
-  t.deepEqual(reg.bisect.map((b) => b.verdict), ['holds', 'violated', 'violated', 'violated', 'violated']);
+  t.is(reg.bisect.length, 6);
+  t.deepEqual(reg.bisect.map((b) => b.verdict), ['holds', 'violated', 'violated', 'violated', 'violated', 'violated']);
 });
 
 test('--from/--to limit the releases; a family selects its members; the table has one row per release', (t) => {

@@ -15,6 +15,10 @@ import { shapeOf } from '../models/kernel/shape.js';
 import type { Proposal } from '../models/kernel/proposal.js';
 import { SELFTEST_ROWS } from '../models/selftests/table.js';
 import { build, run, holds } from './helpers/kernel.js';
+import { runHistory } from '../src/history/run.js';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const release = (name: string): Proposal => RELEASES.find((r) => r.name === name)!;
 const A = 0;
@@ -220,4 +224,102 @@ test('the huge zero page: a range only read maps it by one PMD (no reference, no
   }
   const bad = decodeScenario({ ...sc, processes: [{ id: 'app', mappings: [{ page: 'A', zeropage: true }, { page: 'A_tail' }] }] });
   t.true(isLeft(bad) && /zeropage: a THP range maps the huge zero page whole or not at all/.test(bad.left));
+});
+
+/** A PMD-mapped THP with a long-term R/W pin (RDMA) of its head, taken before the scenario. */
+const pinnedThp = (extra: Record<string, unknown>, child?: unknown[]) => ({
+  name: 'pinned-thp', description: 'test',
+  pages: [{ id: 'A', kind: 'anon', thp: 'pmd' }, { id: 'A_tail', kind: 'anon', tailOf: 'A' }],
+  processes: [
+    { id: 'app', mappings: [{ page: 'A', store: true, ...extra }, { page: 'A_tail' }] },
+    ...(child !== undefined ? [{ id: 'child', childOf: 'app', mappings: child }] : []),
+  ],
+  holders: [{ id: 'rdma', process: 'app', page: 'A', kind: 'PIN', write: true, longterm: true, held: true }],
+});
+const i3c = (sc: unknown, name: string) => {
+  const r = check(build(sc, release(name)).model);
+  t_assert(r.complete);
+  return r.properties.find((p) => p.name === 'I3c')!.status;
+};
+function t_assert(ok: boolean): void { if (!ok) throw new Error('search incomplete'); }
+
+test('clear_refs on a pinned PMD-mapped THP: clear_soft_dirty_pmd write-protects it (no pinned check on the PMD path), so on 5.18 — THP COW by refcount, no PageAnonExclusive yet — the next write splits and copies away from the pin', (t) => {
+  const sc = pinnedThp({ clearSoftDirty: true });
+  for (const [name, status] of [['v5.11', 'holds'], ['v5.13', 'holds'], ['v5.18', 'violated'], ['v5.19', 'holds'], ['v6.6', 'holds']] as const) t.is(i3c(sc, name), status, name);
+});
+
+test('fork of a pinned PMD-mapped THP: shared whole until 5.9, where copy_huge_pmd splits it (d042035eaf5f) and the PTE pass copies for the child; history names that commit', async (t) => {
+  const sc = pinnedThp({}, []);
+  t.is(i3c(sc, 'v5.8'), 'violated');
+  t.is(i3c(sc, 'v5.9'), 'holds');
+  const dir = mkdtempSync(join(tmpdir(), 'thp-'));
+  const file = join(dir, 'pinned-thp-fork.json');
+  writeFileSync(file, JSON.stringify(sc));
+  const run = await runHistory({ scenario: file, releases: RELEASES, property: 'I3c', opts: {} });
+  t.true(run.complete);
+  const flip = run.flips.find((f) => f.after === 'v5.9');
+  t.is(flip?.commit?.id, 'd042035eaf5f');
+});
+
+test('a THP beside a swapped-out page: the swap cache\'s reference is in the folio-wise refcount sum (I2 holds through do_swap_page)', (t) => {
+  const sc = {
+    name: 'thp-swap', description: 'test',
+    pages: [{ id: 'A', kind: 'anon', thp: 'pmd' }, { id: 'A_tail', kind: 'anon', tailOf: 'A' }, { id: 'B', kind: 'anon', swapped: true }],
+    processes: [{ id: 'app', mappings: [{ page: 'A' }, { page: 'A_tail' }, { page: 'B', load: true }] }],
+    holders: [{ id: 'rdma', process: 'app', page: 'A', kind: 'PIN', write: true, longterm: true }],
+  };
+  for (const name of ['v4.14', 'v6.6']) {
+    const r = check(build(sc, release(name)).model);
+    t.true(r.complete);
+    t.is(r.properties.find((p) => p.name === 'I2')!.status, 'holds', name);
+  }
+});
+
+test('mprotect of a PMD-mapped THP: change_huge_pmd maps an exclusive THP writable again only from 6.2 (c27f479ef542)', (t) => {
+  for (const [name, writable] of [['v6.0', false], ['v6.2', true], ['v6.6', true]] as const) {
+    const b = build(thp('pmd', { parent: { mprotect: true } }), release(name));
+    const s = run(b.model, b.init(), ['mprotect: R/O then R/W']);
+    t.is(b.kernel.pr[0]!.vma[0]!.w.test(s) && b.kernel.pr[0]!.vma[1]!.w.test(s), writable, name);
+    t.true(b.kernel.pmdMapped(s, 0, 0), `${name}: still huge`);
+  }
+});
+
+test('khugepaged: no collapse of a PTE-mapped THP before 5.8 (SCAN_PAGE_COMPOUND); from 5.8 (5503fbf2b0b8) the range is copied into a new exclusive THP mapped by one PMD and the old folio is freed', (t) => {
+  const sc = { ...thp('pte'), processes: [{ id: 'parent', mappings: [{ page: 'A' }, { page: 'A_tail' }] }], actors: { collapse: true } };
+  const flush = (name: string) => {
+    const b = build(sc, release(name));
+    return { b, enabled: b.model.actions.find((a) => a.name === 'khugepaged: pmdp_collapse_flush')!.enabled(b.init()) };
+  };
+  t.false(flush('v4.14').enabled);
+  t.false(flush('v5.7').enabled);
+  for (const name of ['v5.8', 'v6.6']) {
+    const { b, enabled } = flush(name);
+    t.true(enabled, name);
+    const k = b.kernel;
+    const s = run(b.model, b.init(), ['khugepaged: pmdp_collapse_flush'], ['khugepaged: __collapse_huge_page_isolate'], ['khugepaged: __collapse_huge_page_copy + set_pmd_at']);
+    const hp = k.sh.pages.findIndex((p) => p.id === 'hpage');
+    t.true(k.pmdMapped(s, 0, 0) && k.pr[0]!.vma[0]!.pfn.get(s) === hp, `${name}: the new THP by PMD`);
+    t.true(k.pr[0]!.vma[0]!.w.test(s), `${name}: maybe_pmd_mkwrite`);
+    t.true(k.isFree(s, A), `${name}: the old folio freed`);
+    t.true(k.pg[hp]!.PG_anon_exclusive.test(s), name);
+    t.true(k.refsBalanced(s) && k.mapcountsMatch(s), name);
+  }
+});
+
+test('khugepaged: a GUP-fast pin taken between pmdp_collapse_flush and the isolate check fails the check (SCAN_PAGE_COUNT): the page table goes back and the pin stays on the page the process maps', (t) => {
+  const sc = {
+    ...thp('pte'), processes: [{ id: 'parent', mappings: [{ page: 'A' }, { page: 'A_tail' }] }], actors: { collapse: true },
+    holders: [{ id: 'rdma', process: 'parent', page: 'A', kind: 'PIN', write: true, longterm: true, fast: true }],
+  };
+  const b = build(sc, release('v5.19'));
+  const k = b.kernel;
+  const s = run(b.model, b.init(), ['gup_fast: gup_pmd_range'], ['khugepaged: pmdp_collapse_flush'], ['gup_fast: try_grab_folio_fast'],
+    ['khugepaged: __collapse_huge_page_isolate fails'], ['gup_fast: recheck pte']);
+  t.is(k.pr[0]!.vma[0]!.pfn.get(s), A);
+  t.false(k.collapsing(s, 0));
+  t.true(holds(b.model, 'I3c', s) && holds(b.model, 'I2', s));
+  // While the PMD is cleared, a GUP-fast that has not read it yet finds none: it falls back to the slow path, which waits for the mmap lock.
+  const f = run(b.model, b.init(), ['khugepaged: pmdp_collapse_flush'], ['gup_fast: fall back to the slow path']);
+  t.true(k.hd[0]!.slow.test(f));
+  t.false(b.model.actions.find((a) => a.name === 'gup: follow_page_pte + try_grab_page')!.enabled(f), 'the slow path waits for the mmap lock');
 });

@@ -15,9 +15,10 @@ import { KERNEL_PROPERTIES } from '../../properties/index.js';
 import { bioActions } from './bio.js';
 import { flusherActions, fsyncActions, ioCompletionActions, reclaimActions, truncateActions } from './background.js';
 import { holderActions } from './gup.js';
-import { BH, FLUSHER, FSYNC, HOLDER, Kernel, MAPPING, OFFLINE, RECLAIM, TRUNCATE, exclusiveFieldName, pincountFieldName } from './kernel.js';
+import { BH, COLLAPSE, FLUSHER, FSYNC, HOLDER, Kernel, MAPPING, OFFLINE, RECLAIM, TRUNCATE, exclusiveFieldName, pincountFieldName } from './kernel.js';
 import { forkActions, userActions } from './process.js';
 import { compactionActions, offlineActions } from './migrate.js';
+import { khugepagedActions } from './khugepaged.js';
 import { holderOwner } from './hooks.js';
 import { composeHooks, extraActionsOf, extraPropertiesOf, extraStateOf, releaseOf, resolveSettings, wordsOf, type Proposal } from './proposal.js';
 import { loadScenario, type Scenario } from './scenario.js';
@@ -150,6 +151,7 @@ export function buildKernel(scenario: Scenario, proposal: Proposal): { model: Mo
     ...(sh.truncate ? truncateActions(k) : []),
     ...(sh.offline ? offlineActions(k) : []),
     ...(sh.compaction ? compactionActions(k) : []),
+    ...(sh.collapse ? khugepagedActions(k) : []),
     ...forkActions(k),
     ...userActions(k),
     ...extraActionsOf(proposal, k, settings),
@@ -179,6 +181,8 @@ export function buildKernel(scenario: Scenario, proposal: Proposal): { model: Mo
     // offline_pages between two passes over the block is as quiet as kswapd between pages.
     if (O !== undefined && O.pc.get(s) === OFFLINE.isolated) return false;
     if (k.root.kcompactd !== undefined && k.root.kcompactd.pc.get(s) !== 0) return false;
+    // khugepaged holds mmap_lock for writing between the flush and set_pmd_at.
+    if (k.root.khugepaged !== undefined && (k.root.khugepaged.pc.get(s) === COLLAPSE.flushed || k.root.khugepaged.pc.get(s) === COLLAPSE.isolated)) return false;
     for (let p = 0; p < k.NP; p++) if (k.pg[p]!.PG_writeback.test(s) || k.locked(s, p)) return false;
     return true;
   };

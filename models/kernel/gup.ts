@@ -31,7 +31,7 @@ export function holderActions(k: Kernel, hi: number): Action[] {
   // GUP walks a live mm: a fork child's holder waits for fork.
   const at = (s: Uint32Array, pc: number) => H.pc.get(s) === pc && alive.test(s);
   // The slow path takes mmap_lock for reading: it waits while fork holds it for writing.
-  const onSlowPath = (s: Uint32Array) => (!h.fast || H.slow.test(s)) && !k.mmapLockedByFork(s, q);
+  const onSlowPath = (s: Uint32Array) => (!h.fast || H.slow.test(s)) && !k.mmapWriteLocked(s, q);
   // FOLL_WRITE as __get_user_pages has it: asked for, or forced to break COW (5.8), unless a COW
   // fault in a mapping without VM_WRITE made the kernel drop it (before 4.9).
   const breaksCow = K.gupBreaksCow(h);
@@ -119,13 +119,26 @@ export function holderActions(k: Kernel, hi: number): Action[] {
   }
 
   if (h.fast) {
+    // Where khugepaged can clear the PMD (pmdp_collapse_flush) between GUP-fast's read of the PMD
+    // and of the PTE, the walk is a step of its own (gup_pmd_range, then gup_pte_range on the
+    // table it found); a cleared PMD sends GUP-fast to the slow path.
+    const walks = k.sh.collapse;
+    const grabFrom = walks ? HOLDER.walked : HOLDER.start;
+    if (walks) {
+      out.push(action({
+        name: 'gup_fast: gup_pmd_range', actor, params,
+        label: `${actor}: ${api}(${flags}): lockless walk: gup_pmd_range reads the PMD (a page table, or a huge PMD)`,
+        guard: (s) => at(s, HOLDER.start) && !H.slow.test(s) && !k.collapsing(s, q),
+        effect: (s) => { H.pc.set(s, HOLDER.walked); },
+      }));
+    }
     // fast path, part 1: lockless walk, speculative grab.
     out.push(action({
       name: 'gup_fast: try_grab_folio_fast', actor, params,
-      label: `${actor}: ${api}(${flags}): lockless walk, ${k.fn('gup.fastGrab')}`,
+      label: `${actor}: ${api}(${flags}): ${walks ? 'gup_pte_range reads the PTE' : 'lockless walk'}, ${k.fn('gup.fastGrab')}`,
       // The lockless walk cannot sleep in lock_page: a GUP that must lock the page falls back.
       // From 5.13 it refuses a page that is not long-term pinnable (the slow path migrates it).
-      guard: (s) => at(s, HOLDER.start) && !H.slow.test(s) && permits(s) && !K.gupLocksPage(s, hi, E.pfn.get(s)) && !mustMigrate(s),
+      guard: (s) => at(s, grabFrom) && !H.slow.test(s) && permits(s) && !K.gupLocksPage(s, hi, E.pfn.get(s)) && !mustMigrate(s),
       effect: (s) => {
         const p = E.pfn.get(s);
         k.grabGupRef(s, hi, p);
@@ -137,8 +150,12 @@ export function holderActions(k: Kernel, hi: number): Action[] {
     out.push(action({
       name: 'gup_fast: fall back to the slow path', actor, params,
       label: `${actor}: ${api}: PTE not usable locklessly, fall back to the slow path`,
-      guard: (s) => at(s, HOLDER.start) && !H.slow.test(s) && (!permits(s) || K.gupLocksPage(s, hi, E.pfn.get(s)) || mustMigrate(s)),
-      effect: (s) => { H.slow.set(s, 1); },
+      guard: (s) => !H.slow.test(s) && ((at(s, grabFrom) && (!permits(s) || K.gupLocksPage(s, hi, E.pfn.get(s)) || mustMigrate(s))) ||
+        (walks && at(s, HOLDER.start) && k.collapsing(s, q))),
+      effect: (s) => {
+        H.slow.set(s, 1);
+        H.pc.set(s, HOLDER.start);
+      },
     }));
     // fast path, part 2: recheck the PTE (and whatever the kernel's fast path checks); undo on a change.
     out.push(action({

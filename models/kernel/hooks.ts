@@ -218,6 +218,18 @@ export interface KernelHooks {
    * PTE-level fault copy the one subpage ('split', 5.8's 3917c80280c9)?
    */
   hugeWpFallback(): 'copy' | 'split';
+  /** copy_huge_pmd: split the PMD of a THP that forkCopiesForChild would copy, so the PTE pass copies its subpages (5.9's d042035eaf5f)? Else it is shared whole. */
+  forkSplitsPinnedHugePmd(): boolean;
+  /** change_huge_pmd for mprotect(PROT_READ|PROT_WRITE): map the R/O PMD of the THP whose head is f writable at once (can_change_pmd_writable, 6.2)? */
+  mprotectMapsPmdWritable(s: Uint32Array, f: number, softDirtyArmed: boolean): boolean;
+  /**
+   * khugepaged's scan and __collapse_huge_page_isolate: may page p (mapped
+   * by a PTE of the range) be collapsed — are all its references accounted
+   * for (no GUP reference or pin)? 4.14: a small page referenced once;
+   * 5.8: a page shared across fork, then a PTE-mapped THP, by
+   * is_refcount_suitable.
+   */
+  collapseIsolates(s: Uint32Array, p: number): boolean;
 
   // --- direct-I/O bios (block/bio.c) --------------------------------------------
   /** The refcount ZERO_PAGE costs when dio_zero_block adds it to a bio (0: a no-op). */
@@ -244,7 +256,7 @@ export const HOOK_NAMES: readonly (keyof KernelHooks)[] = [
   'reclaimAfterUnmap', 'reclaimCanPageout', 'removeMappingCanFree',
   'reclaimBeforeAddToSwap', 'reclaimUnmapAnon', 'swapPteExclusive', 'doSwapPageExclusive', 'wpFreeSwap', 'truncateZapsSwapEntries',
   'gupLongtermMigrate', 'migrateRefuses',
-  'largeFolioPincount', 'hugeWpCanReuse', 'hugeWpFallback',
+  'largeFolioPincount', 'hugeWpCanReuse', 'hugeWpFallback', 'forkSplitsPinnedHugePmd', 'mprotectMapsPmdWritable', 'collapseIsolates',
   'bioZeroPageRef', 'bioMergeRelease', 'bioReleases', 'bioEndioWords',
 ];
 
@@ -362,6 +374,13 @@ export function baselineHooks(k: Kernel): KernelHooks {
     // 4.14: a new huge page and copy_user_huge_page, or, if none can be had, do_huge_pmd_wp_page_fallback
     // copies every subpage into a small page mapped by PTEs (the model has no spare huge page: that path).
     hugeWpFallback: () => 'copy',
+    // copy_huge_pmd before 5.9: get_page, page_dup_rmap, pmdp_set_wrprotect — pinned or not.
+    forkSplitsPinnedHugePmd: () => false,
+    // change_huge_pmd before 6.2 never sets the write bit (only NUMA's savedwrite).
+    mprotectMapsPmdWritable: () => false,
+    // 4.14 khugepaged_scan_pmd: PageCompound → SCAN_PAGE_COMPOUND ("TODO: teach khugepaged to collapse THP mapped with
+    // pte"); page_count(page) != 1 + PageSwapCache(page) → SCAN_PAGE_COUNT ("can't collapse if there's a gup pin").
+    collapseIsolates: (s, p) => !k.isLarge(p) && k.pg[p]!.ref.get(s) === 1 + (k.swapSlotOf(s, p) >= 0 ? 1 : 0),
 
     bioZeroPageRef: () => 1,
     // 5.1–6.4 __bio_iov_iter_get_pages: `if (same_page) put_page(page)`.

@@ -16,7 +16,9 @@ export const BH = { none: 0, clean: 1, dirty: 2 } as const;
 export const MAPPING = { none: 0, file: 1, anon: 2 } as const;
 /** Who holds PG_locked (the model needs the owner for I11 and for deadlocks). */
 export const OWNER = { none: 0, flusher: 1, reclaim: 2, truncate: 3, fsync: 4, holderBase: 5 } as const;
-export const HOLDER = { start: 0, grabbed: 1, held: 2, dirtied: 3, released: 4, refused: 5 } as const;
+export const HOLDER = { start: 0, grabbed: 1, held: 2, dirtied: 3, released: 4, refused: 5, walked: 6 } as const;
+/** khugepaged's collapse of the THP range: not begun, PMD cleared (mmap_lock held for writing), pages isolated, finished (or given up). */
+export const COLLAPSE = { idle: 0, flushed: 1, isolated: 2, done: 3 } as const;
 export const FLUSHER = { idle: 0, locked: 1, cleaned: 2 } as const;
 export const RECLAIM = { idle: 0, isolated: 1, locked: 2, unmapped: 3, released: 4 } as const;
 export const TRUNCATE = { idle: 0, scanning: 1, locked: 2, cleaned: 3, done: 4 } as const;
@@ -52,7 +54,7 @@ export function underPageLock<A extends object>(a: A, decl: PageLockDecl): A {
 export const pageLockOf = (a: object): PageLockDecl | undefined => (a as Locked)[PAGE_LOCK];
 
 /** Names no page, process or holder may take: the background actors, who also own page locks. */
-export const RESERVED_IDS = ['flusher', 'kswapd', 'truncate', 'fsync', 'disk', 'offline', 'kcompactd'] as const;
+export const RESERVED_IDS = ['flusher', 'kswapd', 'truncate', 'fsync', 'disk', 'offline', 'kcompactd', 'khugepaged'] as const;
 
 /** Fields a proposal adds to every page, holder or process record, or to the top of the state (proposal.ts). */
 export interface ExtraState {
@@ -192,7 +194,8 @@ function swapSlotSpec(sh: Shape) {
 
 function holderSpec(sh: Shape) {
   return record({
-    pc: enumOf(['start', 'grabbed', 'held', 'dirtied', 'released', 'refused']),
+    // ('walked': GUP-fast has read the PMD and not yet the PTE — a step of its own only where khugepaged can clear the PMD in between.)
+    pc: enumOf(['start', 'grabbed', 'held', 'dirtied', 'released', 'refused', ...(sh.collapse ? ['walked'] : [])]),
     page: enumOf(sh.pages.map((p) => p.id)),
     /** the device wrote the page (DMA) */
     wrote: bool(),
@@ -282,6 +285,8 @@ export interface KernelRoot {
   readonly migrated?: Field;
   /** compaction (kcompactd), where the scenario has it */
   readonly kcompactd?: CompactionHandles;
+  /** khugepaged's collapse (the collapse actor). */
+  readonly khugepaged?: { readonly pc: Field; readonly mm: Field };
   /** fork's progress (FORK) */
   readonly forked: Field;
   /** i_size was cut to 0: faults on the file fail */
@@ -311,7 +316,7 @@ export function coreFieldNames(sh: Shape): Record<keyof ExtraState, readonly str
     page: [...Object.keys(pageSpec(sh).fields), 'exclusive', 'hpage_pinned_refcount', 'compound_pincount', '_pincount'],
     holder: Object.keys(holderSpec(sh).fields),
     proc: ['alive', 'vma'],
-    global: ['page', 'proc', 'holder', 'flusher', 'kswapd', 'truncate', 'fsync', 'swap', 'offline', 'migrated', 'kcompactd', 'forked', 'truncated', 'oops', 'lostWrite', 'noFreePage'],
+    global: ['page', 'proc', 'holder', 'flusher', 'kswapd', 'truncate', 'fsync', 'swap', 'offline', 'migrated', 'kcompactd', 'khugepaged', 'forked', 'truncated', 'oops', 'lostWrite', 'noFreePage'],
   };
 }
 
@@ -336,6 +341,7 @@ export function kernelLayout(sh: Shape, extra: ExtraState = {}, release: Version
     ...(sh.offline ? { offline: offlineSpec(sh) } : {}),
     ...(sh.anyMovable ? { migrated: bool() } : {}),
     ...(sh.compaction ? { kcompactd: compactionSpec(sh) } : {}),
+    ...(sh.collapse ? { khugepaged: record({ pc: enumOf(['idle', 'flushed', 'isolated', 'done']), mm: enumOf(sh.procs.map((p) => p.id)) }) } : {}),
     forked: enumOf(['-', 'copying', 'done']),
     truncated: bool(),
     oops: bool(),
@@ -558,7 +564,8 @@ export class Kernel {
   private expectedFolioRef(s: Uint32Array, f: number): number {
     const g = this.pg[f]!;
     // (The zero pages keep the kernel's own reference.)
-    let r = (this.inCache(s, f) ? 1 : 0) + (g.buffers.get(s) !== BH.none ? 1 : 0) + (g.isolated.test(s) ? 1 : 0) + (this.special[f] === 1 ? 1 : 0);
+    let r = (this.inCache(s, f) ? 1 : 0) + (g.buffers.get(s) !== BH.none ? 1 : 0) + (g.isolated.test(s) ? 1 : 0) + (this.special[f] === 1 ? 1 : 0) +
+      (this.hasSwap && this.swapSlotOf(s, f) >= 0 ? 1 : 0);
     for (const e of this.ptes) {
       if (!e.present.test(s) || this.folioOf[e.pfn.get(s)] !== f || this.special[e.pfn.get(s)] === 1) continue;
       if (e.huge !== undefined && e.huge.test(s) && !e.headOfRange) continue;
@@ -666,9 +673,27 @@ export class Kernel {
     c.set(s, c.get(s) - 1);
     return 1;
   }
-  /** Is process q's mmap_lock held for writing by fork (copying its page tables)? Faults, GUP's slow path and madvise/mprotect then wait. */
-  mmapLockedByFork(s: Uint32Array, q: number): boolean {
-    return q === this.sh.forkParent && this.root.forked.get(s) === FORK.copying;
+  /**
+   * Is process q's mmap_lock held for writing — by fork copying its page
+   * tables, or by khugepaged collapsing its THP range? Faults, GUP's slow
+   * path and madvise/mprotect then wait.
+   */
+  mmapWriteLocked(s: Uint32Array, q: number): boolean {
+    return (q === this.sh.forkParent && this.root.forked.get(s) === FORK.copying) || this.collapsing(s, q);
+  }
+  /** Has khugepaged cleared process q's PMD of the THP range (pmdp_collapse_flush) and not yet set the new one? */
+  collapsing(s: Uint32Array, q: number): boolean {
+    const C = this.root.khugepaged;
+    if (C === undefined) return false;
+    const pc = C.pc.get(s);
+    return (pc === COLLAPSE.flushed || pc === COLLAPSE.isolated) && C.mm.get(s) === q;
+  }
+  /** total_mapcount of page p's folio: its PMD mappings and every subpage's PTE mappings (a small page: its mapcount). */
+  totalMapcount(s: Uint32Array, p: number): number {
+    const f = this.folioOf[p]!;
+    const t = this.sh.pages[f]!.tail;
+    if (t < 0) return this.pg[f]!.map.get(s);
+    return this.pg[f]!.compound_mapcount!.get(s) + this.pg[f]!.map.get(s) + this.pg[t]!.map.get(s);
   }
   /** A free page: no references and no mapping. */
   isFree(s: Uint32Array, p: number): boolean {

@@ -129,6 +129,17 @@ export const KERNEL_NAMES: readonly KernelName[] = [
   n('hpage_pinned_refcount', '5.7', '5.18', '47e29d32afba (5.7); 5232c63f46fd "mm: Make compound_pincount always available" (5.18)'),
   n('compound_pincount', '5.18', '6.3', '5232c63f46fd (5.18); 94688e8eb453 "mm: remove folio_pincount_ptr() and head_compound_pincount()" (6.3)'),
   n('_pincount', '6.3', undefined, '94688e8eb453 (6.3): folio_maybe_dma_pinned reads folio->_pincount'),
+  // khugepaged (checked in 4.14.5, 5.7.14, 5.8.1, 5.19, 6.0.1, 6.1.20, 6.6.9 mm/khugepaged.c and mm/gup.c)
+  n('collapse_huge_page', '4.8'), n('__collapse_huge_page_isolate', '4.8'), n('__collapse_huge_page_copy', '4.8'), n('pmdp_collapse_flush', '4.8'),
+  n('pmd_populate', '4.8'), n('set_pmd_at', '4.8'), n('maybe_pmd_mkwrite', '4.8'), n('SCAN_PAGE_COUNT', '4.8'),
+  n('khugepaged_scan_pmd', '4.8', '6.1', 'release trees (6.0.1 khugepaged_scan_pmd, 6.1.20 hpage_collapse_scan_pmd)'),
+  n('hpage_collapse_scan_pmd', '6.1', undefined, 'release trees (6.1.20, 6.6.9)'),
+  n('is_refcount_suitable', '5.8', undefined, '9445689f3b61 "khugepaged: allow to collapse a page shared across fork" (5.8; 5.7.14 without, 5.8.1 with)'),
+  n('mmap_write_lock', '5.8', undefined, 'the mmap locking API (5.8; khugepaged: 5.7.14 down_write(&mm->mmap_sem), 5.8.1 mmap_write_lock)'),
+  n('mmap_write_unlock', '5.8', undefined, 'the mmap locking API (5.8)'),
+  n('mmap_sem', '4.8', '5.8', 'renamed mmap_lock in 5.8 (khugepaged: 5.7.14 has it, 5.8.1 not)'),
+  n('down_write', '4.8'), n('up_write', '4.8'), n('page_count', '4.8'),
+  n('gup_pmd_range', '4.8'), n('gup_pte_range', '4.8'),
   // migration, memory offlining
   n('migrate_pages', '4.8'), n('putback_movable_pages', '4.8'), n('remove_migration_ptes', '4.8'), n('try_to_migrate_one', '5.14', undefined, 'a98a2f0c8ce1 "mm/rmap: split migration into its own function" (5.14)'),
   n('try_to_migrate', '5.14', undefined, 'a98a2f0c8ce1 (5.14; 5.12.9 without, 5.14-rc5 with)'),

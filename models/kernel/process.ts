@@ -30,7 +30,8 @@ export function forkActions(k: Kernel): Action[] {
     action({
       name: 'fork: copy_present_pte decides', actor: parent.id, params: { process: parent.id },
       label: `${parent.id}: fork() → dup_mmap → copy_page_range: ${k.fn('fork.copyPte')} reads each PTE${k.hasThp ? ' (copy_huge_pmd each huge PMD: split first where the page would be copied)' : ''}${K.forkWords()}`,
-      guard: (s) => forked.get(s) === FORK.no,
+      // fork takes mmap_lock for writing: it waits while khugepaged holds it.
+      guard: (s) => forked.get(s) === FORK.no && !k.collapsing(s, P),
       effect: (s) => {
         forked.set(s, FORK.copying);
         // copy_huge_pmd: a THP the rule would copy (maybe pinned) has its PMD split first (5.9's
@@ -39,7 +40,7 @@ export function forkActions(k: Kernel): Action[] {
         if (k.hasThp) {
           parent.vmas.forEach((vma, v) => {
             if (vma.dontfork || vma.thp === null || vma.thp.head !== v || !k.pmdMapped(s, P, v) || !k.isAnon(s, k.pr[P]!.vma[v]!.pfn.get(s))) return;
-            if (K.forkCopiesForChild(s, k.pr[P]!.vma[v]!.pfn.get(s))) k.splitHugePmd(s, P, v);
+            if (K.forkSplitsPinnedHugePmd() && K.forkCopiesForChild(s, k.pr[P]!.vma[v]!.pfn.get(s))) k.splitHugePmd(s, P, v);
           });
         }
         parent.vmas.forEach((vma, v) => {
@@ -125,7 +126,7 @@ export function userActions(k: Kernel): Action[] {
     };
     const fn = (huge: string, ptes: string) => (range === null ? ptes : huge);
     // A thread of the process runs these with mmap_lock held: they wait while fork copies.
-    const live = (s: Uint32Array) => k.pr[q]!.alive.test(s) && !E.unmapped.test(s) && !k.mmapLockedByFork(s, q);
+    const live = (s: Uint32Array) => k.pr[q]!.alive.test(s) && !E.unmapped.test(s) && !k.mmapWriteLocked(s, q);
     if (vma.munmap) {
       out.push(action({
         name: 'munmap: zap_pte_range', actor: pr.id, params: { process: pr.id, address: whereRange },
@@ -170,7 +171,7 @@ export function userActions(k: Kernel): Action[] {
           const on = armed !== undefined && armed.test(s);
           // change_huge_pmd: a PMD over the range stays huge, both subpages as the head decides.
           if (range !== null && k.pmdMapped(s, q, v)) {
-            const w = K.mprotectMapsWritable(s, q, v, E.pfn.get(s), on);
+            const w = K.mprotectMapsPmdWritable(s, E.pfn.get(s), on);
             for (const e of k.rangeEntries(s, q, v)) e.w.setBool(s, w);
             return;
           }
@@ -192,9 +193,10 @@ export function userActions(k: Kernel): Action[] {
         guard: (s) => live(s) && !A.test(s),
         effect: (s) => {
           A.set(s, 1);
-          // clear_soft_dirty_pmd keeps a PMD huge: both subpages as the head decides. (clear_refs is process-wide.)
+          // clear_soft_dirty_pmd keeps a PMD huge and write-protects it — pinned or not: 5.11's
+          // pinned-page check (9348b73c2e1b) is in the PTE path only. (clear_refs is process-wide.)
           if (range !== null && k.pmdMapped(s, q, v)) {
-            if (!K.clearRefsSkips(s, q, v, E.pfn.get(s))) for (const e of k.rangeEntries(s, q, v)) e.w.set(s, 0);
+            for (const e of k.rangeEntries(s, q, v)) e.w.set(s, 0);
             return;
           }
           for (const x of range === null ? [v] : [v, range.tail]) {

@@ -21,7 +21,7 @@ import type { Kernel } from './kernel.js';
 /** Steps that can repeat without anything finishing. */
 const NON_PROGRESS = new Set([
   'gup: faultin_page', 'gup: faultin_page after FOLL_WRITE was dropped',
-  'gup_fast: try_grab_folio_fast', 'gup_fast: fall back to the slow path', 'gup_fast: recheck pte',
+  'gup_fast: gup_pmd_range', 'gup_fast: try_grab_folio_fast', 'gup_fast: fall back to the slow path', 'gup_fast: recheck pte',
   'store: write fault',
   'reclaim: isolate_lru_page', 'reclaim: trylock_page', 'reclaim: try_to_unmap', 'reclaim: try_to_free_buffers',
   'flusher: lock_page', 'flusher: clear_page_dirty_for_io', 'flusher: skip page under writeback',

@@ -164,6 +164,7 @@ const ActorsC = strictObject('actors', {}, {
   swap: t.boolean,
   offline: t.boolean,
   compaction: t.boolean,
+  collapse: t.boolean,
 }, {
   flusher: 'The flusher: write_cache_pages over dirty file pages.',
   reclaim: 'kswapd: shrink_page_list over file pages on the LRU.',
@@ -171,6 +172,7 @@ const ActorsC = strictObject('actors', {}, {
   fsync: 'fsync(2) of the file: data-integrity writeback (file_write_and_wait_range: WB_SYNC_ALL over the pages tagged at its start, waiting for pages under writeback), then wait for the writes. Checks durability.',
   offline: 'Memory hot-unplug of the movable block (offline_pages → do_migrate_range): migrates every movable page out (isolate_lru_page, then migrate_pages: unmap, the refcount check, a new page, the PTEs remapped), retrying while one cannot move, until none is left; offline_pages returning is L.offline.',
   compaction: 'kcompactd migrates anonymous pages to other free pages, over and over (isolate_migratepages_block, which skips a page with more references than mappings, then migrate_pages with its refcount check): migration must never move a page under a GUP reference.',
+  collapse: 'khugepaged collapses the THP\'s range into a new huge page, once, in a process that maps it by PTEs (collapse_huge_page: mmap_write_lock, pmdp_collapse_flush, __collapse_huge_page_isolate — every page\'s references must be its mappings — then __collapse_huge_page_copy, the old PTEs cleared and their pages put, and set_pmd_at of the new THP). MADV_COLLAPSE (6.1) runs the same code; khugepaged\'s max_ptes_none/swap/shared tunables are not applied. Needs one THP and a free huge page (the model adds one).',
   swap: 'kswapd also reclaims anonymous pages through a swap device: shrink_page_list → add_to_swap (the swap cache), try_to_unmap (swap PTEs), swap_writepage, __remove_mapping; faults on a swap PTE read the page back (do_swap_page).',
 });
 const BoundsC = strictObject('bounds', {}, {
@@ -366,6 +368,9 @@ function validateThpPage(s: Scenario, p: Scenario['pages'][number]): { field: st
 /** A THP's mappings: its process maps head and tail alike, and nothing this model lacks for large folios runs. */
 function validateThpMappings(s: Scenario): string | undefined {
   const heads = s.pages.filter((p) => p.thp !== undefined);
+  if (s.actors?.collapse === true && heads.filter((p) => !s.processes.some((pr) => pr.mappings.some((m) => m.page === p.id && m.zeropage === true))).length !== 1) {
+    return 'at actors.collapse: khugepaged collapses one THP\'s range: the scenario needs exactly one THP (not on the huge zero page)';
+  }
   if (heads.length === 0) return undefined;
   for (const [name, on] of [['swap', s.actors?.swap], ['offline', s.actors?.offline], ['compaction', s.actors?.compaction]] as const) {
     if (on === true) return `at actors.${name}: a scenario with a THP cannot have the ${name} actor yet (reclaim, swap and migration of large folios are not modelled)`;

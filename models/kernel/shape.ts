@@ -122,6 +122,8 @@ export interface Shape {
   readonly offline: boolean;
   /** Compaction (kcompactd) migrates anonymous pages. */
   readonly compaction: boolean;
+  /** khugepaged collapses the THP range (into the free huge page `hpage`). */
+  readonly collapse: boolean;
   /** Some page lies in the movable block. */
   readonly anyMovable: boolean;
   /** An fsync(2) of the file: data-integrity writeback (WB_SYNC_ALL), then wait. */
@@ -178,7 +180,9 @@ export function shapeOf(scenario: Scenario): Shape {
   // and one for compaction's target.
   const movables = anons.filter((p) => p.movable === true).length;
   const swapCopies = swapping ? anons.length + (scenario.actors?.swap === true ? privateMappings - anons.length : 0) : 0;
-  const spares = scenario.bounds?.spares ?? Math.min(4, privateMappings + (child !== undefined ? anons.length : 0) + swapCopies + movables + (scenario.actors?.compaction === true ? 1 : 0));
+  // (A THP's subpages are copied one by one: before 5.8 both at the first write, later each at its own fault, a pinned one at fork too.)
+  const thps = anons.filter((p) => p.thp !== undefined).length;
+  const spares = scenario.bounds?.spares ?? Math.min(thps > 0 ? 6 : 4, 2 * thps + privateMappings + (child !== undefined ? anons.length : 0) + swapCopies + movables + (scenario.actors?.compaction === true ? 1 : 0));
   const allMappings = scenario.processes.flatMap((p) => p.mappings);
   const anonIds = new Set(anons.map((p) => p.id));
   // The shared zero page: a bio's zero-fill, or an anonymous PTE that maps it (a read fault on
@@ -194,13 +198,16 @@ export function shapeOf(scenario: Scenario): Shape {
     ...anons.map((p) => ({ id: p.id, kind: 'anon' as const, fs: null, swapped: p.swapped === true, movable: p.movable === true, ...small, thp: p.thp ?? null, forkedBefore: p.forkedBefore === true })),
     ...(zero ? [{ id: 'ZERO_PAGE', kind: 'zero' as const, fs: null, swapped: false, movable: false, ...small }] : []),
     ...(hugeZero ? ['HUGE_ZERO_PAGE', 'HUGE_ZERO_PAGE_tail'].map((id) => ({ id, kind: 'hugezero' as const, fs: null, swapped: false, movable: false, ...small })) : []),
+    // khugepaged's new huge page (alloc_charge_hpage), free until the collapse takes it.
+    ...(scenario.actors?.collapse === true ? ['hpage', 'hpage_tail'].map((id) => ({ id, kind: 'spare' as const, fs: null, swapped: false, movable: false, ...small })) : []),
     ...Array.from({ length: spares }, (_, i) => ({ id: `cow${i}`, kind: 'spare' as const, fs: null, swapped: false, movable: false, ...small })),
   ];
   const idx = (id: string) => unplaced.findIndex((p) => p.id === id);
   const pages: PageSlot[] = unplaced.map((p, i) => {
     const decl = anons.find((a) => a.id === p.id);
-    const head = decl?.tailOf !== undefined ? idx(decl.tailOf) : p.id === 'HUGE_ZERO_PAGE_tail' ? idx('HUGE_ZERO_PAGE') : i;
-    const tail = decl?.thp !== undefined ? unplaced.findIndex((x) => anons.find((a) => a.id === x.id)?.tailOf === p.id) : p.id === 'HUGE_ZERO_PAGE' ? idx('HUGE_ZERO_PAGE_tail') : -1;
+    const pair = p.kind === 'hugezero' || (p.kind === 'spare' && p.id.startsWith('hpage'));
+    const head = decl?.tailOf !== undefined ? idx(decl.tailOf) : pair && p.id.endsWith('_tail') ? idx(p.id.slice(0, -'_tail'.length)) : i;
+    const tail = decl?.thp !== undefined ? unplaced.findIndex((x) => anons.find((a) => a.id === x.id)?.tailOf === p.id) : pair && !p.id.endsWith('_tail') ? idx(`${p.id}_tail`) : -1;
     return { ...p, folio: head, tail };
   });
   const swap = scenario.actors?.swap === true;
@@ -288,6 +295,7 @@ export function shapeOf(scenario: Scenario): Shape {
     swap, swapSlots,
     offline: scenario.actors?.offline === true,
     compaction: scenario.actors?.compaction === true,
+    collapse: scenario.actors?.collapse === true,
     anyMovable: anons.some((p) => p.movable === true),
     truncate: scenario.actors?.truncate === true,
     fsync: scenario.actors?.fsync === true,

@@ -24,6 +24,16 @@ export const v5_8 = defineProposal({
       canFollowWritePte: (_s, _h, cowed, _p, w, d) => w || (cowed && d),
     }),
   }, {
+    id: '9445689f3b61',
+    subject: 'khugepaged: allow to collapse a page shared across fork',
+    what: 'is_refcount_suitable: a page may be collapsed when page_count equals its mapcount (plus the swap cache): a page fork shared is no longer refused, a GUP reference still is',
+    hooks: ({ k }) => ({ collapseIsolates: (s, p) => !k.isLarge(p) && k.pg[p]!.ref.get(s) === k.totalMapcount(s, p) + (k.swapSlotOf(s, p) >= 0 ? 1 : 0) }),
+  }, {
+    id: '5503fbf2b0b8',
+    subject: 'khugepaged: allow to collapse PTE-mapped compound pages',
+    what: 'khugepaged_scan_pmd and __collapse_huge_page_isolate take a PTE-mapped THP (compound_head) too, by is_refcount_suitable: page_count == total_mapcount',
+    hooks: ({ k }) => ({ collapseIsolates: (s, p) => k.pg[p]!.ref.get(s) === k.totalMapcount(s, p) + (k.swapSlotOf(s, p) >= 0 ? 1 : 0) }),
+  }, {
     id: '3917c80280c9',
     subject: 'thp: change CoW semantics for anon-THP',
     what: 'do_huge_pmd_wp_page no longer copies a THP it may not reuse: it splits the PMD (__split_huge_pmd) and returns VM_FAULT_FALLBACK, so the PTE-level fault copies the one subpage',

@@ -62,5 +62,11 @@ export const v5_9 = defineProposal({
         };
       },
     },
+    {
+      id: 'd042035eaf5f',
+      subject: 'mm/thp: Split huge pmds/puds if they\'re pinned when fork()',
+      what: 'copy_huge_pmd: if is_cow_mapping, has_pinned and page_maybe_dma_pinned, __split_huge_pmd and -EAGAIN: the PTE pass then copies each subpage for the child (the pin count is folio-wide)',
+      hooks: () => ({ forkSplitsPinnedHugePmd: () => true }),
+    },
   ],
 });

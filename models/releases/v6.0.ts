@@ -28,6 +28,14 @@ export const v6_0 = defineProposal({
       mprotectMapsWritable: (s, q, v, p) => k.pr[q]!.vma[v]!.d.test(s) && k.isAnon(s, p) && k.pg[p]!.PG_anon_exclusive.test(s),
     }),
   }, {
+    id: '70cbc3cc78a9',
+    subject: 'mm: gup: fix the fast GUP race against THP collapse',
+    what: 'gup_pte_range rechecks the PMD as well as the PTE after the grab: a GUP-fast that walked to the PTE table before khugepaged\'s pmdp_collapse_flush backs off instead of keeping a page the collapse is copying away',
+    backports: ['5.10.y', '5.15.y'],
+    hooks: ({ k, base }) => ({
+      gupFastPinAllowed: (s, hi, p) => !k.collapsing(s, k.sh.holders[hi]!.proc) && base.gupFastPinAllowed(s, hi, p),
+    }),
+  }, {
     id: '76aefad628aa',
     subject: 'mm/mprotect: fix soft-dirty check in can_change_pte_writable()',
     what: 'vma_soft_dirty_enabled && !pte_soft_dirty: while soft-dirty tracking is armed, mprotect leaves the PTE write-protected so the next write faults',

@@ -41,5 +41,13 @@ export const v6_2 = defineProposal({
         mprotectMapsWritable: (s, _q, _v, p, armed) => !armed && k.isAnon(s, p) && k.pg[p]!.PG_anon_exclusive.test(s),
       }),
     },
+    {
+      id: 'c27f479ef542',
+      subject: 'mm/huge_memory: try avoiding write faults when changing PMD protection',
+      what: 'change_huge_pmd: can_change_pmd_writable maps the PMD of an exclusive anonymous THP writable at once (not while soft-dirty tracking wants the fault)',
+      hooks: ({ k }) => ({
+        mprotectMapsPmdWritable: (s, f, armed) => !armed && k.isAnon(s, f) && k.pg[f]!.PG_anon_exclusive.test(s),
+      }),
+    },
   ],
 });

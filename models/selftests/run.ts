@@ -42,12 +42,24 @@ export function withVariant(s: Scenario, variant: RowVariant): Scenario {
     case 'thp': return asThp(s, variant, 'pmd', 'whole', 'mapped by one PMD');
     case 'pte-mapped-thp': return asThp(s, variant, 'pte', 'whole', 'its PMD split into PTEs (mprotect of one subpage and back)');
     case 'single-pte-thp': return asThp(s, variant, 'pte', 'head', 'PTE-mapped, every subpage but the first zapped (MADV_DONTNEED)');
-    case 'partially-mremapped-thp': return asThp(s, variant, 'pte', 'tail', 'PTE-mapped, its upper half mremap()ed to another address, where the case runs');
+    // cow.c runs the case on the half left in place; the model mirrors it (the tail's VMA, the head untouched): see table.ts.
+    case 'partially-mremapped-thp': return asThp(s, variant, 'pte', 'tail', 'PTE-mapped, half of it mremap()ed to another address; the case runs on one half, the other stays mapped');
     case 'partially-shared-thp': {
       const t = asThp(s, variant, 'pte', 'whole', 'PTE-mapped, its first subpage shared by an earlier fork() with a child that has exited');
       return { ...t, pages: t.pages.map((p) => (p.thp !== undefined ? { ...p, forkedBefore: true } : p)) };
     }
     case 'huge-zeropage': return asHugeZeropage(s, variant);
+    case 'collapse': case 'collapse-lower-shared': case 'collapse-upper-shared': {
+      // do_test_anon_thp_collapse: a PTE-mapped THP (the mprotect trick), MADV_COLLAPSE before or after fork();
+      // LOWER/UPPER_SHARED: MADV_DONTFORK on the other half, so fork shares only one subpage.
+      const t = asThp(s, variant, 'pte', 'whole', 'PTE-mapped, collapsed into a new THP by MADV_COLLAPSE (khugepaged\'s collapse_huge_page)');
+      const noFork = variant === 'collapse-lower-shared' ? t.pages.find((p) => p.tailOf !== undefined)!.id : variant === 'collapse-upper-shared' ? t.pages.find((p) => p.thp !== undefined)!.id : undefined;
+      return {
+        ...t,
+        actors: { ...t.actors, collapse: true },
+        processes: t.processes.map((pr) => (pr.childOf !== undefined ? pr : { ...pr, mappings: pr.mappings.map((m) => (m.page === noFork ? { ...m, dontfork: true } : m)) })),
+      };
+    }
     case 'swapped-out-thp': return asSwappedThp(s, variant, 2);
     case 'swapped-out-pte-mapped-thp': return asSwappedThp(s, variant, 2);
     case 'single-pte-swapped-out-thp': return asSwappedThp(s, variant, 1);
@@ -107,8 +119,8 @@ function asSwappedThp(s: Scenario, variant: RowVariant, pages: 1 | 2): Scenario 
  * 'whole': the THP's range (stores to both subpages; munmap, MADV_DONTNEED,
  * mprotect and clear_refs on the head's mapping cover the range; GUP on the
  * head subpage, which pins the folio); 'head': the first subpage alone (the
- * tail is zapped); 'tail': the upper subpage alone (its own VMA after the
- * mremap; the head stays mapped, untouched).
+ * tail is zapped); 'tail': the tail subpage alone (its own VMA after the
+ * mremap, the head mapped and untouched: cow.c's set-up mirrored).
  */
 function asThp(s: Scenario, variant: RowVariant, mapped: 'pmd' | 'pte', on: 'whole' | 'head' | 'tail', how: string): Scenario {
   const anon = s.pages.find((p) => p.kind === 'anon')!;

@@ -42,7 +42,7 @@ interface RowBase {
  * 'swapped-out' — every anonymous page starts swapped out (cow.c's
  * MADV_PAGEOUT after the memset, checked with pagemap_is_swapped).
  */
-export type RowVariant = 'swapped-out' | 'huge-zeropage' | 'thp' | 'pte-mapped-thp' | 'single-pte-thp' | 'partially-mremapped-thp' | 'partially-shared-thp'
+export type RowVariant = 'swapped-out' | 'huge-zeropage' | 'collapse' | 'collapse-lower-shared' | 'collapse-upper-shared' | 'thp' | 'pte-mapped-thp' | 'single-pte-thp' | 'partially-mremapped-thp' | 'partially-shared-thp'
   | 'swapped-out-thp' | 'swapped-out-pte-mapped-thp' | 'single-pte-swapped-out-thp';
 
 export interface ModelledRow extends RowBase {
@@ -161,7 +161,7 @@ const COW_ANON_THP_VARIANTS: readonly SelftestRow[] = [
   ...thpRows('thp', 'THP', 'The THP is mapped by one PMD (written after MADV_HUGEPAGE); the case covers it whole: a store to each subpage, munmap/mprotect/clear_refs of the whole range.'),
   ...thpRows('pte-mapped-thp', 'PTE-mapped THP', 'The THP\'s PMD is split into PTEs (mprotect of one subpage and back); the case covers it whole.'),
   ...thpRows('single-pte-thp', 'single PTE of THP', 'The THP is PTE-mapped and every subpage but the first zapped (MADV_DONTNEED); the case runs on the first subpage, the folio stays large.'),
-  ...thpRows('partially-mremapped-thp', 'partially mremap()\'ed THP', 'The THP is PTE-mapped and its upper half mremap()ed to another VMA, where the case runs (the tail subpage); the lower half stays mapped, untouched.'),
+  ...thpRows('partially-mremapped-thp', 'partially mremap()\'ed THP', 'The THP is PTE-mapped and its upper half mremap()ed to another VMA; cow.c runs the case on the lower half (mem, half the size), which stays in place. The model runs it on the tail subpage and leaves the head mapped, untouched: the same set-up mirrored, since every rule here treats the subpages alike (reuse_swap_page\'s most-mapped subpage, the folio-wide page_count, PageAnonExclusive per subpage), and the model\'s range steps (munmap, mprotect of the whole THP) are given on the head.'),
   ...thpRows('partially-shared-thp', 'partially shared THP', 'The THP is PTE-mapped and its first subpage was shared by the set-up\'s own fork() (MADV_DONTFORK of the rest) with a child that has exited: from 5.19 that subpage is not PageAnonExclusive. The case covers the THP whole.'),
 ];
 // The swapped-out THP set-ups, taken to their end (run.ts asSwappedThp): a swap entry per subpage, read back as small pages.
@@ -178,12 +178,17 @@ const COW_ANON_VARIANTS: readonly SelftestRow[] = [
   cowSkip(`${EACH_ANON} ... with hugetlb (2048 kB)`, `${AS_BASE}, except the vmsplice() cases: XFAIL "Leak from parent into child" / "Leak from child into parent"`, HUGETLB),
 ];
 
+const COLLAPSE_NOTE = 'The THP starts PTE-mapped (cow.c\'s mprotect trick); MADV_COLLAPSE is khugepaged\'s collapse_huge_page (the collapse actor: pmdp_collapse_flush, __collapse_huge_page_isolate, __collapse_huge_page_copy, set_pmd_at), which the model runs at any point — before or after fork(), before or after the write — so "before fork()" and "after fork() (fully shared)" are one scenario. MADV_COLLAPSE exists from 6.1 (7d8faaf15545); on earlier releases the model\'s khugepaged does what MADV_COLLAPSE would, and before 5.8 (5503fbf2b0b8) it cannot collapse a PTE-mapped THP at all.';
+const collapseRow = (c: string, variant: RowVariant, how: string): ModelledRow => ({
+  file: 'cow.c', case: c, modelled: true, scenario: 'cow/basic-cow-after-fork.json', variant, expected: NO_LEAK_CHILD, expect: noLeak,
+  note: `${how} ${COLLAPSE_NOTE} ${THP_GEOMETRY}`,
+});
 const COW_ANON_THP: readonly SelftestRow[] = [
-  'Basic COW after fork() when collapsing before fork()',
-  'Basic COW after fork() when collapsing after fork() (fully shared)',
-  'Basic COW after fork() when collapsing after fork() (lower shared)',
-  'Basic COW after fork() when collapsing after fork() (upper shared)',
-].map((c) => cowSkip(c, NO_LEAK_CHILD, 'THP collapse is not modelled (MADV_COLLAPSE, khugepaged)'));
+  collapseRow('Basic COW after fork() when collapsing before fork()', 'collapse', 'The collapsed THP is then COW-shared by fork(), and the parent writes it.'),
+  collapseRow('Basic COW after fork() when collapsing after fork() (fully shared)', 'collapse', 'fork() shares both subpages; the parent\'s collapse copies them into its own new THP.'),
+  collapseRow('Basic COW after fork() when collapsing after fork() (lower shared)', 'collapse-lower-shared', 'MADV_DONTFORK on the upper half: fork() shares only the lower subpage (the head).'),
+  collapseRow('Basic COW after fork() when collapsing after fork() (upper shared)', 'collapse-upper-shared', 'MADV_DONTFORK on the lower half: fork() shares only the upper subpage (the tail).'),
+];
 
 // Non-anonymous pages in private mappings: memfd (tmpfs) and tmpfile (/tmp, here taken to be ext4).
 const nonAnon = (c: string, backing: 'memfd' | 'tmpfile', scenario: string, expected: string, expect: Expectation, note: string): ModelledRow =>
