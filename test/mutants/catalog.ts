@@ -24,16 +24,20 @@ import { defineProposal, type HookContext, type Proposal } from '../../models/ke
 import { shipped } from '../helpers/kernel.js';
 import { isLeft } from 'fp-ts/lib/Either.js';
 import { loadScenario } from '../../models/kernel/scenario.js';
-import { SELFTEST_DIR } from '../../models/selftests/run.js';
+import { SELFTEST_DIR, withVariant } from '../../models/selftests/run.js';
+import type { RowVariant } from '../../models/selftests/table.js';
+import { bugScenario } from '../../models/bugs/index.js';
 
 /**
- * Where a mutant is caught: a scenario of `gupcheck compare` (a shipped one, by name) or a row of
- * `gupcheck selftest` (its scenario file under models/selftests/, e.g. "cow/ro-pin-on-shared.json").
+ * Where a mutant is caught: a scenario of `gupcheck compare` (a shipped one, by name), a bug of the
+ * corpus (its scenario, by the bug's name) or a row of `gupcheck selftest` (its scenario file under
+ * models/selftests/, e.g. "cow/ro-pin-on-shared.json", and "#variant" for a row with another backing:
+ * "cow/iouring-fork.json#thp").
  */
 export type ScenarioRef = string;
 
 /** The kernel operation files of the model, each of which must have mutants. */
-export const AREAS = ['gup', 'fault', 'fork/COW', 'truncate', 'reclaim', 'writeback', 'release', 'bio', 'munmap', 'swap', 'migration'] as const;
+export const AREAS = ['gup', 'fault', 'fork/COW', 'truncate', 'reclaim', 'writeback', 'release', 'bio', 'munmap', 'swap', 'migration', 'thp'] as const;
 export type Area = (typeof AREAS)[number];
 
 export interface Mutant {
@@ -56,10 +60,11 @@ export interface Mutant {
 
 export const scenarioName = (r: ScenarioRef): string => (r.includes('/') ? `selftest ${r}` : r);
 export const scenarioOf = (r: ScenarioRef): Scenario => {
-  if (!r.includes('/')) return shipped(r);
-  const sc = loadScenario(`${SELFTEST_DIR}${r}`);
+  if (!r.includes('/')) return bugScenario(r) ?? shipped(r);
+  const [file, variant] = r.split('#') as [string, string | undefined];
+  const sc = loadScenario(`${SELFTEST_DIR}${file}`);
   if (isLeft(sc)) throw new Error(sc.left);
-  return sc.right;
+  return variant === undefined ? sc.right : withVariant(sc.right, variant as RowVariant);
 };
 
 /** Build the unmutated model, or the mutant (with the Kernel behind it). */
@@ -854,6 +859,33 @@ export const MUTANTS: readonly Mutant[] = [
     hooks: () => ({ gupLongtermMigrate: undefined }),
     scenarios: ['offline-movable'],
     expect: 'M',
+  },
+  {
+    name: 'thp-reuse-by-mapcount',
+    area: 'thp',
+    mistake: '6.6\'s do_huge_pmd_wp_page reusing a THP by reuse_swap_page\'s mapcount, as before 5.18 (3bff7e3f1f16 and the PageAnonExclusive check left out): a THP the child\'s vmsplice still references is written in place once the child has unmapped it',
+    proposal: modern,
+    hooks: ({ k }) => ({ hugeWpCanReuse: (s, f) => !k.locked(s, f) && k.thpMaxMapcount(s, f) === 1 }),
+    scenarios: ['cow/vmsplice-unmap-in-child.json#thp'],
+    expect: 'I10',
+  },
+  {
+    name: 'fork-shares-pinned-thp',
+    area: 'thp',
+    mistake: 'copy_huge_pmd without d042035eaf5f\'s split: fork shares a pinned exclusive THP under both PMDs, so the parent\'s next write faults away from the pin',
+    proposal: modern,
+    hooks: () => ({ forkSplitsPinnedHugePmd: () => false }),
+    scenarios: ['cow/iouring-fork.json#thp'],
+    expect: 'I3c',
+  },
+  {
+    name: 'collapse-ignores-pins',
+    area: 'thp',
+    mistake: '__collapse_huge_page_isolate without is_refcount_suitable: khugepaged collapses a range whose page an RDMA registration has pinned, and the process maps the new THP while the pin stays on the old page',
+    proposal: modern,
+    hooks: () => ({ collapseIsolates: () => true }),
+    scenarios: ['gup-fast-thp-collapse'],
+    expect: 'I3c',
   },
 ];
 
