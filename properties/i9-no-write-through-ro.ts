@@ -23,7 +23,9 @@ export const I9: KernelProperty = {
   // Someone may try to write such a page: a writable private mapping, or a write GUP of a private one (FOLL_FORCE).
   applies: (k) => (readOnlyFilePages(k).length > 0 && (k.sh.procs.some((pr) => pr.vmas.some((v) => v.file && !v.shared && v.writable)) ||
     k.sh.holders.some((h) => h.write && !k.sh.procs[h.proc]!.vmas[h.va]!.shared && k.sh.procs[h.proc]!.vmas[h.va]!.file))) ||
-    zeroPageVmas(k).some(({ v }) => v.writable),
+    zeroPageVmas(k).some(({ v }) => v.writable) ||
+    // (or a FOLL_FORCE write of a read-only one, /proc/PID/mem's)
+    k.sh.holders.some((h) => h.write && h.force && k.sh.procs[h.proc]!.vmas[h.va]!.zeropage),
   properties: (k) => {
     const ro = readOnlyFilePages(k);
     const zero = zeroPageVmas(k).length > 0 ? k.sh.zeroSlot : -1;

@@ -323,3 +323,22 @@ test('khugepaged: a GUP-fast pin taken between pmdp_collapse_flush and the isola
   t.true(k.hd[0]!.slow.test(f));
   t.false(b.model.actions.find((a) => a.name === 'gup: follow_page_pte + try_grab_page')!.enabled(f), 'the slow path waits for the mmap lock');
 });
+
+test('Huge Dirty COW\'s two halves: a read GUP\'s touch_pmd dirties a huge PMD before 4.15 (a8f97366452e), and a FOLL_FORCE write follows a dirty R/O PMD after its COW from 4.10 (8310d48b125d) — in 4.9 only a writable one', (t) => {
+  const sc = {
+    name: 'touch', description: 'test',
+    pages: [{ id: 'A', kind: 'anon', thp: 'pmd' }, { id: 'A_tail', kind: 'anon', tailOf: 'A' }],
+    processes: [{ id: 'app', mappings: [{ page: 'A', writable: false, zeropage: true }, { page: 'A_tail', writable: false, zeropage: true }] }],
+    holders: [{ id: 'reader', process: 'app', page: 'A', kind: 'GET', write: false }],
+  };
+  for (const [name, dirty] of [['v4.14', true], ['v4.15', false], ['v6.6', false]] as const) {
+    const b = build(sc, release(name));
+    const s = run(b.model, b.init(), ['gup: follow_page_pte + try_grab_page']);
+    t.is(b.kernel.pr[0]!.vma[0]!.d.test(s) && b.kernel.pr[0]!.vma[1]!.d.test(s), dirty, name);
+  }
+  const k9 = build(sc, release('v4.9')).kernel;
+  const k14 = build(sc, release('v4.14')).kernel;
+  const force = { ...k9.sh.holders[0]!, write: true, force: true };
+  t.false(k9.hooks.canFollowWritePmd(new Uint32Array(k9.L.words), force, true, 0, false, true), 'v4.9: a R/O PMD is never followed for writing');
+  t.true(k14.hooks.canFollowWritePmd(new Uint32Array(k14.L.words), force, true, 0, false, true), 'v4.14: FOLL_FORCE, FOLL_COW and pmd_dirty');
+});

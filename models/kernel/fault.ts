@@ -196,6 +196,25 @@ export function handleMmFault(k: Kernel, s: Uint32Array, q: number, v: number, w
       doSwapPage(k, s, q, v, x, write);
       return 'ok';
     }
+    if (!vma.file && k.pmdNone(s, q, v)) {
+      // do_huge_pmd_anonymous_page: a read maps the huge zero page (set_huge_zero_page); a write
+      // a new zeroed THP (the scenario's THP slots, if free; else the small page below).
+      const r = vma.thp!;
+      const f = k.sh.procs[q]!.vmas[r.head]!.page;
+      if (!write && !unshare) {
+        k.mapPmd(s, q, r.head, k.sh.hugeZeroSlot, false, false);
+        return 'ok';
+      }
+      if (k.isFree(s, f)) {
+        for (const p of [f, k.sh.pages[f]!.tail]) {
+          k.pg[p]!.mapping.set(s, MAPPING.anon);
+          k.pg[p]!.PG_anon_exclusive.set(s, 1);
+        }
+        k.pg[f]!.PG_lru.set(s, 1);
+        k.mapPmd(s, q, r.head, f, vma.writable, true);
+        return 'ok';
+      }
+    }
     if (!vma.file) {
       // do_anonymous_page: a read maps the shared zero page read-only (a special PTE, no
       // reference); a write (or an unshare) gets a new zero-filled exclusive page.

@@ -37,8 +37,12 @@ export function holderActions(k: Kernel, hi: number): Action[] {
   const breaksCow = K.gupBreaksCow(h);
   const keepsWrite = K.gupKeepsWriteAfterCow();
   const wantsWrite = (s: Uint32Array) => (h.write || breaksCow) && (keepsWrite || !H.cowed.test(s));
+  // follow_trans_huge_pmd on a huge PMD (can_follow_write_pmd), follow_page_pte on a PTE.
+  const huge = vma.thp !== null;
   const permits = (s: Uint32Array) => E.present.test(s) &&
-    (!wantsWrite(s) || K.canFollowWritePte(s, h, H.cowed.test(s), E.pfn.get(s), E.w.test(s), E.d.test(s)));
+    (!wantsWrite(s) || (huge && k.pmdMapped(s, q, v)
+      ? K.canFollowWritePmd(s, h, H.cowed.test(s), E.pfn.get(s), E.w.test(s), E.d.test(s))
+      : K.canFollowWritePte(s, h, H.cowed.test(s), E.pfn.get(s), E.w.test(s), E.d.test(s))));
   // check_vma_flags decides by the VMA alone: once per model.
   const refused = K.checkVmaFlags(h);
   const mustUnshare = (s: Uint32Array) => E.present.test(s) && K.gupMustUnshare(s, h, E.pfn.get(s));
@@ -79,7 +83,7 @@ export function holderActions(k: Kernel, hi: number): Action[] {
   // A GUP that locks the page (lock-page-over-gup) takes the lock here and keeps it.
   out.push(underPageLock(action({
     name: 'gup: follow_page_pte + try_grab_page', actor, params,
-    label: `${actor}: ${api}(${flags}): follow_page_pte + ${k.fn('gup.grab')}${grabWords}`,
+    label: `${actor}: ${api}(${flags}): ${huge ? 'follow_trans_huge_pmd (a huge PMD) or follow_page_pte' : 'follow_page_pte'} + ${k.fn('gup.grab')}${grabWords}`,
     guard: (s) => at(s, HOLDER.start) && onSlowPath(s) && !E.unmapped.test(s) && refused === undefined && permits(s) && !mustUnshare(s) && !mustMigrate(s) &&
       // A GUP that takes the page lock sleeps while someone else holds it.
       !(K.gupLocksPage(s, hi, E.pfn.get(s)) && k.locked(s, E.pfn.get(s))),
@@ -94,6 +98,8 @@ export function holderActions(k: Kernel, hi: number): Action[] {
       // pin_user_pages(); a write GUP then dirties a clean page.
       const touch = h.kind === 'GET' || h.fast;
       if (touch && wantsWrite(s) && !E.d.test(s) && !k.pg[p]!.PG_dirty.test(s)) k.setPageDirty(s, p);
+      // touch_pmd: FOLL_TOUCH on a huge PMD marks it young and, for a write (any GUP before 4.15), dirty.
+      if (touch && huge && k.pmdMapped(s, q, v) && K.gupTouchDirtiesPmd(wantsWrite(s))) for (const e of k.rangeEntries(s, q, v)) e.d.set(s, 1);
     },
   }), { page: (s) => (E.present.test(s) && K.gupLocksPage(s, hi, E.pfn.get(s)) ? E.pfn.get(s) : -1), owner: holderOwner(hi), how: 'takes' }));
 

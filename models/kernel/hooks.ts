@@ -92,6 +92,14 @@ export interface KernelHooks {
    * w, dirty bit d, mapping page p)? cowed: this GUP broke COW (FOLL_COW).
    */
   canFollowWritePte(s: Uint32Array, h: HolderSpec, cowed: boolean, p: number, w: boolean, d: boolean): boolean;
+  /**
+   * can_follow_write_pmd: may a GUP that writes follow this huge PMD (write
+   * bit w, dirty bit d, mapping page p)? Before 4.10 only a writable PMD;
+   * 8310d48b125d (4.10) gives it the PTE's rule.
+   */
+  canFollowWritePmd(s: Uint32Array, h: HolderSpec, cowed: boolean, p: number, w: boolean, d: boolean): boolean;
+  /** touch_pmd (FOLL_TOUCH on a huge PMD): does it dirty the PMD — for a write GUP (write), or for any (before 4.15's a8f97366452e)? */
+  gupTouchDirtiesPmd(write: boolean): boolean;
   /** gup_must_unshare: must this R/O pin of page p break COW (FAULT_FLAG_UNSHARE) before it may grab? */
   gupMustUnshare(s: Uint32Array, h: HolderSpec, p: number): boolean;
   /** Does this GUP take page p's lock and keep it until the release? (The holder is then the lock's owner.) */
@@ -245,7 +253,7 @@ export interface KernelHooks {
 /** The names of every hook, in the order above (for validation and error messages). */
 export const HOOK_NAMES: readonly (keyof KernelHooks)[] = [
   'gupRefIncrement', 'gupZeroPageRef', 'dioGupKind', 'defaultRelease', 'checkVmaFlags', 'gupBreaksCow', 'gupKeepsWriteAfterCow', 'canFollowWritePte',
-  'gupMustUnshare', 'gupLocksPage', 'gupPinned',
+  'canFollowWritePmd', 'gupTouchDirtiesPmd', 'gupMustUnshare', 'gupLocksPage', 'gupPinned',
   'gupFastGrabbed', 'gupFastUndone', 'gupFastPinAllowed',
   'releaseAmount', 'released', 'releaseWords', 'releaseMatches',
   'folioMaybeDmaPinned', 'pinsWithoutGupHolder', 'extraRefs',
@@ -283,6 +291,10 @@ export function baselineHooks(k: Kernel): KernelHooks {
     // 4.8's __get_user_pages: `if ((ret & VM_FAULT_WRITE) && !(vma->vm_flags & VM_WRITE)) foll_flags &= ~FOLL_WRITE`.
     gupKeepsWriteAfterCow: () => false,
     canFollowWritePte: (_s, _h, _cowed, _p, w) => w,
+    // follow_trans_huge_pmd before 4.10: `if (flags & FOLL_WRITE && !pmd_write(*pmd)) goto out;`
+    canFollowWritePmd: (_s, _h, _cowed, _p, w) => w,
+    // touch_pmd: `_pmd = pmd_mkyoung(pmd_mkdirty(*pmd));` on every FOLL_TOUCH lookup, reads included.
+    gupTouchDirtiesPmd: () => true,
     gupMustUnshare: () => false,
     gupLocksPage: () => false,
     gupPinned: () => {},

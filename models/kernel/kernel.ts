@@ -171,6 +171,10 @@ function pteSpec(sh: Shape) {
       /** a THP head's address: its PMD maps the THP huge (pmd_trans_huge); this entry and the tail's show what the PMD maps */
       pmd_trans_huge: bool(),
     } : {}),
+    ...(sh.hugeZeroSlot >= 0 ? {
+      /** a THP head's address: the PMD is none — zap_huge_pmd cleared it, no page table is left — so a fault there is do_huge_pmd_anonymous_page's */
+      pmd_none: bool(),
+    } : {}),
     ...(sh.swapSlots.length > 0 ? {
       /** a non-present PTE holding a swap entry (swp_entry_t: the slot), or '-' */
       swp: enumOf(['-', ...sh.swapSlots]),
@@ -870,6 +874,11 @@ export class Kernel {
   /** set_pte_at after a fault: map page p at (q, v); the mapping takes a reference. */
   mapPte(s: Uint32Array, q: number, v: number, p: number, w: boolean, d: boolean): void {
     const e = this.pr[q]!.vma[v]!;
+    // (In a THP range, a PTE means a page table under the PMD: __pte_alloc.)
+    if (this.hasThp) {
+      const r = this.sh.procs[q]!.vmas[v]!.thp;
+      if (r !== null) this.pr[q]!.vma[r.head]!.pmd_none?.set(s, 0);
+    }
     e.present.set(s, 1);
     e.pfn.set(s, p);
     e.w.setBool(s, w);
@@ -924,6 +933,7 @@ export class Kernel {
       e.d.setBool(s, d);
     }
     this.pr[q]!.vma[r.head]!.pmd_trans_huge!.set(s, 1);
+    this.pr[q]!.vma[r.head]!.pmd_none?.set(s, 0);
     if (this.special[f] === 1) return; // the huge zero page: no mapcount, no reference per PMD (mm_get_huge_zero_page is per mm)
     const g = this.pg[f]!;
     g.compound_mapcount!.set(s, g.compound_mapcount!.get(s) + 1);
@@ -942,6 +952,7 @@ export class Kernel {
       e.d.set(s, 0);
     }
     he.pmd_trans_huge!.set(s, 0);
+    he.pmd_none?.set(s, 1);
     if (this.special[f] === 1) return;
     const g = this.pg[f]!;
     g.compound_mapcount!.set(s, g.compound_mapcount!.get(s) - 1);
@@ -976,6 +987,13 @@ export class Kernel {
     const g = this.pg[f]!;
     g.compound_mapcount!.set(s, g.compound_mapcount!.get(s) - 1);
     this.getPage(s, f, 1);
+  }
+  /** Is (q, v) in a THP range whose PMD is none (zapped huge, no page table)? Only tracked where the scenario has the huge zero page. */
+  pmdNone(s: Uint32Array, q: number, v: number): boolean {
+    const r = this.sh.procs[q]!.vmas[v]!.thp;
+    if (r === null) return false;
+    const f = this.pr[q]!.vma[r.head]!.pmd_none;
+    return f !== undefined && f.test(s);
   }
   /** Every entry of (q, v)'s range that a huge PMD shows (both subpages), else just (q, v)'s own. */
   rangeEntries(s: Uint32Array, q: number, v: number): readonly PteHandles[] {

@@ -1,11 +1,11 @@
 // Linux 5.6 (March 2020): the FOLL_PIN API, before pins were counted.
 
 import { defineProposal } from '../kernel/proposal.js';
-import { v4_14 } from './v4.14.js';
+import { v4_15 } from './v4.15.js';
 
 export const v5_6 = defineProposal({
   name: 'v5.6',
-  base: v4_14,
+  base: v4_15,
   release: true,
   era: 'v5.6',
   date: '2020-03',
