@@ -28,9 +28,9 @@ export const I3: KernelProperty = {
       always('I3c', 'while the user keeps the address mapped, a pinned (or write-GUP\'d) page is the page its PTE maps', (s) => {
         for (const { h, i } of coherent) {
           if (!held(k, s, i)) continue;
-          // A short-term R/O pin of the shared zero page (a read of a never-written buffer): no release
-          // unshares it (6.2's 84209e87c696 does so for FOLL_LONGTERM only), nor promises to.
-          if (!h.longterm && !h.write && k.hd[i]!.page.get(s) === k.sh.zeroSlot) continue;
+          // A short-term R/O pin of the shared zero page or the huge zero page (a read of a never-written
+          // buffer): no release unshares it (6.2's 84209e87c696 does so for FOLL_LONGTERM only), nor promises to.
+          if (!h.longterm && !h.write && k.special[k.hd[i]!.page.get(s)] === 1) continue;
           // The user discarded the pinned page from the address (MADV_DONTNEED): the next touch gets a new page, by the user's choice.
           if (k.hd[i]!.dropped?.test(s) === true) continue;
           const e = k.pr[h.proc]!.vma[h.va]!;

@@ -128,7 +128,8 @@ export function holderActions(k: Kernel, hi: number): Action[] {
     // Where khugepaged can clear the PMD (pmdp_collapse_flush) between GUP-fast's read of the PMD
     // and of the PTE, the walk is a step of its own (gup_pmd_range, then gup_pte_range on the
     // table it found); a cleared PMD sends GUP-fast to the slow path.
-    const walks = k.sh.collapse;
+    // (Only a GUP-fast of the THP range khugepaged works on: its address under the PMD being cleared.)
+    const walks = k.sh.collapse && vma.thp !== null;
     const grabFrom = walks ? HOLDER.walked : HOLDER.start;
     if (walks) {
       out.push(action({

@@ -10,7 +10,7 @@
 // the new THP. One attempt per run; the max_ptes_* tunables are not applied.
 
 import { action, type Action } from '../../src/engine/model.js';
-import { COLLAPSE, HOLDER, MAPPING, type Kernel } from './kernel.js';
+import { COLLAPSE, FORK, HOLDER, MAPPING, type Kernel } from './kernel.js';
 
 const actor = 'khugepaged';
 
@@ -30,19 +30,29 @@ export function khugepagedActions(k: Kernel): Action[] {
     const r = pr.vmas[h]!.thp!;
     const entries = [k.pr[q]!.vma[r.head]!, k.pr[q]!.vma[r.tail]!];
     const writable = pr.vmas[h]!.writable;
-    /** The range is mapped by PTEs, at least one present and anonymous, every present one an anonymous page or the zero page. */
+    // A range MADV_DONTFORK split in two VMAs is one again only after MADV_DOFORK, which cow.c calls after fork().
+    const splitVma = pr.vmas[r.head]!.dontfork !== pr.vmas[r.tail]!.dontfork;
+    /**
+     * hugepage_vma_revalidate and the scan: the range lies in one VMA, is mapped by PTEs, at least
+     * one present and anonymous, every present one an anonymous page or the zero page, and at least
+     * one writable (else SCAN_PAGE_RO: a range fork has write-protected is not collapsed).
+     */
     const ptesToCollapse = (s: Uint32Array): boolean => {
-      if (k.pmdMapped(s, q, r.head)) return false;
+      if (k.pmdMapped(s, q, r.head) || entries.some((e) => e.unmapped.test(s))) return false;
+      if (splitVma && k.root.forked.get(s) !== FORK.done) return false;
       let anon = 0;
+      let w = 0;
       for (const e of entries) {
         if (!e.present.test(s)) continue;
         const p = e.pfn.get(s);
+        if (e.w.test(s)) w++;
         if (k.isAnon(s, p)) anon++;
         else if (k.special[p] !== 1) return false;
       }
-      return anon > 0;
+      return anon > 0 && w > 0;
     };
     const suitable = (s: Uint32Array): boolean => {
+      if (!entries.some((e) => e.present.test(s) && e.w.test(s))) return false; // SCAN_PAGE_RO, checked again in isolate
       for (const e of entries) {
         if (!e.present.test(s)) continue;
         const p = e.pfn.get(s);
@@ -68,7 +78,7 @@ export function khugepagedActions(k: Kernel): Action[] {
     }));
     out.push(action({
       name: 'khugepaged: __collapse_huge_page_isolate fails', actor, params,
-      label: `khugepaged: __collapse_huge_page_isolate: a page has references beyond its mappings (SCAN_PAGE_COUNT): pmd_populate puts the page table back, ${unlock}`,
+      label: `khugepaged: __collapse_huge_page_isolate: a page has references beyond its mappings (SCAN_PAGE_COUNT), or no PTE is writable (SCAN_PAGE_RO): pmd_populate puts the page table back, ${unlock}`,
       guard: (s) => C.pc.get(s) === COLLAPSE.flushed && C.mm.get(s) === q && !suitable(s),
       effect: (s) => { C.pc.set(s, COLLAPSE.done); },
     }));
@@ -90,7 +100,7 @@ export function khugepagedActions(k: Kernel): Action[] {
         k.zapPte(s, q, r.head);
         k.zapPte(s, q, r.tail);
         k.sh.holders.forEach((hs, hi) => {
-          if (hs.proc === q && k.hd[hi]!.pc.get(s) === HOLDER.walked) {
+          if (hs.proc === q && (hs.va === r.head || hs.va === r.tail) && k.hd[hi]!.pc.get(s) === HOLDER.walked) {
             k.hd[hi]!.pc.set(s, HOLDER.start);
             k.hd[hi]!.slow.set(s, 1);
           }

@@ -131,7 +131,7 @@ export const KERNEL_NAMES: readonly KernelName[] = [
   n('_pincount', '6.3', undefined, '94688e8eb453 (6.3): folio_maybe_dma_pinned reads folio->_pincount'),
   // khugepaged (checked in 4.14.5, 5.7.14, 5.8.1, 5.19, 6.0.1, 6.1.20, 6.6.9 mm/khugepaged.c and mm/gup.c)
   n('collapse_huge_page', '4.8'), n('__collapse_huge_page_isolate', '4.8'), n('__collapse_huge_page_copy', '4.8'), n('pmdp_collapse_flush', '4.8'),
-  n('pmd_populate', '4.8'), n('set_pmd_at', '4.8'), n('maybe_pmd_mkwrite', '4.8'), n('SCAN_PAGE_COUNT', '4.8'),
+  n('pmd_populate', '4.8'), n('set_pmd_at', '4.8'), n('maybe_pmd_mkwrite', '4.8'), n('SCAN_PAGE_COUNT', '4.8'), n('SCAN_PAGE_RO', '4.8'),
   n('khugepaged_scan_pmd', '4.8', '6.1', 'release trees (6.0.1 khugepaged_scan_pmd, 6.1.20 hpage_collapse_scan_pmd)'),
   n('hpage_collapse_scan_pmd', '6.1', undefined, 'release trees (6.1.20, 6.6.9)'),
   n('is_refcount_suitable', '5.8', undefined, '9445689f3b61 "khugepaged: allow to collapse a page shared across fork" (5.8; 5.7.14 without, 5.8.1 with)'),

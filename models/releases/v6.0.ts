@@ -33,7 +33,12 @@ export const v6_0 = defineProposal({
     what: 'gup_pte_range rechecks the PMD as well as the PTE after the grab: a GUP-fast that walked to the PTE table before khugepaged\'s pmdp_collapse_flush backs off instead of keeping a page the collapse is copying away',
     backports: ['5.10.y', '5.15.y'],
     hooks: ({ k, base }) => ({
-      gupFastPinAllowed: (s, hi, p) => !k.collapsing(s, k.sh.holders[hi]!.proc) && base.gupFastPinAllowed(s, hi, p),
+      gupFastPinAllowed: (s, hi, p) => {
+        const h = k.sh.holders[hi]!;
+        // The PMD over the holder's address changed: khugepaged cleared it (the range's PMD only).
+        const inRange = k.sh.procs[h.proc]!.vmas[h.va]!.thp !== null;
+        return !(inRange && k.collapsing(s, h.proc)) && base.gupFastPinAllowed(s, hi, p);
+      },
     }),
   }, {
     id: '76aefad628aa',

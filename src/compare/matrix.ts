@@ -143,7 +143,7 @@ export function crossReplays<R extends CompareRow>(rows: readonly R[], ref: stri
     for (const p of base.result.properties) {
       if (p.status !== 'violated' || p.trace === undefined || !shown.has(p.name)) continue;
       const saved = savedOf(base, { ...p, trace: p.trace });
-      const on = others.map((o) => replaySaved(saved, build(o), `${ref} / ${base.scenario}`).verdict);
+      const on = others.map((o) => replaySaved(saved, build(o), `${ref} / ${base.scenario}`, { foreignInit: 'refusal' }).verdict);
       out.push({ from: ref, scenario: base.scenario, property: p.name, steps: p.trace.length - 1, on });
     }
   }
@@ -153,9 +153,11 @@ export function crossReplays<R extends CompareRow>(rows: readonly R[], ref: stri
 /** One compact line per proposal: how far the trace runs there, and what it violates. */
 export function crossLine(v: ReplayVerdict, trace: readonly TraceStep[]): string {
   const own = v.violations.find((x) => x.property === v.property);
-  const refused = v.refusedAt !== undefined
-    ? `refuses step ${v.refusedAt}: ${labelAt(trace, v.refusedAt)} (${v.reason}); ${insteadText(v, trace[v.refusedAt]?.actor)}`
-    : undefined;
+  const refused = v.refusedAt === 0
+    ? `not replayed: ${v.reason}`
+    : v.refusedAt !== undefined
+      ? `refuses step ${v.refusedAt}: ${labelAt(trace, v.refusedAt)} (${v.reason}); ${insteadText(v, trace[v.refusedAt]?.actor)}`
+      : undefined;
   const head = own !== undefined
     ? (refused !== undefined ? `violated at step ${own.step}, then ${refused}` : `runs, still violated at step ${own.step}`)
     : refused ?? (v.reason !== undefined ? `runs, not checked (${v.reason})` : 'runs, not violated');
