@@ -25,7 +25,7 @@ export function khugepagedActions(k: Kernel): Action[] {
   const refsWords = k.atLeast('5.8') ? 'every page\'s references are its mappings (is_refcount_suitable)' : 'every page is a small page referenced once (page_count == 1)';
   const out: Action[] = [];
   k.sh.procs.forEach((pr, q) => {
-    const h = pr.vmas.findIndex((v) => v.thp !== null && v.thp.head === pr.vmas.indexOf(v) && !v.zeropage);
+    const h = pr.vmas.findIndex((v, i) => v.thp !== null && v.thp.head === i && !v.zeropage);
     if (h < 0) return;
     const r = pr.vmas[h]!.thp!;
     const entries = [k.pr[q]!.vma[r.head]!, k.pr[q]!.vma[r.tail]!];

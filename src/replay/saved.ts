@@ -39,8 +39,8 @@ export function replaySaved(saved: SavedTrace, model: Model, file: string, opts:
   const lasso = saved.loop !== undefined ? { loop: saved.loop, property: saved.property, ...(saved.fairness !== undefined ? { fairness: saved.fairness } : {}) } : {};
   const result = replay(model, toSteps(saved.trace), { verify: same, ...(same ? { expect: saved.property } : {}), ...lasso });
   if (result.mismatch?.kind === 'foreign-init' && opts.foreignInit === 'refusal') {
-    // Cross-replay within one scenario: the other model's own set-up starts elsewhere (e.g. a pin taken
-    // before the scenario takes the page off the LRU on one design and not on another): step 0 is refused.
+    // Cross-replay within one scenario: the other model's own set-up starts elsewhere (its initial
+    // state differs by design, not by scenario): step 0 is refused, with the first difference.
     const scenario = model.params['scenario'];
     return {
       result,
