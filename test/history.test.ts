@@ -35,7 +35,7 @@ test('history --json: one flip, its bisection, the trace and the cross-replay', 
   t.is(j.flips.length, 1);
   const f = j.flips[0]!;
   t.deepEqual([f.before, f.after, f.commit.id, f.traceFrom], ['v5.7', 'v5.8', '17839856fd58', 'v5.7']);
-  t.deepEqual(f.bisect.map((b) => [b.applied, b.verdict]), [[0, 'violated'], [1, 'holds'], [2, 'holds'], [3, 'holds'], [4, 'holds']]);
+  t.deepEqual(f.bisect.map((b) => [b.applied, b.verdict]), [[0, 'violated'], [1, 'holds'], [2, 'holds'], [3, 'holds'], [4, 'holds'], [5, 'holds']]);
   t.is(f.replay.model, 'v5.8');
   t.is(f.replay.outcome, 'refused');
   t.true(f.trace.length > 3);

@@ -94,12 +94,12 @@ function doWpPageAnon(k: Kernel, s: Uint32Array, q: number, v: number, p: number
  * from 5.8 split the PMD and go on at PTE level (VM_FAULT_FALLBACK:
  * handle_pte_fault → do_wp_page on the one subpage).
  */
-function doHugePmdWpPage(k: Kernel, s: Uint32Array, q: number, v: number, write: boolean, unshare: boolean): void {
+export function doHugePmdWpPage(k: Kernel, s: Uint32Array, q: number, v: number, write: boolean, unshare: boolean, reuse?: boolean): void {
   const vma = k.sh.procs[q]!.vmas[v]!;
   const r = vma.thp!;
   const head = k.pr[q]!.vma[r.head]!;
   const f = k.folioOf[head.pfn.get(s)]!;
-  if (k.hooks.hugeWpCanReuse(s, f)) {
+  if (reuse ?? k.hooks.hugeWpCanReuse(s, f)) {
     for (const e of k.rangeEntries(s, q, v)) {
       k.pg[e.pfn.get(s)]!.PG_anon_exclusive.set(s, 1);
       if (!unshare && vma.writable) e.w.set(s, 1);

@@ -226,6 +226,14 @@ export interface KernelHooks {
    * PTE-level fault copy the one subpage ('split', 5.8's 3917c80280c9)?
    */
   hugeWpFallback(): 'copy' | 'split';
+  /**
+   * Does do_huge_pmd_wp_page's reuse_swap_page read the subpages' mapcounts
+   * (one step) and then PageDoubleMap and the compound mapcount (the next),
+   * while another process may split its PMD of the same THP in between —
+   * before 5.8's c444eb564fb1 made __split_huge_pmd take the page lock the
+   * fault holds? (Where it does not, the test is one step.)
+   */
+  hugeWpReuseRacesSplit(): boolean;
   /** copy_huge_pmd: split the PMD of a THP that forkCopiesForChild would copy, so the PTE pass copies its subpages (5.9's d042035eaf5f)? Else it is shared whole. */
   forkSplitsPinnedHugePmd(): boolean;
   /** change_huge_pmd for mprotect(PROT_READ|PROT_WRITE): map the R/O PMD of the THP whose head is f writable at once (can_change_pmd_writable, 6.2)? */
@@ -264,7 +272,7 @@ export const HOOK_NAMES: readonly (keyof KernelHooks)[] = [
   'reclaimAfterUnmap', 'reclaimCanPageout', 'removeMappingCanFree',
   'reclaimBeforeAddToSwap', 'reclaimUnmapAnon', 'swapPteExclusive', 'doSwapPageExclusive', 'wpFreeSwap', 'truncateZapsSwapEntries',
   'gupLongtermMigrate', 'migrateRefuses',
-  'largeFolioPincount', 'hugeWpCanReuse', 'hugeWpFallback', 'forkSplitsPinnedHugePmd', 'mprotectMapsPmdWritable', 'collapseIsolates',
+  'largeFolioPincount', 'hugeWpCanReuse', 'hugeWpFallback', 'hugeWpReuseRacesSplit', 'forkSplitsPinnedHugePmd', 'mprotectMapsPmdWritable', 'collapseIsolates',
   'bioZeroPageRef', 'bioMergeRelease', 'bioReleases', 'bioEndioWords',
 ];
 
@@ -386,6 +394,8 @@ export function baselineHooks(k: Kernel): KernelHooks {
     // 4.14: a new huge page and copy_user_huge_page, or, if none can be had, do_huge_pmd_wp_page_fallback
     // copies every subpage into a small page mapped by PTEs (the model has no spare huge page: that path).
     hugeWpFallback: () => 'copy',
+    // 4.14 __split_huge_pmd takes the PMD's lock, not the page lock reuse_swap_page runs under.
+    hugeWpReuseRacesSplit: () => true,
     // copy_huge_pmd before 5.9: get_page, page_dup_rmap, pmdp_set_wrprotect — pinned or not.
     forkSplitsPinnedHugePmd: () => false,
     // change_huge_pmd before 6.2 never sets the write bit (only NUMA's savedwrite).

@@ -275,7 +275,7 @@ export const fsyncPasses = (Y: FsyncHandles) =>
 /** The handles of the whole state; an actor's record exists only in scenarios that have the actor. */
 export interface KernelRoot {
   readonly page: Readonly<Record<string, PageHandles>>;
-  readonly proc: Readonly<Record<string, { readonly alive: Field; readonly vma: Readonly<Record<string, PteHandles>> }>>;
+  readonly proc: Readonly<Record<string, { readonly alive: Field; readonly vma: Readonly<Record<string, PteHandles>>; readonly thp_reuse_read?: Field }>>;
   readonly holder: Readonly<Record<string, HolderHandles>>;
   readonly flusher?: FlusherHandles;
   readonly kswapd?: KswapdHandles;
@@ -319,7 +319,7 @@ export function coreFieldNames(sh: Shape): Record<keyof ExtraState, readonly str
   return {
     page: [...Object.keys(pageSpec(sh).fields), 'exclusive', 'hpage_pinned_refcount', 'compound_pincount', '_pincount'],
     holder: Object.keys(holderSpec(sh).fields),
-    proc: ['alive', 'vma'],
+    proc: ['alive', 'vma', 'thp_reuse_read'],
     global: ['page', 'proc', 'holder', 'flusher', 'kswapd', 'truncate', 'fsync', 'swap', 'offline', 'migrated', 'kcompactd', 'khugepaged', 'forked', 'truncated', 'oops', 'lostWrite', 'noFreePage'],
   };
 }
@@ -332,6 +332,9 @@ export function kernelLayout(sh: Shape, extra: ExtraState = {}, release: Version
   const procCore = (q: number) => record({
     alive: bool(),
     vma: keyed(sh.procs[q]!.vmas.map((v) => pageIds[v.page]!), () => pte),
+    // With a THP two processes can map: a write fault's reuse_swap_page between its two reads
+    // (0: none; else 1 + the most any subpage's _mapcount read, DoubleMap's bias included).
+    ...(sh.thpHeads.length > 0 && sh.forkChild >= 0 ? { thp_reuse_read: int(0, 2 * sh.procs.length + 2) } : {}),
   });
   const fields: Record<string, FieldSpec> = {
     page: keyed(pageIds, () => page),
@@ -1008,6 +1011,18 @@ export class Kernel {
       return;
     }
     for (const e of this.rangeEntries(s, q, v)) e.d.set(s, 1);
+  }
+  /** PageDoubleMap (4.x–5.x): the THP is mapped by a PMD and by PTEs at once; each subpage's _mapcount then carries one more. */
+  doubleMap(s: Uint32Array, p: number): boolean {
+    const f = this.folioOf[p]!;
+    const t = this.sh.pages[f]!.tail;
+    return this.pg[f]!.compound_mapcount!.get(s) > 0 && (this.pg[f]!.map.get(s) > 0 || this.pg[t]!.map.get(s) > 0);
+  }
+  /** reuse_swap_page's first read: the most any subpage's _mapcount + 1 is, DoubleMap's bias included. */
+  subpageMapcountRead(s: Uint32Array, p: number): number {
+    const f = this.folioOf[p]!;
+    const t = this.sh.pages[f]!.tail;
+    return Math.max(this.pg[f]!.map.get(s), this.pg[t]!.map.get(s)) + (this.doubleMap(s, p) ? 1 : 0);
   }
   /** A THP head's mapcounts the way 4.14's reuse_swap_page counts them: the most any subpage has (its PTEs + the PMDs). */
   thpMaxMapcount(s: Uint32Array, p: number): number {

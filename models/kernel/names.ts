@@ -140,6 +140,8 @@ export const KERNEL_NAMES: readonly KernelName[] = [
   n('mmap_sem', '4.8', '5.8', 'renamed mmap_lock in 5.8 (khugepaged: 5.7.14 has it, 5.8.1 not)'),
   n('down_write', '4.8'), n('up_write', '4.8'), n('page_count', '4.8'),
   n('gup_pmd_range', '4.8'), n('gup_pte_range', '4.8'), n('follow_trans_huge_pmd', '4.8'),
+  n('reuse_swap_page', '4.8', '5.18', 'release trees (5.17-rc5 mm/swapfile.c has it, 5.18.12 not)'),
+  n('PageDoubleMap', '4.8', '6.2', 'release trees (6.1.20 include/linux/page-flags.h has it, 6.2.1 not)'),
   // migration, memory offlining
   n('migrate_pages', '4.8'), n('putback_movable_pages', '4.8'), n('remove_migration_ptes', '4.8'), n('try_to_migrate_one', '5.14', undefined, 'a98a2f0c8ce1 "mm/rmap: split migration into its own function" (5.14)'),
   n('try_to_migrate', '5.14', undefined, 'a98a2f0c8ce1 (5.14; 5.12.9 without, 5.14-rc5 with)'),

@@ -2,7 +2,7 @@
 // with the write fault it may need first.
 
 import { action, type Action } from '../../src/engine/model.js';
-import { faultBlocked, faultLocks, handleMmFault, needsFault, swapWords } from './fault.js';
+import { doHugePmdWpPage, faultBlocked, faultLocks, handleMmFault, needsFault, swapWords } from './fault.js';
 import { FORK, OWNER, type Kernel } from './kernel.js';
 
 /**
@@ -125,8 +125,15 @@ export function userActions(k: Kernel): Action[] {
       }
     };
     const fn = (huge: string, ptes: string) => (range === null ? ptes : huge);
+    // Where a THP write fault's reuse test can race another process's PMD split (before 5.8), the
+    // fault is two steps, holding the PMD lock between them (the process's other steps wait).
+    const R = k.root.proc[pr.id]!.thp_reuse_read;
+    const twoStep = R !== undefined && vma.thp !== null && vma.store && K.hugeWpReuseRacesSplit();
+    const inFault = (s: Uint32Array) => R !== undefined && R.get(s) > 0;
     // A thread of the process runs these with mmap_lock held: they wait while fork copies.
-    const live = (s: Uint32Array) => k.pr[q]!.alive.test(s) && !E.unmapped.test(s) && !k.mmapWriteLocked(s, q);
+    const live = (s: Uint32Array) => k.pr[q]!.alive.test(s) && !E.unmapped.test(s) && !k.mmapWriteLocked(s, q) && !inFault(s);
+    /** A write fault on this PMD-mapped, write-protected THP would go through reuse_swap_page. */
+    const hugeReuse = (s: Uint32Array) => twoStep && E.present.test(s) && !E.w.test(s) && k.pmdMapped(s, q, v) && k.isAnon(s, E.pfn.get(s));
     if (vma.munmap) {
       out.push(action({
         name: 'munmap: zap_pte_range', actor: pr.id, params: { process: pr.id, address: whereRange },
@@ -230,12 +237,32 @@ export function userActions(k: Kernel): Action[] {
       out.push(faultLocks(k, q, v, OWNER.none, action({
         name: 'store: write fault', actor: pr.id, params: { process: pr.id, address: where },
         label: `${pr.id}: store to ${where} faults: handle_mm_fault(FAULT_FLAG_WRITE)${swapWords(k, q, v)}`,
-        guard: (s) => live(s) && !E.stored.test(s) && needsFault(k, s, q, v, true, false) && !faultBlocked(k, s, q, v, true),
+        guard: (s) => live(s) && !E.stored.test(s) && needsFault(k, s, q, v, true, false) && !faultBlocked(k, s, q, v, true) && !hugeReuse(s),
         effect: (s) => {
           // SIGBUS/SIGSEGV: the store never happens.
           if (handleMmFault(k, s, q, v, true, false) !== 'ok') E.stored.set(s, 1);
         },
       })));
+      if (twoStep) {
+        // page_trans_huge_map_swapcount: the subpages' _mapcount first, then PageDoubleMap and the compound mapcount.
+        out.push(action({
+          name: 'store: do_huge_pmd_wp_page: reuse_swap_page reads the subpages', actor: pr.id, params: { process: pr.id, address: where },
+          label: `${pr.id}: store to ${where} faults: do_huge_pmd_wp_page (PMD lock, lock_page): reuse_swap_page reads each subpage's _mapcount`,
+          guard: (s) => live(s) && !E.stored.test(s) && hugeReuse(s) && !faultBlocked(k, s, q, v, true),
+          effect: (s) => { R!.set(s, 1 + k.subpageMapcountRead(s, E.pfn.get(s))); },
+        }));
+        out.push(action({
+          name: 'store: do_huge_pmd_wp_page: reuse_swap_page decides', actor: pr.id, params: { process: pr.id, address: where },
+          label: `${pr.id}: do_huge_pmd_wp_page: reuse_swap_page reads PageDoubleMap and the compound mapcount: reuse if the count is at most 1, else copy`,
+          guard: (s) => k.pr[q]!.alive.test(s) && R!.get(s) > 0 && k.pmdMapped(s, q, v),
+          effect: (s) => {
+            const p = E.pfn.get(s);
+            const count = R!.get(s) - 1 - (k.doubleMap(s, p) ? 1 : 0) + k.pg[k.folioOf[p]!]!.compound_mapcount!.get(s);
+            R!.set(s, 0);
+            doHugePmdWpPage(k, s, q, v, true, false, count <= 1);
+          },
+        }));
+      }
       out.push(action({
         name: 'store: user writes', actor: pr.id, params: { process: pr.id, address: where },
         label: `${pr.id}: stores to ${where} through its writable PTE`,

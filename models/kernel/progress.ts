@@ -22,7 +22,7 @@ import type { Kernel } from './kernel.js';
 const NON_PROGRESS = new Set([
   'gup: faultin_page', 'gup: faultin_page after FOLL_WRITE was dropped',
   'gup_fast: gup_pmd_range', 'gup_fast: try_grab_folio_fast', 'gup_fast: fall back to the slow path', 'gup_fast: recheck pte',
-  'store: write fault',
+  'store: write fault', 'store: do_huge_pmd_wp_page: reuse_swap_page reads the subpages',
   'reclaim: isolate_lru_page', 'reclaim: trylock_page', 'reclaim: try_to_unmap', 'reclaim: try_to_free_buffers',
   'flusher: lock_page', 'flusher: clear_page_dirty_for_io', 'flusher: skip page under writeback',
   'fsync: tag_pages_for_writeback', 'fsync: page not tagged', 'fsync: lock_page', 'fsync: clear_page_dirty_for_io', 'fsync: page clean, skip',
@@ -34,7 +34,7 @@ const NON_PROGRESS = new Set([
 
 /** The user's own calls: fairness never forces them. */
 const USER_CALLS = new Set([
-  'store: write fault', 'store: user writes', 'munmap: zap_pte_range', 'madvise: MADV_DONTNEED', 'mprotect: R/O then R/W',
+  'store: write fault', 'store: do_huge_pmd_wp_page: reuse_swap_page reads the subpages', 'store: user writes', 'munmap: zap_pte_range', 'madvise: MADV_DONTNEED', 'mprotect: R/O then R/W',
   'clear_refs: clear soft-dirty', 'fork: copy_present_pte decides', 'truncate: i_size_write + unmap_mapping_range',
   'fsync: tag_pages_for_writeback', 'load: read fault', 'load: user reads',
 ]);

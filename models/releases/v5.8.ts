@@ -24,6 +24,12 @@ export const v5_8 = defineProposal({
       canFollowWritePte: (_s, _h, cowed, _p, w, d) => w || (cowed && d),
     }),
   }, {
+    id: 'c444eb564fb1',
+    subject: 'mm: thp: make the THP mapcount atomic against __split_huge_pmd_locked()',
+    what: '__split_huge_pmd takes the page lock (trylock_page, or lock_page and a pmd_same recheck), so the mapcount transfer from the compound mapcount to the subpages can no longer run while reuse_swap_page sums them under that lock (CVE-2020-29368)',
+    backports: ['5.7.5', '5.4.48', '4.19.129', '4.14.185', '4.9.228'],
+    hooks: () => ({ hugeWpReuseRacesSplit: () => false }),
+  }, {
     id: '9445689f3b61',
     subject: 'khugepaged: allow to collapse a page shared across fork',
     what: 'is_refcount_suitable: a page may be collapsed when page_count equals its mapcount (plus the swap cache): a page fork shared is no longer refused, a GUP reference still is',
