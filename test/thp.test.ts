@@ -393,3 +393,23 @@ test('compare on a scenario whose set-up differs by design (a pin taken before i
   t.regex(r.stdout, /^  dma-pinned-flags +not replayed: its set-up starts from another state \(page\.A\.PG_lru/m);
   t.regex(r.stdout, /^  modern +refuses step 3: parent: store to A faults/m);
 });
+
+test('fork of the huge zero page\'s PMD: do_huge_pmd_anonymous_page gave the VMA an anon_vma, so copy_huge_pmd shares the huge zero page with the child (no reference per PMD); two THP write faults on one folio take its lock in turn', (t) => {
+  const sc = {
+    name: 'hz-fork', description: 'test',
+    pages: [{ id: 'A', kind: 'anon', thp: 'pmd' }, { id: 'A_tail', kind: 'anon', tailOf: 'A' }],
+    processes: [{ id: 'parent', mappings: [{ page: 'A', zeropage: true, store: true }, { page: 'A_tail', zeropage: true }] }, { id: 'child', childOf: 'parent', mappings: [{ page: 'A', store: true }] }],
+    holders: [],
+  };
+  const b = build(sc, release('v6.6'));
+  const k = b.kernel;
+  const s = run(b.model, b.init(), ['fork: copy_present_pte decides'], ['fork: share write-protected']);
+  t.true(k.pmdMapped(s, 1, 0) && k.pr[1]!.vma[0]!.pfn.get(s) === k.sh.hugeZeroSlot);
+  t.is(k.pg[k.sh.hugeZeroSlot]!.ref.get(s), 1);
+  t.true(k.refsBalanced(s) && k.mapcountsMatch(s));
+  // 4.14: the parent in the middle of reuse_swap_page holds the folio's lock; the child's fault waits.
+  const old = build(thp('pmd', { child: [{ page: 'A', store: true }] }), release('v4.14'));
+  const w = run(old.model, old.init(), ['fork: copy_present_pte decides'], ['fork: share write-protected'],
+    ['store: do_huge_pmd_wp_page: reuse_swap_page reads the subpages', { process: 'parent', address: 'A' }]);
+  t.false(old.model.actions.find((a) => a.name === 'store: do_huge_pmd_wp_page: reuse_swap_page reads the subpages' && a.params['process'] === 'child')!.enabled(w), 'the child waits for the page lock');
+});

@@ -28,7 +28,8 @@ export function faultBlocked(k: Kernel, s: Uint32Array, q: number, v: number, wr
       return p >= 0 && k.locked(s, p);
     }
   }
-  if (!vma.file) return e.present.test(s) && K.wpSleepsOnPageLock(s, e.pfn.get(s));
+  // (A THP write fault holding the folio's lock between its two reads also makes this one wait.)
+  if (!vma.file) return e.present.test(s) && (K.wpSleepsOnPageLock(s, e.pfn.get(s)) || (k.hasThp && k.thpFaultLocked(s, e.pfn.get(s))));
   const p = e.present.test(s) ? e.pfn.get(s) : vma.page;
   // Anon COW of a private file mapping: the anonymous page's rule.
   if (k.isAnon(s, p)) return K.wpSleepsOnPageLock(s, p);

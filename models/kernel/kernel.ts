@@ -1012,6 +1012,23 @@ export class Kernel {
     }
     for (const e of this.rangeEntries(s, q, v)) e.d.set(s, 1);
   }
+  /**
+   * Does a process hold page p's folio lock in the middle of a THP write fault's two reads
+   * (do_huge_pmd_wp_page takes lock_page around reuse_swap_page)? Another fault on the folio waits.
+   */
+  thpFaultLocked(s: Uint32Array, p: number): boolean {
+    const f = this.folioOf[p]!;
+    for (let q = 0; q < this.NQ; q++) {
+      const R = this.root.proc[this.sh.procs[q]!.id]!.thp_reuse_read;
+      if (R === undefined || R.get(s) === 0) continue;
+      for (const vma of this.sh.procs[q]!.vmas) {
+        if (vma.thp === null) continue;
+        const e = this.pr[q]!.vma[vma.thp.head]!;
+        if (e.present.test(s) && this.folioOf[e.pfn.get(s)] === f) return true;
+      }
+    }
+    return false;
+  }
   /** PageDoubleMap (4.x–5.x): the THP is mapped by a PMD and by PTEs at once; each subpage's _mapcount then carries one more. */
   doubleMap(s: Uint32Array, p: number): boolean {
     const f = this.folioOf[p]!;

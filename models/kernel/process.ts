@@ -78,6 +78,14 @@ export function forkActions(k: Kernel): Action[] {
       guard: (s) => forked.get(s) === FORK.copying,
       effect: (s) => {
         parent.vmas.forEach((vma, v) => {
+          // The huge zero page's PMD: do_huge_pmd_anonymous_page gave the VMA an anon_vma, so
+          // copy_page_range copies it, and copy_huge_pmd shares the huge zero page (no reference per PMD).
+          const hz = k.sh.hugeZeroSlot;
+          if (hz >= 0 && vma.thp !== null && vma.thp.head === v && !vma.dontfork && k.pmdMapped(s, P, v) && k.pr[P]!.vma[v]!.pfn.get(s) === hz &&
+            !k.pr[C]!.vma[v]!.present.test(s)) {
+            k.mapPmd(s, C, v, hz, false, false);
+            return;
+          }
           if (!sharesAnon(s, v)) return;
           const pe = k.pr[P]!.vma[v]!;
           const p = pe.pfn.get(s);
