@@ -133,14 +133,8 @@ function doHugeZeroWpPage(k: Kernel, s: Uint32Array, q: number, v: number, write
   const vma = k.sh.procs[q]!.vmas[v]!;
   const r = vma.thp!;
   const f = k.sh.procs[q]!.vmas[r.head]!.page;
-  const t = k.sh.pages[f]!.tail;
   if (k.hooks.hugeWpFallback() === 'copy' && !unshare && k.isFree(s, f)) {
-    for (const p of [f, t]) {
-      const g = k.pg[p]!;
-      g.mapping.set(s, MAPPING.anon);
-      g.PG_lru.set(s, 1);
-      g.PG_anon_exclusive.set(s, 1);
-    }
+    k.newAnonThp(s, f);
     k.anonVmaPrepare(s, q, v);
     k.zapPmd(s, q, v);
     k.mapPmd(s, q, v, f, vma.writable, write);
@@ -207,11 +201,7 @@ export function handleMmFault(k: Kernel, s: Uint32Array, q: number, v: number, w
         return 'ok';
       }
       if (k.isFree(s, f)) {
-        for (const p of [f, k.sh.pages[f]!.tail]) {
-          k.pg[p]!.mapping.set(s, MAPPING.anon);
-          k.pg[p]!.PG_anon_exclusive.set(s, 1);
-        }
-        k.pg[f]!.PG_lru.set(s, 1);
+        k.newAnonThp(s, f);
         k.mapPmd(s, q, r.head, f, vma.writable, true);
         return 'ok';
       }

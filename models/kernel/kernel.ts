@@ -839,6 +839,18 @@ export class Kernel {
     n.PG_anon_exclusive.set(s, 1);
     return c;
   }
+  /**
+   * A new anonymous THP in the free folio whose head is f (do_huge_pmd_anonymous_page,
+   * the huge zero page's COW before 5.8, collapse's new huge page): on the LRU, every
+   * subpage PageAnonExclusive (page_add_new_anon_rmap). The caller maps it and fills it.
+   */
+  newAnonThp(s: Uint32Array, f: number): void {
+    const g = this.pg[f]!;
+    g.mapping.set(s, MAPPING.anon);
+    g.PG_lru.set(s, 1);
+    g.PG_anon_exclusive.set(s, 1);
+    this.pg[this.sh.pages[f]!.tail]!.PG_anon_exclusive.set(s, 1);
+  }
   /** anon_vma_prepare for a COW in process q's VMA v (only tracked where fork can ask). */
   anonVmaPrepare(s: Uint32Array, q: number, v: number): void {
     this.pr[q]!.vma[v]!.anon_vma?.set(s, 1);

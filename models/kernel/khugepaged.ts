@@ -10,7 +10,7 @@
 // the new THP. One attempt per run; the max_ptes_* tunables are not applied.
 
 import { action, type Action } from '../../src/engine/model.js';
-import { COLLAPSE, FORK, HOLDER, MAPPING, type Kernel } from './kernel.js';
+import { COLLAPSE, FORK, HOLDER, type Kernel } from './kernel.js';
 
 const actor = 'khugepaged';
 
@@ -105,10 +105,7 @@ export function khugepagedActions(k: Kernel): Action[] {
             k.hd[hi]!.slow.set(s, 1);
           }
         });
-        // page_add_new_anon_rmap: a new, exclusive anonymous THP.
-        for (const n of [hpage, tail]) k.pg[n]!.PG_anon_exclusive.set(s, 1);
-        k.pg[hpage]!.mapping.set(s, MAPPING.anon);
-        k.pg[hpage]!.PG_lru.set(s, 1);
+        k.newAnonThp(s, hpage);
         k.anonVmaPrepare(s, q, r.head);
         k.mapPmd(s, q, r.head, hpage, writable, true);
         C.pc.set(s, COLLAPSE.done);

@@ -94,6 +94,8 @@ export interface Mismatch {
   readonly kind: MismatchKind;
   /** For 'state': the first differing JSON path, with both values; else what is wrong, in one line. */
   readonly detail: string;
+  /** For 'foreign-init': the first differing path, with both values. */
+  readonly difference?: string;
 }
 
 export interface ReplayResult {
@@ -280,7 +282,7 @@ export function replay(model: Model, trace: readonly ReplayStep[], opts: ReplayO
   if (!verify && st0?.state !== undefined) {
     const differences = model.init.map((i) => commonDifference(st0.state, describe(i)));
     if (differences.every((d) => d !== undefined)) {
-      return done(0, { mismatch: { step: 0, kind: 'foreign-init', detail: `the trace does not start from ${model.name}'s initial state: ${differences[0]}` } });
+      return done(0, { mismatch: { step: 0, kind: 'foreign-init', detail: `the trace does not start from ${model.name}'s initial state: ${differences[0]}`, difference: differences[0]! } });
     }
   }
   props.state(s, 0);

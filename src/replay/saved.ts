@@ -47,7 +47,7 @@ export function replaySaved(saved: SavedTrace, model: Model, file: string, opts:
       verdict: {
         model: model.name, from: saved.model, params: model.params, ...(scenario !== undefined ? { scenario: String(scenario) } : {}),
         property: saved.property, steps: 0, outcome: 'refused', refusedAt: 0,
-        reason: `its set-up starts from another state (${result.mismatch.detail.replace(/^the trace does not start from [^:]*: /, '')})`,
+        reason: `its set-up starts from another state (${result.mismatch.difference ?? result.mismatch.detail})`,
         enabledInstead: [], violations: [],
       },
     };
