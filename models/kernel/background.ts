@@ -11,7 +11,7 @@
 // clear_page_dirty_for_io), and kswapd's pageout writes a page only when
 // is_page_cache_freeable (no references beyond cache, buffers, isolation).
 
-import { action, type Action } from '../../src/engine/model.js';
+import { action, type Action, type FieldTest } from '../../src/engine/model.js';
 import { branchTaken, type BranchStep, type SyncMode } from './hooks.js';
 import { underPageLock, type PageLockDecl, BH, FLUSHER, FORK, FSYNC, MAPPING, OWNER, RECLAIM, TRUNCATE, fsyncPages, fsyncPasses, type Kernel } from './kernel.js';
 
@@ -109,6 +109,8 @@ export function flusherActions(k: Kernel): Action[] {
   const F = k.root.flusher!;
   const out: Action[] = [];
   const at = (s: Uint32Array, pc: number) => F.pc.get(s) === pc;
+  // The same test as field tests the expander inlines (FieldTest): most guards fail on it.
+  const atPc = (pc: number): FieldTest[] => [{ field: F.pc, value: pc }];
   const cur = (s: Uint32Array) => F.page.get(s);
   const done = (s: Uint32Array) => {
     k.unlockPage(s, cur(s));
@@ -121,7 +123,7 @@ export function flusherActions(k: Kernel): Action[] {
     out.push(action({
       name: 'flusher: lock_page', actor: flusherActor, params: { page: name },
       label: `flusher: ext4_writepages: mpage_prepare_extent_to_map: lock_page(${name})`,
-      guard: (s) => at(s, FLUSHER.idle) && k.inCache(s, p) && k.pg[p]!.PG_dirty.test(s) && !k.locked(s, p),
+      requires: atPc(FLUSHER.idle), guard: (s) => k.inCache(s, p) && k.pg[p]!.PG_dirty.test(s) && !k.locked(s, p),
       effect: (s) => {
         k.pg[p]!.PG_locked.set(s, OWNER.flusher);
         F.pc.set(s, FLUSHER.locked);
@@ -132,7 +134,7 @@ export function flusherActions(k: Kernel): Action[] {
   out.push(underPageLock(action({
     name: 'flusher: skip page under writeback', actor: flusherActor,
     label: 'flusher: PageWriteback, WB_SYNC_NONE: unlock_page and skip',
-    guard: (s) => at(s, FLUSHER.locked) && k.pg[cur(s)]!.PG_writeback.test(s),
+    requires: atPc(FLUSHER.locked), guard: (s) => k.pg[cur(s)]!.PG_writeback.test(s),
     effect: done,
   }), { page: cur, owner: OWNER.flusher, how: 'held' }));
   out.push(...writePageSteps(k, {
@@ -168,6 +170,8 @@ export function fsyncActions(k: Kernel): Action[] {
   const written = anyOrder ? ids.map((id) => fsyncPasses(Y).written![id]!) : [];
   const waited = anyOrder ? ids.map((id) => fsyncPasses(Y).waited![id]!) : [];
   const at = (s: Uint32Array, pc: number) => Y.pc.get(s) === pc;
+  // The same test as field tests the expander inlines (FieldTest): most guards fail on it.
+  const atPc = (pc: number): FieldTest[] => [{ field: Y.pc, value: pc }];
   const cur = (s: Uint32Array) => pages[Y.idx.get(s)]!;
   const next = (s: Uint32Array) => {
     if (anyOrder) {
@@ -198,7 +202,7 @@ export function fsyncActions(k: Kernel): Action[] {
     action({
       name: 'fsync: tag_pages_for_writeback', actor: fsyncActor,
       label: `fsync: ext4_sync_file → ${k.fn('fsync.writeAndWait')}(WB_SYNC_ALL): tag_pages_for_writeback (PAGECACHE_TAG_TOWRITE on every dirty page)`,
-      guard: (s) => at(s, FSYNC.idle),
+      requires: atPc(FSYNC.idle), guard: () => true,
       effect: (s) => {
         pages.forEach((p, i) => {
           towrite[i]!.setBool(s, k.inCache(s, p) && dirtyTagged(s, p));
@@ -241,7 +245,7 @@ export function fsyncActions(k: Kernel): Action[] {
     underPageLock(action({
       name: 'fsync: page clean, skip', actor: fsyncActor,
       label: `fsync: ${k.fn('wb.wait')}, then !PageDirty (written meanwhile): unlock_page, next`,
-      guard: (s) => at(s, FSYNC.locked) && !g(s).PG_writeback.test(s) && !g(s).PG_dirty.test(s),
+      requires: atPc(FSYNC.locked), guard: (s) => !g(s).PG_writeback.test(s) && !g(s).PG_dirty.test(s),
       effect: unlockNext,
     }), { page: cur, owner: OWNER.fsync, how: 'held' }),
   ];
@@ -258,7 +262,7 @@ export function fsyncActions(k: Kernel): Action[] {
     ...(anyOrder ? pages.map((p, i) => action({
       name: 'fsync: __filemap_fdatawait_range', actor: fsyncActor, params: { page: ids[i]! },
       label: `fsync: __filemap_fdatawait_range: ${k.fn('wb.wait')} on ${ids[i]}, on to the next; return 0 after the last`,
-      guard: (s) => at(s, FSYNC.waiting) && !waited[i]!.test(s) && !k.pg[p]!.PG_writeback.test(s),
+      requires: atPc(FSYNC.waiting), guard: (s) => !waited[i]!.test(s) && !k.pg[p]!.PG_writeback.test(s),
       effect: (s) => {
         waited[i]!.set(s, 1);
         if (waited.every((w) => w.test(s))) Y.pc.set(s, FSYNC.done);
@@ -266,7 +270,7 @@ export function fsyncActions(k: Kernel): Action[] {
     })) : [action({
       name: 'fsync: __filemap_fdatawait_range', actor: fsyncActor,
       label: `fsync: __filemap_fdatawait_range: ${k.fn('wb.wait')} on this page, on to the next; return 0 after the last`,
-      guard: (s) => at(s, FSYNC.waiting) && (Y.idx.get(s) >= pages.length || !k.pg[pages[Y.idx.get(s)]!]!.PG_writeback.test(s)),
+      requires: atPc(FSYNC.waiting), guard: (s) => (Y.idx.get(s) >= pages.length || !k.pg[pages[Y.idx.get(s)]!]!.PG_writeback.test(s)),
       effect: (s) => {
         const i = Y.idx.get(s) + 1;
         if (i >= pages.length) {
@@ -295,6 +299,8 @@ export function reclaimActions(k: Kernel): Action[] {
   const K = k.hooks;
   const out: Action[] = [];
   const at = (s: Uint32Array, pc: number) => R.pc.get(s) === pc;
+  // The same test as field tests the expander inlines (FieldTest): most guards fail on it.
+  const atPc = (pc: number): FieldTest[] => [{ field: R.pc, value: pc }];
   const cur = (s: Uint32Array) => R.page.get(s);
   /** keep / activate: unlock if locked, putback_lru_page (drops the isolation reference). */
   const putback = (s: Uint32Array) => {
@@ -330,7 +336,7 @@ export function reclaimActions(k: Kernel): Action[] {
     out.push(action({
       name: 'reclaim: isolate_lru_page', actor: reclaimActor, params: { page: name },
       label: `kswapd: shrink_inactive_list → ${k.fn('reclaim.isolate')}: takes ${name} (ref += 1, off the LRU)`,
-      guard: (s) => at(s, RECLAIM.idle) && k.pg[p]!.PG_lru.test(s) && (file ? k.inCache(s, p) : k.isAnon(s, p)),
+      requires: atPc(RECLAIM.idle), guard: (s) => k.pg[p]!.PG_lru.test(s) && (file ? k.inCache(s, p) : k.isAnon(s, p)),
       effect: (s) => {
         k.isolateLruPage(s, p);
         R.pc.set(s, RECLAIM.isolated);
@@ -341,7 +347,7 @@ export function reclaimActions(k: Kernel): Action[] {
   out.push(action({
     name: 'reclaim: trylock_page', actor: reclaimActor,
     label: `kswapd: ${k.fn('reclaim.shrink')}: ${k.fn('reclaim.trylock')}`,
-    guard: (s) => at(s, RECLAIM.isolated) && !k.locked(s, cur(s)),
+    requires: atPc(RECLAIM.isolated), guard: (s) => !k.locked(s, cur(s)),
     effect: (s) => {
       k.pg[cur(s)]!.PG_locked.set(s, OWNER.reclaim);
       R.pc.set(s, RECLAIM.locked);
@@ -350,13 +356,13 @@ export function reclaimActions(k: Kernel): Action[] {
   out.push(action({
     name: 'reclaim: trylock failed, keep', actor: reclaimActor,
     label: `kswapd: ${k.fn('reclaim.trylock')} failed: keep (back on the LRU)`,
-    guard: (s) => at(s, RECLAIM.isolated) && k.locked(s, cur(s)),
+    requires: atPc(RECLAIM.isolated), guard: (s) => k.locked(s, cur(s)),
     effect: putback,
   }));
   out.push(underPageLock(action({
     name: 'reclaim: PageWriteback, keep', actor: reclaimActor,
     label: 'kswapd: PageWriteback: SetPageReclaim, activate',
-    guard: (s) => at(s, RECLAIM.locked) && k.pg[cur(s)]!.PG_writeback.test(s),
+    requires: atPc(RECLAIM.locked), guard: (s) => k.pg[cur(s)]!.PG_writeback.test(s),
     effect: putback,
   }), reclaimHolds));
   // An anonymous page goes into the swap cache before it is unmapped (shrink_page_list: add_to_swap).
@@ -393,7 +399,7 @@ export function reclaimActions(k: Kernel): Action[] {
   out.push(underPageLock(action({
     name: 'reclaim: try_to_unmap', actor: reclaimActor,
     label: k.sh.swap ? 'kswapd: try_to_unmap (zap every PTE, a dirty PTE dirties the page; an anonymous page\'s PTEs become swap entries)' : 'kswapd: try_to_unmap (zap every PTE; a dirty PTE dirties the page)',
-    guard: (s) => at(s, RECLAIM.locked) && !forkCopying(s) && !k.pg[cur(s)]!.PG_writeback.test(s) && !needsSwapCache(s) && !(unmapAnon.length > 0 && anonUnmapping(s) && branchTaken(unmapAnon, s, cur(s))),
+    requires: atPc(RECLAIM.locked), guard: (s) => !forkCopying(s) && !k.pg[cur(s)]!.PG_writeback.test(s) && !needsSwapCache(s) && !(unmapAnon.length > 0 && anonUnmapping(s) && branchTaken(unmapAnon, s, cur(s))),
     effect: (s) => {
       const p = cur(s);
       if (k.isAnon(s, p)) k.unmapToSwap(s, p, K.swapPteExclusive(s, p));
@@ -415,7 +421,7 @@ export function reclaimActions(k: Kernel): Action[] {
     out.push(underPageLock(action({
       name: 'reclaim: swap_writepage', actor: reclaimActor,
       label: 'kswapd: pageout → swap_writepage: the page\'s contents to its swap slot (completed at once), clean',
-      guard: (s) => at(s, RECLAIM.unmapped) && !branch(s) && inSwapCache(s) && k.pg[cur(s)]!.PG_dirty.test(s) && canPageout(s),
+      requires: atPc(RECLAIM.unmapped), guard: (s) => !branch(s) && inSwapCache(s) && k.pg[cur(s)]!.PG_dirty.test(s) && canPageout(s),
       effect: (s) => { k.swapWritepage(s, cur(s)); },
     }), reclaimHolds));
   }
@@ -424,7 +430,7 @@ export function reclaimActions(k: Kernel): Action[] {
     out.push(underPageLock(action({
       name: 'reclaim: pageout', actor: reclaimActor,
       label: `kswapd: pageout: ${k.fn('reclaim.clearDirty')}, ->writepage (start writeback, submit), unlock`,
-      guard: (s) => at(s, RECLAIM.unmapped) && !branch(s) && k.pg[cur(s)]!.PG_dirty.test(s) && k.inCache(s, cur(s)) && canPageout(s),
+      requires: atPc(RECLAIM.unmapped), guard: (s) => !branch(s) && k.pg[cur(s)]!.PG_dirty.test(s) && k.inCache(s, cur(s)) && canPageout(s),
       effect: (s) => {
         const p = cur(s);
         const g = k.pg[p]!;
@@ -443,13 +449,13 @@ export function reclaimActions(k: Kernel): Action[] {
   out.push(underPageLock(action({
     name: 'reclaim: dirty, activate', actor: reclaimActor,
     label: 'kswapd: PageDirty and pageout not possible (extra references, or no ->writepage): activate',
-    guard: (s) => at(s, RECLAIM.unmapped) && !branch(s) && k.pg[cur(s)]!.PG_dirty.test(s) && !canPageout(s),
+    requires: atPc(RECLAIM.unmapped), guard: (s) => !branch(s) && k.pg[cur(s)]!.PG_dirty.test(s) && !canPageout(s),
     effect: putback,
   }), reclaimHolds));
   out.push(underPageLock(action({
     name: 'reclaim: try_to_free_buffers', actor: reclaimActor,
     label: `kswapd: ${k.fn('reclaim.releaseBuffers')} → try_to_free_buffers (drop clean, idle buffers)`,
-    guard: (s) => at(s, RECLAIM.unmapped) && !branch(s) && !k.pg[cur(s)]!.PG_dirty.test(s) && k.pg[cur(s)]!.buffers.get(s) !== BH.none,
+    requires: atPc(RECLAIM.unmapped), guard: (s) => !branch(s) && !k.pg[cur(s)]!.PG_dirty.test(s) && k.pg[cur(s)]!.buffers.get(s) !== BH.none,
     effect: (s) => {
       const p = cur(s);
       const g = k.pg[p]!;
@@ -502,6 +508,8 @@ export function truncateActions(k: Kernel): Action[] {
   const anyOrder = k.sh.symmetry.length > 0;
   const doneOf = anyOrder ? files.map((p) => T.done[k.sh.pages[p]!.id]!) : [];
   const at = (s: Uint32Array, pc: number) => T.pc.get(s) === pc;
+  // The same test as field tests the expander inlines (FieldTest): most guards fail on it.
+  const atPc = (pc: number): FieldTest[] => [{ field: T.pc, value: pc }];
   const slot = (s: Uint32Array) => files[T.idx.get(s)]!;
   /** The current page is finished: the next one, or done. */
   const next = (s: Uint32Array) => {
@@ -518,7 +526,7 @@ export function truncateActions(k: Kernel): Action[] {
   const start = action({
     name: 'truncate: i_size_write + unmap_mapping_range', actor: truncateActor,
     label: 'truncate: i_size_write(0), unmap_mapping_range (zap every PTE of the file, private COWs too)',
-    guard: (s) => at(s, TRUNCATE.idle),
+    requires: atPc(TRUNCATE.idle), guard: () => true,
     effect: (s) => {
       k.root.truncated.set(s, 1);
       const swapEntries = k.hooks.truncateZapsSwapEntries();
@@ -564,7 +572,7 @@ export function truncateActions(k: Kernel): Action[] {
     underPageLock(action({
       name: 'truncate: truncate_cleanup_page', actor: truncateActor,
       label: `truncate: ${k.fn('wb.wait')}, ${k.fn('truncate.cleanup')} (unmap, ${k.fn('truncate.invalidate')} drops the buffers, ${k.fn('truncate.cancelDirty')})`,
-      guard: (s) => at(s, TRUNCATE.locked) && !k.pg[slot(s)]!.PG_writeback.test(s),
+      requires: atPc(TRUNCATE.locked), guard: (s) => !k.pg[slot(s)]!.PG_writeback.test(s),
       effect: (s) => {
         const p = slot(s);
         k.unmapAll(s, p);
@@ -576,7 +584,7 @@ export function truncateActions(k: Kernel): Action[] {
     underPageLock(action({
       name: 'truncate: delete_from_page_cache', actor: truncateActor,
       label: `truncate: ${k.fn('cache.remove')}, unlock_page, put_page (a page still referenced lives on as an orphan)`,
-      guard: (s) => at(s, TRUNCATE.cleaned),
+      requires: atPc(TRUNCATE.cleaned), guard: () => true,
       effect: (s) => {
         const p = slot(s);
         k.pg[p]!.mapping.set(s, MAPPING.none);

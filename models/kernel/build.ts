@@ -9,7 +9,7 @@ import { withLivenessFlags } from './progress.js';
 import { fileURLToPath } from 'node:url';
 import { existsSync, readdirSync } from 'node:fs';
 import { isLeft } from 'fp-ts/lib/Either.js';
-import type { Action, Model } from '../../src/engine/model.js';
+import { requireFirst, type Action, type Model } from '../../src/engine/model.js';
 import { InputError, type ModelEntry } from '../../src/engine/registry.js';
 import { KERNEL_PROPERTIES } from '../../properties/index.js';
 import { bioActions } from './bio.js';
@@ -158,7 +158,7 @@ export function buildKernel(scenario: Scenario, proposal: Proposal): { model: Mo
   ];
   // After a BUG() nothing runs.
   // Each step declares whether it is progress and whether fairness may force it (progress.ts).
-  const actions = raw.map((a): Action => withLivenessFlags(k, { ...a, enabled: (s) => !oops.test(s) && a.enabled(s) }));
+  const actions = raw.map((a): Action => withLivenessFlags(k, requireFirst(a, { field: oops, value: 0 })));
   const properties = [
     ...KERNEL_PROPERTIES.filter((p) => p.applies(k)).flatMap((p) => p.properties(k)),
     ...extraPropertiesOf(proposal, k, settings),

@@ -4,7 +4,7 @@
 // differ (accounting, refusals, unshare, the page lock, what the end of GUP
 // and each release do) the core asks the hooks.
 
-import { action, type Action } from '../../src/engine/model.js';
+import { action, type Action, type FieldTest } from '../../src/engine/model.js';
 import { faultBlocked, faultLocks, handleMmFault, needsFault } from './fault.js';
 import { branchTaken, holderOwner, type ReleaseKind } from './hooks.js';
 import { FORK, HOLDER, underPageLock, type Kernel } from './kernel.js';
@@ -30,6 +30,8 @@ export function holderActions(k: Kernel, hi: number): Action[] {
   const vma = k.sh.procs[q]!.vmas[v]!;
   // GUP walks a live mm: a fork child's holder waits for fork.
   const at = (s: Uint32Array, pc: number) => H.pc.get(s) === pc && alive.test(s);
+  // The same test as field tests the expander inlines (FieldTest): most guards fail on it.
+  const atPc = (pc: number): FieldTest[] => [{ field: H.pc, value: pc }, { field: alive, value: 0, equal: false }];
   // The slow path takes mmap_lock for reading: it waits while fork holds it for writing.
   const onSlowPath = (s: Uint32Array) => (!h.fast || H.slow.test(s)) && !k.mmapWriteLocked(s, q);
   // FOLL_WRITE as __get_user_pages has it: asked for, or forced to break COW (5.8), unless a COW
@@ -58,7 +60,7 @@ export function holderActions(k: Kernel, hi: number): Action[] {
   out.push(action({
     name: 'gup: check_vma_flags → EFAULT', actor, params,
     label: `${actor}: ${api}(${flags}) → -EFAULT (${refused ?? 'no VMA'})`,
-    guard: (s) => at(s, HOLDER.start) && (refused !== undefined || E.unmapped.test(s)),
+    requires: atPc(HOLDER.start), guard: (s) => (refused !== undefined || E.unmapped.test(s)),
     effect: (s) => { H.pc.set(s, HOLDER.refused); },
   }));
 
@@ -67,7 +69,7 @@ export function holderActions(k: Kernel, hi: number): Action[] {
   const faultin = (write: boolean) => action({
     name: write || !(h.write || breaksCow) ? 'gup: faultin_page' : 'gup: faultin_page after FOLL_WRITE was dropped', actor, params,
     label: `${actor}: ${api}(${flags}): faultin_page → handle_mm_fault${write ? '(FAULT_FLAG_WRITE)' : h.write || breaksCow ? ' (a read fault: FOLL_WRITE was dropped after the COW)' : ''}${swapWords(k, q, v)}`,
-    guard: (s) => at(s, HOLDER.start) && wantsWrite(s) === write && onSlowPath(s) && !E.unmapped.test(s) && refused === undefined &&
+    requires: atPc(HOLDER.start), guard: (s) => wantsWrite(s) === write && onSlowPath(s) && !E.unmapped.test(s) && refused === undefined &&
       needsFault(k, s, q, v, write, mustUnshare(s), !permits(s)) && !faultBlocked(k, s, q, v, write),
     effect: (s) => {
       const r = handleMmFault(k, s, q, v, write, mustUnshare(s), h.force || breaksCow);
@@ -84,7 +86,7 @@ export function holderActions(k: Kernel, hi: number): Action[] {
   out.push(underPageLock(action({
     name: 'gup: follow_page_pte + try_grab_page', actor, params,
     label: `${actor}: ${api}(${flags}): ${huge ? 'follow_trans_huge_pmd (a huge PMD) or follow_page_pte' : 'follow_page_pte'} + ${k.fn('gup.grab')}${grabWords}`,
-    guard: (s) => at(s, HOLDER.start) && onSlowPath(s) && !E.unmapped.test(s) && refused === undefined && permits(s) && !mustUnshare(s) && !mustMigrate(s) &&
+    requires: atPc(HOLDER.start), guard: (s) => onSlowPath(s) && !E.unmapped.test(s) && refused === undefined && permits(s) && !mustUnshare(s) && !mustMigrate(s) &&
       // A GUP that takes the page lock sleeps while someone else holds it.
       !(K.gupLocksPage(s, hi, E.pfn.get(s)) && k.locked(s, E.pfn.get(s))),
     effect: (s) => {
@@ -112,7 +114,7 @@ export function holderActions(k: Kernel, hi: number): Action[] {
     out.push(underPageLock(action({
       name: 'gup: check_and_migrate_movable_pages', actor, params,
       label: `${actor}: ${api}(${flags}): follow_page_pte + ${k.fn('gup.grab')}, then check_and_migrate_movable_pages: the page is in ZONE_MOVABLE: isolate, unpin, ${migrateWords(k)}; -ENOMEM if it cannot move, else GUP again`,
-      guard: (s) => at(s, HOLDER.start) && onSlowPath(s) && !E.unmapped.test(s) && refused === undefined && permits(s) && !mustUnshare(s) && mustMigrate(s) &&
+      requires: atPc(HOLDER.start), guard: (s) => onSlowPath(s) && !E.unmapped.test(s) && refused === undefined && permits(s) && !mustUnshare(s) && mustMigrate(s) &&
         k.pg[E.pfn.get(s)]!.PG_lru.test(s) && !k.locked(s, E.pfn.get(s)) && k.root.forked.get(s) !== FORK.copying,
       effect: (s) => {
         const p = E.pfn.get(s);
@@ -135,7 +137,7 @@ export function holderActions(k: Kernel, hi: number): Action[] {
       out.push(action({
         name: 'gup_fast: gup_pmd_range', actor, params,
         label: `${actor}: ${api}(${flags}): lockless walk: gup_pmd_range reads the PMD (a page table, or a huge PMD)`,
-        guard: (s) => at(s, HOLDER.start) && !H.slow.test(s) && !k.collapsing(s, q),
+        requires: atPc(HOLDER.start), guard: (s) => !H.slow.test(s) && !k.collapsing(s, q),
         effect: (s) => { H.pc.set(s, HOLDER.walked); },
       }));
     }
@@ -145,7 +147,7 @@ export function holderActions(k: Kernel, hi: number): Action[] {
       label: `${actor}: ${api}(${flags}): ${walks ? 'gup_pte_range reads the PTE' : 'lockless walk'}, ${k.fn('gup.fastGrab')}`,
       // The lockless walk cannot sleep in lock_page: a GUP that must lock the page falls back.
       // From 5.13 it refuses a page that is not long-term pinnable (the slow path migrates it).
-      guard: (s) => at(s, grabFrom) && !H.slow.test(s) && permits(s) && !K.gupLocksPage(s, hi, E.pfn.get(s)) && !mustMigrate(s),
+      requires: atPc(grabFrom), guard: (s) => !H.slow.test(s) && permits(s) && !K.gupLocksPage(s, hi, E.pfn.get(s)) && !mustMigrate(s),
       effect: (s) => {
         const p = E.pfn.get(s);
         k.grabGupRef(s, hi, p);
@@ -168,7 +170,7 @@ export function holderActions(k: Kernel, hi: number): Action[] {
     out.push(action({
       name: 'gup_fast: recheck pte', actor, params,
       label: `${actor}: ${api}: recheck PTE${h.kind === 'PIN' && k.atLeast('5.11') ? ' and write_protect_seq' : ''}`,
-      guard: (s) => at(s, HOLDER.grabbed),
+      requires: atPc(HOLDER.grabbed), guard: () => true,
       effect: (s) => {
         const p = H.page.get(s);
         const ok = permits(s) && E.pfn.get(s) === p && !mustUnshare(s) && K.gupFastPinAllowed(s, hi, p);
@@ -192,7 +194,7 @@ export function holderActions(k: Kernel, hi: number): Action[] {
       name: 'dma: device writes page', actor: `${actor}/device`, params,
       // A FOLL_FORCE holder is the kernel writing for /proc/PID/mem (access_process_vm → copy_to_user_page).
       label: h.force ? `${actor}: access_process_vm: copy_to_user_page writes the page` : `${actor}: device DMA-writes the page`,
-      guard: (s) => at(s, HOLDER.held) && !H.wrote.test(s),
+      requires: atPc(HOLDER.held), guard: (s) => !H.wrote.test(s),
       effect: (s) => {
         const p = H.page.get(s);
         k.writeData(s, p, q);
@@ -226,7 +228,7 @@ export function holderActions(k: Kernel, hi: number): Action[] {
     return action({
       name: `release: ${name}`, actor, params, role: 'release: drop the GUP reference',
       label: `${actor}: ${called(name)}(${amount > 1 ? `ref -= ${amount}${largeWords && name !== 'put_page' ? '; on a THP ref -= 1, pincount -= 1' : ''}` : 'ref -= 1'})${words}`,
-      guard: (s) => at(s, h.release === 'put_page' || h.release === 'put_user_page' || h.release === 'unpin_user_page' ? HOLDER.held : HOLDER.dirtied),
+      requires: atPc(h.release === 'put_page' || h.release === 'put_user_page' || h.release === 'unpin_user_page' ? HOLDER.held : HOLDER.dirtied), guard: () => true,
       effect: (s) => {
         const p = H.page.get(s);
         K.released(s, hi, p, name);
@@ -240,8 +242,8 @@ export function holderActions(k: Kernel, hi: number): Action[] {
   const dirty = (name: string, locks: boolean, onlyIfClean: boolean, label = name) => lockedIf(locks, onlyIfClean, action({
     name: `release: ${name}`, actor, params, role: `release: dirty the page${locks ? ' under the page lock' : ''}`,
     label: `${actor}: ${label}`,
+    requires: atPc(HOLDER.held),
     guard: (s) => {
-      if (!at(s, HOLDER.held)) return false;
       const p = H.page.get(s);
       if (onlyIfClean && k.pg[p]!.PG_dirty.test(s)) return true; // no lock taken
       // lock_page sleeps while someone else holds it (a GUP that kept the lock already does).

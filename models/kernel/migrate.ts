@@ -9,7 +9,7 @@
 // the step's outcome would not already show. See
 // docs/kernel-source-notes.md §15.
 
-import { action, type Action } from '../../src/engine/model.js';
+import { action, type Action, type FieldTest } from '../../src/engine/model.js';
 import { branchTaken } from './hooks.js';
 import type { Field } from '../../src/engine/schema.js';
 import { FORK, OFFLINE, OWNER, underPageLock, type Kernel } from './kernel.js';
@@ -41,6 +41,8 @@ function migratorActions(k: Kernel, m: Migrator): Action[] {
   const { actor, rec } = m;
   const refuses = k.hooks.migrateRefuses();
   const at = (s: Uint32Array, pc: number) => rec.pc.get(s) === pc;
+  // The same test as field tests the expander inlines (FieldTest): most guards fail on it.
+  const atPc = (pc: number): FieldTest[] => [{ field: rec.pc, value: pc }];
   const cur = (s: Uint32Array) => rec.page.get(s);
   const idle = (s: Uint32Array) => {
     rec.pc.set(s, 0);
@@ -57,7 +59,7 @@ function migratorActions(k: Kernel, m: Migrator): Action[] {
   const out: Action[] = m.pages.map((p) => action({
     name: m.isolateName, actor, params: { page: k.sh.pages[p]!.id },
     label: m.isolateLabel(k.sh.pages[p]!.id),
-    guard: (s) => at(s, 0) && k.pg[p]!.PG_lru.test(s) && k.isAnon(s, p) && m.mayIsolate(s, p),
+    requires: atPc(0), guard: (s) => k.pg[p]!.PG_lru.test(s) && k.isAnon(s, p) && m.mayIsolate(s, p),
     effect: (s) => {
       k.isolateLruPage(s, p);
       rec.pc.set(s, 1);

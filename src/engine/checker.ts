@@ -33,6 +33,7 @@ import { BATCH, SuccessorBatch } from './batch.js';
 import { LINK_CHUNK, LINK_CHUNK_BITS, LINK_MASK, Links } from './links.js';
 import type { Action, Model, Property, PropertyKind } from './model.js';
 import { ModelFault, validateModel } from './model.js';
+import { compileStateChecks, compileStepChecks, type StateChecks, type StepChecks } from './state-checks.js';
 import { FingerprintSet, INITIAL_SLOTS, lanesFor } from './visited.js';
 import type { CheckResult, CoverageEntry, PropertyResult, Remaining, StopReason, TraceStep } from './result.js';
 import { ParallelSearch } from './parallel.js';
@@ -129,12 +130,13 @@ export class Checker implements Search {
 
   // properties
   private readonly tracked: Tracked[] = [];
-  private activeAlways: { p: Property & { kind: 'always' }; t: Tracked }[] = [];
-  private activeStep: { p: Property & { kind: 'step' }; t: Tracked; w?: Uint8Array }[] = [];
-  /** Per action, the undecided step properties that watch it (StepProperty.watches): the only ones its steps are checked against. */
-  private stepFor: { p: Property & { kind: 'step' }; t: Tracked }[][] = [];
   private activeQuiescent: { p: Property & { kind: 'quiescent' }; t: Tracked }[] = [];
-  private activeSometimes: { p: Property & { kind: 'sometimes' }; t: Tracked }[] = [];
+  /** The always and sometimes properties, one call site each (state-checks.ts); live[i]: property i still undecided. */
+  private readonly stateChecks: StateChecks;
+  /** The step properties, one call site each, each only on the actions it watches. */
+  private readonly stepChecks: StepChecks;
+  private readonly live: Uint8Array;
+  private readonly checkOut: Int32Array;
   private readonly deadlock: Tracked | undefined;
   private readonly range: Tracked;
   private readonly isLegalEnd: ((s: Uint32Array) => boolean) | undefined;
@@ -168,19 +170,14 @@ export class Checker implements Search {
     for (const p of model.properties) {
       const t: Tracked = { name: p.name, kind: p.kind, description: p.description, prop: p, at: -1, via: -1 };
       this.tracked.push(t);
-      switch (p.kind) {
-        case 'always': this.activeAlways.push({ p, t }); break;
-        case 'step': {
-          // which actions a step property can fail on, once (unless the caller asks to check every step)
-          const w = p.watches !== undefined && opts.stepWatches !== false ? Uint8Array.from(model.actions, (a) => (p.watches!(a) ? 1 : 0)) : undefined;
-          this.activeStep.push({ p, t, ...(w !== undefined ? { w } : {}) });
-          break;
-        }
-        case 'quiescent': this.activeQuiescent.push({ p, t }); break;
-        case 'sometimes': this.activeSometimes.push({ p, t }); break;
-      }
+      if (p.kind === 'quiescent') this.activeQuiescent.push({ p, t });
     }
-    this.rebuildStepFor();
+    this.stateChecks = compileStateChecks(model.properties);
+    // which actions a step property can fail on, once (unless the caller asks to check every step)
+    this.stepChecks = compileStepChecks(model.properties, model.properties.map((p) =>
+      (p.kind === 'step' && p.watches !== undefined && opts.stepWatches !== false ? Uint8Array.from(model.actions, (a) => (p.watches!(a) ? 1 : 0)) : undefined)));
+    this.live = Uint8Array.from(model.properties, (p) => (p.kind !== 'quiescent' ? 1 : 0));
+    this.checkOut = new Int32Array(Math.max(1, model.properties.length));
     const dl = opts.checkDeadlock ?? model.checkDeadlock ?? true;
     if (dl) {
       this.deadlock = { name: 'deadlock', kind: 'deadlock', description: 'every reachable state has an enabled action or is a legal end state', at: -1, via: -1 };
@@ -209,10 +206,6 @@ export class Checker implements Search {
     const setup = planPor(this.model);
     if (!setup.ok) return off(setup.reason);
     return setup.plan;
-  }
-
-  private rebuildStepFor(): void {
-    this.stepFor = this.actions.map((_, i) => this.activeStep.filter((x) => x.w === undefined || x.w[i] === 1));
   }
 
   /** Ask a running search to stop at the next check (signal handlers call this). */
@@ -576,20 +569,16 @@ export class Checker implements Search {
     t.at = at;
     t.via = via;
     if (detail !== undefined) t.detail = detail;
+    if (t.prop !== undefined) this.live[this.model.properties.indexOf(t.prop)] = 0;
     // Drop decided properties from the hot-loop lists.
-    this.activeAlways = this.activeAlways.filter((x) => x.t.at === -1);
-    this.activeStep = this.activeStep.filter((x) => x.t.at === -1);
-    this.rebuildStepFor();
     this.activeQuiescent = this.activeQuiescent.filter((x) => x.t.at === -1);
-    this.activeSometimes = this.activeSometimes.filter((x) => x.t.at === -1);
   }
 
   /** State-level checks on a newly stored state. */
   private checkNewState(s: Uint32Array, id: number): void {
-    const al = this.activeAlways;
-    for (let k = 0; k < al.length; k++) if (!al[k]!.p.holds(s)) this.record(al[k]!.t, id, -1);
-    const so = this.activeSometimes;
-    for (let k = so.length - 1; k >= 0; k--) if (so[k]!.p.witness(s)) this.record(so[k]!.t, id, -1);
+    const out = this.checkOut;
+    const n = this.stateChecks(s, this.live, out);
+    for (let k = 0; k < n; k++) this.record(this.tracked[out[k]!]!, id, -1);
     const qu = this.activeQuiescent;
     if (qu.length > 0 && this.isQuiescent !== undefined && this.isQuiescent(s)) {
       for (let k = 0; k < qu.length; k++) if (!qu[k]!.p.holds(s)) this.record(qu[k]!.t, id, -1);
@@ -690,12 +679,8 @@ export class Checker implements Search {
           }
           this.transitions++;
           fired[a]!++;
-          const st = this.stepFor[a]!;
-          if (st.length > 0) {
-            const act = actions[a]!;
-            const raw = views[j]!;
-            for (let k = 0; k < st.length; k++) if (!st[k]!.p.holds(src, act, raw)) this.record(st[k]!.t, srcId, a);
-          }
+          const nf = this.stepChecks(a, src, actions[a]!, views[j]!, this.live, this.checkOut);
+          for (let k = 0; k < nf; k++) this.record(this.tracked[this.checkOut[k]!]!, srcId, a);
           if (slot >= 0 || atBound) continue;
           const id = this.addNew(v, h, l, pos, a, -1 - slot);
           if (id === -2) { stopped = true; break; } // a bound stopped the search; this state stays queued

@@ -11,7 +11,7 @@
 // kept for models with very many actions (where one unrolled function would
 // be too big to optimise).
 
-import type { Action } from './model.js';
+import { currentGuardParts, type Action, type FieldTest } from './model.js';
 
 /** What an effect threw, and where: filled by an expander that returns -1. */
 export interface ExpandError {
@@ -77,7 +77,16 @@ export function compileExpander(actions: readonly Action[], W: number): Expander
     : `for (let i = 0; i < ${W}; i++) d[i] = s[i];`;
   const lines: string[] = [];
   lines.push('"use strict";');
-  for (let i = 0; i < n; i++) lines.push(`const x${i} = X[${i}];`);
+  // An action whose guard comes in parts (model.ts GuardParts): its field tests inline, then
+  // its rest from a call site of its own; else its guard.
+  const guards: string[] = [];
+  for (let i = 0; i < n; i++) {
+    lines.push(`const x${i} = X[${i}];`);
+    const parts = currentGuardParts(actions[i]!);
+    if (parts === undefined) { guards.push(`x${i}.enabled(s)`); continue; }
+    lines.push(`const r${i} = X[${i}].guardParts.rest;`);
+    guards.push([...parts.requires.map(inlineTest), `r${i}(s)`].join(' && '));
+  }
   // One function per CHUNK actions: V8 limits how much it inlines into one
   // function, so small chunks get every guard and effect inlined.
   const chunks: number[] = [];
@@ -89,7 +98,7 @@ export function compileExpander(actions: readonly Action[], W: number): Expander
     lines.push('  try {');
     lines.push('    switch (from) {');
     for (let i = c0; i < c1; i++) {
-      lines.push(`      case ${i}: a = ${i}; if (x${i}.enabled(s)) { d = V[k]; ${copy} inEffect = true; x${i}.apply(d); inEffect = false; A[k++] = ${i}; }`);
+      lines.push(`      case ${i}: a = ${i}; if (${guards[i]}) { d = V[k]; ${copy} inEffect = true; x${i}.apply(d); inEffect = false; A[k++] = ${i}; }`);
     }
     lines.push('    }');
     lines.push('  } catch (e) { err.a = a; err.k = k; err.inEffect = inEffect; err.e = e; return -1; }');
@@ -107,4 +116,14 @@ export function compileExpander(actions: readonly Action[], W: number): Expander
   // sites, so V8's feedback at each site sees one guard and one effect.
   const factory = new Function('X', lines.join('\n')) as (X: readonly Action[]) => Expander;
   return factory(actions.slice());
+}
+
+/** A field test as a mask compare on its word (the value it stands for, less the field's minimum). */
+function inlineTest(t: FieldTest): string {
+  const f = t.field;
+  const raw = t.value - f.min;
+  const eq = t.equal !== false;
+  // a value the field cannot hold: the test is constant
+  if (!Number.isInteger(raw) || raw < 0 || raw > f.mask) return eq ? 'false' : 'true';
+  return `((s[${f.word}] >>> ${f.shift}) & ${f.mask}) ${eq ? '===' : '!=='} ${raw}`;
 }

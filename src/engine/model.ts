@@ -54,10 +54,58 @@ export interface Action {
    * write to the field). `check --check-footprints` proves it (footprint-check.ts).
    */
   readonly moves?: Move;
+  /**
+   * How `enabled` is made (guardParts): field tests the expander inlines,
+   * then the rest of the guard, called from a call site of this action's
+   * own. Used only while `enabled` is still `guardParts.of`: a copy of the
+   * action with another guard falls back to calling `enabled`.
+   */
+  readonly guardParts?: GuardParts;
   /** Guard: read-only over s. */
   enabled(s: Uint32Array): boolean;
   /** Effect: mutates s, which is a private copy of the source state. */
   apply(s: Uint32Array): void;
+}
+
+/**
+ * A test of one field: equal to `value` (or, with equal: false, not). The
+ * generated expander inlines it as a mask compare on the word (expand.ts).
+ */
+export interface FieldTest { readonly field: Field; readonly value: number; readonly equal?: boolean }
+
+/** Action.enabled as its parts: every test in `requires`, then `rest`. */
+export interface GuardParts {
+  /** The guard these parts make up (Action.enabled when they are current). */
+  readonly of: (s: Uint32Array) => boolean;
+  readonly requires: readonly FieldTest[];
+  readonly rest: (s: Uint32Array) => boolean;
+}
+
+/** Does f's value in s pass the test? */
+export const passes = (t: FieldTest, s: Uint32Array): boolean => (t.field.get(s) === t.value) === (t.equal !== false);
+
+/** The guard made of its parts: the tests in order, then rest. */
+function composeGuard(requires: readonly FieldTest[], rest: (s: Uint32Array) => boolean): (s: Uint32Array) => boolean {
+  return (s) => {
+    for (let i = 0; i < requires.length; i++) if (!passes(requires[i]!, s)) return false;
+    return rest(s);
+  };
+}
+
+/** The parts of a's guard, if they still make it up. */
+export const currentGuardParts = (a: Action): GuardParts | undefined => (a.guardParts !== undefined && a.guardParts.of === a.enabled ? a.guardParts : undefined);
+
+/**
+ * a with one more test in front of its guard (e.g. "no BUG() yet"), kept as
+ * a part the expander inlines: V8 then calls each action's own guard from a
+ * call site of its own instead of through one wrapper shared by all.
+ */
+export function requireFirst<A extends Action>(a: A, t: FieldTest): A {
+  const parts = currentGuardParts(a);
+  const requires = [t, ...(parts?.requires ?? [])];
+  const rest = parts?.rest ?? a.enabled;
+  const enabled = composeGuard(requires, rest);
+  return { ...a, enabled, guardParts: { of: enabled, requires, rest } };
 }
 
 export interface ActionDef {
@@ -73,6 +121,9 @@ export interface ActionDef {
   readonly writes?: FieldRefs;
   readonly necessary?: { readonly reads: FieldRefs; readonly holds: (s: Uint32Array) => boolean };
   readonly moves?: Move;
+  /** Field tests the guard starts with (its actor's program counter): inlined by the expander. */
+  readonly requires?: readonly FieldTest[];
+  /** The guard (after `requires`). */
   readonly guard: (s: Uint32Array) => boolean;
   readonly effect: (s: Uint32Array) => void;
 }
@@ -106,6 +157,8 @@ export function formatLabel(name: string, params: Params | undefined): string {
 
 export function action(def: ActionDef): Action {
   const { guard, effect } = def;
+  const requires = def.requires ?? [];
+  const enabled = requires.length > 0 ? composeGuard(requires, guard) : guard;
   return {
     name: def.name,
     params: Object.freeze({ ...(def.params ?? {}) }),
@@ -118,7 +171,8 @@ export function action(def: ActionDef): Action {
     ...(def.writes !== undefined ? { writes: fieldsOf(def.writes) } : {}),
     ...(def.necessary !== undefined ? { necessary: { reads: fieldsOf(def.necessary.reads), holds: def.necessary.holds } } : {}),
     ...(def.moves !== undefined ? { moves: def.moves } : {}),
-    enabled: guard,
+    ...(requires.length > 0 ? { guardParts: { of: enabled, requires, rest: guard } } : {}),
+    enabled,
     apply: effect,
   };
 }

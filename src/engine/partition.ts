@@ -39,6 +39,7 @@
 import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { FP, fingerprint } from './hash.js';
 import { BATCH, SuccessorBatch } from './batch.js';
+import { compileStateChecks, compileStepChecks, type StateChecks, type StepChecks } from './state-checks.js';
 import type { Action, Model, Property } from './model.js';
 import { growFingerprintSet } from './search.js';
 import { FingerprintSet } from './visited.js';
@@ -213,12 +214,12 @@ export class PartitionExplorer {
 
   // properties
   private readonly decided: boolean[];
-  private activeAlways: Active<Property & { kind: 'always' }>[] = [];
-  private activeStep: (Active<Property & { kind: 'step' }> & { w?: Uint8Array })[] = [];
-  /** Per action, the undecided step properties that watch it (StepProperty.watches). */
-  private stepFor: Active<Property & { kind: 'step' }>[][] = [];
+  /** The always, sometimes and step properties, one call site each (state-checks.ts); live[i]: property i still undecided. */
+  private readonly stateChecks: StateChecks;
+  private readonly stepChecks: StepChecks;
+  private readonly live: Uint8Array;
+  private readonly checkOut: Int32Array;
   private activeQuiescent: Active<Property & { kind: 'quiescent' }>[] = [];
-  private activeSometimes: Active<Property & { kind: 'sometimes' }>[] = [];
   private readonly deadlockIndex: number;
   private readonly rangeIndex: number;
 
@@ -252,18 +253,13 @@ export class PartitionExplorer {
     const defs = trackedDefs(model, opts.checkDeadlock);
     this.decided = defs.map(() => false);
     model.properties.forEach((p, i) => {
-      switch (p.kind) {
-        case 'always': this.activeAlways.push({ p, i }); break;
-        case 'step': {
-          const w = p.watches !== undefined ? Uint8Array.from(model.actions, (a) => (p.watches!(a) ? 1 : 0)) : undefined;
-          this.activeStep.push({ p, i, ...(w !== undefined ? { w } : {}) });
-          break;
-        }
-        case 'quiescent': this.activeQuiescent.push({ p, i }); break;
-        case 'sometimes': this.activeSometimes.push({ p, i }); break;
-      }
+      if (p.kind === 'quiescent') this.activeQuiescent.push({ p, i });
     });
-    this.rebuildStepFor();
+    this.stateChecks = compileStateChecks(model.properties);
+    this.stepChecks = compileStepChecks(model.properties, model.properties.map((p) =>
+      (p.kind === 'step' && p.watches !== undefined ? Uint8Array.from(model.actions, (a) => (p.watches!(a) ? 1 : 0)) : undefined)));
+    this.live = Uint8Array.from(model.properties, (p) => (p.kind !== 'quiescent' ? 1 : 0));
+    this.checkOut = new Int32Array(Math.max(1, model.properties.length));
     this.nP = defs.length;
     this.deadlockIndex = opts.checkDeadlock ? model.properties.length : -1;
     this.rangeIndex = defs.length - 1;
@@ -357,19 +353,17 @@ export class PartitionExplorer {
   }
 
   private decide(ps: readonly number[]): void {
-    for (const p of ps) this.decided[p] = true;
-    this.activeAlways = this.activeAlways.filter((x) => !this.decided[x.i]);
-    this.activeStep = this.activeStep.filter((x) => !this.decided[x.i]);
-    this.rebuildStepFor();
+    for (const p of ps) {
+      this.decided[p] = true;
+      if (p < this.live.length) this.live[p] = 0;
+    }
     this.activeQuiescent = this.activeQuiescent.filter((x) => !this.decided[x.i]);
-    this.activeSometimes = this.activeSometimes.filter((x) => !this.decided[x.i]);
   }
 
   private checkNewState(s: Uint32Array, idx: number): void {
-    const al = this.activeAlways;
-    for (let k = 0; k < al.length; k++) if (!al[k]!.p.holds(s)) this.record(al[k]!.i, true, idx, -1);
-    const so = this.activeSometimes;
-    for (let k = so.length - 1; k >= 0; k--) if (so[k]!.p.witness(s)) this.record(so[k]!.i, true, idx, -1);
+    const out = this.checkOut;
+    const n = this.stateChecks(s, this.live, out);
+    for (let k = 0; k < n; k++) this.record(out[k]!, true, idx, -1);
     const qu = this.activeQuiescent;
     const isQ = this.model.isQuiescent;
     if (qu.length > 0 && isQ !== undefined && isQ(s)) {
@@ -377,15 +371,10 @@ export class PartitionExplorer {
     }
   }
 
-  private rebuildStepFor(): void {
-    this.stepFor = this.actions.map((_, a) => this.activeStep.filter((x) => x.w === undefined || x.w[a] === 1));
-  }
-
   private checkStep(src: Uint32Array, a: number, dst: Uint32Array, srcId: number): void {
-    const st = this.stepFor[a]!;
-    if (st.length === 0) return;
-    const act = this.actions[a]!;
-    for (let k = 0; k < st.length; k++) if (!st[k]!.p.holds(src, act, dst)) this.record(st[k]!.i, false, srcId, a);
+    const out = this.checkOut;
+    const n = this.stepChecks(a, src, this.actions[a]!, dst, this.live, out);
+    for (let k = 0; k < n; k++) this.record(out[k]!, false, srcId, a);
   }
 
   private rangeError(srcId: number, a: number, msg: string): void {

@@ -331,6 +331,25 @@ export interface BuildOptions {
   readonly footprints?: boolean;
   /** A wrong footprint, for the test that shows wrong ones get caught: leave this leaf out of every action's reads and writes. */
   readonly omit?: number;
+  /** Give each guard's leading field == / != constant tests as ActionDef.requires (the expander inlines them). */
+  readonly requires?: boolean;
+}
+
+/** A guard's leading conjuncts that are field == / != constant tests, and the rest (guard parts, model.ts). */
+export function splitRequires(p: Pred): { tests: { leaf: number; c: number; equal: boolean }[]; rest: Pred } {
+  const tests: { leaf: number; c: number; equal: boolean }[] = [];
+  let rest: Pred = p;
+  const atom = (x: Pred) => (x.t === 'cmpC' && (x.op === '==' || x.op === '!=') ? { leaf: x.leaf, c: x.c, equal: x.op === '==' } : undefined);
+  for (;;) {
+    const whole = atom(rest);
+    if (whole !== undefined) { tests.push(whole); rest = { t: 'true' }; break; }
+    if (rest.t !== 'and') break;
+    const first = atom(rest.a);
+    if (first === undefined) break;
+    tests.push(first);
+    rest = rest.b;
+  }
+  return { tests, rest };
 }
 
 export function buildModel(d: ModelData, opts: BuildOptions = {}): Model {
@@ -350,10 +369,13 @@ export function buildModel(d: ModelData, opts: BuildOptions = {}): Model {
     return r;
   };
   const writers = (leaf: number) => new Set(d.actions.flatMap((a, k) => (a.effects.some((e) => e.leaf === leaf) ? [k] : [])));
-  const actions: Action[] = d.actions.map((a, k) => action({
+  const actions: Action[] = d.actions.map((a, k) => {
+    const parts = opts.requires === true ? splitRequires(a.guard) : { tests: [], rest: a.guard };
+    return action({
     name: `a${k}`,
     ...(fp ? { reads: fields([...effReads(a)].filter((l) => l !== opts.omit)), writes: fields(a.effects.map((e) => e.leaf).filter((l) => l !== opts.omit)) } : {}),
-    guard: (s) => evalPred(a.guard, getter(s)),
+    ...(parts.tests.length > 0 ? { requires: parts.tests.map((x) => ({ field: F[x.leaf]!, value: x.c, equal: x.equal })) } : {}),
+    guard: (s) => evalPred(parts.rest, getter(s)),
     effect: (s) => {
       for (const e of a.effects) {
         const f = F[e.leaf]!;
@@ -365,7 +387,8 @@ export function buildModel(d: ModelData, opts: BuildOptions = {}): Model {
         }
       }
     },
-  }));
+    });
+  });
   const index = new Map(actions.map((a, i) => [a, i]));
   const properties: Property[] = d.properties.map((p, i) => {
     const name = `p${i}`;
