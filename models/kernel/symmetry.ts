@@ -98,7 +98,38 @@ function pageCanonicalizer(k: Kernel): ((s: Uint32Array) => void) | undefined {
     const width = memberFields[0]!.length + 5; // + flusher, kswapd, truncate on it, truncate done, fsync writing it
     const pos = g.pages.map((p) => slotPos.get(p)!);
     const lockAt = pageFields[0]!.indexOf(k.pg[g.pages[0]!]!.PG_locked);
-    return { g, n, memberFields, vmaPfn, width, pos, lockAt, keys: new Int32Array(n * width), data: new Int32Array(n * width), order: Array.from({ length: n }, (_, i) => i) };
+    // The sorted-order check and normalise run on every successor: their fields as raw word
+    // positions (the same field of every member has the same bounds, so raw values order alike).
+    const nf = memberFields[0]!.length;
+    const all = memberFields.flat();
+    const raw = { word: Int32Array.from(all, (f) => f.word), shift: Int32Array.from(all, (f) => f.shift), mask: Int32Array.from(all, (f) => f.mask) };
+    // normalise's writes: (present, pfn, page) per VMA entry and (pc, page field, page) per holder, each page within its field's range
+    const ptes = g.pages.flatMap((p, i) => vmaPfn[i]!.map((e) => ({ present: e.present, pfn: e.pfn, p })));
+    const hold = g.pages.flatMap((p, i) => g.holders[i]!.map((h) => ({ pc: k.hd[h]!.pc, page: k.hd[h]!.page, p })));
+    const inRange = [...ptes.map((x) => [x.pfn, x.p] as const), ...hold.map((x) => [x.page, x.p] as const)].every(([f, p]) => p >= f.min && p <= f.max && f.min <= 0 && f.max >= 0);
+    // Moving member m's data to member r, a word at a time: its fields (the page lock apart) grouped
+    // by (r's word, m's word, shift between them), each group one masked shift. The same field of
+    // two members has the same width and minimum, so raw bits move as they are.
+    const moveRuns = (m: number, r: number): Int32Array => {
+      const runs = new Map<string, { dw: number; sw: number; delta: number; mask: number }>();
+      for (let f = 0; f < nf; f++) {
+        if (f === lockAt) continue;
+        const a = memberFields[m]![f]!;
+        const b = memberFields[r]![f]!;
+        if (a.mask !== b.mask || a.min !== b.min) throw new Error(`symmetry: ${a.path} and ${b.path} differ in range`);
+        const key = `${b.word},${a.word},${b.shift - a.shift}`;
+        const x = runs.get(key) ?? { dw: b.word, sw: a.word, delta: b.shift - a.shift, mask: 0 };
+        x.mask = (x.mask | (a.mask << a.shift)) >>> 0;
+        runs.set(key, x);
+      }
+      // per run: destination word, source word, source mask, destination mask, delta
+      return Int32Array.from([...runs.values()].flatMap((x) => [x.dw, x.sw, x.mask | 0, (x.delta >= 0 ? x.mask << x.delta : x.mask >>> -x.delta) | 0, x.delta]));
+    };
+    const moves = Array.from({ length: n * n }, (_, i) => moveRuns(Math.floor(i / n), i % n));
+    return {
+      g, n, memberFields, vmaPfn, width, pos, lockAt, order: Array.from({ length: n }, (_, i) => i),
+      nf, raw, ptes, hold, inRange, moves, was: new Uint32Array(k.L.words),
+    };
   });
 
   type Group = (typeof groups)[number];
@@ -124,9 +155,25 @@ function pageCanonicalizer(k: Kernel): ((s: Uint32Array) => void) | undefined {
     }
   }
 
+  /** Members i and j by their sort keys: negative, 0 or positive (the order compare() gives built keys). */
+  function compareMembers(G: Group, s: Uint32Array, i: number, j: number, fPage: number, rPage: number, tPage: number, yPage: number): number {
+    const { nf, width, raw: { word, shift, mask } } = G;
+    for (let f = 0, a = i * nf, b = j * nf; f < nf; f++, a++, b++) {
+      const d = f === G.lockAt
+        ? keyAt(G, s, i, f, fPage, rPage, tPage, yPage) - keyAt(G, s, j, f, fPage, rPage, tPage, yPage)
+        : ((s[word[a]!]! >>> shift[a]!) & mask[a]!) - ((s[word[b]!]! >>> shift[b]!) & mask[b]!);
+      if (d !== 0) return d;
+    }
+    for (let f = nf; f < width; f++) {
+      const d = keyAt(G, s, i, f, fPage, rPage, tPage, yPage) - keyAt(G, s, j, f, fPage, rPage, tPage, yPage);
+      if (d !== 0) return d;
+    }
+    return 0;
+  }
+
   return (s: Uint32Array) => {
     for (const G of groups) {
-      const { g, n, memberFields, width, keys, order } = G;
+      const { g, n, memberFields, order } = G;
       const fPage = F !== undefined && F.pc.get(s) !== FLUSHER.idle ? F.page.get(s) : -1;
       const rPage = R !== undefined && R.pc.get(s) !== RECLAIM.idle ? R.page.get(s) : -1;
       const tpc = T !== undefined ? T.pc.get(s) : TRUNCATE.idle;
@@ -134,52 +181,48 @@ function pageCanonicalizer(k: Kernel): ((s: Uint32Array) => void) | undefined {
       const ypc = Y !== undefined ? Y.pc.get(s) : FSYNC.idle;
       const yPage = ypc === FSYNC.locked || ypc === FSYNC.cleaned ? fsPages[Y!.idx.get(s)]! : -1;
       // Most states are already in canonical order: check that first, comparing members
-      // field by field only as far as they differ (no key is built for a sorted state).
+      // field by field only as far as they differ.
       let sorted = true;
-      for (let i = 1; i < n && sorted; i++) {
-        for (let f = 0; f < width; f++) {
-          const d = keyAt(G, s, i - 1, f, fPage, rPage, tPage, yPage) - keyAt(G, s, i, f, fPage, rPage, tPage, yPage);
-          if (d < 0) break;
-          if (d > 0) { sorted = false; break; }
-        }
-      }
-      if (!sorted) {
-        for (let i = 0; i < n; i++) {
-          const o = i * width;
-          for (let f = 0; f < width; f++) keys[o + f] = keyAt(G, s, i, f, fPage, rPage, tPage, yPage);
-        }
-      }
-      // Insertion sort of member indices by key (groups are small).
-      for (let i = 0; i < n; i++) order[i] = i;
+      for (let i = 1; i < n && sorted; i++) if (compareMembers(G, s, i - 1, i, fPage, rPage, tPage, yPage) > 0) sorted = false;
       if (sorted) {
         normalise(G, s);
         continue;
       }
+      // Insertion sort of member indices by key (groups are small), comparing members
+      // field by field as far as they differ; no key is built.
+      for (let i = 0; i < n; i++) order[i] = i;
       for (let i = 1; i < n; i++) {
         const m = order[i]!;
         let j = i - 1;
-        while (j >= 0 && compare(keys, order[j]! * width, m * width, width) > 0) { order[j + 1] = order[j]!; j--; }
+        while (j >= 0 && compareMembers(G, s, order[j]!, m, fPage, rPage, tPage, yPage) > 0) { order[j + 1] = order[j]!; j--; }
         order[j + 1] = m;
       }
       let identity = true;
       for (let i = 0; i < n; i++) if (order[i] !== i) identity = false;
       if (!identity) {
-        // Member order[r] moves to position r: copy its key (which is its data) into place.
-        G.data.set(keys);
+        // Member order[r] moves to position r: its fields, read from the state as it was.
+        const was = G.was;
+        was.set(s);
         for (let r = 0; r < n; r++) {
-          if (order[r] === r) continue; // a member that keeps its place keeps its data and its pointers
-          const from = order[r]! * width;
-          const fs = memberFields[r]!;
-          for (let f = 0; f < fs.length; f++) {
-            const v = G.data[from + f]!;
-            fs[f]!.set(s, f === G.lockAt && v >= OWN_HOLDER ? OWNER.holderBase + g.holders[r]![v - OWN_HOLDER]! : v);
+          const m = order[r]!;
+          if (m === r) continue; // a member that keeps its place keeps its data and its pointers
+          const run = G.moves[m * n + r]!;
+          for (let x = 0; x < run.length; x += 5) {
+            const bits = was[run[x + 1]!]! & run[x + 2]!;
+            const d = run[x + 4]!;
+            s[run[x]!] = (s[run[x]!]! & ~run[x + 3]!) | (d >= 0 ? bits << d : bits >>> -d);
           }
-          doneOf[G.pos[r]!]?.set(s, G.data[from + fs.length + 3]!);
+          if (G.lockAt >= 0) {
+            const v = keyAt(G, was, m, G.lockAt, fPage, rPage, tPage, yPage);
+            memberFields[r]![G.lockAt]!.set(s, v >= OWN_HOLDER ? OWNER.holderBase + g.holders[r]![v - OWN_HOLDER]! : v);
+          }
+          const pm = g.pages[m]!;
           const p = g.pages[r]!;
-          if (G.data[from + fs.length]) F!.page.set(s, p);
-          if (G.data[from + fs.length + 1]) R!.page.set(s, p);
-          if (G.data[from + fs.length + 2]) T!.idx.set(s, G.pos[r]!);
-          if (G.data[from + fs.length + 4]) Y!.idx.set(s, fsPos.get(p)!);
+          doneOf[G.pos[r]!]?.set(s, doneOf[G.pos[m]!]?.get(was) ?? 0);
+          if (fPage === pm) F!.page.set(s, p);
+          if (rPage === pm) R!.page.set(s, p);
+          if (tPage === pm) T!.idx.set(s, G.pos[r]!);
+          if (yPage === pm) Y!.idx.set(s, fsPos.get(p)!);
         }
       }
       normalise(G, s);
@@ -188,6 +231,21 @@ function pageCanonicalizer(k: Kernel): ((s: Uint32Array) => void) | undefined {
 
   /** Pointers from a member to its own page, normalised: a present PTE and a holder past its grab point at it. */
   function normalise(G: Group, s: Uint32Array): void {
+    if (G.inRange) {
+      // the same writes as below, straight to the words (every value is in its field's range, and min ≤ 0)
+      for (const x of G.ptes) {
+        const f = x.pfn;
+        const v = (((s[x.present.word]! >>> x.present.shift) & x.present.mask) + x.present.min !== 0 ? x.p : 0) - f.min;
+        s[f.word] = (s[f.word]! & f.clearMask) | (v << f.shift);
+      }
+      for (const x of G.hold) {
+        const pc = x.pc.get(s);
+        const f = x.page;
+        const v = (pc === HOLDER.start || pc === HOLDER.refused ? 0 : x.p) - f.min;
+        s[f.word] = (s[f.word]! & f.clearMask) | (v << f.shift);
+      }
+      return;
+    }
     const g = G.g;
     for (let i = 0; i < G.n; i++) {
       const p = g.pages[i]!;
