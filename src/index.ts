@@ -53,8 +53,8 @@ export { cellOf, columnsOf, cellTraces, type Cell, type CompareRow } from './com
 
 // --- the engine's model API ------------------------------------------------------
 export {
-  action, always, step, quiescent, sometimes, formatLabel, validateModel, ModelError, ModelFault,
-  type Model, type Action, type ActionDef, type Property, type AlwaysProperty, type StepProperty, type QuiescentProperty, type SometimesProperty, type Params, type ParamValue,
+  action, requireFirst, always, step, quiescent, sometimes, formatLabel, validateModel, ModelError, ModelFault,
+  type Model, type Action, type ActionDef, type FieldTest, type GuardParts, type Property, type AlwaysProperty, type StepProperty, type QuiescentProperty, type SometimesProperty, type Params, type ParamValue,
 } from './engine/model.js';
 export { Layout, Field, bool, int, enumOf, arrayOf, record, SchemaError, FieldRangeError, type FieldSpec, type Handles, type JsonValue } from './engine/schema.js';
 export { check, Checker, type CheckOptions, type CheckResult, type PropertyResult, type TraceStep } from './engine/checker.js';
