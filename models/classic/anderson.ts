@@ -60,29 +60,28 @@ export function anderson(opts: AndersonOptions): Model {
   for (let i = 0; i < N; i++) {
     const { pc, my_place } = P[i]!;
     const actor = `P_${i}`;
-    const at = (s: Uint32Array, loc: number) => pc.get(s) === loc;
     // Footprints (por.ts): each step's move between locations, and what else it may read and write.
     const mv = (from: number, to: number) => ({ field: pc, from, to });
     actions.push(
       action({
-        name: 'CS->NCS', actor, params: { i }, moves: mv(CS, NCS), reads: [my_place], writes: [Slot], guard: (s) => at(s, CS),
+        name: 'CS->NCS', actor, params: { i }, moves: mv(CS, NCS), reads: [my_place], writes: [Slot], requires: [{ field: pc, value: CS }], guard: () => true,
         effect: (s) => { pc.set(s, NCS); Slot[(my_place.get(s) + 1) % N]!.set(s, 1); },
       }),
       action({
-        name: 'NCS->p1', actor, params: { i }, moves: mv(NCS, P1), reads: [next], writes: [my_place, next], guard: (s) => at(s, NCS),
+        name: 'NCS->p1', actor, params: { i }, moves: mv(NCS, P1), reads: [next], writes: [my_place, next], requires: [{ field: pc, value: NCS }], guard: () => true,
         effect: (s) => { pc.set(s, P1); const n = next.get(s); my_place.set(s, n); next.set(s, n + 1); },
       }),
       action({
-        name: 'p1->p2 (last place)', actor, params: { i }, moves: mv(P1, P2), reads: [my_place, next], writes: [next], guard: (s) => at(s, P1) && my_place.get(s) === N - 1,
+        name: 'p1->p2 (last place)', actor, params: { i }, moves: mv(P1, P2), reads: [my_place, next], writes: [next], requires: [{ field: pc, value: P1 }], guard: (s) => my_place.get(s) === N - 1,
         effect: (s) => { pc.set(s, P2); next.set(s, next.get(s) - N); },
       }),
       action({
-        name: 'p1->p2', actor, params: { i }, moves: mv(P1, P2), reads: [my_place], writes: [my_place], guard: (s) => at(s, P1) && my_place.get(s) !== N - 1,
+        name: 'p1->p2', actor, params: { i }, moves: mv(P1, P2), reads: [my_place], writes: [my_place], requires: [{ field: pc, value: P1 }], guard: (s) => my_place.get(s) !== N - 1,
         effect: (s) => { pc.set(s, P2); my_place.set(s, my_place.get(s) % N); },
       }),
-      action({ name: 'p2->p3', actor, params: { i }, moves: mv(P2, P3), reads: [my_place, Slot], writes: [], guard: (s) => at(s, P2) && Slot[my_place.get(s)]!.get(s) === 1, effect: (s) => { pc.set(s, P3); } }),
+      action({ name: 'p2->p3', actor, params: { i }, moves: mv(P2, P3), reads: [my_place, Slot], writes: [], requires: [{ field: pc, value: P2 }], guard: (s) => Slot[my_place.get(s)]!.get(s) === 1, effect: (s) => { pc.set(s, P3); } }),
       action({
-        name: 'p3->CS', actor, params: { i }, moves: mv(P3, CS), reads: [my_place], writes: [Slot], guard: (s) => at(s, P3),
+        name: 'p3->CS', actor, params: { i }, moves: mv(P3, CS), reads: [my_place], writes: [Slot], requires: [{ field: pc, value: P3 }], guard: () => true,
         effect: opts.mutant
           ? (s) => { pc.set(s, CS); Slot[(my_place.get(s) + N - 1) % N]!.set(s, 0); }
           : (s) => { pc.set(s, CS); Slot[my_place.get(s)]!.set(s, 0); },

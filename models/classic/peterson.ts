@@ -46,27 +46,28 @@ export function peterson(opts: PetersonOptions): Model {
   for (let i = 0; i < N; i++) {
     const { pc, j, k } = P[i]!;
     const actor = `P_${i}`;
-    const at = (s: Uint32Array, loc: number) => pc.get(s) === loc;
     // Footprints (por.ts): what each step may read and write besides its move between locations.
     const mv = (from: number, to: number) => ({ field: pc, from, to });
     actions.push(
-      action({ name: 'CS->NCS', actor, params: { i }, reads: [], writes: [pos[i]], moves: mv(CS, NCS), guard: (s) => at(s, CS), effect: (s) => { pc.set(s, NCS); pos[i]!.set(s, 0); } }),
-      action({ name: 'NCS->wait', actor, params: { i }, reads: [], writes: [j], moves: mv(NCS, WAIT), guard: (s) => at(s, NCS), effect: (s) => { pc.set(s, WAIT); j.set(s, 1); } }),
-      action({ name: 'q2->q3', actor, params: { i }, reads: [j], writes: [step, k], moves: mv(Q2, Q3), guard: (s) => at(s, Q2), effect: (s) => { pc.set(s, Q3); step[j.get(s) - 1]!.set(s, i); k.set(s, 0); } }),
+      action({ name: 'CS->NCS', actor, params: { i }, reads: [], writes: [pos[i]], moves: mv(CS, NCS), requires: [{ field: pc, value: CS }], guard: () => true, effect: (s) => { pc.set(s, NCS); pos[i]!.set(s, 0); } }),
+      action({ name: 'NCS->wait', actor, params: { i }, reads: [], writes: [j], moves: mv(NCS, WAIT), requires: [{ field: pc, value: NCS }], guard: () => true, effect: (s) => { pc.set(s, WAIT); j.set(s, 1); } }),
+      action({ name: 'q2->q3', actor, params: { i }, reads: [j], writes: [step, k], moves: mv(Q2, Q3), requires: [{ field: pc, value: Q2 }], guard: () => true, effect: (s) => { pc.set(s, Q3); step[j.get(s) - 1]!.set(s, i); k.set(s, 0); } }),
       action({
         name: 'q3->q3', actor, params: { i }, reads: [k, j, pos], writes: [k], moves: mv(Q3, Q3),
-        guard: (s) => at(s, Q3) && k.get(s) < N && (k.get(s) === i || pos[k.get(s)]!.get(s) < j.get(s)),
+        requires: [{ field: pc, value: Q3 }],
+        guard: (s) => k.get(s) < N && (k.get(s) === i || pos[k.get(s)]!.get(s) < j.get(s)),
         effect: (s) => { k.set(s, k.get(s) + 1); },
       }),
       action({
         name: 'q3->wait', actor, params: { i }, reads: [step, j, k], writes: [j], moves: mv(Q3, WAIT),
+        requires: [{ field: pc, value: Q3 }],
         guard: opts.mutant
-          ? (s) => at(s, Q3)
-          : (s) => at(s, Q3) && (step[j.get(s) - 1]!.get(s) !== i || k.get(s) === N),
+          ? () => true
+          : (s) => step[j.get(s) - 1]!.get(s) !== i || k.get(s) === N,
         effect: (s) => { pc.set(s, WAIT); j.set(s, j.get(s) + 1); },
       }),
-      action({ name: 'wait->q2', actor, params: { i }, reads: [j], writes: [pos[i]], moves: mv(WAIT, Q2), guard: (s) => at(s, WAIT) && j.get(s) < N, effect: (s) => { pc.set(s, Q2); pos[i]!.set(s, j.get(s)); } }),
-      action({ name: 'wait->CS', actor, params: { i }, reads: [j], writes: [], moves: mv(WAIT, CS), guard: (s) => at(s, WAIT) && j.get(s) === N, effect: (s) => { pc.set(s, CS); } }),
+      action({ name: 'wait->q2', actor, params: { i }, reads: [j], writes: [pos[i]], moves: mv(WAIT, Q2), requires: [{ field: pc, value: WAIT }], guard: (s) => j.get(s) < N, effect: (s) => { pc.set(s, Q2); pos[i]!.set(s, j.get(s)); } }),
+      action({ name: 'wait->CS', actor, params: { i }, reads: [j], writes: [], moves: mv(WAIT, CS), requires: [{ field: pc, value: WAIT }], guard: (s) => j.get(s) === N, effect: (s) => { pc.set(s, CS); } }),
     );
   }
 

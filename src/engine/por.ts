@@ -163,7 +163,7 @@ export class StubbornSets {
   private readonly entryLen: number;
   private readonly cache: Uint32Array;
   private readonly key: Uint32Array;
-  private static readonly CACHE_BITS = 14;
+  private static readonly CACHE_BITS = 16;
 
   /** States expanded with a proper stubborn set, and fully (the proviso's share apart). */
   reduced = 0;
@@ -243,7 +243,8 @@ export class StubbornSets {
     if (n <= 1) return -1;
     const BW = this.BW;
     const { enabledBits, best } = this;
-    enabledBits.fill(0);
+    // (loops, not fill(): a builtin's call costs more than these few words, on every state)
+    for (let w = 0; w < BW; w++) enabledBits[w] = 0;
     for (let j = j0; j < j1; j++) { const a = acts[j]!; enabledBits[a >>> 5]! |= 1 << (a & 31); }
     // the cache
     const { key, cache, keyLen, entryLen, necWordIdx, necWordMask } = this;
@@ -275,12 +276,12 @@ export class StubbornSets {
     const BW = this.BW;
     const { inT, enabledBits, best, stack, dep, nesAll, nesNec, hasNec, visible } = this;
     this.stamp = (this.stamp + 1) >>> 0 || 1;
-    best.fill(0);
+    for (let w = 0; w < BW; w++) best[w] = 0;
     let bestCount = n;
     for (let j = j0; j < j1 && bestCount > 1; j++) {
       const seed = acts[j]!;
       if (visible[seed] === 1) continue;
-      inT.fill(0);
+      for (let w = 0; w < BW; w++) inT[w] = 0;
       inT[seed >>> 5]! |= 1 << (seed & 31);
       let sp = 0;
       stack[sp++] = seed;
@@ -311,7 +312,7 @@ export class StubbornSets {
       }
       if (!ok) continue;
       bestCount = count;
-      best.set(inT);
+      for (let w = 0; w < BW; w++) best[w] = inT[w]!;
     }
     return bestCount;
   }
