@@ -82,7 +82,7 @@ export interface GuardParts {
 }
 
 /** Does f's value in s pass the test? */
-export const passes = (t: FieldTest, s: Uint32Array): boolean => (t.field.get(s) === t.value) === (t.equal !== false);
+const passes = (t: FieldTest, s: Uint32Array): boolean => (t.field.get(s) === t.value) === (t.equal !== false);
 
 /** The guard made of its parts: the tests in order, then rest. */
 function composeGuard(requires: readonly FieldTest[], rest: (s: Uint32Array) => boolean): (s: Uint32Array) => boolean {

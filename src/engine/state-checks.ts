@@ -20,26 +20,32 @@ export type StateChecks = (s: Uint32Array, live: Uint8Array, out: Int32Array) =>
 /** Properties per generated function (V8 inlines only so much into one). */
 const CHUNK = 8;
 
-export function compileStateChecks(properties: readonly Property[]): StateChecks {
-  const idx = properties.flatMap((p, i) => (p.kind === 'always' || p.kind === 'sometimes' ? [i] : []));
+/**
+ * The checks of the properties idx as generated code: `args` are the
+ * check's parameters (live, out last), `test(i)` the condition under which
+ * property i is reported, over P[i] as p<i> and WATCH[i] as w<i>; chunks of
+ * CHUNK properties, each property its own call site.
+ */
+function generate(properties: readonly Property[], idx: readonly number[], args: string, test: (i: number) => string, watch: readonly (Uint8Array | undefined)[] = []): (...a: never[]) => number {
   if (idx.length === 0) return () => 0;
   const L: string[] = ['"use strict";'];
-  for (const i of idx) L.push(`const p${i} = P[${i}];`);
+  for (const i of idx) L.push(`const p${i} = P[${i}];`, ...(watch[i] !== undefined ? [`const w${i} = WATCH[${i}];`] : []));
   const chunks: string[] = [];
   for (let c = 0; c < idx.length; c += CHUNK) {
-    const name = `chunk${c}`;
-    chunks.push(name);
-    L.push(`function ${name}(s, live, out, n) {`);
-    for (const i of idx.slice(c, c + CHUNK)) {
-      const test = properties[i]!.kind === 'always' ? `!p${i}.holds(s)` : `p${i}.witness(s)`;
-      L.push(`  if (live[${i}] === 1 && ${test}) out[n++] = ${i};`);
-    }
+    chunks.push(`chunk${c}`);
+    L.push(`function chunk${c}(${args}, n) {`);
+    for (const i of idx.slice(c, c + CHUNK)) L.push(`  if (live[${i}] === 1 && ${test(i)}) out[n++] = ${i};`);
     L.push('  return n;', '}');
   }
-  L.push('return function check(s, live, out) {', '  let n = 0;');
-  for (const c of chunks) L.push(`  n = ${c}(s, live, out, n);`);
+  L.push(`return function check(${args}) {`, '  let n = 0;');
+  for (const c of chunks) L.push(`  n = ${c}(${args}, n);`);
   L.push('  return n;', '};');
-  return new Function('P', L.join('\n'))(properties.slice()) as StateChecks;
+  return new Function('P', 'WATCH', L.join('\n'))(properties.slice(), watch.slice()) as (...a: never[]) => number;
+}
+
+export function compileStateChecks(properties: readonly Property[]): StateChecks {
+  const idx = properties.flatMap((p, i) => (p.kind === 'always' || p.kind === 'sometimes' ? [i] : []));
+  return generate(properties, idx, 's, live, out', (i) => (properties[i]!.kind === 'always' ? `!p${i}.holds(s)` : `p${i}.witness(s)`)) as StateChecks;
 }
 
 /**
@@ -52,21 +58,5 @@ export type StepChecks = (a: number, prev: Uint32Array, act: unknown, next: Uint
 /** watch[i]: for step property i, which actions it is checked on (undefined: every action). */
 export function compileStepChecks(properties: readonly Property[], watch: readonly (Uint8Array | undefined)[]): StepChecks {
   const idx = properties.flatMap((p, i) => (p.kind === 'step' ? [i] : []));
-  if (idx.length === 0) return () => 0;
-  const L: string[] = ['"use strict";'];
-  for (const i of idx) L.push(`const p${i} = P[${i}];`, ...(watch[i] !== undefined ? [`const w${i} = WATCH[${i}];`] : []));
-  const chunks: string[] = [];
-  for (let c = 0; c < idx.length; c += CHUNK) {
-    const name = `chunk${c}`;
-    chunks.push(name);
-    L.push(`function ${name}(a, prev, act, next, live, out, n) {`);
-    for (const i of idx.slice(c, c + CHUNK)) {
-      L.push(`  if (${watch[i] !== undefined ? `w${i}[a] === 1 && ` : ''}live[${i}] === 1 && !p${i}.holds(prev, act, next)) out[n++] = ${i};`);
-    }
-    L.push('  return n;', '}');
-  }
-  L.push('return function check(a, prev, act, next, live, out) {', '  let n = 0;');
-  for (const c of chunks) L.push(`  n = ${c}(a, prev, act, next, live, out, n);`);
-  L.push('  return n;', '};');
-  return new Function('P', 'WATCH', L.join('\n'))(properties.slice(), watch.slice()) as StepChecks;
+  return generate(properties, idx, 'a, prev, act, next, live, out', (i) => `${watch[i] !== undefined ? `w${i}[a] === 1 && ` : ''}!p${i}.holds(prev, act, next)`, watch) as StepChecks;
 }
