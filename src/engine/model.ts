@@ -96,7 +96,7 @@ function composeGuard(requires: readonly FieldTest[], rest: (s: Uint32Array) => 
 export const currentGuardParts = (a: Action): GuardParts | undefined => (a.guardParts !== undefined && a.guardParts.of === a.enabled ? a.guardParts : undefined);
 
 /**
- * a with one more test in front of its guard (e.g. "no BUG() yet"), kept as
+ * a with one more test in front of its guard (a condition every action of the model shares, such as "not crashed"), kept as
  * a part the expander inlines: V8 then calls each action's own guard from a
  * call site of its own instead of through one wrapper shared by all.
  */

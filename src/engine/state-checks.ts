@@ -2,7 +2,7 @@
 //
 // A loop `for (p of active) p.holds(s)` calls every property through one
 // call site, which V8 sees as megamorphic: no property is ever inlined, and
-// the kernel model's 25 properties cost 25 indirect calls per state. As for
+// a model with 25 properties pays 25 indirect calls per state. As for
 // successors (expand.ts), the loop is unrolled once per model into small
 // generated functions with one call site per property. The source is built
 // from property indices only (no model text).
