@@ -98,15 +98,17 @@ function pageCanonicalizer(k: Kernel): ((s: Uint32Array) => void) | undefined {
     const width = memberFields[0]!.length + 5; // + flusher, kswapd, truncate on it, truncate done, fsync writing it
     const pos = g.pages.map((p) => slotPos.get(p)!);
     const lockAt = pageFields[0]!.indexOf(k.pg[g.pages[0]!]!.PG_locked);
-    // The sorted-order check and normalise run on every successor: their fields as raw word
-    // positions (the same field of every member has the same bounds, so raw values order alike).
+    // compareMembers runs on every successor: the member fields as raw word positions (the same
+    // field of every member has the same bounds, so raw values order as the values do).
     const nf = memberFields[0]!.length;
     const all = memberFields.flat();
     const raw = { word: Int32Array.from(all, (f) => f.word), shift: Int32Array.from(all, (f) => f.shift), mask: Int32Array.from(all, (f) => f.mask) };
     // normalise's writes: (present, pfn, page) per VMA entry and (pc, page field, page) per holder, each page within its field's range
     const ptes = g.pages.flatMap((p, i) => vmaPfn[i]!.map((e) => ({ present: e.present, pfn: e.pfn, p })));
     const hold = g.pages.flatMap((p, i) => g.holders[i]!.map((h) => ({ pc: k.hd[h]!.pc, page: k.hd[h]!.page, p })));
-    const inRange = [...ptes.map((x) => [x.pfn, x.p] as const), ...hold.map((x) => [x.page, x.p] as const)].every(([f, p]) => p >= f.min && p <= f.max && f.min <= 0 && f.max >= 0);
+    for (const [f, p] of [...ptes.map((x) => [x.pfn, x.p] as const), ...hold.map((x) => [x.page, x.p] as const)]) {
+      if (p < f.min || p > f.max || f.min > 0 || f.max < 0) throw new Error(`symmetry: ${f.path} cannot hold page ${p} and 0`);
+    }
     // Moving member m's data to member r, a word at a time: its fields (the page lock apart) grouped
     // by (r's word, m's word, shift between them), each group one masked shift. The same field of
     // two members has the same width and minimum, so raw bits move as they are.
@@ -128,7 +130,7 @@ function pageCanonicalizer(k: Kernel): ((s: Uint32Array) => void) | undefined {
     const moves = Array.from({ length: n * n }, (_, i) => moveRuns(Math.floor(i / n), i % n));
     return {
       g, n, memberFields, vmaPfn, width, pos, lockAt, order: Array.from({ length: n }, (_, i) => i),
-      nf, raw, ptes, hold, inRange, moves, was: new Uint32Array(k.L.words),
+      nf, raw, ptes, hold, moves, was: new Uint32Array(k.L.words),
     };
   });
 
@@ -155,7 +157,7 @@ function pageCanonicalizer(k: Kernel): ((s: Uint32Array) => void) | undefined {
     }
   }
 
-  /** Members i and j by their sort keys: negative, 0 or positive (the order compare() gives built keys). */
+  /** Members i and j by their sort keys (keyAt's entries in order, read in place): negative, 0 or positive. */
   function compareMembers(G: Group, s: Uint32Array, i: number, j: number, fPage: number, rPage: number, tPage: number, yPage: number): number {
     const { nf, width, raw: { word, shift, mask } } = G;
     for (let f = 0, a = i * nf, b = j * nf; f < nf; f++, a++, b++) {
@@ -231,29 +233,17 @@ function pageCanonicalizer(k: Kernel): ((s: Uint32Array) => void) | undefined {
 
   /** Pointers from a member to its own page, normalised: a present PTE and a holder past its grab point at it. */
   function normalise(G: Group, s: Uint32Array): void {
-    if (G.inRange) {
-      // the same writes as below, straight to the words (every value is in its field's range, and min ≤ 0)
-      for (const x of G.ptes) {
-        const f = x.pfn;
-        const v = (((s[x.present.word]! >>> x.present.shift) & x.present.mask) + x.present.min !== 0 ? x.p : 0) - f.min;
-        s[f.word] = (s[f.word]! & f.clearMask) | (v << f.shift);
-      }
-      for (const x of G.hold) {
-        const pc = x.pc.get(s);
-        const f = x.page;
-        const v = (pc === HOLDER.start || pc === HOLDER.refused ? 0 : x.p) - f.min;
-        s[f.word] = (s[f.word]! & f.clearMask) | (v << f.shift);
-      }
-      return;
+    // straight to the words: every value is in its field's range (checked when the groups are built)
+    for (const x of G.ptes) {
+      const f = x.pfn;
+      const v = (((s[x.present.word]! >>> x.present.shift) & x.present.mask) + x.present.min !== 0 ? x.p : 0) - f.min;
+      s[f.word] = (s[f.word]! & f.clearMask) | (v << f.shift);
     }
-    const g = G.g;
-    for (let i = 0; i < G.n; i++) {
-      const p = g.pages[i]!;
-      for (const e of G.vmaPfn[i]!) e.pfn.set(s, e.present.test(s) ? p : 0);
-      for (const h of g.holders[i]!) {
-        const pc = k.hd[h]!.pc.get(s);
-        k.hd[h]!.page.set(s, pc === HOLDER.start || pc === HOLDER.refused ? 0 : p);
-      }
+    for (const x of G.hold) {
+      const pc = x.pc.get(s);
+      const f = x.page;
+      const v = (pc === HOLDER.start || pc === HOLDER.refused ? 0 : x.p) - f.min;
+      s[f.word] = (s[f.word]! & f.clearMask) | (v << f.shift);
     }
   }
 }
