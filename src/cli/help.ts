@@ -60,7 +60,7 @@ exit codes: 0 complete search, all properties hold; 1 a property violated or vac
   --full            text and dot: whole states, not only what changed
   --property NAME   itf, mermaid, dot: draw NAME's trace (a witness for a sometimes property)
                     instead of the first counterexample
-  --exact           store full states instead of 64-bit fingerprints (no collision risk)
+  --exact           store full states instead of fingerprints (no collision risk)
   --max-depth N     explore at most N steps from an initial state
   --max-states N    stop after N distinct states
   --time-limit S    stop after S seconds

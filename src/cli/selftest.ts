@@ -36,7 +36,7 @@ what was found instead, "# SKIP <reason>" for rows the model cannot express.
                     cow/basic-cow-after-fork (its base-page row and, for an
                     anonymous case, its swapped-out variant), or a path to it
   --json            one JSON object on stdout
-  --exact           store full states instead of 64-bit fingerprints
+  --exact           store full states instead of fingerprints
   --max-states N, --time-limit S, --max-memory M
                     bounds for each row's search (a row that hits one is an error, not a verdict)
 

@@ -6,7 +6,7 @@
 // per-state allocation: every buffer is sized once for BATCH states.
 
 import { compileExpander, type Expander, type ExpandError } from './expand.js';
-import { FP, FP_ZERO, MIX_HELPERS, finish, mix1, mix2, mixSource1, mixSource2 } from './hash.js';
+import { FP, FP_ZERO, M3_SHIFT, MIX_HELPERS, finish, mix1, mix2, mix3, mixSource1, mixSource2, mixSource3 } from './hash.js';
 import { ModelFault, type Action } from './model.js';
 import { FieldRangeError } from './schema.js';
 
@@ -22,15 +22,17 @@ export class SuccessorBatch {
   readonly cviews: Uint32Array[];
   /** The action index of each successor. */
   readonly acts: Int32Array;
-  /** Fingerprint lanes of each successor (of its canonical form). */
+  /** Fingerprint lanes of each successor (of its canonical form): FP[0], FP[1], FP[2] (hash.ts). */
   readonly fh: Int32Array;
   readonly fl: Int32Array;
+  readonly fm: Int32Array;
   readonly sEnd: Int32Array;
   /** Range errors: the errors of srcs[b] end at eEnd[b]; the action and message of each. */
   readonly eEnd: Int32Array;
   readonly errActs: Int32Array;
   readonly errMsgs: string[] = [];
   private readonly fingerprints: Fingerprinter;
+  private readonly fingerprints64: Fingerprinter;
   private readonly err: ExpandError = { a: 0, k: 0, inEffect: false, e: undefined };
   private readonly expand: Expander;
 
@@ -43,10 +45,12 @@ export class SuccessorBatch {
     this.acts = new Int32Array(maxSucc);
     this.fh = new Int32Array(maxSucc);
     this.fl = new Int32Array(maxSucc);
+    this.fm = new Int32Array(maxSucc);
     this.errActs = new Int32Array(maxSucc);
     this.sEnd = new Int32Array(BATCH);
     this.eEnd = new Int32Array(BATCH);
     this.fingerprints = compileFingerprinter(W, seed);
+    this.fingerprints64 = compileFingerprinter(W, seed, false);
     this.expand = compileExpander(actions, W);
   }
 
@@ -87,16 +91,20 @@ export class SuccessorBatch {
     return n;
   }
 
-  /** Fingerprints of the batch's successors, from each parent's sums re-mixing only the words that changed (hash.ts). */
-  fingerprintAll(B: number): void {
-    this.fingerprints(B, this.srcs, this.cviews, this.sEnd, this.fh, this.fl);
+  /**
+   * Fingerprints of the batch's successors, from each parent's sums re-mixing
+   * only the words that changed (hash.ts). Without `third`, fm is 0 (the third
+   * lane not computed: what a table under COMPACT_FROM slots does not keep,
+   * visited.ts).
+   */
+  fingerprintAll(B: number, third = true): void {
+    (third ? this.fingerprints : this.fingerprints64)(B, this.srcs, this.cviews, this.sEnd, this.fh, this.fl, this.fm);
   }
 }
 
-/** Fingerprint lanes (fh, fl) of the successors cviews[0..sEnd[B-1]), each incrementally from its parent srcs[b]. */
-export type Fingerprinter = (B: number, srcs: readonly Uint32Array[], cviews: readonly Uint32Array[], sEnd: Int32Array, fh: Int32Array, fl: Int32Array) => void;
+/** Fingerprint lanes (fh, fl, fm) of the successors cviews[0..sEnd[B-1]), each incrementally from its parent srcs[b] (fm 0 if the fingerprinter leaves the third lane out). */
+export type Fingerprinter = (B: number, srcs: readonly Uint32Array[], cviews: readonly Uint32Array[], sEnd: Int32Array, fh: Int32Array, fl: Int32Array, fm: Int32Array) => void;
 
-/** Above this many words per state the fingerprinter is a loop, not unrolled code. */
 const MAX_UNROLLED_WORDS = 16;
 
 /**
@@ -104,68 +112,80 @@ const MAX_UNROLLED_WORDS = 16;
  * words it is generated code, unrolled over the words: each word's mixing key
  * is a constant and the parent's words and mixes are locals, not array
  * loads (peterson N=4: the fingerprints cost a seventh of the search). It
- * computes exactly what the loop does (test/hash.test.ts).
+ * computes exactly what the loop does (test/hash.test.ts). Without `third`
+ * it leaves the third lane out (fm 0).
  */
-export function compileFingerprinter(W: number, seed = 0): Fingerprinter {
-  if (W > MAX_UNROLLED_WORDS || W === 0) return loopFingerprinter(W, seed);
-  const L: string[] = ['"use strict";', MIX_HELPERS, 'return function fingerprints(B, srcs, cviews, sEnd, fh, fl) {', '  let j = 0;', '  for (let b = 0; b < B; b++) {', '    const jEnd = sEnd[b];', '    if (j === jEnd) continue;', '    const src = srcs[b];'];
-  const sum1: string[] = [];
-  const sum2: string[] = [];
+export function compileFingerprinter(W: number, seed = 0, third = true): Fingerprinter {
+  if (W > MAX_UNROLLED_WORDS || W === 0) return loopFingerprinter(W, seed, third);
+  const L: string[] = ['"use strict";', MIX_HELPERS, 'return function fingerprints(B, srcs, cviews, sEnd, fh, fl, fm) {', '  let j = 0;', '  for (let b = 0; b < B; b++) {', '    const jEnd = sEnd[b];', '    if (j === jEnd) continue;', '    const src = srcs[b];'];
+  const sums: string[][] = [[], [], []];
   for (let i = 0; i < W; i++) {
     L.push(`    const s${i} = src[${i}] | 0;`);
     L.push(`    const p${i} = ${mixSource1(i, `s${i}`, seed)};`);
     L.push(`    const q${i} = ${mixSource2(i, `s${i}`, seed)};`);
-    sum1.push(`p${i}`);
-    sum2.push(`q${i}`);
+    if (third) L.push(`    const r${i} = ${mixSource3(i, `s${i}`, seed)};`);
+    sums[0]!.push(`p${i}`);
+    sums[1]!.push(`q${i}`);
+    sums[2]!.push(`r${i}`);
   }
-  L.push(`    const S1 = (${sum1.join(' + ')}) | 0;`);
-  L.push(`    const S2 = (${sum2.join(' + ')}) | 0;`);
+  L.push(`    const S1 = (${sums[0]!.join(' + ')}) | 0;`);
+  L.push(`    const S2 = (${sums[1]!.join(' + ')}) | 0;`);
+  if (third) L.push(`    const S3 = (${sums[2]!.join(' + ')}) | 0;`);
   L.push('    for (; j < jEnd; j++) {');
   L.push('      const d = cviews[j];');
-  L.push('      let a = S1, z = S2, x;');
+  L.push(`      let a = S1, z = S2, ${third ? 'c = S3, ' : ''}x;`);
   for (let i = 0; i < W; i++) {
-    L.push(`      x = d[${i}] | 0; if (x !== s${i}) { a = (a + ${mixSource1(i, 'x', seed)} - p${i}) | 0; z = (z + ${mixSource2(i, 'x', seed)} - q${i}) | 0; }`);
+    L.push(`      x = d[${i}] | 0; if (x !== s${i}) { a = (a + ${mixSource1(i, 'x', seed)} - p${i}) | 0; z = (z + ${mixSource2(i, 'x', seed)} - q${i}) | 0;${third ? ` c = (c + ${mixSource3(i, 'x', seed)} - r${i}) | 0;` : ''} }`);
   }
   L.push(`      fh[j] = a === 0 ? ${FP_ZERO[0]} : a;`);
   L.push(`      fl[j] = z === 0 ? ${FP_ZERO[1]} : z;`);
+  L.push(third ? `      fm[j] = c >>> ${M3_SHIFT} || 1;` : '      fm[j] = 0;');
   L.push('    }', '  }', '};');
   return new Function(L.join('\n'))() as Fingerprinter;
 }
 
 /** The same as a loop over the words (wide states). */
-export function loopFingerprinter(W: number, seed = 0): Fingerprinter {
+export function loopFingerprinter(W: number, seed = 0, third = true): Fingerprinter {
   const c1 = new Int32Array(W);
   const c2 = new Int32Array(W);
-  return (B, srcs, cviews, sEnd, fh, fl) => {
+  const c3 = new Int32Array(W);
+  return (B, srcs, cviews, sEnd, fh, fl, fm) => {
     for (let b = 0, j = 0; b < B; b++) {
       const jEnd = sEnd[b]!;
       if (j === jEnd) continue;
       const src = srcs[b]!;
       let s1 = 0;
       let s2 = 0;
+      let s3 = 0;
       for (let i = 0; i < W; i++) {
         const x = src[i]!;
         const m1 = mix1(i, x, seed);
         const m2 = mix2(i, x, seed);
+        const m3 = mix3(i, x, seed);
         c1[i] = m1;
         c2[i] = m2;
+        c3[i] = m3;
         s1 = (s1 + m1) | 0;
         s2 = (s2 + m2) | 0;
+        s3 = (s3 + m3) | 0;
       }
       for (; j < jEnd; j++) {
         const d = cviews[j]!;
         let a = s1;
         let z = s2;
+        let c = s3;
         for (let i = 0; i < W; i++) {
           const x = d[i]!;
           if (x !== src[i]) {
             a = (a + mix1(i, x, seed) - c1[i]!) | 0;
             z = (z + mix2(i, x, seed) - c2[i]!) | 0;
+            c = (c + mix3(i, x, seed) - c3[i]!) | 0;
           }
         }
-        finish(a, z);
+        finish(a, z, c);
         fh[j] = FP[0]!;
         fl[j] = FP[1]!;
+        fm[j] = third ? FP[2]! : 0;
       }
     }
   };

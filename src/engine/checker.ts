@@ -2,7 +2,8 @@
 //
 // Storage (why it looks like this):
 // - In fingerprint mode the visited set is an ordered open-addressing table
-//   of 64-bit fingerprints, kept 69-90 % full and grown in place
+//   of fingerprints (75 bits in 8 bytes a slot from a million states on),
+//   kept 69-90 % full and grown in place
 //   (visited.ts); fingerprints are sums of per-word mixes, updated from the
 //   parent's for the words a step changed (hash.ts). In exact mode a slot
 //   is a state id and the full packed states sit in one big Uint32Array, so
@@ -34,7 +35,7 @@ import { LINK_CHUNK, LINK_CHUNK_BITS, LINK_MASK, Links } from './links.js';
 import type { Action, Model, Property, PropertyKind } from './model.js';
 import { ModelFault, validateModel } from './model.js';
 import { compileStateChecks, compileStepChecks, type StateChecks, type StepChecks } from './state-checks.js';
-import { FingerprintSet, INITIAL_SLOTS, lanesFor } from './visited.js';
+import { FingerprintSet, INITIAL_SLOTS } from './visited.js';
 import type { CheckResult, CoverageEntry, PropertyResult, Remaining, StopReason, TraceStep } from './result.js';
 import { ParallelSearch } from './parallel.js';
 import { checkLiveness, hasLiveness, livenessProperties, type LivenessOutcome } from './liveness.js';
@@ -160,7 +161,7 @@ export class Checker implements Search {
     this.isQuiescent = model.isQuiescent;
     this.links = new Links(this.nA);
 
-    this.fps = new FingerprintSet(new Int32Array(this.exact ? 0 : lanesFor(INITIAL_SLOTS)));
+    this.fps = this.exact ? new FingerprintSet(0, new Int32Array(0)) : new FingerprintSet(INITIAL_SLOTS);
     this.table = new Int32Array(this.exact ? INITIAL_SLOTS : 0);
     this.slotHash = new Int32Array(this.exact ? INITIAL_SLOTS : 0);
     this.store = new Uint32Array(this.exact ? 1024 * this.W : 0);
@@ -416,12 +417,12 @@ export class Checker implements Search {
   }
 
   /**
-   * Store a state known to be new: v with fingerprint (h, l), reached from
+   * Store a state known to be new: v with fingerprint (h, l, m), reached from
    * position `pos` of the current level by action `via` (for an initial
    * state, pos is -1 and via its init index). Returns its id, or -2 if a
    * bound stopped the search.
    */
-  private addNew(v: Uint32Array, h: number, l: number, pos: number, via: number, slot: number): number {
+  private addNew(v: Uint32Array, h: number, l: number, m: number, pos: number, via: number, slot: number): number {
     const max = this.opts.maxStates;
     if (max !== undefined && this.count >= max) {
       this.stop('max-states');
@@ -431,7 +432,7 @@ export class Checker implements Search {
     const exact = this.exact;
     if (id + 1 > (exact ? this.growAt : this.fps.growAt)) {
       if (!this.growTable()) return -2;
-      slot = -1 - (exact ? this.probeExact(v, h) : this.fps.probe(h, l));
+      slot = -1 - (exact ? this.probeExact(v, h) : this.fps.probe(h, l, m));
     }
     if ((id & LINK_MASK) === 0 && !this.linkRoom(id)) return -2;
     if (exact && !this.storeRoom(id)) return -2;
@@ -453,9 +454,9 @@ export class Checker implements Search {
       this.store.set(v, id * W);
     } else {
       // a run that would leave the table makes it grow (rare: a run near its end)
-      while (!this.fps.insertAt(slot, h, l)) {
+      while (!this.fps.insertAt(slot, h, l, m)) {
         if (!this.growTable()) return -2;
-        slot = -1 - this.fps.probe(h, l);
+        slot = -1 - this.fps.probe(h, l, m);
       }
     }
     this.links.chunks[id >>> LINK_CHUNK_BITS]![id & LINK_MASK] = link;
@@ -466,11 +467,11 @@ export class Checker implements Search {
     return id;
   }
 
-  /** POR: add (h, l) to one of the proviso's sets. False when memory stopped the search. */
-  private noteIn(set: FingerprintSet, h: number, l: number): boolean {
+  /** POR: add (h, l, m) to one of the proviso's sets. False when memory stopped the search. */
+  private noteIn(set: FingerprintSet, h: number, l: number, m: number): boolean {
     for (;;) {
       if (set.count + 1 > set.growAt && !growFingerprintSet(set, { memoryAllows: (x) => this.memoryAllows(x), allocate: (make) => this.allocate(make), reserveBytes: 0 })) return false;
-      const r = set.add(h, l);
+      const r = set.add(h, l, m);
       if (r >= 0) return true;
       if (!growFingerprintSet(set, { memoryAllows: (x) => this.memoryAllows(x), allocate: (make) => this.allocate(make), reserveBytes: 0 })) return false;
     }
@@ -482,7 +483,7 @@ export class Checker implements Search {
    * src is expanded fully. (A successor not expanded yet, or expanded
    * fully, needs nothing: see por.ts.)
    */
-  private provisoBlocks(src: Uint32Array, v: Uint32Array, h: number, l: number): boolean {
+  private provisoBlocks(src: Uint32Array, v: Uint32Array, h: number, l: number, m: number): boolean {
     let self = true;
     for (let k = 0; k < this.W; k++) if (src[k] !== v[k]) { self = false; break; }
     if (self) return true;
@@ -490,7 +491,14 @@ export class Checker implements Search {
       const slot = this.probeExact(v, h);
       return slot >= 0 && this.reducedById[this.table[slot]! - 1] === 1;
     }
-    return this.reducedFps!.count > 0 && this.reducedFps!.probe(h, l) >= 0;
+    const set = this.reducedFps!;
+    if (set.count === 0) return false;
+    if (m === 0 && set.compact) {
+      // the batch left the third lane out (the set turned compact during it): the set needs it
+      fingerprint(v, 0, this.W, this.seed);
+      m = FP[2]!;
+    }
+    return set.probe(h, l, m) >= 0;
   }
 
   /**
@@ -502,11 +510,11 @@ export class Checker implements Search {
   private porChoose(src: Uint32Array, srcId: number, j0: number, j1: number, noRangeError: boolean): number {
     const por = this.por!;
     if (por.givenUp) { por.full++; return 0; }
-    const { acts, cviews, fh, fl } = this.batch;
+    const { acts, cviews, fh, fl, fm } = this.batch;
     const keep = this.keep;
     if (!noRangeError || por.choose(src, acts, j0, j1, keep) <= 0) { por.full++; return 0; }
     for (let q = j0; q < j1; q++) {
-      if (keep[q - j0] === 1 && this.provisoBlocks(src, cviews[q]!, fh[q]!, fl[q]!)) { por.provisoFull++; por.full++; return 0; }
+      if (keep[q - j0] === 1 && this.provisoBlocks(src, cviews[q]!, fh[q]!, fl[q]!, fm[q]!)) { por.provisoFull++; por.full++; return 0; }
     }
     por.reduced++;
     return this.noteReduced(src, srcId) ? 1 : -1;
@@ -527,7 +535,7 @@ export class Checker implements Search {
       return true;
     }
     fingerprint(src, 0, this.W, this.seed);
-    return this.noteIn(this.reducedFps!, FP[0]!, FP[1]!);
+    return this.noteIn(this.reducedFps!, FP[0]!, FP[1]!, FP[2]!);
   }
 
   // --- search ------------------------------------------------------------
@@ -540,9 +548,10 @@ export class Checker implements Search {
       fingerprint(s, 0, this.W, this.seed);
       const h = FP[0]!;
       const l = FP[1]!;
-      const slot = this.exact ? this.probeExact(s, h) : this.fps.probe(h, l);
+      const m = FP[2]!;
+      const slot = this.exact ? this.probeExact(s, h) : this.fps.probe(h, l, m);
       if (slot >= 0) continue;
-      const id = this.addNew(s, h, l, -1, i, -1 - slot);
+      const id = this.addNew(s, h, l, m, -1, i, -1 - slot);
       if (id === -2) return;
       this.checkNewState(s, id);
     }
@@ -594,7 +603,7 @@ export class Checker implements Search {
   private explore(t0: number, sliceMs: number): void {
     const actions = this.actions;
     const batch = this.batch;
-    const { srcs, views, cviews, acts, fh, fl, errActs, errMsgs, sEnd, eEnd } = batch;
+    const { srcs, views, cviews, acts, fh, fl, fm, errActs, errMsgs, sEnd, eEnd } = batch;
     const fired = this.fired;
     const found = this.found;
     const exact = this.exact;
@@ -633,7 +642,7 @@ export class Checker implements Search {
       // with symmetry reduction, what is hashed and stored is each successor's canonical form)
       const n = batch.expandFrom(cur, pos0, B);
       // 2. their fingerprints (incrementally from the parents'), then a first touch of each home slot (the cache misses overlap)
-      batch.fingerprintAll(B);
+      batch.fingerprintAll(B, fps.compact || (this.reducedFps?.compact ?? false));
       if (!exact) {
         // a tight loop of independent loads, so the CPU keeps many misses in flight
         const table = fps.table;
@@ -668,7 +677,8 @@ export class Checker implements Search {
           const v = cviews[j]!;
           const h = fh[j]!;
           const l = fl[j]!;
-          const slot = exact ? this.probeExact(v, h) : fps.probe(h, l);
+          const m = fm[j]!;
+          const slot = exact ? this.probeExact(v, h) : fps.probe(h, l, m);
           // At --max-depth a successor not stored yet is cut off (counted in pastBound). One
           // already stored is a transition within the explored states: it is counted and
           // step-checked like any other, so a bound that cuts nothing changes no verdict.
@@ -682,7 +692,7 @@ export class Checker implements Search {
           const nf = this.stepChecks(a, src, actions[a]!, views[j]!, this.live, this.checkOut);
           for (let k = 0; k < nf; k++) this.record(this.tracked[this.checkOut[k]!]!, srcId, a);
           if (slot >= 0 || atBound) continue;
-          const id = this.addNew(v, h, l, pos, a, -1 - slot);
+          const id = this.addNew(v, h, l, m, pos, a, -1 - slot);
           if (id === -2) { stopped = true; break; } // a bound stopped the search; this state stays queued
           found[a]!++;
           this.checkNewState(v, id);
@@ -811,7 +821,7 @@ export class Checker implements Search {
         bytesPerState: d > 0 ? stored / d : 0,
         storedBytes: stored,
         stateWords: this.W,
-        collisionProbability: this.exact ? 0 : collisionEstimate(d, g),
+        collisionProbability: this.exact ? 0 : collisionEstimate(d, g, this.fps.narrow),
         queued,
       },
       ...(complete ? {} : { remaining: this.remaining() }),

@@ -79,6 +79,7 @@ export class ParallelSearch implements Search {
   private readonly fired: Float64Array;
   private readonly found: Float64Array;
   private tableBytes: number[];
+  private narrow: number[];
 
   private readonly signature: ModelSignature;
 
@@ -97,6 +98,7 @@ export class ParallelSearch implements Search {
     this.fired = new Float64Array(this.nA);
     this.found = new Float64Array(this.nA);
     this.tableBytes = new Array(this.nW).fill(0);
+    this.narrow = new Array(this.nW).fill(0);
     this.control = new SharedArrayBuffer(controlInts(this.nW, this.defs.length) * 4);
     this.ctl = new Int32Array(this.control);
     const rings: (SharedArrayBuffer | null)[][] = [];
@@ -308,6 +310,7 @@ export class ParallelSearch implements Search {
         this.found[a] += r.found[a]!;
       }
       this.tableBytes[r.worker] = r.tableBytes;
+      this.narrow[r.worker] = r.narrow;
       if (r.stopped) stopped = true;
       expanded += r.expanded;
     }
@@ -414,7 +417,7 @@ export class ParallelSearch implements Search {
         bytesPerState: d > 0 ? stored / d : 0,
         storedBytes: stored,
         stateWords: this.model.layout.words,
-        collisionProbability: collisionEstimate(d, g),
+        collisionProbability: collisionEstimate(d, g, this.narrow.reduce((a, b) => a + b, 0)),
         queued,
       },
       ...(complete ? {} : { remaining: this.remaining() }),

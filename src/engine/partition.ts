@@ -121,6 +121,8 @@ export interface LevelReport {
   readonly findings: readonly Finding[];
   /** The visited set's bytes (stored per state) and everything this worker holds. */
   readonly tableBytes: number;
+  /** Fingerprints my table stores with 64 bits (visited.ts). */
+  readonly narrow: number;
   readonly bytes: number;
   readonly stopped: boolean;
 }
@@ -199,8 +201,8 @@ export class PartitionExplorer {
   private readonly rs: Uint32Array;
   private readonly rsrc: Uint32Array;
   private readonly dh = new Int32Array(DRAIN_GROUP);
-  /** Fingerprints recently sent to other workers (direct-mapped by the first lane's low bits; two lanes per slot). */
-  private readonly sent = new Int32Array(2 * (SENT_MASK + 1));
+  /** Fingerprints recently sent to other workers (direct-mapped by the first lane's low bits; three lanes per slot). */
+  private readonly sent = new Int32Array(3 * (SENT_MASK + 1));
   private sink = 0;
 
   // statistics since the last report
@@ -385,11 +387,11 @@ export class PartitionExplorer {
   // --- storing ---------------------------------------------------------------------
 
   /**
-   * Store v (fingerprint h, l; probe result `slot`, negative) as a state of the
+   * Store v (fingerprint h, l, m; probe result `slot`, negative) as a state of the
    * next level reached from level offset `pos` by action `via` (pos -1: an
    * initial state, via its init index). False if a bound stopped the search.
    */
-  private addNew(v: Uint32Array, h: number, l: number, slot: number, pos: number, via: number): boolean {
+  private addNew(v: Uint32Array, h: number, l: number, m: number, slot: number, pos: number, via: number): boolean {
     const max = this.opts.maxStates;
     if (max !== undefined && Atomics.add(this.ctl, C_STATES, 1) >= max) {
       this.stop('max-states');
@@ -399,14 +401,14 @@ export class PartitionExplorer {
     let p = -1 - slot;
     if (fps.count + 1 > fps.growAt) {
       if (!this.growTable()) return false;
-      p = -1 - fps.probe(h, l);
+      p = -1 - fps.probe(h, l, m);
     }
     const W = this.W;
     const i = this.nxtCount;
     if (((i + 1) * W > this.nxt.length || i + 1 > this.links.length || (this.wide !== undefined && i + 1 > this.wide.length)) && !this.growNext(i + 1)) return false;
-    while (!fps.insertAt(p, h, l)) {
+    while (!fps.insertAt(p, h, l, m)) {
       if (!this.growTable()) return false;
-      p = -1 - fps.probe(h, l);
+      p = -1 - fps.probe(h, l, m);
     }
     let link = via;
     if (pos >= 0) {
@@ -461,7 +463,7 @@ export class PartitionExplorer {
     const rsrc = this.rsrc;
     const fps = this.fps;
     const atBound = this.atBound;
-    const rec = 4 + (atBound ? 2 * W : W);
+    const rec = 5 + (atBound ? 2 * W : W);
     const dh = this.dh;
     for (let o = 0; o < this.nW; o++) {
       const q = this.inn[o];
@@ -483,12 +485,13 @@ export class PartitionExplorer {
         for (let k0 = 0; k0 < g; k0++) {
           const h = dh[k0]!;
           const l = q[Q_DATA + ((head + 1) & QMASK)]!;
-          const pos = q[Q_DATA + ((head + 2) & QMASK)]!;
-          const a = q[Q_DATA + ((head + 3) & QMASK)]!;
-          for (let k = 0; k < W; k++) rs[k] = q[Q_DATA + ((head + 4 + k) & QMASK)]!;
-          const slot = fps.probe(h, l);
+          const m = q[Q_DATA + ((head + 2) & QMASK)]!;
+          const pos = q[Q_DATA + ((head + 3) & QMASK)]!;
+          const a = q[Q_DATA + ((head + 4) & QMASK)]!;
+          for (let k = 0; k < W; k++) rs[k] = q[Q_DATA + ((head + 5 + k) & QMASK)]!;
+          const slot = fps.probe(h, l, m);
           if (atBound) {
-            for (let k = 0; k < W; k++) rsrc[k] = q[Q_DATA + ((head + 4 + W + k) & QMASK)]!;
+            for (let k = 0; k < W; k++) rsrc[k] = q[Q_DATA + ((head + 5 + W + k) & QMASK)]!;
             if (slot < 0) {
               this.depthCut = true;
               this.pastBound++;
@@ -499,7 +502,7 @@ export class PartitionExplorer {
             }
           } else if (slot < 0) {
             const idx = this.nxtCount;
-            if (this.addNew(rs, h, l, slot, pos, a)) {
+            if (this.addNew(rs, h, l, m, slot, pos, a)) {
               this.found[a]!++;
               this.checkNewState(rs, idx);
             } else break;
@@ -618,11 +621,12 @@ export class PartitionExplorer {
       fingerprint(s, 0, this.W, this.opts.seed ?? 0);
       const h = FP[0]!;
       const l = FP[1]!;
+      const m = FP[2]!;
       if (this.owner(l) !== this.me) continue;
-      const slot = this.fps.probe(h, l);
+      const slot = this.fps.probe(h, l, m);
       if (slot >= 0) continue;
       const idx = this.nxtCount;
-      if (!this.addNew(s, h, l, slot, -1, i)) break;
+      if (!this.addNew(s, h, l, m, slot, -1, i)) break;
       this.checkNewState(s, idx);
     }
   }
@@ -645,6 +649,7 @@ export class PartitionExplorer {
       depthCut: this.depthCut,
       findings: this.findings,
       tableBytes: this.fps.byteLength,
+      narrow: this.fps.narrow,
       bytes: this.bytes(),
       stopped,
     };
@@ -705,10 +710,10 @@ export class PartitionExplorer {
     const W = this.W;
     const me = this.me;
     const batch = this.batch;
-    const { srcs, views, cviews, acts, fh, fl, errActs, errMsgs, sEnd, eEnd } = batch;
+    const { srcs, views, cviews, acts, fh, fl, fm, errActs, errMsgs, sEnd, eEnd } = batch;
     const fps = this.fps;
     const atBound = this.atBound;
-    const rec = 4 + (atBound ? 2 * W : W);
+    const rec = 5 + (atBound ? 2 * W : W);
     const isLegalEnd = this.model.isLegalEnd;
     const sent = this.sent;
     const cur = this.shareBuf[seg]!;
@@ -731,7 +736,7 @@ export class PartitionExplorer {
       let sink = 0;
       for (let k = 0; k < nm; k++) sink ^= table[2 * (((fh[mine[k]!]! >>> 0) * scale) | 0)]!;
       // and the sent cache's slot of every successor (the others' are looked up there)
-      for (let j = 0; j < n; j++) sink ^= sent[2 * (fh[j]! & SENT_MASK)]!;
+      for (let j = 0; j < n; j++) sink ^= sent[3 * (fh[j]! & SENT_MASK)]!;
       this.sink ^= sink;
     }
 
@@ -752,9 +757,10 @@ export class PartitionExplorer {
         const raw = views[j]!;
         const h = fh[j]!;
         const l = fl[j]!;
+        const m = fm[j]!;
         const o = this.owner(l);
         if (o === me) {
-          const slot = fps.probe(h, l);
+          const slot = fps.probe(h, l, m);
           if (atBound && slot < 0) {
             this.depthCut = true;
             this.pastBound++;
@@ -765,7 +771,7 @@ export class PartitionExplorer {
           this.checkStep(src, a, raw, srcId);
           if (slot >= 0 || atBound) continue;
           const idx = this.nxtCount;
-          if (!this.addNew(v, h, l, slot, pos, a)) return false;
+          if (!this.addNew(v, h, l, m, slot, pos, a)) return false;
           this.found[a]!++;
           this.checkNewState(v, idx);
         } else {
@@ -777,19 +783,21 @@ export class PartitionExplorer {
           // sent before (to the same owner, as the owner follows from the fingerprint)? Then the
           // owner has stored it already or will before this level ends: nothing to send again.
           if (!atBound) {
-            const ci = 2 * (h & SENT_MASK);
-            if (sent[ci] === h && sent[ci + 1] === l) continue;
+            const ci = 3 * (h & SENT_MASK);
+            if (sent[ci] === h && sent[ci + 1] === l && sent[ci + 2] === m) continue;
             sent[ci] = h;
             sent[ci + 1] = l;
+            sent[ci + 2] = m;
           }
           if (!this.reserve(o, rec)) return false;
           const q = this.out[o]!;
           let t = this.outTail[o]!;
           q[Q_DATA + (t & QMASK)] = h;
           q[Q_DATA + ((t + 1) & QMASK)] = l;
-          q[Q_DATA + ((t + 2) & QMASK)] = pos;
-          q[Q_DATA + ((t + 3) & QMASK)] = a;
-          t += 4;
+          q[Q_DATA + ((t + 2) & QMASK)] = m;
+          q[Q_DATA + ((t + 3) & QMASK)] = pos;
+          q[Q_DATA + ((t + 4) & QMASK)] = a;
+          t += 5;
           // at --max-depth the owner only checks the transition (stored already?): it gets the concrete state
           const d = atBound ? raw : v;
           for (let k = 0; k < W; k++) q[Q_DATA + ((t + k) & QMASK)] = d[k]!;

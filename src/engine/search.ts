@@ -4,7 +4,7 @@
 // re-execution.
 
 import os from 'node:os';
-import { FINGERPRINT_SPACE } from './hash.js';
+import { FINGERPRINT_SPACE, NARROW_SPACE } from './hash.js';
 import { TraceRebuildError } from './links.js';
 import type { Action, Model } from './model.js';
 import { FieldRangeError } from './schema.js';
@@ -23,7 +23,7 @@ export type ModelSource =
   | { readonly module: string; readonly export: string; readonly entry: string; readonly params: Readonly<Record<string, string | number | boolean>>; readonly input?: string };
 
 export interface CheckOptions {
-  /** Store full states instead of 64-bit fingerprints. */
+  /** Store full states instead of fingerprints. */
   readonly exact?: boolean;
   /** Explore at most this many steps from an initial state. */
   readonly maxDepth?: number;
@@ -138,13 +138,21 @@ export function growFingerprintSet(fps: FingerprintSet, budget: TableBudget): bo
     if (!budget.memoryAllows(lanes * 4)) return false;
     const t = budget.allocate(() => newCap >= RESERVE_FROM ? reservedTable(lanes, budget.reserveBytes) : new Int32Array(lanes));
     if (t === undefined) return false;
-    if (fps.rehashInto(t)) return true;
+    if (fps.rehashInto(t, newCap)) return true;
   }
 }
 
-/** The TLC estimate of the probability that some state was never explored because of a fingerprint collision. */
-export const collisionEstimate = (distinct: number, generated: number): number =>
-  Math.min(1, (distinct * Math.max(0, generated - distinct)) / FINGERPRINT_SPACE);
+/**
+ * The TLC estimate of the probability that some state was never explored
+ * because of a fingerprint collision: each of the generated - distinct
+ * lookups of a state already stored could have met another one's
+ * fingerprint. `narrow` of the distinct states are stored with 64 bits, the
+ * rest with 75 (visited.ts).
+ */
+export const collisionEstimate = (distinct: number, generated: number, narrow = distinct): number => {
+  const n = Math.min(narrow, distinct);
+  return Math.min(1, Math.max(0, generated - distinct) * (n / NARROW_SPACE + (distinct - n) / FINGERPRINT_SPACE));
+};
 
 /** What every search driver answers (the single-threaded Checker and the worker-thread one). */
 export interface Search {
