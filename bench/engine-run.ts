@@ -4,6 +4,7 @@
 //
 //   node dist/bench/engine-run.js MODEL [NAME=VALUE…] [--exact] [--workers N]
 //        [--scenario NAME|PATH] [--max-states N] [--por]
+import '../src/engine/tuning.js'; // first: V8 flags for the search (tuning.ts)
 import { Checker, type CheckOptions } from '../src/engine/checker.js';
 import { entrySource, resolveParams } from '../src/engine/registry.js';
 import { findModel } from '../models/index.js';

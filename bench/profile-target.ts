@@ -3,6 +3,7 @@
 // proposal, single-threaded, bounded to PROFILE_MAX_STATES states (default
 // 10 million, about 30-40 s on the reference machine; the full search is
 // 28,035,396 states). PROFILE_MODEL picks another proposal.
+import '../src/engine/tuning.js'; // first: V8 flags for the search (tuning.ts)
 import { Checker } from '../src/engine/checker.js';
 import { findModel } from '../models/index.js';
 

@@ -205,4 +205,7 @@ test('searches across the switch: fingerprint mode finds the states --exact find
   const narrow = Math.floor(cap * LOAD_MAX);
   const expected = (g - fp.stats.states) * (narrow / (2 ** 32 - 1) ** 2 + (fp.stats.states - narrow) / ((2 ** 32 - 1) ** 2 * 2047));
   t.true(Math.abs(fp.stats.collisionProbability / expected - 1) < 0.01, `estimate ${fp.stats.collisionProbability} against ${expected}`);
+  // on two workers each table holds about half the states, under the switch: all of them are 64-bit
+  const all64 = (g - two.stats.states) * (two.stats.states / (2 ** 32 - 1) ** 2);
+  t.true(Math.abs(two.stats.collisionProbability / all64 - 1) < 0.01, `two workers: estimate ${two.stats.collisionProbability} against ${all64}`);
 });

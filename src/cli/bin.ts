@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // The `gupcheck` executable: run the CLI and turn its answer into an exit code.
+import '../engine/tuning.js'; // first: V8 flags for the search (tuning.ts)
 import { main } from './main.js';
 
 // A reader that stops early (`gupcheck start | head`) is not an error worth a stack trace.
