@@ -76,6 +76,11 @@ export const lanesFor = (cap: number): number => 2 * (cap + OVERFLOW);
  */
 export const baseOf = (home: number, inv: number): number => Math.floor(home * inv) - 4;
 
+/** A compact slot's first lane: h's offset from base(home) (R_BITS), then l's top bits. */
+const slotHi = (hu: number, home: number, inv: number, l: number): number => ((hu - baseOf(home, inv)) << L_LOW) | (l >>> R_BITS);
+/** A compact slot's second lane: l's low R_BITS bits, m (M_BITS), the distance from home + 1 (8 bits; 0 marks an empty slot). */
+const slotLo = (l: number, m: number, distance: number): number => ((l & ((1 << R_BITS) - 1)) << (M_BITS + 8)) | (m << 8) | (distance + 1);
+
 /** The first lane (unsigned) of slot i of a 64-bit table t, or -1 if the slot is empty. */
 const firstLaneWide = (t: Int32Array, i: number): number => (t[2 * i] === 0 ? -1 : t[2 * i]! >>> 0);
 
@@ -169,8 +174,8 @@ export class FingerprintSet {
     const len = this.len;
     const hu = h >>> 0;
     const home = (hu * this.scale) | 0;
-    const ka = (((hu - baseOf(home, this.inv)) << L_LOW) | (l >>> R_BITS)) >>> 0;
-    const kb = (((l & 0x1fff) << M_BITS) | m) >>> 0;
+    const ka = slotHi(hu, home, this.inv, l) >>> 0;
+    const kb = (((l & ((1 << R_BITS) - 1)) << M_BITS) | m) >>> 0;
     // Entries before the home's own (lower homes, pushed here) are skipped;
     // stop at an empty slot, a higher home, or a key >= (ka, kb). A narrow
     // entry (m = 0) with the same h and l sorts just before: a hit.
@@ -237,8 +242,8 @@ export class FingerprintSet {
       t[2 * k] = t[2 * k - 2]!;
       t[2 * k + 1] = t[2 * k - 1]! + 1;
     }
-    t[2 * p] = ((hu - baseOf(home, this.inv)) << L_LOW) | (l >>> R_BITS);
-    t[2 * p + 1] = ((l & 0x1fff) << (M_BITS + 8)) | (m << 8) | (p - home + 1);
+    t[2 * p] = slotHi(hu, home, this.inv, l);
+    t[2 * p + 1] = slotLo(l, m, p - home);
     if (m === 0) this.narrowCompact++;
     return true;
   }
@@ -388,8 +393,8 @@ export class FingerprintSet {
           lo[i - start] = (t[2 * i + 1]! & ~255) | (p - home + 1);
         } else {
           const l = t[2 * i + 1]!;
-          hi[i - start] = ((hu - baseOf(home, inv)) << L_LOW) | (l >>> R_BITS);
-          lo[i - start] = ((l & 0x1fff) << (M_BITS + 8)) | (p - home + 1);
+          hi[i - start] = slotHi(hu, home, inv, l);
+          lo[i - start] = slotLo(l, 0, p - home);
         }
         nx = p + 1;
       }
@@ -442,8 +447,8 @@ export class FingerprintSet {
           return false;
         }
         if (compact) {
-          fresh[2 * p] = ((hu - baseOf(home, inv)) << L_LOW) | (l >>> R_BITS);
-          fresh[2 * p + 1] = ((l & 0x1fff) << (M_BITS + 8)) | (p - home + 1);
+          fresh[2 * p] = slotHi(hu, home, inv, l);
+          fresh[2 * p + 1] = slotLo(l, 0, p - home);
         } else {
           fresh[2 * p] = h;
           fresh[2 * p + 1] = l;
@@ -466,8 +471,8 @@ export class FingerprintSet {
         fresh.fill(0);
         return false;
       }
-      fresh[2 * p] = ((hu - baseOf(home, inv)) << L_LOW) | (f[1]! >>> R_BITS);
-      fresh[2 * p + 1] = ((f[1]! & 0x1fff) << (M_BITS + 8)) | (f[2]! << 8) | (p - home + 1);
+      fresh[2 * p] = slotHi(hu, home, inv, f[1]!);
+      fresh[2 * p + 1] = slotLo(f[1]!, f[2]!, p - home);
       next = p + 1;
     }
     this.table = fresh;
