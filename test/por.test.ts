@@ -26,7 +26,7 @@ import { gupcheck } from './helpers/cli.js';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checkFootprints } from '../src/engine/footprint-check.js';
+import { checkFootprints, inferFootprints } from '../src/engine/footprint-check.js';
 
 const runCli = (args: string[]) => gupcheck(...args);
 
@@ -185,6 +185,37 @@ test('a wrong declared move is named by the footprint checker', (t) => {
     properties: [always('x-small', 'x stays below 3', (s) => x.get(s) < 3, { reads: [x] })],
   };
   t.regex(checkFootprints(m).problem ?? '', /^action 'a->b' declares it moves pc from 0 to 1, but it went from 0 to 2/);
+});
+
+test('inferred footprints are what the steps did: within the declared ones, and themselves proven by the checker', (t) => {
+  const within = (inner: readonly { path: string }[], outer: readonly { path: string }[]) => inner.filter((f) => !outer.some((g) => g.path === f.path)).map((f) => f.path);
+  for (const m of [peterson({ N: 3 }), anderson({ N: 4 }), phils({ N: 4 })]) {
+    const pcOf = (a: Model['actions'][number]) => a.moves?.field;
+    const r = inferFootprints(m, { locationOf: pcOf });
+    t.true(r.complete, m.name);
+    let equal = 0;
+    m.actions.forEach((a, i) => {
+      const f = r.actions[i]!;
+      const loc = a.moves !== undefined ? [a.moves.field] : [];
+      t.deepEqual(within(f.reads, [...a.reads!, ...loc, ...(a.necessary?.reads ?? [])]), [], `${m.name} ${a.label} reads`);
+      t.deepEqual(within(f.writes, [...a.writes!, ...loc]), [], `${m.name} ${a.label} writes`);
+      if (a.moves !== undefined && f.from.size > 0) t.deepEqual([[...f.from], [...f.to]], [[a.moves.from], [a.moves.to]], `${m.name} ${a.label} moves`);
+      if (within(a.reads!, f.reads).length === 0 && within(a.writes!, f.writes).length === 0) equal++;
+    });
+    t.true(equal > 0, `${m.name}: some declared footprint is exactly what was traced`);
+    // the traced footprints, declared instead, are proven
+    const traced: Model = { ...m, actions: m.actions.map((a, i) => ({ ...a, reads: [...r.actions[i]!.reads], writes: [...r.actions[i]!.writes], moves: undefined, necessary: undefined })) };
+    t.is(checkFootprints(traced).problem, undefined, m.name);
+  }
+  // a step that moves its location elsewhere than it declares: the values it did move between
+  const layout = new Layout(record({ pc: enumOf(['a', 'b', 'c']) }));
+  const { pc } = layout.root;
+  const wrong: Model = { name: 'w', params: {}, layout, init: [layout.blank()], properties: [],
+    actions: [action({ name: 'a->b', reads: [], writes: [], guard: (s) => pc.get(s) === 0, effect: (s) => pc.set(s, 2) })] };
+  const f = inferFootprints(wrong, { locationOf: () => pc }).actions[0]!;
+  t.deepEqual([[...f.from], [...f.to], f.reads.map((x) => x.path), f.writes.map((x) => x.path)], [[0], [2], ['pc'], ['pc']]);
+  // bounded: an incomplete trace says so
+  t.false(inferFootprints(peterson({ N: 3 }), { maxStates: 100 }).complete);
 });
 
 test('declared footprints are proven by an exact search that traces every access; a wrong one is named', (t) => {

@@ -40,26 +40,9 @@ export function checkFootprints(m: Model, opts: { readonly maxStates?: number } 
   const undeclared = [...m.actions.filter((a) => a.reads === undefined || a.writes === undefined).map((a) => `action '${a.label}'`), ...m.properties.filter((p) => p.reads === undefined).map((p) => `property ${p.name}`)];
   if (undeclared.length > 0) return { states: 0, complete: false, undeclared: true, problem: `${undeclared[0]} declares no footprint${undeclared.length > 1 ? ` (and ${undeclared.length - 1} more)` : ''}` };
 
-  // Trace reads: every Field.get while `log` is set.
-  const proto = Field.prototype;
-  const get0 = proto.get;
-  let log: Set<Field> | undefined;
-  proto.get = function (this: Field, s: Uint32Array): number {
-    log?.add(this);
-    return get0.call(this, s);
-  };
-  const traced = <T>(f: () => T): { value: T; read: Set<Field> } => {
-    const read = new Set<Field>();
-    log = read;
-    try {
-      return { value: f(), read };
-    } finally {
-      log = undefined;
-    }
-  };
   const outside = (read: Set<Field>, ok: Set<Field>) => [...read].find((f) => !ok.has(f));
 
-  try {
+  return withReadTracing((traced) => {
     const seen = new Set<string>();
     const queue: Uint32Array[] = [];
     for (const s of m.init) {
@@ -135,9 +118,103 @@ export function checkFootprints(m: Model, opts: { readonly maxStates?: number } 
       }
     }
     return { states: seen.size, complete: true };
+  });
+}
+
+type Traced = <T>(f: () => T) => { value: T; read: Set<Field> };
+
+/** Run body with Field.get traced: `traced(f)` runs f and says which fields it read. */
+function withReadTracing<R>(body: (traced: Traced) => R): R {
+  const proto = Field.prototype;
+  const get0 = proto.get;
+  let log: Set<Field> | undefined;
+  proto.get = function (this: Field, s: Uint32Array): number {
+    log?.add(this);
+    return get0.call(this, s);
+  };
+  const traced: Traced = (f) => {
+    const read = new Set<Field>();
+    log = read;
+    try {
+      return { value: f(), read };
+    } finally {
+      log = undefined;
+    }
+  };
+  try {
+    return body(traced);
   } finally {
     proto.get = get0;
   }
+}
+
+/** What each action did read and write over a model's reachable states (inferFootprints). */
+export interface InferredFootprint {
+  readonly reads: readonly Field[];
+  readonly writes: readonly Field[];
+  /** For a location field asked for: the values it had where the action fired, and after. */
+  readonly from: ReadonlySet<number>;
+  readonly to: ReadonlySet<number>;
+}
+
+/**
+ * The footprints the actions have in fact, traced over every reachable state
+ * (an exact search, at most maxStates): for measuring what reduction could
+ * gain from declared footprints, never for reducing a search (a footprint
+ * seen is not one proven). `locationOf(a)` names the field whose values
+ * before and after each of a's steps are collected.
+ */
+export function inferFootprints(m: Model, opts: { readonly maxStates?: number; readonly locationOf?: (a: Model['actions'][number]) => Field | undefined } = {}): { readonly states: number; readonly complete: boolean; readonly actions: readonly InferredFootprint[] } {
+  const maxStates = opts.maxStates ?? 2_000_000;
+  const W = m.layout.words;
+  const reads = m.actions.map(() => new Set<Field>());
+  const changed = m.actions.map(() => new Uint32Array(W));
+  const from = m.actions.map(() => new Set<number>());
+  const to = m.actions.map(() => new Set<number>());
+  const locs = m.actions.map((a) => opts.locationOf?.(a));
+  return withReadTracing((traced) => {
+    const seen = new Set<string>();
+    const queue: Uint32Array[] = [];
+    let cut = false;
+    const visit = (s: Uint32Array) => {
+      const k = s.join(',');
+      if (seen.has(k)) return;
+      if (seen.size >= maxStates) { cut = true; return; }
+      seen.add(k);
+      queue.push(s);
+    };
+    for (const s of m.init) visit(s.slice());
+    for (let qi = 0; qi < queue.length; qi++) {
+      const s = queue[qi]!;
+      m.actions.forEach((a, i) => {
+        const g = traced(() => a.enabled(s));
+        for (const f of g.read) reads[i]!.add(f);
+        if (!g.value) return;
+        const n = s.slice();
+        const e = traced(() => {
+          try {
+            a.apply(n);
+            return true;
+          } catch (x) {
+            if (x instanceof FieldRangeError) return false;
+            throw x;
+          }
+        });
+        for (const f of e.read) reads[i]!.add(f);
+        if (!e.value) return;
+        for (let w = 0; w < W; w++) changed[i]![w]! |= s[w]! ^ n[w]!;
+        const loc = locs[i];
+        if (loc !== undefined) { from[i]!.add(loc.get(s)); to[i]!.add(loc.get(n)); }
+        visit(n);
+      });
+    }
+    const writes = (mask: Uint32Array) => m.layout.fields.filter((f) => f.bits > 0 && ((mask[f.word]! >>> f.shift) & f.mask) !== 0);
+    return {
+      states: seen.size,
+      complete: !cut,
+      actions: m.actions.map((_, i) => ({ reads: [...reads[i]!], writes: writes(changed[i]!), from: from[i]!, to: to[i]! })),
+    };
+  });
 }
 
 function maskOf(fields: readonly Field[], W: number): Uint32Array {
