@@ -493,11 +493,6 @@ export class Checker implements Search {
     }
     const set = this.reducedFps!;
     if (set.count === 0) return false;
-    if (m === 0 && set.compact) {
-      // the batch left the third lane out (the set turned compact during it): the set needs it
-      fingerprint(v, 0, this.W, this.seed);
-      m = FP[2]!;
-    }
     return set.probe(h, l, m) >= 0;
   }
 
@@ -642,7 +637,9 @@ export class Checker implements Search {
       // with symmetry reduction, what is hashed and stored is each successor's canonical form)
       const n = batch.expandFrom(cur, pos0, B);
       // 2. their fingerprints (incrementally from the parents'), then a first touch of each home slot (the cache misses overlap)
-      batch.fingerprintAll(B, fps.compact || (this.reducedFps?.compact ?? false));
+      // (the third lane only where a table keeps it: a compact main table, or POR's proviso set,
+      // which may turn compact in the middle of a batch)
+      batch.fingerprintAll(B, fps.compact || this.reducedFps !== undefined);
       if (!exact) {
         // a tight loop of independent loads, so the CPU keeps many misses in flight
         const table = fps.table;
