@@ -203,6 +203,8 @@ export function buildKernel(scenario: Scenario, proposal: Proposal): { model: Mo
     isLegalEnd: (s) => oops.test(s) || quiet(s),
     // Traces show every field of the state, by the scenario's names, straight from the schema.
     describe: (s) => k.L.toJSON(s),
+    // Measured, not assumed: bench/por-bound.ts (README, "Fewer states").
+    porUnsupported: 'the kernel model declares no footprints: kswapd, the flusher and truncate share each page\'s refcount, lock and flags with its driver, so even traced footprints keep 98.7 % of the states (bench/por-bound.ts); a "symmetry" group and --workers are what shrink a kernel search',
     ...(canonicalize !== undefined ? { canonicalize } : {}),
   };
   return { model, kernel: k };

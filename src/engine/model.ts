@@ -266,6 +266,12 @@ export interface Model<S extends FieldSpec = FieldSpec> {
   /** Optional renderer for a state in traces (defaults to layout.toJSON). */
   readonly describe?: (s: Uint32Array) => JsonValue;
   /**
+   * Why partial-order reduction cannot help this model, in one line, where
+   * the model knows (then --por says so instead of naming the first action
+   * without a footprint).
+   */
+  readonly porUnsupported?: string;
+  /**
    * Symmetry reduction: rewrite s in place into the representative of its
    * orbit under the model's symmetry group (the same for every state of the
    * orbit). Properties must be invariant under the group. Absent: no

@@ -55,6 +55,7 @@ const overlaps = (a: Uint32Array, b: Uint32Array): boolean => {
  */
 export function planPor(m: Model): PorSetup {
   const W = m.layout.words;
+  if (m.porUnsupported !== undefined) return { ok: false, reason: m.porUnsupported };
   for (const a of m.actions) {
     if (a.reads === undefined || a.writes === undefined) return { ok: false, reason: `action '${a.label}' declares no footprint (reads and writes)` };
   }
