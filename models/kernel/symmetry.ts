@@ -145,8 +145,8 @@ function pageCanonicalizer(k: Kernel): ((s: Uint32Array) => void) | undefined {
       return Int32Array.from(out);
     });
     return {
-      g, n, memberFields, vmaPfn, pos, lockAt, order: Array.from({ length: n }, (_, i) => i),
-      nf, ptes, hold, moves, was: new Uint32Array(k.L.words),
+      g, n, memberFields, pos, lockAt, order: Array.from({ length: n }, (_, i) => i),
+      ptes, hold, moves, was: new Uint32Array(k.L.words),
       K, keyRuns, keys: new Int32Array(n * K), locks: new Int32Array(n), pages: new Int32Array(4),
     };
   });
@@ -165,11 +165,15 @@ function pageCanonicalizer(k: Kernel): ((s: Uint32Array) => void) | undefined {
   }
 
   /**
-   * The common case as generated code, one function per group: every field a
-   * constant word, shift and mask, no table or handle read. It computes the
-   * members' keys exactly as memberKey does and, when they are already in
-   * order, normalises the state (as normalise does) and returns true; else it
-   * returns false and the table-driven path below sorts. (A successor of a
+   * The members' keys, and the common case, as generated code, one function
+   * per group: every field a constant word, shift and mask, no table or
+   * handle read. Member i's key: the words keyRuns[i] gathers, then its page
+   * lock (one held by its own holder j as OWN_LOCK + j, which the renaming
+   * keeps) and whether the flusher, kswapd, truncate or fsync is on its page,
+   * and truncate's done bit for it. Members already in order: it normalises
+   * the state (as normalise does) and returns true; else it leaves the keys,
+   * locks and pointers in G and returns false, and the table-driven path
+   * below sorts. (A successor of a
    * canonical state is mostly in order: bench-3pages-fork-symmetry spent 30 %
    * of its search here, 235 ns a state through the tables.) The source is
    * built from numbers only (words, shifts, masks, page and holder indices):
