@@ -7,8 +7,8 @@
 // fields that mean nothing in the current program counter (a holder's page
 // before it grabs one), so equal states are equal words. A member's key is
 // a few words (its fields moved to the first member's places, then what
-// points at it); the common case, members already in order, runs as code
-// generated per group.
+// points at it); keys, moves and the normalising writes are code generated
+// per group.
 
 import type { Field } from '../../src/engine/schema.js';
 import { FLUSHER, FSYNC, HOLDER, OWNER, RECLAIM, TRUNCATE, fsyncPages, fsyncPasses, type Kernel } from './kernel.js';
@@ -147,7 +147,7 @@ function pageCanonicalizer(k: Kernel): ((s: Uint32Array) => void) | undefined {
     return {
       g, n, memberFields, pos, lockAt, order: Array.from({ length: n }, (_, i) => i),
       ptes, hold, moves, was: new Uint32Array(k.L.words),
-      K, keyRuns, keys: new Int32Array(n * K), locks: new Int32Array(n), pages: new Int32Array(4),
+      K, keyRuns, keys: new Int32Array(n * K), locks: new Int32Array(n), pointers: new Int32Array(4),
     };
   });
 
@@ -165,23 +165,29 @@ function pageCanonicalizer(k: Kernel): ((s: Uint32Array) => void) | undefined {
   }
 
   /**
-   * The members' keys, and the common case, as generated code, one function
-   * per group: every field a constant word, shift and mask, no table or
-   * handle read. Member i's key: the words keyRuns[i] gathers, then its page
+   * The canonicaliser's work as generated code, two functions per group:
+   * every field a constant word, shift and mask, no table or handle read. Member i's key: the words keyRuns[i] gathers, then its page
    * lock (one held by its own holder j as OWN_LOCK + j, which the renaming
    * keeps) and whether the flusher, kswapd, truncate or fsync is on its page,
-   * and truncate's done bit for it. Members already in order: it normalises
-   * the state (as normalise does) and returns true; else it leaves the keys,
-   * locks and pointers in G and returns false, and the table-driven path
-   * below sorts. (A successor of a
-   * canonical state is mostly in order: bench-3pages-fork-symmetry spent 30 %
-   * of its search here, 235 ns a state through the tables.) The source is
+   * and truncate's done bit for it. inOrder(s): with the members already in
+   * order, normalise the pointers from each member to its own page and
+   * return true; else leave the keys, locks and pointers in G and return
+   * false; the caller sorts the members and reorder() moves them. (82 % of
+   * the successors of canonical states are in order. Through field handles
+   * and tables this was 30 % of bench-3pages-fork-symmetry's search, 235 ns
+   * a successor; generated, 62 ns.) The source is
    * built from numbers only (words, shifts, masks, page and holder indices):
    * no scenario text reaches it.
    */
-  const fastPaths = groups.map((G): ((s: Uint32Array) => boolean) => {
-    const get = (f: Field) => `(((s[${f.word}] >>> ${f.shift}) & ${f.mask})${f.min !== 0 ? ` + ${f.min}` : ''})`;
-    const L: string[] = ['"use strict";', 'return function canonicalOrder(s) {'];
+  type Generated = { readonly inOrder: (s: Uint32Array) => boolean; readonly reorder: (s: Uint32Array, was: Uint32Array, order: readonly number[]) => void };
+  const generated = groups.map((G): Generated => {
+    const get = (f: Field, from = 's') => `(((${from}[${f.word}] >>> ${f.shift}) & ${f.mask})${f.min !== 0 ? ` + ${f.min}` : ''})`;
+    const put = (f: Field, value: string) => `s[${f.word}] = (s[${f.word}] & ${f.clearMask}) | (((${value}) - ${f.min}) << ${f.shift});`;
+    // the pointers from a member to its own page, normalised (as in normalise)
+    const normalised: string[] = [];
+    for (const x of G.ptes) normalised.push(`  ${put(x.pfn, `${get(x.present)} !== 0 ? ${x.p} : 0`)}`);
+    G.hold.forEach((x, j) => normalised.push(`  const pc${j} = ${get(x.pc)};`, `  ${put(x.page, `pc${j} === ${HOLDER.start} || pc${j} === ${HOLDER.refused} ? 0 : ${x.p}`)}`));
+    const L: string[] = ['"use strict";', 'function inOrder(s) {'];
     L.push(`  const fPage = ${F !== undefined ? `${get(F.pc)} !== ${FLUSHER.idle} ? ${get(F.page)} : -1` : '-1'};`);
     L.push(`  const rPage = ${R !== undefined ? `${get(R.pc)} !== ${RECLAIM.idle} ? ${get(R.page)} : -1` : '-1'};`);
     L.push(`  const tpc = ${T !== undefined ? get(T.pc) : TRUNCATE.idle};`);
@@ -215,32 +221,50 @@ function pageCanonicalizer(k: Kernel): ((s: Uint32Array) => void) | undefined {
     for (let i = 0; i < n; i++) {
       L.push(`    ${Array.from({ length: K }, (_, w) => `KEYS[${i * K + w}] = k${i}_${w};`).join(' ')}${G.lockAt >= 0 ? ` LOCKS[${i}] = lock${i};` : ''}`);
     }
-    L.push('    PAGES[0] = fPage; PAGES[1] = rPage; PAGES[2] = tPage; PAGES[3] = yPage;', '    return false;', '  }');
-    for (const x of G.ptes) {
-      const f = x.pfn;
-      L.push(`  s[${f.word}] = (s[${f.word}] & ${f.clearMask}) | ((${get(x.present)} !== 0 ? ${x.p - f.min} : ${-f.min}) << ${f.shift});`);
+    L.push('    POINTERS[0] = fPage; POINTERS[1] = rPage; POINTERS[2] = tPage; POINTERS[3] = yPage;', '    return false;', '  }');
+    L.push(...normalised, '  return true;', '}');
+    // Out of order, sorted: member order[r] moves to place r, from `was` (the state as it was),
+    // one case per (member, place): its fields a masked shift per run, its page lock re-pointed
+    // to the same holder of place r, truncate's done bit, and what pointed at its page.
+    L.push('function reorder(s, was, order) {', `  for (let r = 0; r < ${n}; r++) {`, '    const m = order[r];', '    if (m === r) continue;', `    switch (m * ${n} + r) {`);
+    for (let m = 0; m < n; m++) {
+      for (let r = 0; r < n; r++) {
+        if (m === r) continue;
+        L.push(`      case ${m * n + r}: {`);
+        const run = G.moves[m * n + r]!;
+        for (let x = 0; x < run.length; x += 5) {
+          const d = run[x + 4]!;
+          L.push(`        s[${run[x]!}] = (s[${run[x]!}] & ${~run[x + 3]!}) | ((was[${run[x + 1]!}] & ${run[x + 2]!})${d > 0 ? ` << ${d}` : d < 0 ? ` >>> ${-d}` : ''});`);
+        }
+        if (G.lockAt >= 0) {
+          const own = g.holders[r]!.map((h, j) => `v === ${OWN_LOCK + j} ? ${OWNER.holderBase + h} : `).join('');
+          L.push(`        { const v = LOCKS[${m}]; const x = v >= ${OWN_LOCK} ? ${own}-1 : v; if (x < 0) throw new Error('symmetry: a page lock held by a holder of another page');`);
+          L.push(`          ${put(G.memberFields[r]![G.lockAt]!, 'x')} }`);
+        }
+        const doneTo = doneOf[G.pos[r]!];
+        const doneFrom = doneOf[G.pos[m]!];
+        if (doneTo !== undefined) L.push(`        ${put(doneTo, doneFrom !== undefined ? get(doneFrom, 'was') : '0')}`);
+        const pm = g.pages[m]!;
+        const p = g.pages[r]!;
+        if (F !== undefined) L.push(`        if (POINTERS[0] === ${pm}) ${put(F.page, String(p))}`);
+        if (R !== undefined) L.push(`        if (POINTERS[1] === ${pm}) ${put(R.page, String(p))}`);
+        if (T !== undefined) L.push(`        if (POINTERS[2] === ${pm}) ${put(T.idx, String(G.pos[r]!))}`);
+        if (Y !== undefined && fsPos.has(p)) L.push(`        if (POINTERS[3] === ${pm}) ${put(Y.idx, String(fsPos.get(p)!))}`);
+        L.push('        break;', '      }');
+      }
     }
-    G.hold.forEach((x, j) => {
-      const f = x.page;
-      L.push(`  const pc${j} = ${get(x.pc)};`);
-      L.push(`  s[${f.word}] = (s[${f.word}] & ${f.clearMask}) | ((pc${j} === ${HOLDER.start} || pc${j} === ${HOLDER.refused} ? ${-f.min} : ${x.p - f.min}) << ${f.shift});`);
-    });
-    L.push('  return true;', '};');
-    return new Function('FILE_SLOTS', 'FSYNC_PAGES', 'KEYS', 'LOCKS', 'PAGES', L.join('\n'))(Int32Array.from(k.sh.fileSlots), Int32Array.from(fsPages), G.keys, G.locks, G.pages) as (s: Uint32Array) => boolean;
+    L.push('    }', '  }', ...normalised, '}', 'return { inOrder, reorder };');
+    return new Function('FILE_SLOTS', 'FSYNC_PAGES', 'KEYS', 'LOCKS', 'POINTERS', L.join('\n'))(Int32Array.from(k.sh.fileSlots), Int32Array.from(fsPages), G.keys, G.locks, G.pointers) as Generated;
   });
 
   return (s: Uint32Array) => {
     for (let gi = 0; gi < groups.length; gi++) {
-      if (fastPaths[gi]!(s)) continue;
+      const gen = generated[gi]!;
+      if (gen.inOrder(s)) continue;
+      // Out of order: inOrder left the keys in G. Insertion sort of member indices by key
+      // (groups are small), then the generated moves.
       const G = groups[gi]!;
-      const { g, n, memberFields, order } = G;
-      // Out of order: fastPaths left the keys, the locks and what points at which page in G.
-      const ptr = G.pages;
-      const fPage = ptr[0]!;
-      const rPage = ptr[1]!;
-      const tPage = ptr[2]!;
-      const yPage = ptr[3]!;
-      // Insertion sort of member indices by key (groups are small).
+      const { n, order } = G;
       for (let i = 0; i < n; i++) order[i] = i;
       for (let i = 1; i < n; i++) {
         const m = order[i]!;
@@ -248,53 +272,10 @@ function pageCanonicalizer(k: Kernel): ((s: Uint32Array) => void) | undefined {
         while (j >= 0 && compareKeys(G, order[j]!, m) > 0) { order[j + 1] = order[j]!; j--; }
         order[j + 1] = m;
       }
-      let identity = true;
-      for (let i = 0; i < n; i++) if (order[i] !== i) identity = false;
-      if (!identity) {
-        // Member order[r] moves to position r: its fields, read from the state as it was.
-        const was = G.was;
-        was.set(s);
-        for (let r = 0; r < n; r++) {
-          const m = order[r]!;
-          if (m === r) continue; // a member that keeps its place keeps its data and its pointers
-          const run = G.moves[m * n + r]!;
-          for (let x = 0; x < run.length; x += 5) {
-            const bits = was[run[x + 1]!]! & run[x + 2]!;
-            const d = run[x + 4]!;
-            s[run[x]!] = (s[run[x]!]! & ~run[x + 3]!) | (d >= 0 ? bits << d : bits >>> -d);
-          }
-          if (G.lockAt >= 0) {
-            const v = G.locks[m]!;
-            memberFields[r]![G.lockAt]!.set(s, v >= OWN_LOCK ? OWNER.holderBase + g.holders[r]![v - OWN_LOCK]! : v);
-          }
-          const pm = g.pages[m]!;
-          const p = g.pages[r]!;
-          doneOf[G.pos[r]!]?.set(s, doneOf[G.pos[m]!]?.get(was) ?? 0);
-          if (fPage === pm) F!.page.set(s, p);
-          if (rPage === pm) R!.page.set(s, p);
-          if (tPage === pm) T!.idx.set(s, G.pos[r]!);
-          if (yPage === pm) Y!.idx.set(s, fsPos.get(p)!);
-        }
-      }
-      normalise(G, s);
+      G.was.set(s);
+      gen.reorder(s, G.was, order);
     }
   };
-
-  /** Pointers from a member to its own page, normalised: a present PTE and a holder past its grab point at it. */
-  function normalise(G: Group, s: Uint32Array): void {
-    // straight to the words: every value is in its field's range (checked when the groups are built)
-    for (const x of G.ptes) {
-      const f = x.pfn;
-      const v = (((s[x.present.word]! >>> x.present.shift) & x.present.mask) + x.present.min !== 0 ? x.p : 0) - f.min;
-      s[f.word] = (s[f.word]! & f.clearMask) | (v << f.shift);
-    }
-    for (const x of G.hold) {
-      const pc = x.pc.get(s);
-      const f = x.page;
-      const v = (pc === HOLDER.start || pc === HOLDER.refused ? 0 : x.p) - f.min;
-      s[f.word] = (s[f.word]! & f.clearMask) | (v << f.shift);
-    }
-  }
 }
 
 function compare(a: Int32Array, i: number, j: number, n: number): number {
